@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: BSD-3-Clause-Clear
+pragma solidity ^0.8.27;
+
+import {euint64, externalEuint64} from "@fhevm/solidity/lib/FHE.sol";
+
+/**
+ * @title IRoyaltyPool
+ * @notice One AI model's royalty pool: contributors submit encrypted metrics per epoch, funders
+ * pay the pool in a public ERC20 (wrapped into a confidential ERC7984 token), the epoch total is
+ * revealed once enough distinct contributors took part, and each contributor pulls an encrypted
+ * share `floor(score * pool / total)` (or one unit less) as a confidential transfer.
+ * @dev Nothing here reveals an individual's metrics, score or share: events carry ciphertext
+ * handles and public aggregates only.
+ */
+interface IRoyaltyPool {
+    /// @notice Lifecycle of an epoch.
+    enum EpochState {
+        None, // never started
+        Open, // accepting contributions and funds
+        Closed, // total made publicly decryptable, waiting for the KMS-signed reveal
+        Revealed, // total public, contributors can claim
+        Settling, // everyone claimed, the paid sum is being revealed
+        Settled // remainder carried into a later epoch
+    }
+
+    /// @notice One metric of a model's schema with its plaintext weight and cap.
+    struct Metric {
+        string name;
+        uint64 weight;
+        uint64 cap;
+    }
+
+    /// @notice Rules a pool is deployed with (one numbered rules version).
+    struct RulesParams {
+        Metric[] metrics;
+        uint64 epochLength;
+        uint32 minParticipants;
+        uint32 maxSubmissionsPerContributor;
+    }
+
+    /// @notice A numbered rules version as stored, with its derived overflow bounds.
+    struct Rules {
+        Metric[] metrics;
+        uint64 epochLength;
+        uint32 minParticipants;
+        uint32 maxSubmissionsPerContributor;
+        uint64 maxSubmissionScore;
+        uint64 maxSubmissionsPerEpoch;
+    }
+
+    /// @notice Public record of one epoch.
+    struct Epoch {
+        uint64 start;
+        uint64 end;
+        uint32 rulesVersion;
+        EpochState state;
+        uint32 participants;
+        uint32 claims;
+        uint64 submissions;
+        uint64 pool;
+        uint64 revealedTotal;
+        uint64 paid;
+        uint128 shareFactor;
+        uint8 shareShift;
+        bool wideShare;
+        euint64 total;
+        euint64 paidSum;
+    }
+
+    /// @notice The schema has no metric, or more than the pool supports.
+    error RoyaltyPoolInvalidMetricCount(uint256 count, uint256 max);
+    /// @notice A metric's weight or cap is zero.
+    error RoyaltyPoolInvalidMetric(uint256 index, uint64 weight, uint64 cap);
+    /// @notice `sum(weight * cap)` of one submission does not fit 64 bits.
+    error RoyaltyPoolSubmissionBoundOverflow(uint256 maxSubmissionScore, uint256 limit);
+    /// @notice The epoch length is outside the supported range.
+    error RoyaltyPoolInvalidEpochLength(uint64 epochLength, uint64 min, uint64 max);
+    /// @notice `minParticipants` is below the k-anonymity floor.
+    error RoyaltyPoolInvalidMinParticipants(uint32 minParticipants, uint32 floor);
+    /// @notice The per-contributor submission bound is zero.
+    error RoyaltyPoolInvalidSubmissionBound(uint32 maxSubmissionsPerContributor);
+    /// @notice A zero address where a contract is required.
+    error RoyaltyPoolZeroAddress();
+
+    /// @notice The number of encrypted metrics does not match the epoch's schema.
+    error RoyaltyPoolWrongMetricCount(uint256 given, uint256 expected);
+    /// @notice The current epoch has ended; it must be closed before new contributions.
+    error RoyaltyPoolEpochEnded(uint256 epochId, uint64 end);
+    /// @notice The contributor reached the per-epoch submission bound.
+    error RoyaltyPoolSubmissionLimitReached(uint256 epochId, address contributor, uint32 limit);
+    /// @notice One more submission could overflow the epoch total.
+    error RoyaltyPoolEpochCapacityReached(uint256 epochId, uint64 maxSubmissionsPerEpoch);
+
+    /// @notice The amount is below one confidential token unit (`rate` underlying units).
+    error RoyaltyPoolAmountBelowUnit(uint256 amount, uint256 rate);
+    /// @notice The payment token delivered a different amount than requested (fee-on-transfer).
+    error RoyaltyPoolUnsupportedToken(uint256 expected, uint256 received);
+    /// @notice The epoch pool would exceed 64 bits of confidential units.
+    error RoyaltyPoolPoolOverflow(uint256 epochId, uint256 pool);
+
+    /// @notice The epoch has not reached its end time.
+    error RoyaltyPoolEpochNotEnded(uint256 epochId, uint64 end);
+    /// @notice The epoch is not in the state this call requires.
+    error RoyaltyPoolUnexpectedEpochState(uint256 epochId, EpochState actual, EpochState expected);
+
+    /// @notice The caller made no contribution in the epoch.
+    error RoyaltyPoolNoContribution(uint256 epochId, address contributor);
+    /// @notice The caller already claimed the epoch.
+    error RoyaltyPoolAlreadyClaimed(uint256 epochId, address contributor);
+    /// @notice The recipient of a payout is the zero address.
+    error RoyaltyPoolInvalidRecipient(address recipient);
+    /// @notice The epoch's total is zero or its pool is empty: every share is zero.
+    error RoyaltyPoolNothingToClaim(uint256 epochId);
+    /// @notice Not every participant has claimed yet; the paid sum stays private until they have.
+    error RoyaltyPoolClaimsOutstanding(uint256 epochId, uint32 claims, uint32 participants);
+    /// @notice The revealed paid sum exceeds the pool (cannot happen; checked anyway).
+    error RoyaltyPoolPaidExceedsPool(uint256 epochId, uint64 paid, uint64 pool);
+
+    /// @notice A rules version was recorded.
+    event RulesVersionCreated(uint32 indexed version, uint64 maxSubmissionScore, uint64 maxSubmissionsPerEpoch);
+    /// @notice An epoch opened under a rules version.
+    event EpochStarted(uint256 indexed epochId, uint64 start, uint64 end, uint32 rulesVersion);
+    /// @notice A contributor's encrypted contribution was added to their score and the epoch total.
+    event ContributionSubmitted(
+        uint256 indexed epochId,
+        address indexed contributor,
+        uint32 rulesVersion,
+        euint64 score,
+        euint64 total
+    );
+    /// @notice The pool of an epoch received funds.
+    event PoolFunded(uint256 indexed epochId, address indexed funder, uint256 amount, uint64 units);
+    /// @notice The epoch ended with fewer than `minParticipants` distinct contributors: it stays open.
+    event EpochExtended(uint256 indexed epochId, uint64 newEnd, uint32 participants, uint32 minParticipants);
+    /// @notice The epoch was closed and its total made publicly decryptable.
+    event EpochClosed(uint256 indexed epochId, uint32 participants, uint64 submissions, uint64 pool, euint64 total);
+    /// @notice The epoch total was revealed with a valid KMS decryption proof.
+    event EpochTotalRevealed(uint256 indexed epochId, uint64 total, uint64 pool, uint128 shareFactor, uint8 shareShift);
+    /// @notice A contributor claimed their encrypted share, paid to `recipient`.
+    event RoyaltyClaimed(uint256 indexed epochId, address indexed contributor, address indexed recipient, euint64 share);
+    /// @notice Everyone claimed: the encrypted sum of paid shares was made publicly decryptable.
+    event SettlementRequested(uint256 indexed epochId, euint64 paidSum);
+    /// @notice The paid sum was revealed and the remainder carried into `intoEpochId`.
+    event EpochSettled(uint256 indexed epochId, uint64 paid, uint64 remainder, uint256 indexed intoEpochId);
+
+    /**
+     * @notice Adds an encrypted contribution to the caller's score and the current epoch total.
+     * @dev score += sum(weight_k * min(metric_k, cap_k)). One ciphertext per metric of the epoch's
+     * schema, all bound to this contract and the caller by `inputProof`.
+     * @param encryptedMetrics One `externalEuint64` per metric, in schema order.
+     * @param inputProof The input proof covering every handle.
+     * @return score The caller's updated encrypted score (the caller may decrypt it).
+     */
+    function submitContribution(
+        externalEuint64[] calldata encryptedMetrics,
+        bytes calldata inputProof
+    ) external returns (euint64 score);
+
+    /**
+     * @notice Pays `amount` of the payment token into the current epoch's pool.
+     * @dev Only whole confidential units are taken: `amount - amount % rate` moves; the caller must
+     * have approved this contract. Fee-on-transfer tokens are rejected.
+     * @param amount Amount in the payment token's smallest unit.
+     * @return units Confidential token units added to the pool.
+     */
+    function fund(uint256 amount) external returns (uint64 units);
+
+    /**
+     * @notice Closes the current epoch once it has ended; anyone may call.
+     * @dev With fewer than `minParticipants` distinct contributors the epoch is not closed but
+     * extended to the next period boundary (k-anonymity), keeping its rules and contributions.
+     * @return closed True when the epoch was closed, false when it was extended.
+     */
+    function closeEpoch() external returns (bool closed);
+
+    /**
+     * @notice Records the public epoch total decrypted by the KMS; anyone may call, once.
+     * @param epochId A closed epoch.
+     * @param total The clear total.
+     * @param decryptionProof The KMS-signed decryption proof for the epoch total handle.
+     */
+    function revealEpochTotal(uint256 epochId, uint64 total, bytes calldata decryptionProof) external;
+
+    /**
+     * @notice Computes the caller's encrypted share of a revealed epoch and pays it confidentially.
+     * @param epochId A revealed epoch the caller contributed to.
+     * @param recipient Address receiving the confidential payout (the caller or anyone they name).
+     * @return share The encrypted share (decryptable by the caller).
+     */
+    function claim(uint256 epochId, address recipient) external returns (euint64 share);
+
+    /**
+     * @notice Once every participant claimed, makes the encrypted paid sum publicly decryptable.
+     * @param epochId A revealed epoch with no outstanding claim.
+     */
+    function requestSettlement(uint256 epochId) external;
+
+    /**
+     * @notice Records the revealed paid sum and carries the remainder (rounding dust) forward.
+     * @param epochId An epoch in settlement.
+     * @param paid The clear paid sum.
+     * @param decryptionProof The KMS-signed decryption proof for the paid-sum handle.
+     */
+    function settle(uint256 epochId, uint64 paid, bytes calldata decryptionProof) external;
+}

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: BSD-3-Clause-Clear
+pragma solidity ^0.8.27;
+
+import {FHE, euint64, euint128, externalEuint64} from "@fhevm/solidity/lib/FHE.sol";
+import {ZamaEthereumConfig} from "@fhevm/solidity/config/ZamaConfig.sol";
+import {IERC7984ERC20Wrapper} from "@openzeppelin/confidential-contracts/interfaces/IERC7984ERC20Wrapper.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
+import {RoyaltyMath} from "../libraries/RoyaltyMath.sol";
+
+/**
+ * @title RoyaltyPool
+ * @notice Encrypted contributions, epoch royalty shares and confidential payouts for one AI model.
+ * @dev Every per-contributor value (metrics, score, share) is an FHE ciphertext that only its
+ * contributor may decrypt. The only values made public are aggregates of at least
+ * `minParticipants` distinct contributors: the epoch total and, once everyone claimed, the paid sum.
+ * Overflow is impossible by construction: each rules version bounds one submission's score in
+ * plaintext, and the number of submissions per epoch is capped so the total fits 64 bits.
+ */
+contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    /// @notice Most metrics a schema may have (bounds the HCU of one submission).
+    uint256 public constant MAX_METRICS = 8;
+    /// @notice k-anonymity floor: no aggregate of fewer distinct contributors is ever revealed.
+    uint32 public constant MIN_PARTICIPANTS_FLOOR = 3;
+    /// @notice Shortest epoch period.
+    uint64 public constant MIN_EPOCH_LENGTH = 1 minutes;
+    /// @notice Longest epoch period.
+    uint64 public constant MAX_EPOCH_LENGTH = 365 days;
+
+    /// @notice Human-readable name of the model this pool pays royalties for.
+    string public modelName;
+    /// @notice Public ERC20 funders pay in.
+    IERC20 public immutable paymentToken;
+    /// @notice Confidential ERC7984 wrapper of {paymentToken} that payouts are made in.
+    IERC7984ERC20Wrapper public immutable payoutToken;
+
+    uint32 private _rulesVersionCount;
+    uint256 private _currentEpochId;
+
+    mapping(uint32 version => Rules) private _rules;
+    mapping(uint256 epochId => Epoch) private _epochs;
+    mapping(uint256 epochId => mapping(address contributor => uint32)) private _submissions;
+    mapping(uint256 epochId => mapping(address contributor => euint64)) private _scores;
+    mapping(uint256 epochId => mapping(address contributor => euint64)) private _shares;
+
+    /**
+     * @param modelName_ Name of the model.
+     * @param payoutToken_ The ERC7984 wrapper of the payment token.
+     * @param rules_ The metric schema and epoch rules (rules version 1).
+     */
+    constructor(string memory modelName_, IERC7984ERC20Wrapper payoutToken_, RulesParams memory rules_) {
+        require(address(payoutToken_) != address(0), RoyaltyPoolZeroAddress());
+        modelName = modelName_;
+        payoutToken = payoutToken_;
+        paymentToken = IERC20(payoutToken_.underlying());
+        uint32 version = _storeRules(rules_);
+        _startEpoch(1, uint64(block.timestamp), version);
+    }
+
+    // ---------------------------------------------------------------- contributions
+
+    /// @inheritdoc IRoyaltyPool
+    function submitContribution(
+        externalEuint64[] calldata encryptedMetrics,
+        bytes calldata inputProof
+    ) external returns (euint64 score) {
+        uint256 epochId = _currentEpochId;
+        Epoch storage epoch = _epochs[epochId];
+        require(block.timestamp < epoch.end, RoyaltyPoolEpochEnded(epochId, epoch.end));
+        Rules storage rules = _rules[epoch.rulesVersion];
+        uint256 metricCount = rules.metrics.length;
+        require(encryptedMetrics.length == metricCount, RoyaltyPoolWrongMetricCount(encryptedMetrics.length, metricCount));
+        uint32 previous = _submissions[epochId][msg.sender];
+        require(
+            previous < rules.maxSubmissionsPerContributor,
+            RoyaltyPoolSubmissionLimitReached(epochId, msg.sender, rules.maxSubmissionsPerContributor)
+        );
+        require(
+            epoch.submissions < rules.maxSubmissionsPerEpoch,
+            RoyaltyPoolEpochCapacityReached(epochId, rules.maxSubmissionsPerEpoch)
+        );
+
+        euint64 contribution = _weightedSum(rules, encryptedMetrics, inputProof);
+
+        // A first value needs no addition: the ciphertext itself starts the running sum.
+        if (previous == 0) {
+            ++epoch.participants;
+            score = contribution;
+        } else {
+            score = FHE.add(_scores[epochId][msg.sender], contribution);
+        }
+        euint64 total = epoch.submissions == 0 ? contribution : FHE.add(epoch.total, contribution);
+
+        _submissions[epochId][msg.sender] = previous + 1;
+        ++epoch.submissions;
+        _scores[epochId][msg.sender] = score;
+        epoch.total = total;
+
+        FHE.allowThis(score);
+        FHE.allow(score, msg.sender);
+        FHE.allowThis(total);
+
+        emit ContributionSubmitted(epochId, msg.sender, epoch.rulesVersion, score, total);
+    }
+
+    // ---------------------------------------------------------------- funding
+
+    /// @inheritdoc IRoyaltyPool
+    function fund(uint256 amount) external nonReentrant returns (uint64 units) {
+        uint256 rate = payoutToken.rate();
+        uint256 wholeUnits = amount / rate;
+        require(wholeUnits != 0, RoyaltyPoolAmountBelowUnit(amount, rate));
+        uint256 epochId = _currentEpochId;
+        Epoch storage epoch = _epochs[epochId];
+        uint256 newPool = uint256(epoch.pool) + wholeUnits;
+        require(newPool <= type(uint64).max, RoyaltyPoolPoolOverflow(epochId, newPool));
+
+        uint256 accepted = wholeUnits * rate;
+        uint256 balanceBefore = paymentToken.balanceOf(address(this));
+        paymentToken.safeTransferFrom(msg.sender, address(this), accepted);
+        uint256 received = paymentToken.balanceOf(address(this)) - balanceBefore;
+        require(received == accepted, RoyaltyPoolUnsupportedToken(accepted, received));
+
+        paymentToken.forceApprove(address(payoutToken), accepted);
+        payoutToken.wrap(address(this), accepted);
+
+        units = uint64(wholeUnits);
+        epoch.pool = uint64(newPool);
+        emit PoolFunded(epochId, msg.sender, accepted, units);
+    }
+
+    // ---------------------------------------------------------------- close and reveal
+
+    /// @inheritdoc IRoyaltyPool
+    function closeEpoch() external returns (bool closed) {
+        uint256 epochId = _currentEpochId;
+        Epoch storage epoch = _epochs[epochId];
+        require(block.timestamp >= epoch.end, RoyaltyPoolEpochNotEnded(epochId, epoch.end));
+        Rules storage rules = _rules[epoch.rulesVersion];
+
+        if (epoch.participants < rules.minParticipants) {
+            // k-anonymity: revealing a total of fewer contributors would expose their scores, so the
+            // epoch stays open until the first period boundary at which it has enough of them.
+            uint64 periodsPassed = (uint64(block.timestamp) - epoch.end) / rules.epochLength + 1;
+            epoch.end += periodsPassed * rules.epochLength;
+            emit EpochExtended(epochId, epoch.end, epoch.participants, rules.minParticipants);
+            return false;
+        }
+
+        epoch.state = EpochState.Closed;
+        FHE.makePubliclyDecryptable(epoch.total);
+        emit EpochClosed(epochId, epoch.participants, epoch.submissions, epoch.pool, epoch.total);
+        _startEpoch(epochId + 1, uint64(block.timestamp), _rulesVersionCount);
+        return true;
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function revealEpochTotal(uint256 epochId, uint64 total, bytes calldata decryptionProof) external {
+        Epoch storage epoch = _epochs[epochId];
+        _requireState(epochId, epoch, EpochState.Closed);
+        // Flag first: a KMS proof is public and unbound to any caller, so each reveal happens once.
+        epoch.state = EpochState.Revealed;
+        FHE.checkSignatures(_handleList(epoch.total), abi.encode(total), decryptionProof);
+
+        (uint128 factor, uint8 shift, bool wide) = RoyaltyMath.shareParameters(epoch.pool, total);
+        epoch.revealedTotal = total;
+        epoch.shareFactor = factor;
+        epoch.shareShift = shift;
+        epoch.wideShare = wide;
+        emit EpochTotalRevealed(epochId, total, epoch.pool, factor, shift);
+
+        if (factor == 0) {
+            // Every share is zero: the whole pool belongs to the next settlement.
+            epoch.state = EpochState.Settled;
+            _carryForward(epochId, 0, epoch.pool);
+        }
+    }
+
+    // ---------------------------------------------------------------- claims and settlement
+
+    /// @inheritdoc IRoyaltyPool
+    function claim(uint256 epochId, address recipient) external nonReentrant returns (euint64 share) {
+        require(recipient != address(0), RoyaltyPoolInvalidRecipient(recipient));
+        Epoch storage epoch = _epochs[epochId];
+        if (epoch.state == EpochState.Settled && epoch.shareFactor == 0) {
+            revert RoyaltyPoolNothingToClaim(epochId);
+        }
+        _requireState(epochId, epoch, EpochState.Revealed);
+        require(_submissions[epochId][msg.sender] != 0, RoyaltyPoolNoContribution(epochId, msg.sender));
+        require(!FHE.isInitialized(_shares[epochId][msg.sender]), RoyaltyPoolAlreadyClaimed(epochId, msg.sender));
+
+        share = _computeShare(epoch, _scores[epochId][msg.sender]);
+        FHE.allowThis(share);
+        FHE.allow(share, msg.sender);
+        _shares[epochId][msg.sender] = share;
+        ++epoch.claims;
+
+        // The wrapper's transfer returns what actually moved; plaintext accounting guarantees it is
+        // the full share, and the paid sum records the returned amount, never the requested one.
+        FHE.allowTransient(share, address(payoutToken));
+        euint64 paid = payoutToken.confidentialTransfer(recipient, share);
+        euint64 paidSum = epoch.claims == 1 ? paid : FHE.add(epoch.paidSum, paid);
+        FHE.allowThis(paidSum);
+        epoch.paidSum = paidSum;
+
+        emit RoyaltyClaimed(epochId, msg.sender, recipient, share);
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function requestSettlement(uint256 epochId) external {
+        Epoch storage epoch = _epochs[epochId];
+        _requireState(epochId, epoch, EpochState.Revealed);
+        require(
+            epoch.claims == epoch.participants,
+            RoyaltyPoolClaimsOutstanding(epochId, epoch.claims, epoch.participants)
+        );
+        epoch.state = EpochState.Settling;
+        FHE.makePubliclyDecryptable(epoch.paidSum);
+        emit SettlementRequested(epochId, epoch.paidSum);
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function settle(uint256 epochId, uint64 paid, bytes calldata decryptionProof) external {
+        Epoch storage epoch = _epochs[epochId];
+        _requireState(epochId, epoch, EpochState.Settling);
+        epoch.state = EpochState.Settled;
+        FHE.checkSignatures(_handleList(epoch.paidSum), abi.encode(paid), decryptionProof);
+        require(paid <= epoch.pool, RoyaltyPoolPaidExceedsPool(epochId, paid, epoch.pool));
+        _carryForward(epochId, paid, epoch.pool - paid);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /**
+     * @notice Id of the epoch currently accepting contributions and funds.
+     * @return The current epoch id (epochs are numbered from 1).
+     */
+    function currentEpochId() external view returns (uint256) {
+        return _currentEpochId;
+    }
+
+    /**
+     * @notice Public record of an epoch.
+     * @param epochId Any epoch id.
+     * @return The epoch (state `None` for an epoch that never started).
+     */
+    function getEpoch(uint256 epochId) external view returns (Epoch memory) {
+        return _epochs[epochId];
+    }
+
+    /**
+     * @notice Number of rules versions recorded; the newest applies to epochs started from now on.
+     * @return The latest rules version.
+     */
+    function rulesVersionCount() external view returns (uint32) {
+        return _rulesVersionCount;
+    }
+
+    /**
+     * @notice A rules version: schema, weights, caps, epoch rules and derived bounds.
+     * @param version A version from 1 to {rulesVersionCount}.
+     * @return The rules.
+     */
+    function getRules(uint32 version) external view returns (Rules memory) {
+        return _rules[version];
+    }
+
+    /**
+     * @notice Encrypted score of a contributor in an epoch (only the contributor may decrypt it).
+     * @param epochId An epoch id.
+     * @param contributor The contributor.
+     * @return The score handle (uninitialized if the contributor did not take part).
+     */
+    function scoreOf(uint256 epochId, address contributor) external view returns (euint64) {
+        return _scores[epochId][contributor];
+    }
+
+    /**
+     * @notice Encrypted share a contributor claimed in an epoch (only the contributor may decrypt it).
+     * @param epochId An epoch id.
+     * @param contributor The contributor.
+     * @return The share handle (uninitialized before the claim).
+     */
+    function shareOf(uint256 epochId, address contributor) external view returns (euint64) {
+        return _shares[epochId][contributor];
+    }
+
+    /**
+     * @notice Number of submissions a contributor made in an epoch (public: submissions are transactions).
+     * @param epochId An epoch id.
+     * @param contributor The contributor.
+     * @return The count.
+     */
+    function submissionsOf(uint256 epochId, address contributor) external view returns (uint32) {
+        return _submissions[epochId][contributor];
+    }
+
+    /**
+     * @notice Whether a contributor has claimed an epoch.
+     * @param epochId An epoch id.
+     * @param contributor The contributor.
+     * @return True after the claim.
+     */
+    function hasClaimed(uint256 epochId, address contributor) external view returns (bool) {
+        return FHE.isInitialized(_shares[epochId][contributor]);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    function _weightedSum(
+        Rules storage rules,
+        externalEuint64[] calldata encryptedMetrics,
+        bytes calldata inputProof
+    ) private returns (euint64 sum) {
+        for (uint256 i = 0; i < encryptedMetrics.length; ++i) {
+            Metric storage metric = rules.metrics[i];
+            euint64 value = FHE.fromExternal(encryptedMetrics[i], inputProof);
+            if (metric.cap != type(uint64).max) value = FHE.min(value, metric.cap);
+            if (metric.weight != 1) value = FHE.mul(value, metric.weight);
+            sum = i == 0 ? value : FHE.add(sum, value);
+        }
+    }
+
+    function _computeShare(Epoch storage epoch, euint64 score) private returns (euint64) {
+        if (epoch.wideShare) {
+            euint128 product = FHE.mul(FHE.asEuint128(score), epoch.shareFactor);
+            return FHE.asEuint64(FHE.shr(product, epoch.shareShift));
+        }
+        // Narrow path: RoyaltyMath guarantees score * factor < 2^64, so the factor fits 64 bits too.
+        return FHE.shr(FHE.mul(score, uint64(epoch.shareFactor)), epoch.shareShift);
+    }
+
+    function _carryForward(uint256 epochId, uint64 paid, uint64 remainder) private {
+        _addToCurrentPool(remainder);
+        Epoch storage epoch = _epochs[epochId];
+        epoch.paid = paid;
+        emit EpochSettled(epochId, paid, remainder, _currentEpochId);
+    }
+
+    function _addToCurrentPool(uint64 amount) private {
+        Epoch storage current = _epochs[_currentEpochId];
+        uint256 newPool = uint256(current.pool) + amount;
+        require(newPool <= type(uint64).max, RoyaltyPoolPoolOverflow(_currentEpochId, newPool));
+        current.pool = uint64(newPool);
+    }
+
+    function _startEpoch(uint256 epochId, uint64 start, uint32 rulesVersion) private {
+        uint64 end = start + _rules[rulesVersion].epochLength;
+        Epoch storage epoch = _epochs[epochId];
+        epoch.start = start;
+        epoch.end = end;
+        epoch.rulesVersion = rulesVersion;
+        epoch.state = EpochState.Open;
+        _currentEpochId = epochId;
+        emit EpochStarted(epochId, start, end, rulesVersion);
+    }
+
+    function _storeRules(RulesParams memory params) private returns (uint32 version) {
+        uint256 metricCount = params.metrics.length;
+        require(metricCount != 0 && metricCount <= MAX_METRICS, RoyaltyPoolInvalidMetricCount(metricCount, MAX_METRICS));
+        require(
+            params.epochLength >= MIN_EPOCH_LENGTH && params.epochLength <= MAX_EPOCH_LENGTH,
+            RoyaltyPoolInvalidEpochLength(params.epochLength, MIN_EPOCH_LENGTH, MAX_EPOCH_LENGTH)
+        );
+        require(
+            params.minParticipants >= MIN_PARTICIPANTS_FLOOR,
+            RoyaltyPoolInvalidMinParticipants(params.minParticipants, MIN_PARTICIPANTS_FLOOR)
+        );
+        require(params.maxSubmissionsPerContributor != 0, RoyaltyPoolInvalidSubmissionBound(0));
+
+        uint64[] memory weights = new uint64[](metricCount);
+        uint64[] memory caps = new uint64[](metricCount);
+        for (uint256 i = 0; i < metricCount; ++i) {
+            Metric memory metric = params.metrics[i];
+            require(metric.weight != 0 && metric.cap != 0, RoyaltyPoolInvalidMetric(i, metric.weight, metric.cap));
+            weights[i] = metric.weight;
+            caps[i] = metric.cap;
+        }
+        uint256 maxScore = RoyaltyMath.maxSubmissionScore(weights, caps);
+        require(maxScore <= type(uint64).max, RoyaltyPoolSubmissionBoundOverflow(maxScore, type(uint64).max));
+
+        version = ++_rulesVersionCount;
+        Rules storage rules = _rules[version];
+        for (uint256 i = 0; i < metricCount; ++i) {
+            rules.metrics.push(params.metrics[i]);
+        }
+        rules.epochLength = params.epochLength;
+        rules.minParticipants = params.minParticipants;
+        rules.maxSubmissionsPerContributor = params.maxSubmissionsPerContributor;
+        rules.maxSubmissionScore = uint64(maxScore);
+        // Worst-case epoch total = submissions * maxSubmissionScore <= 2^64 - 1: no wraparound, ever.
+        rules.maxSubmissionsPerEpoch = uint64(type(uint64).max / maxScore);
+        emit RulesVersionCreated(version, rules.maxSubmissionScore, rules.maxSubmissionsPerEpoch);
+    }
+
+    function _requireState(uint256 epochId, Epoch storage epoch, EpochState expected) private view {
+        require(epoch.state == expected, RoyaltyPoolUnexpectedEpochState(epochId, epoch.state, expected));
+    }
+
+    function _handleList(euint64 handle) private pure returns (bytes32[] memory handles) {
+        handles = new bytes32[](1);
+        handles[0] = euint64.unwrap(handle);
+    }
+}
