@@ -137,7 +137,12 @@ interface IRoyaltyPool {
     /// @notice The epoch total was revealed with a valid KMS decryption proof.
     event EpochTotalRevealed(uint256 indexed epochId, uint64 total, uint64 pool, uint128 shareFactor, uint8 shareShift);
     /// @notice A contributor claimed their encrypted share, paid to `recipient`.
-    event RoyaltyClaimed(uint256 indexed epochId, address indexed contributor, address indexed recipient, euint64 share);
+    event RoyaltyClaimed(
+        uint256 indexed epochId,
+        address indexed contributor,
+        address indexed recipient,
+        euint64 share
+    );
     /// @notice Everyone claimed: the encrypted sum of paid shares was made publicly decryptable.
     event SettlementRequested(uint256 indexed epochId, euint64 paidSum);
     /// @notice The paid sum was revealed and the remainder carried into `intoEpochId`.

@@ -31,10 +31,7 @@ library RoyaltyMath {
      * @return shift Right shift applied to the product.
      * @return wide True when the product needs 128 bits.
      */
-    function shareParameters(
-        uint64 pool,
-        uint64 total
-    ) internal pure returns (uint128 factor, uint8 shift, bool wide) {
+    function shareParameters(uint64 pool, uint64 total) internal pure returns (uint128 factor, uint8 shift, bool wide) {
         if (pool == 0 || total == 0) {
             return (0, 0, false);
         }
@@ -62,10 +59,7 @@ library RoyaltyMath {
      * @param caps Plaintext cap of each metric.
      * @return bound The bound as a 256-bit integer (callers compare it with `type(uint64).max`).
      */
-    function maxSubmissionScore(
-        uint64[] memory weights,
-        uint64[] memory caps
-    ) internal pure returns (uint256 bound) {
+    function maxSubmissionScore(uint64[] memory weights, uint64[] memory caps) internal pure returns (uint256 bound) {
         for (uint256 i = 0; i < weights.length; ++i) {
             bound += uint256(weights[i]) * caps[i];
         }

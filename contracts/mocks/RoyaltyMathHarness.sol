@@ -13,7 +13,7 @@ contract RoyaltyMathHarness {
         return RoyaltyMath.share(score, factor, shift);
     }
 
-    function maxSubmissionScore(uint64[] memory weights, uint64[] memory caps) external pure returns (uint256) {
+    function maxSubmissionScore(uint64[] calldata weights, uint64[] calldata caps) external pure returns (uint256) {
         return RoyaltyMath.maxSubmissionScore(weights, caps);
     }
 

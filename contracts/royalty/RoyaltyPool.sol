@@ -73,7 +73,10 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
         require(block.timestamp < epoch.end, RoyaltyPoolEpochEnded(epochId, epoch.end));
         Rules storage rules = _rules[epoch.rulesVersion];
         uint256 metricCount = rules.metrics.length;
-        require(encryptedMetrics.length == metricCount, RoyaltyPoolWrongMetricCount(encryptedMetrics.length, metricCount));
+        require(
+            encryptedMetrics.length == metricCount,
+            RoyaltyPoolWrongMetricCount(encryptedMetrics.length, metricCount)
+        );
         uint32 previous = _submissions[epochId][msg.sender];
         require(
             previous < rules.maxSubmissionsPerContributor,
@@ -361,7 +364,10 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
 
     function _storeRules(RulesParams memory params) private returns (uint32 version) {
         uint256 metricCount = params.metrics.length;
-        require(metricCount != 0 && metricCount <= MAX_METRICS, RoyaltyPoolInvalidMetricCount(metricCount, MAX_METRICS));
+        require(
+            metricCount != 0 && metricCount <= MAX_METRICS,
+            RoyaltyPoolInvalidMetricCount(metricCount, MAX_METRICS)
+        );
         require(
             params.epochLength >= MIN_EPOCH_LENGTH && params.epochLength <= MAX_EPOCH_LENGTH,
             RoyaltyPoolInvalidEpochLength(params.epochLength, MIN_EPOCH_LENGTH, MAX_EPOCH_LENGTH)

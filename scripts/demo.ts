@@ -1,0 +1,251 @@
+/**
+ * End-to-end demo on the in-process fhEVM mock: deploy, fund, encrypted submissions, close,
+ * reveal, claims, decryption with each contributor's own key, settlement, and an epoch that
+ * rolls over because it has fewer than k contributors. Exits non-zero if anything does not add up.
+ */
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { ContractTransactionReceipt } from "ethers";
+import hre, { ethers } from "hardhat";
+
+import {
+  claimRoyalty,
+  closeEpoch,
+  connectPool,
+  contributionScore,
+  createHardhatFheBackend,
+  decryptPayoutBalance,
+  decryptScore,
+  decryptShare,
+  deployPayoutToken,
+  deployRoyaltyPool,
+  exactShare,
+  formatAmount,
+  formatTable,
+  fundPool,
+  getEpoch,
+  revealEpochTotal,
+  settleEpoch,
+  submitContribution,
+  withSigner,
+} from "../src";
+import type { PoolClient } from "../src";
+import { TestToken__factory } from "../types";
+import { startInProcessFhevm } from "./inProcessFhevm";
+
+const TOKEN_DECIMALS = 18n;
+const CONFIDENTIAL_DECIMALS = 6;
+const EPOCH_LENGTH = 7n * 24n * 60n * 60n;
+const METRICS = [
+  { name: "computeUnits", weight: 3n, cap: 1_000_000n },
+  { name: "dataSamples", weight: 1n, cap: 500_000n },
+  { name: "qualityScore", weight: 50n, cap: 100n },
+];
+const CONTRIBUTIONS: { name: string; metrics: bigint[] }[] = [
+  { name: "alice (GPU provider)", metrics: [820_000n, 0n, 91n] },
+  { name: "bob (data supplier)", metrics: [0n, 480_000n, 77n] },
+  { name: "carol (fine-tuner)", metrics: [150_000n, 60_000n, 99n] },
+  { name: "dave (big GPU farm)", metrics: [4_000_000n, 0n, 60n] }, // over the compute cap
+  { name: "erin (evaluator)", metrics: [25_000n, 12_000n, 100n] },
+];
+
+const failures: string[] = [];
+let stepNumber = 0;
+
+function step(text: string): void {
+  stepNumber += 1;
+  console.log(`\n[${stepNumber}] ${text}`);
+}
+
+function check(ok: boolean, what: string): void {
+  console.log(`    ${ok ? "ok  " : "FAIL"}  ${what}`);
+  if (!ok) failures.push(what);
+}
+
+const tokens = (whole: bigint) => whole * 10n ** TOKEN_DECIMALS;
+const units = (value: bigint) => formatAmount(value, CONFIDENTIAL_DECIMALS);
+
+function hcu(receipt: ContractTransactionReceipt): { hcu: number; depth: number } {
+  const info = hre.fhevm.computeTransactionHCU(receipt);
+  return { hcu: info.globalHCU, depth: info.maxHCUDepth };
+}
+
+async function settleAndReport(
+  clients: PoolClient[],
+  names: string[],
+  epochId: bigint,
+  recipients: (string | undefined)[],
+): Promise<ContractTransactionReceipt[]> {
+  const revealed = await revealEpochTotal(clients[0], { epochId });
+  const epoch = await getEpoch(clients[0], { epochId });
+  console.log(`    total score revealed with KMS proof: ${revealed.total.toLocaleString("en-US")}`);
+
+  const claimReceipts: ContractTransactionReceipt[] = [];
+  const rows: (string | bigint)[][] = [];
+  let sumShares = 0n;
+  for (let i = 0; i < clients.length; i++) {
+    const result = await claimRoyalty(clients[i], { epochId, recipient: recipients[i] });
+    claimReceipts.push(result.receipt);
+    const score = await decryptScore(clients[i], { epochId });
+    const share = await decryptShare(clients[i], { epochId });
+    const exact = exactShare(score, epoch.pool, revealed.total);
+    sumShares += share;
+    check(
+      share === exact || share + 1n === exact,
+      `${names[i]}: share ${share} = floor(score·pool/total) or one unit less`,
+    );
+    rows.push([names[i], score, units(share), recipients[i] === undefined ? "self" : "named wallet"]);
+  }
+  console.log("\n    What only each contributor can see (decrypted with their own key):");
+  console.log(indent(formatTable(["contributor", "score", "share", "paid to"], rows)));
+  check(sumShares <= epoch.pool, `sum of shares ${units(sumShares)} <= pool ${units(epoch.pool)}`);
+
+  const settled = await settleEpoch(clients[0], { epochId });
+  check(settled.paid === sumShares, `revealed paid sum ${units(settled.paid)} equals the sum of decrypted shares`);
+  console.log(`    rounding remainder ${units(settled.remainder)} carried into epoch ${settled.intoEpochId}`);
+  return claimReceipts;
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n");
+}
+
+async function main(): Promise<void> {
+  if (hre.network.name !== "hardhat") throw new Error("The demo runs on the in-process network: run `npm run demo`.");
+  await startInProcessFhevm();
+  if (!hre.fhevm.isMock) throw new Error("The demo runs on the in-process fhEVM mock: run `npm run demo`.");
+  const fhe = createHardhatFheBackend(hre.fhevm);
+  const signers = await ethers.getSigners();
+  const [deployer, funder, recipientWallet] = signers;
+  const people: HardhatEthersSigner[] = signers.slice(3, 3 + CONTRIBUTIONS.length);
+  const names = CONTRIBUTIONS.map((c) => c.name);
+
+  console.log("AiRoyalties FHE demo — in-process fhEVM mock (Hardhat network)");
+
+  step("Deploy: payment token (MUD), its confidential wrapper (cMUD), the royalty pool of model 'subnet-7'");
+  const token = await new TestToken__factory(deployer).deploy("Model Usage Dollar", "MUD");
+  const payout = await deployPayoutToken(deployer, {
+    underlying: await token.getAddress(),
+    name: "Confidential MUD",
+    symbol: "cMUD",
+  });
+  const poolContract = await deployRoyaltyPool(deployer, {
+    modelName: "subnet-7",
+    payoutToken: await payout.getAddress(),
+    metrics: METRICS,
+    epochLength: EPOCH_LENGTH,
+    minParticipants: 3,
+    maxSubmissionsPerContributor: 4,
+  });
+  const poolAddress = await poolContract.getAddress();
+  const pool = await connectPool({ address: poolAddress, signer: deployer, fhe });
+  const clients = people.map((p) => withSigner(pool, p));
+  console.log(`    pool ${poolAddress}, payout token ${await payout.getAddress()}`);
+  console.log(
+    indent(
+      formatTable(
+        ["metric", "weight", "cap"],
+        METRICS.map((m) => [m.name, m.weight, m.cap]),
+      ),
+    ),
+  );
+
+  step("Fund epoch 1 with 10,000 MUD (wrapped into cMUD held by the pool)");
+  await (await token.mint(funder.address, tokens(20_000n))).wait();
+  const funded = await fundPool(withSigner(pool, funder), { amount: tokens(10_000n) });
+  console.log(`    pool of epoch ${funded.epochId}: ${units(funded.units)} cMUD`);
+
+  step(`${people.length} contributors encrypt their metrics in their wallets and submit`);
+  const submitReceipts: ContractTransactionReceipt[] = [];
+  for (let i = 0; i < people.length; i++) {
+    const result = await submitContribution(clients[i], { metrics: CONTRIBUTIONS[i].metrics });
+    submitReceipts.push(result.receipt);
+    console.log(`    ${names[i].padEnd(22)} submitted; score handle ${result.scoreHandle.slice(0, 18)}…`);
+  }
+  const strangerCannotRead = await fhe
+    .userDecryptUint64(await poolContract.scoreOf(1n, people[0].address), poolAddress, people[1])
+    .then(() => false)
+    .catch(() => true);
+  check(strangerCannotRead, "bob cannot decrypt alice's score");
+
+  step("Epoch 1 ends; anyone closes it (O(1)); the total is made publicly decryptable");
+  await time.increase(EPOCH_LENGTH);
+  const closed = await closeEpoch(pool);
+  check(closed.closed, `epoch 1 closed with ${(await getEpoch(pool, { epochId: 1n })).participants} participants`);
+
+  step("Reveal the total, everyone claims (erin to a named wallet), settle the rounding dust");
+  const recipients = people.map((_, i) => (i === people.length - 1 ? recipientWallet.address : undefined));
+  const claimReceipts = await settleAndReport(clients, names, 1n, recipients);
+  for (let i = 0; i < people.length; i++) {
+    const expected = contributionScore(CONTRIBUTIONS[i].metrics, METRICS);
+    check(
+      (await decryptScore(clients[i], { epochId: 1n })) === expected,
+      `${names[i]}: score = Σ w·min(m, cap) = ${expected}`,
+    );
+  }
+  const walletBalance = await decryptPayoutBalance(withSigner(pool, recipientWallet));
+  check(
+    walletBalance === (await decryptShare(clients[4], { epochId: 1n })),
+    "the named wallet holds erin's share in cMUD",
+  );
+
+  step("Epoch 2: only 2 contributors take part, below k = 3 → nothing is revealed, the epoch rolls over");
+  await fundPool(withSigner(pool, funder), { amount: tokens(3_000n) });
+  await submitContribution(clients[0], { metrics: [100_000n, 0n, 80n] });
+  await submitContribution(clients[1], { metrics: [0n, 90_000n, 70n] });
+  await time.increase(EPOCH_LENGTH);
+  const extended = await closeEpoch(pool);
+  check(
+    !extended.closed,
+    `epoch 2 not closed with 2 participants; extended to ${new Date(Number(extended.end) * 1000).toISOString()}`,
+  );
+  check((await getEpoch(pool, { epochId: 2n })).state === "Open", "epoch 2 is still open, its total still encrypted");
+
+  step("A third contributor joins epoch 2 in its extra period; at the next boundary it closes and pays");
+  await submitContribution(clients[2], { metrics: [60_000n, 60_000n, 95n] });
+  await time.increase(EPOCH_LENGTH);
+  check((await closeEpoch(pool)).closed, "epoch 2 closed with 3 participants");
+  const epoch2 = await getEpoch(pool, { epochId: 2n });
+  console.log(`    epoch 2 pool: ${units(epoch2.pool)} cMUD (3,000 funded + epoch 1's rounding remainder)`);
+  await settleAndReport(clients.slice(0, 3), names.slice(0, 3), 2n, [undefined, undefined, undefined]);
+
+  step("What everyone can see (public chain data)");
+  const rows: (string | bigint)[][] = [];
+  for (const epochId of [1n, 2n, 3n]) {
+    const e = await getEpoch(pool, { epochId });
+    rows.push([`${epochId}`, e.state, e.participants, e.submissions, units(e.pool), e.revealedTotal, units(e.paid)]);
+  }
+  console.log(indent(formatTable(["epoch", "state", "participants", "submissions", "pool", "total", "paid"], rows)));
+
+  step("Cost of each operation (gas and HCU measured on the mock)");
+  const closeReceipt = closed.receipt;
+  const ops: [string, ContractTransactionReceipt][] = [
+    ["submit (3 metrics)", submitReceipts[0]],
+    ["fund", funded.receipt],
+    ["close", closeReceipt],
+    ["claim (share + payout)", claimReceipts[0]],
+  ];
+  console.log(
+    indent(
+      formatTable(
+        ["operation", "gas", "HCU", "HCU depth"],
+        ops.map(([name, receipt]) => [name, receipt.gasUsed, hcu(receipt).hcu, hcu(receipt).depth]),
+      ),
+    ),
+  );
+
+  if (failures.length > 0) {
+    console.error(`\nDemo FAILED: ${failures.length} check(s) did not hold:\n - ${failures.join("\n - ")}`);
+    process.exitCode = 1;
+    return;
+  }
+  console.log("\nDemo complete: every check held.");
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

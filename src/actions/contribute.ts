@@ -1,0 +1,53 @@
+import type { ContractTransactionReceipt } from "ethers";
+
+import { confirmed, findPoolEvent } from "../client";
+import type { PoolClient } from "../client";
+import { RoyaltiesError, withPoolErrors } from "../errors";
+import { getEpoch, getRules } from "./read";
+
+const UINT64_MAX = 2n ** 64n - 1n;
+
+export interface SubmitContributionParameters {
+  /** One clear value per metric, in the order of the pool's schema; encrypted before it leaves. */
+  metrics: readonly bigint[];
+}
+
+export interface SubmitContributionReturnType {
+  epochId: bigint;
+  scoreHandle: string;
+  receipt: ContractTransactionReceipt;
+}
+
+/** The metric vector does not fit the pool's schema. */
+export class InvalidMetricsError extends RoyaltiesError {}
+
+/**
+ * Encrypts a contribution vector in the signer's wallet and submits it to the current epoch.
+ * @example
+ * const { scoreHandle } = await submitContribution(client, { metrics: [1200n, 40n, 95n] });
+ */
+export async function submitContribution(
+  client: PoolClient,
+  { metrics }: SubmitContributionParameters,
+): Promise<SubmitContributionReturnType> {
+  const rules = await getRules(client, { version: (await getEpoch(client)).rulesVersion });
+  if (metrics.length !== rules.metrics.length) {
+    const names = rules.metrics.map((m) => m.name).join(", ");
+    throw new InvalidMetricsError(
+      `The pool expects ${rules.metrics.length} metrics (${names}), got ${metrics.length}.`,
+    );
+  }
+  metrics.forEach((value, i) => {
+    if (value < 0n || value > UINT64_MAX) {
+      throw new InvalidMetricsError(`Metric ${rules.metrics[i].name} = ${value} is outside 0..2^64-1.`);
+    }
+  });
+  const user = await client.signer.getAddress();
+  const encrypted = await client.fhe.encryptUint64(client.address, user, metrics);
+  const receipt = await withPoolErrors(() =>
+    confirmed(client.pool.submitContribution(encrypted.handles, encrypted.inputProof)),
+  );
+  const event = findPoolEvent(client, receipt, "ContributionSubmitted");
+  if (event === undefined) throw new RoyaltiesError("The submission emitted no ContributionSubmitted event.");
+  return { epochId: event.args.epochId as bigint, scoreHandle: event.args.score as string, receipt };
+}

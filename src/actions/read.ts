@@ -1,0 +1,74 @@
+import type { PoolClient } from "../client";
+
+/** Epoch lifecycle states, as the contract numbers them. */
+export const EPOCH_STATES = ["None", "Open", "Closed", "Revealed", "Settling", "Settled"] as const;
+export type EpochStateName = (typeof EPOCH_STATES)[number];
+
+/** Public facts about one epoch: nothing in here belongs to one contributor. */
+export interface EpochInfo {
+  epochId: bigint;
+  state: EpochStateName;
+  start: bigint;
+  end: bigint;
+  rulesVersion: bigint;
+  participants: bigint;
+  submissions: bigint;
+  claims: bigint;
+  pool: bigint;
+  revealedTotal: bigint;
+  paid: bigint;
+  totalHandle: string;
+  paidSumHandle: string;
+}
+
+export interface MetricRule {
+  name: string;
+  weight: bigint;
+  cap: bigint;
+}
+
+export interface RulesInfo {
+  version: bigint;
+  metrics: MetricRule[];
+  epochLength: bigint;
+  minParticipants: bigint;
+  maxSubmissionsPerContributor: bigint;
+  maxSubmissionScore: bigint;
+  maxSubmissionsPerEpoch: bigint;
+}
+
+/** Reads the public record of an epoch (the current one when `epochId` is omitted). */
+export async function getEpoch(client: PoolClient, params: { epochId?: bigint } = {}): Promise<EpochInfo> {
+  const epochId = params.epochId ?? (await client.pool.currentEpochId());
+  const e = await client.pool.getEpoch(epochId);
+  return {
+    epochId,
+    state: EPOCH_STATES[Number(e.state)],
+    start: e.start,
+    end: e.end,
+    rulesVersion: e.rulesVersion,
+    participants: e.participants,
+    submissions: e.submissions,
+    claims: e.claims,
+    pool: e.pool,
+    revealedTotal: e.revealedTotal,
+    paid: e.paid,
+    totalHandle: e.total,
+    paidSumHandle: e.paidSum,
+  };
+}
+
+/** Reads a rules version (the one the current epoch runs under when `version` is omitted). */
+export async function getRules(client: PoolClient, params: { version?: bigint } = {}): Promise<RulesInfo> {
+  const version = params.version ?? (await getEpoch(client)).rulesVersion;
+  const r = await client.pool.getRules(version);
+  return {
+    version,
+    metrics: r.metrics.map((m) => ({ name: m.name, weight: m.weight, cap: m.cap })),
+    epochLength: r.epochLength,
+    minParticipants: r.minParticipants,
+    maxSubmissionsPerContributor: r.maxSubmissionsPerContributor,
+    maxSubmissionScore: r.maxSubmissionScore,
+    maxSubmissionsPerEpoch: r.maxSubmissionsPerEpoch,
+  };
+}

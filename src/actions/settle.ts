@@ -1,0 +1,97 @@
+import type { ContractTransactionReceipt } from "ethers";
+
+import { confirmed, findPoolEvent } from "../client";
+import type { PoolClient } from "../client";
+import { RoyaltiesError, withPoolErrors } from "../errors";
+import { getEpoch } from "./read";
+
+export interface CloseEpochReturnType {
+  epochId: bigint;
+  /** False when the epoch had fewer than `minParticipants` contributors and was extended instead. */
+  closed: boolean;
+  /** The epoch's end after the call (moved forward when extended). */
+  end: bigint;
+  receipt: ContractTransactionReceipt;
+}
+
+/**
+ * Closes the current epoch after its end; under the k-anonymity threshold it is extended instead.
+ * @example
+ * const { closed } = await closeEpoch(client);
+ */
+export async function closeEpoch(client: PoolClient): Promise<CloseEpochReturnType> {
+  const epochId = await client.pool.currentEpochId();
+  const receipt = await withPoolErrors(() => confirmed(client.pool.closeEpoch()));
+  const extended = findPoolEvent(client, receipt, "EpochExtended");
+  const epoch = await getEpoch(client, { epochId });
+  return { epochId, closed: extended === undefined, end: epoch.end, receipt };
+}
+
+/** Reveals a handle's clear value through the FHE backend, checking it was decrypted. */
+async function publicValue(client: PoolClient, handle: string): Promise<{ value: bigint; proof: string }> {
+  const decryption = await client.fhe.publicDecrypt([handle]);
+  const value = decryption.clearValues[handle];
+  if (typeof value !== "bigint") throw new RoyaltiesError(`The KMS returned no value for handle ${handle}.`);
+  return { value, proof: decryption.decryptionProof };
+}
+
+export interface RevealEpochTotalReturnType {
+  total: bigint;
+  receipt: ContractTransactionReceipt;
+}
+
+/**
+ * Fetches the public decryption of a closed epoch's total and records it with its KMS proof.
+ * @example
+ * const { total } = await revealEpochTotal(client, { epochId: 1n });
+ */
+export async function revealEpochTotal(
+  client: PoolClient,
+  { epochId }: { epochId: bigint },
+): Promise<RevealEpochTotalReturnType> {
+  const epoch = await getEpoch(client, { epochId });
+  if (epoch.state !== "Closed") {
+    throw new RoyaltiesError(`Epoch ${epochId} is ${epoch.state}; only a Closed epoch can be revealed.`);
+  }
+  const { value, proof } = await publicValue(client, epoch.totalHandle);
+  const receipt = await withPoolErrors(() => confirmed(client.pool.revealEpochTotal(epochId, value, proof)));
+  return { total: value, receipt };
+}
+
+export interface SettleEpochReturnType {
+  paid: bigint;
+  remainder: bigint;
+  intoEpochId: bigint;
+  receipts: ContractTransactionReceipt[];
+}
+
+/**
+ * After every participant claimed: reveals the paid sum and carries the rounding remainder forward.
+ * @example
+ * const { remainder } = await settleEpoch(client, { epochId: 1n });
+ */
+export async function settleEpoch(
+  client: PoolClient,
+  { epochId }: { epochId: bigint },
+): Promise<SettleEpochReturnType> {
+  const receipts: ContractTransactionReceipt[] = [];
+  let epoch = await getEpoch(client, { epochId });
+  if (epoch.state === "Revealed") {
+    receipts.push(await withPoolErrors(() => confirmed(client.pool.requestSettlement(epochId))));
+    epoch = await getEpoch(client, { epochId });
+  }
+  if (epoch.state !== "Settling") {
+    throw new RoyaltiesError(`Epoch ${epochId} is ${epoch.state}; settlement needs a Revealed epoch.`);
+  }
+  const { value, proof } = await publicValue(client, epoch.paidSumHandle);
+  const receipt = await withPoolErrors(() => confirmed(client.pool.settle(epochId, value, proof)));
+  receipts.push(receipt);
+  const event = findPoolEvent(client, receipt, "EpochSettled");
+  if (event === undefined) throw new RoyaltiesError("Settlement emitted no EpochSettled event.");
+  return {
+    paid: event.args.paid as bigint,
+    remainder: event.args.remainder as bigint,
+    intoEpochId: event.args.intoEpochId as bigint,
+    receipts,
+  };
+}

@@ -1,0 +1,68 @@
+import { Interface } from "ethers";
+
+import { RoyaltyPool__factory } from "../types";
+
+/** Base class of every error the library throws: `message` says what happened and what to do. */
+export class RoyaltiesError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** What to do next after each custom error of the pool, keyed by error name. */
+const NEXT_STEP: Record<string, string> = {
+  RoyaltyPoolEpochEnded: "close the epoch first (closeEpoch), then submit to the new one.",
+  RoyaltyPoolEpochNotEnded: "wait until the epoch's end time, then close it.",
+  RoyaltyPoolWrongMetricCount: "send one encrypted value per metric of the pool's schema (see getRules).",
+  RoyaltyPoolSubmissionLimitReached: "wait for the next epoch; this one has all your submissions.",
+  RoyaltyPoolEpochCapacityReached: "wait for the next epoch; this one is full.",
+  RoyaltyPoolAmountBelowUnit: "fund at least one confidential unit (rate() of the payment token).",
+  RoyaltyPoolUnsupportedToken: "fee-on-transfer tokens cannot fund a pool; use a standard ERC20.",
+  RoyaltyPoolUnexpectedEpochState: "check the epoch's state (getEpoch) and call the step it is waiting for.",
+  RoyaltyPoolNoContribution: "only contributors of the epoch can claim it.",
+  RoyaltyPoolAlreadyClaimed: "this epoch is already paid to you; decrypt your share with decryptShare.",
+  RoyaltyPoolInvalidRecipient: "name a non-zero recipient address.",
+  RoyaltyPoolNothingToClaim: "the epoch's total or pool was zero; nothing is owed for it.",
+  RoyaltyPoolClaimsOutstanding: "settlement waits until every participant has claimed.",
+};
+
+const poolInterface: Interface = new Interface(RoyaltyPool__factory.abi);
+
+/** A transaction the pool rejected with one of its custom errors. */
+export class PoolRevertError extends RoyaltiesError {
+  constructor(
+    readonly errorName: string,
+    readonly args: readonly unknown[],
+  ) {
+    const hint = NEXT_STEP[errorName];
+    super(`${errorName}(${args.map(String).join(", ")})${hint ? `: ${hint}` : ""}`);
+  }
+}
+
+function revertData(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    const data = (current as { data?: unknown }).data;
+    if (typeof data === "string" && data.startsWith("0x") && data.length >= 10) return data;
+    current = (current as { error?: unknown; info?: unknown }).error ?? (current as { info?: unknown }).info;
+  }
+  return undefined;
+}
+
+/** Rethrows a pool custom error as a {@link PoolRevertError}; anything else unchanged. */
+export function toRoyaltiesError(error: unknown): unknown {
+  const data = revertData(error);
+  if (data === undefined) return error;
+  const parsed = poolInterface.parseError(data);
+  return parsed ? new PoolRevertError(parsed.name, [...parsed.args]) : error;
+}
+
+/** Runs a contract call and translates pool custom errors. */
+export async function withPoolErrors<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toRoyaltiesError(error);
+  }
+}

@@ -1,0 +1,26 @@
+import type { Signer } from "ethers";
+
+/** Ciphertext handles and the proof binding them to (contract, user). */
+export interface EncryptedInput {
+  handles: Uint8Array[];
+  inputProof: Uint8Array;
+}
+
+/** Clear values of a public decryption with the KMS-signed proof a contract checks. */
+export interface PublicDecryption {
+  clearValues: Record<string, bigint | boolean | string>;
+  decryptionProof: string;
+}
+
+/**
+ * The FHE side of the protocol behind one narrow interface: the Hardhat plugin (in-process mock
+ * or a local node) implements it today; Zama's relayer SDK implements it on Sepolia and mainnet.
+ */
+export interface FheBackend {
+  /** Encrypts `values` as euint64 inputs for `contractAddress`, bound to `userAddress`. */
+  encryptUint64(contractAddress: string, userAddress: string, values: readonly bigint[]): Promise<EncryptedInput>;
+  /** Decrypts a euint64 handle the signer is allowed on (EIP-712 user decryption). */
+  userDecryptUint64(handle: string, contractAddress: string, signer: Signer): Promise<bigint>;
+  /** Publicly decrypts handles that were made publicly decryptable. */
+  publicDecrypt(handles: readonly string[]): Promise<PublicDecryption>;
+}

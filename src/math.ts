@@ -1,0 +1,41 @@
+const SCORE_BITS = 64n;
+const WIDE_SHIFT = 64n;
+
+function bitLength(value: bigint): bigint {
+  return value === 0n ? 0n : BigInt(value.toString(2).length);
+}
+
+/** Mirror of RoyaltyMath.shareParameters: the scalar factor and shift the pool uses for shares. */
+export function shareParameters(pool: bigint, total: bigint): { factor: bigint; shift: bigint; wide: boolean } {
+  if (pool === 0n || total === 0n) return { factor: 0n, shift: 0n, wide: false };
+  const totalBits = bitLength(total);
+  if (bitLength(pool) + totalBits <= SCORE_BITS) {
+    return { factor: (pool << totalBits) / total, shift: totalBits, wide: false };
+  }
+  return { factor: (pool << WIDE_SHIFT) / total, shift: WIDE_SHIFT, wide: true };
+}
+
+/**
+ * The share the pool pays for `score`: `floor(score * factor / 2^shift)`, which is
+ * `floor(score * pool / total)` or one unit less, never more.
+ */
+export function expectedShare(score: bigint, pool: bigint, total: bigint): bigint {
+  const { factor, shift } = shareParameters(pool, total);
+  return (score * factor) >> shift;
+}
+
+/** The exact proportional share, `floor(score * pool / total)`, for comparison. */
+export function exactShare(score: bigint, pool: bigint, total: bigint): bigint {
+  return total === 0n ? 0n : (score * pool) / total;
+}
+
+/** Score of one contribution under a schema: the sum of weight * min(metric, cap). */
+export function contributionScore(
+  metrics: readonly bigint[],
+  schema: readonly { weight: bigint; cap: bigint }[],
+): bigint {
+  return metrics.reduce(
+    (sum, value, i) => sum + schema[i].weight * (value < schema[i].cap ? value : schema[i].cap),
+    0n,
+  );
+}
