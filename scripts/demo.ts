@@ -25,7 +25,7 @@ import {
   fundPool,
   getEpoch,
   revealEpochTotal,
-  settleEpoch,
+  settlePool,
   submitContribution,
   withSigner,
 } from "../src";
@@ -100,8 +100,11 @@ async function settleAndReport(
   console.log(indent(formatTable(["contributor", "score", "share", "paid to"], rows)));
   check(sumShares <= epoch.pool, `sum of shares ${units(sumShares)} <= pool ${units(epoch.pool)}`);
 
-  const settled = await settleEpoch(clients[0], { epochId });
-  check(settled.paid === sumShares, `revealed paid sum ${units(settled.paid)} equals the sum of decrypted shares`);
+  const settled = await settlePool(clients[0]);
+  check(
+    settled.remainder === epoch.pool - sumShares,
+    `settlement: revealed pool balance ${units(settled.balance)} leaves remainder ${units(settled.remainder)} = pool − Σ shares`,
+  );
   console.log(`    rounding remainder ${units(settled.remainder)} carried into epoch ${settled.intoEpochId}`);
   return claimReceipts;
 }
@@ -216,9 +219,16 @@ async function main(): Promise<void> {
   const rows: (string | bigint)[][] = [];
   for (const epochId of [1n, 2n, 3n]) {
     const e = await getEpoch(pool, { epochId });
-    rows.push([`${epochId}`, e.state, e.participants, e.submissions, units(e.pool), e.revealedTotal, units(e.paid)]);
+    rows.push([
+      `${epochId}`,
+      e.settled ? "Settled" : e.state,
+      e.participants,
+      e.submissions,
+      units(e.pool),
+      e.revealedTotal,
+    ]);
   }
-  console.log(indent(formatTable(["epoch", "state", "participants", "submissions", "pool", "total", "paid"], rows)));
+  console.log(indent(formatTable(["epoch", "state", "participants", "submissions", "pool", "total"], rows)));
 
   step("Cost of each operation (gas and HCU measured on the mock)");
   const closeReceipt = closed.receipt;

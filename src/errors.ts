@@ -24,7 +24,10 @@ const NEXT_STEP: Record<string, string> = {
   RoyaltyPoolAlreadyClaimed: "this epoch is already paid to you; decrypt your share with decryptShare.",
   RoyaltyPoolInvalidRecipient: "name a non-zero recipient address.",
   RoyaltyPoolNothingToClaim: "the epoch's total or pool was zero; nothing is owed for it.",
-  RoyaltyPoolClaimsOutstanding: "settlement waits until every participant has claimed.",
+  RoyaltyPoolEpochsOutstanding: "settlement waits until every closed epoch is revealed and fully claimed.",
+  RoyaltyPoolNothingToSettle: "no epoch was revealed since the last settlement.",
+  RoyaltyPoolSettlementPending: "a settlement is already requested: finish it with settle.",
+  RoyaltyPoolNoPendingSettlement: "request a settlement first (requestSettlement).",
 };
 
 const poolInterface: Interface = new Interface(RoyaltyPool__factory.abi);

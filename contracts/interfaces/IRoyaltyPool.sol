@@ -18,9 +18,7 @@ interface IRoyaltyPool {
         None, // never started
         Open, // accepting contributions and funds
         Closed, // total made publicly decryptable, waiting for the KMS-signed reveal
-        Revealed, // total public, contributors can claim
-        Settling, // everyone claimed, the paid sum is being revealed
-        Settled // remainder carried into a later epoch
+        Revealed // total public, contributors can claim
     }
 
     /// @notice One metric of a model's schema with its plaintext weight and cap.
@@ -59,12 +57,18 @@ interface IRoyaltyPool {
         uint64 submissions;
         uint64 pool;
         uint64 revealedTotal;
-        uint64 paid;
         uint128 shareFactor;
         uint8 shareShift;
         bool wideShare;
         euint64 total;
-        euint64 paidSum;
+    }
+
+    /// @notice A settlement in progress: the pool's confidential balance at request time and what it owed then.
+    struct PendingSettlement {
+        euint64 balance;
+        uint64 liability;
+        uint256 fromEpochId;
+        uint256 toEpochId;
     }
 
     /// @notice The schema has no metric, or more than the pool supports.
@@ -111,10 +115,17 @@ interface IRoyaltyPool {
     error RoyaltyPoolInvalidRecipient(address recipient);
     /// @notice The epoch's total is zero or its pool is empty: every share is zero.
     error RoyaltyPoolNothingToClaim(uint256 epochId);
-    /// @notice Not every participant has claimed yet; the paid sum stays private until they have.
-    error RoyaltyPoolClaimsOutstanding(uint256 epochId, uint32 claims, uint32 participants);
-    /// @notice The revealed paid sum exceeds the pool (cannot happen; checked anyway).
-    error RoyaltyPoolPaidExceedsPool(uint256 epochId, uint64 paid, uint64 pool);
+    /// @notice Some epoch is closed but not revealed, or revealed with unclaimed shares: the pool's
+    /// balance would expose the unclaimed shares of a few, so it stays private until they are claimed.
+    error RoyaltyPoolEpochsOutstanding(uint256 outstandingEpochs);
+    /// @notice No revealed epoch since the last settlement, or no balance to settle.
+    error RoyaltyPoolNothingToSettle();
+    /// @notice A settlement is already waiting for its reveal.
+    error RoyaltyPoolSettlementPending();
+    /// @notice No settlement was requested.
+    error RoyaltyPoolNoPendingSettlement();
+    /// @notice The revealed balance is below what the pool owes (cannot happen; checked anyway).
+    error RoyaltyPoolBalanceBelowLiability(uint64 balance, uint64 liability);
 
     /// @notice A rules version was recorded.
     event RulesVersionCreated(uint32 indexed version, uint64 maxSubmissionScore, uint64 maxSubmissionsPerEpoch);
@@ -143,10 +154,19 @@ interface IRoyaltyPool {
         address indexed recipient,
         euint64 share
     );
-    /// @notice Everyone claimed: the encrypted sum of paid shares was made publicly decryptable.
-    event SettlementRequested(uint256 indexed epochId, euint64 paidSum);
-    /// @notice The paid sum was revealed and the remainder carried into `intoEpochId`.
-    event EpochSettled(uint256 indexed epochId, uint64 paid, uint64 remainder, uint256 indexed intoEpochId);
+    /// @notice A revealed epoch with a zero total (or an empty pool) passed its whole pool to the current epoch.
+    event PoolCarriedForward(uint256 indexed epochId, uint64 amount, uint256 indexed intoEpochId);
+    /// @notice Every revealed epoch is fully claimed: the pool's confidential balance was made publicly decryptable.
+    event SettlementRequested(uint256 fromEpochId, uint256 toEpochId, euint64 balance, uint64 liability);
+    /// @notice The balance was revealed; the remainder (rounding dust of epochs `fromEpochId..toEpochId`,
+    /// plus anything sent to the pool directly) was carried into `intoEpochId`.
+    event PoolSettled(
+        uint256 fromEpochId,
+        uint256 toEpochId,
+        uint64 balance,
+        uint64 remainder,
+        uint256 indexed intoEpochId
+    );
 
     /**
      * @notice Adds an encrypted contribution to the caller's score and the current epoch total.
@@ -195,16 +215,17 @@ interface IRoyaltyPool {
     function claim(uint256 epochId, address recipient) external returns (euint64 share);
 
     /**
-     * @notice Once every participant claimed, makes the encrypted paid sum publicly decryptable.
-     * @param epochId A revealed epoch with no outstanding claim.
+     * @notice Once every revealed epoch is fully claimed, makes the pool's confidential balance
+     * publicly decryptable, so its rounding remainder can be carried forward.
+     * @dev The balance then equals the current epoch's pool plus the rounding dust of every epoch
+     * since the last settlement: an aggregate of at least `minParticipants` contributors per epoch.
      */
-    function requestSettlement(uint256 epochId) external;
+    function requestSettlement() external;
 
     /**
-     * @notice Records the revealed paid sum and carries the remainder (rounding dust) forward.
-     * @param epochId An epoch in settlement.
-     * @param paid The clear paid sum.
-     * @param decryptionProof The KMS-signed decryption proof for the paid-sum handle.
+     * @notice Records the revealed balance and carries the remainder into the current epoch.
+     * @param balance The clear balance of the pending settlement.
+     * @param decryptionProof The KMS-signed decryption proof for the balance handle.
      */
-    function settle(uint256 epochId, uint64 paid, bytes calldata decryptionProof) external;
+    function settle(uint64 balance, bytes calldata decryptionProof) external;
 }

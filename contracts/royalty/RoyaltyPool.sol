@@ -15,7 +15,8 @@ import {RoyaltyMath} from "../libraries/RoyaltyMath.sol";
  * @notice Encrypted contributions, epoch royalty shares and confidential payouts for one AI model.
  * @dev Every per-contributor value (metrics, score, share) is an FHE ciphertext that only its
  * contributor may decrypt. The only values made public are aggregates of at least
- * `minParticipants` distinct contributors: the epoch total and, once everyone claimed, the paid sum.
+ * `minParticipants` distinct contributors: the epoch total and, once every revealed epoch is fully
+ * claimed, the pool's own balance (which yields the rounding remainder to carry forward).
  * Overflow is impossible by construction: each rules version bounds one submission's score in
  * plaintext, and the number of submissions per epoch is capped so the total fits 64 bits.
  */
@@ -40,6 +41,11 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
 
     uint32 private _rulesVersionCount;
     uint256 private _currentEpochId;
+    /// @dev Epochs closed but not revealed, or revealed with claims outstanding.
+    uint256 private _outstandingEpochs;
+    /// @dev Every epoch up to this id has had its remainder carried forward.
+    uint256 private _settledThroughEpochId;
+    PendingSettlement private _pendingSettlement;
 
     mapping(uint32 version => Rules) private _rules;
     mapping(uint256 epochId => Epoch) private _epochs;
@@ -155,6 +161,7 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
         }
 
         epoch.state = EpochState.Closed;
+        ++_outstandingEpochs;
         FHE.makePubliclyDecryptable(epoch.total);
         emit EpochClosed(epochId, epoch.participants, epoch.submissions, epoch.pool, epoch.total);
         _startEpoch(epochId + 1, uint64(block.timestamp), _rulesVersionCount);
@@ -177,9 +184,10 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
         emit EpochTotalRevealed(epochId, total, epoch.pool, factor, shift);
 
         if (factor == 0) {
-            // Every share is zero: the whole pool belongs to the next settlement.
-            epoch.state = EpochState.Settled;
-            _carryForward(epochId, 0, epoch.pool);
+            // Every share is zero: nothing to claim, the whole pool moves to the current epoch.
+            --_outstandingEpochs;
+            _addToCurrentPool(epoch.pool);
+            emit PoolCarriedForward(epochId, epoch.pool, _currentEpochId);
         }
     }
 
@@ -189,10 +197,8 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
     function claim(uint256 epochId, address recipient) external nonReentrant returns (euint64 share) {
         require(recipient != address(0), RoyaltyPoolInvalidRecipient(recipient));
         Epoch storage epoch = _epochs[epochId];
-        if (epoch.state == EpochState.Settled && epoch.shareFactor == 0) {
-            revert RoyaltyPoolNothingToClaim(epochId);
-        }
         _requireState(epochId, epoch, EpochState.Revealed);
+        require(epoch.shareFactor != 0, RoyaltyPoolNothingToClaim(epochId));
         require(_submissions[epochId][msg.sender] != 0, RoyaltyPoolNoContribution(epochId, msg.sender));
         require(!FHE.isInitialized(_shares[epochId][msg.sender]), RoyaltyPoolAlreadyClaimed(epochId, msg.sender));
 
@@ -200,40 +206,44 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
         FHE.allowThis(share);
         FHE.allow(share, msg.sender);
         _shares[epochId][msg.sender] = share;
-        ++epoch.claims;
+        if (++epoch.claims == epoch.participants) --_outstandingEpochs;
 
-        // The wrapper's transfer returns what actually moved; plaintext accounting guarantees it is
-        // the full share, and the paid sum records the returned amount, never the requested one.
+        // Plaintext accounting (sum of shares <= pool) guarantees the pool's balance covers the
+        // share, so the transfer moves it in full; settlement reconciles against the real balance.
         FHE.allowTransient(share, address(payoutToken));
-        euint64 paid = payoutToken.confidentialTransfer(recipient, share);
-        euint64 paidSum = epoch.claims == 1 ? paid : FHE.add(epoch.paidSum, paid);
-        FHE.allowThis(paidSum);
-        epoch.paidSum = paidSum;
+        payoutToken.confidentialTransfer(recipient, share);
 
         emit RoyaltyClaimed(epochId, msg.sender, recipient, share);
     }
 
     /// @inheritdoc IRoyaltyPool
-    function requestSettlement(uint256 epochId) external {
-        Epoch storage epoch = _epochs[epochId];
-        _requireState(epochId, epoch, EpochState.Revealed);
-        require(
-            epoch.claims == epoch.participants,
-            RoyaltyPoolClaimsOutstanding(epochId, epoch.claims, epoch.participants)
-        );
-        epoch.state = EpochState.Settling;
-        FHE.makePubliclyDecryptable(epoch.paidSum);
-        emit SettlementRequested(epochId, epoch.paidSum);
+    function requestSettlement() external {
+        require(!FHE.isInitialized(_pendingSettlement.balance), RoyaltyPoolSettlementPending());
+        require(_outstandingEpochs == 0, RoyaltyPoolEpochsOutstanding(_outstandingEpochs));
+        uint256 currentId = _currentEpochId;
+        uint256 fromEpochId = _settledThroughEpochId + 1;
+        euint64 balance = payoutToken.confidentialBalanceOf(address(this));
+        require(fromEpochId < currentId && FHE.isInitialized(balance), RoyaltyPoolNothingToSettle());
+
+        uint64 liability = _epochs[currentId].pool;
+        _pendingSettlement = PendingSettlement(balance, liability, fromEpochId, currentId - 1);
+        FHE.makePubliclyDecryptable(balance);
+        emit SettlementRequested(fromEpochId, currentId - 1, balance, liability);
     }
 
     /// @inheritdoc IRoyaltyPool
-    function settle(uint256 epochId, uint64 paid, bytes calldata decryptionProof) external {
-        Epoch storage epoch = _epochs[epochId];
-        _requireState(epochId, epoch, EpochState.Settling);
-        epoch.state = EpochState.Settled;
-        FHE.checkSignatures(_handleList(epoch.paidSum), abi.encode(paid), decryptionProof);
-        require(paid <= epoch.pool, RoyaltyPoolPaidExceedsPool(epochId, paid, epoch.pool));
-        _carryForward(epochId, paid, epoch.pool - paid);
+    function settle(uint64 balance, bytes calldata decryptionProof) external {
+        PendingSettlement memory pending = _pendingSettlement;
+        require(FHE.isInitialized(pending.balance), RoyaltyPoolNoPendingSettlement());
+        // Cleared first: a KMS proof is public and unbound to any caller, so it counts once.
+        delete _pendingSettlement;
+        FHE.checkSignatures(_handleList(pending.balance), abi.encode(balance), decryptionProof);
+        require(balance >= pending.liability, RoyaltyPoolBalanceBelowLiability(balance, pending.liability));
+
+        uint64 remainder = balance - pending.liability;
+        _settledThroughEpochId = pending.toEpochId;
+        _addToCurrentPool(remainder);
+        emit PoolSettled(pending.fromEpochId, pending.toEpochId, balance, remainder, _currentEpochId);
     }
 
     // ---------------------------------------------------------------- views
@@ -253,6 +263,21 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
      */
     function getEpoch(uint256 epochId) external view returns (Epoch memory) {
         return _epochs[epochId];
+    }
+
+    /**
+     * @notice Settlement bookkeeping: epochs still blocking a settlement, the last settled epoch and
+     * the settlement waiting for its reveal (balance handle zero when none).
+     * @return outstandingEpochs Epochs closed but unrevealed, or revealed with claims outstanding.
+     * @return settledThroughEpochId Every epoch up to this id has had its remainder carried forward.
+     * @return pending The pending settlement.
+     */
+    function settlementStatus()
+        external
+        view
+        returns (uint256 outstandingEpochs, uint256 settledThroughEpochId, PendingSettlement memory pending)
+    {
+        return (_outstandingEpochs, _settledThroughEpochId, _pendingSettlement);
     }
 
     /**
@@ -335,13 +360,6 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
         }
         // Narrow path: RoyaltyMath guarantees score * factor < 2^64, so the factor fits 64 bits too.
         return FHE.shr(FHE.mul(score, uint64(epoch.shareFactor)), epoch.shareShift);
-    }
-
-    function _carryForward(uint256 epochId, uint64 paid, uint64 remainder) private {
-        _addToCurrentPool(remainder);
-        Epoch storage epoch = _epochs[epochId];
-        epoch.paid = paid;
-        emit EpochSettled(epochId, paid, remainder, _currentEpochId);
     }
 
     function _addToCurrentPool(uint64 amount) private {

@@ -1,7 +1,7 @@
 import type { PoolClient } from "../client";
 
 /** Epoch lifecycle states, as the contract numbers them. */
-export const EPOCH_STATES = ["None", "Open", "Closed", "Revealed", "Settling", "Settled"] as const;
+export const EPOCH_STATES = ["None", "Open", "Closed", "Revealed"] as const;
 export type EpochStateName = (typeof EPOCH_STATES)[number];
 
 /** Public facts about one epoch: nothing in here belongs to one contributor. */
@@ -16,9 +16,11 @@ export interface EpochInfo {
   claims: bigint;
   pool: bigint;
   revealedTotal: bigint;
-  paid: bigint;
+  /** Right shift of the share computation (64 on the 128-bit path); 0 before the reveal. */
+  shareShift: bigint;
   totalHandle: string;
-  paidSumHandle: string;
+  /** True once a settlement carried this epoch's rounding remainder forward. */
+  settled: boolean;
 }
 
 export interface MetricRule {
@@ -40,7 +42,7 @@ export interface RulesInfo {
 /** Reads the public record of an epoch (the current one when `epochId` is omitted). */
 export async function getEpoch(client: PoolClient, params: { epochId?: bigint } = {}): Promise<EpochInfo> {
   const epochId = params.epochId ?? (await client.pool.currentEpochId());
-  const e = await client.pool.getEpoch(epochId);
+  const [e, status] = await Promise.all([client.pool.getEpoch(epochId), client.pool.settlementStatus()]);
   return {
     epochId,
     state: EPOCH_STATES[Number(e.state)],
@@ -52,9 +54,9 @@ export async function getEpoch(client: PoolClient, params: { epochId?: bigint } 
     claims: e.claims,
     pool: e.pool,
     revealedTotal: e.revealedTotal,
-    paid: e.paid,
+    shareShift: e.shareShift,
     totalHandle: e.total,
-    paidSumHandle: e.paidSum,
+    settled: epochId <= status.settledThroughEpochId,
   };
 }
 

@@ -1,3 +1,4 @@
+import { ZeroHash } from "ethers";
 import type { ContractTransactionReceipt } from "ethers";
 
 import { confirmed, findPoolEvent } from "../client";
@@ -58,38 +59,39 @@ export async function revealEpochTotal(
   return { total: value, receipt };
 }
 
-export interface SettleEpochReturnType {
-  paid: bigint;
+export interface SettlePoolReturnType {
+  /** First and last epoch whose rounding remainder this settlement carried forward. */
+  fromEpochId: bigint;
+  toEpochId: bigint;
+  /** The pool's revealed confidential balance and the part of it that was not owed to anyone. */
+  balance: bigint;
   remainder: bigint;
   intoEpochId: bigint;
   receipts: ContractTransactionReceipt[];
 }
 
 /**
- * After every participant claimed: reveals the paid sum and carries the rounding remainder forward.
+ * Once every revealed epoch is fully claimed: reveals the pool's balance and carries the rounding
+ * remainder into the current epoch (requesting the settlement first if nobody has).
  * @example
- * const { remainder } = await settleEpoch(client, { epochId: 1n });
+ * const { remainder } = await settlePool(client);
  */
-export async function settleEpoch(
-  client: PoolClient,
-  { epochId }: { epochId: bigint },
-): Promise<SettleEpochReturnType> {
+export async function settlePool(client: PoolClient): Promise<SettlePoolReturnType> {
   const receipts: ContractTransactionReceipt[] = [];
-  let epoch = await getEpoch(client, { epochId });
-  if (epoch.state === "Revealed") {
-    receipts.push(await withPoolErrors(() => confirmed(client.pool.requestSettlement(epochId))));
-    epoch = await getEpoch(client, { epochId });
+  let status = await client.pool.settlementStatus();
+  if (status.pending.balance === ZeroHash) {
+    receipts.push(await withPoolErrors(() => confirmed(client.pool.requestSettlement())));
+    status = await client.pool.settlementStatus();
   }
-  if (epoch.state !== "Settling") {
-    throw new RoyaltiesError(`Epoch ${epochId} is ${epoch.state}; settlement needs a Revealed epoch.`);
-  }
-  const { value, proof } = await publicValue(client, epoch.paidSumHandle);
-  const receipt = await withPoolErrors(() => confirmed(client.pool.settle(epochId, value, proof)));
+  const { value, proof } = await publicValue(client, status.pending.balance);
+  const receipt = await withPoolErrors(() => confirmed(client.pool.settle(value, proof)));
   receipts.push(receipt);
-  const event = findPoolEvent(client, receipt, "EpochSettled");
-  if (event === undefined) throw new RoyaltiesError("Settlement emitted no EpochSettled event.");
+  const event = findPoolEvent(client, receipt, "PoolSettled");
+  if (event === undefined) throw new RoyaltiesError("Settlement emitted no PoolSettled event.");
   return {
-    paid: event.args.paid as bigint,
+    fromEpochId: event.args.fromEpochId as bigint,
+    toEpochId: event.args.toEpochId as bigint,
+    balance: event.args.balance as bigint,
     remainder: event.args.remainder as bigint,
     intoEpochId: event.args.intoEpochId as bigint,
     receipts,

@@ -18,8 +18,6 @@ enum State {
   Open,
   Closed,
   Revealed,
-  Settling,
-  Settled,
 }
 
 /** Three contributors with known metrics (dave is over the compute cap), an epoch funded with 1,000 tokens. */
@@ -523,9 +521,11 @@ describe("RoyaltyPool", function () {
       const f = await deployPoolFixture();
       await f.pool.connect(f.funder).fund(tokens(10n));
       for (let i = 0; i < 3; i++) await submit(f, f.contributors[i], [0n, 0n, 0n]);
-      await closeAndReveal(f);
-      expect((await f.pool.getEpoch(1)).state).to.equal(State.Settled);
+      const closing = f.pool.getEpoch(1);
+      await expect(closeAndReveal(f)).to.not.be.rejected;
+      expect((await closing).pool).to.equal(10_000_000n);
       expect((await f.pool.getEpoch(2)).pool).to.equal(10_000_000n);
+      expect((await f.pool.settlementStatus()).outstandingEpochs).to.equal(0n);
       await expect(f.pool.connect(f.contributors[0]).claim(1, f.contributors[0].address))
         .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingToClaim")
         .withArgs(1n);
@@ -533,32 +533,47 @@ describe("RoyaltyPool", function () {
   });
 
   describe("settlement", function () {
-    it("waits for every claim, then reveals the paid sum and carries the rounding remainder forward", async function () {
+    it("waits for every claim, then reveals the pool balance and carries the rounding remainder forward", async function () {
       const f = await revealedEpochFixture();
+      await expect(f.pool.requestSettlement())
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolEpochsOutstanding")
+        .withArgs(1n);
       await f.pool.connect(f.contributors[0]).claim(1, f.contributors[0].address);
-      await expect(f.pool.requestSettlement(1))
-        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolClaimsOutstanding")
-        .withArgs(1n, 1n, 3n);
+      await expect(f.pool.requestSettlement())
+        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolEpochsOutstanding")
+        .withArgs(1n);
       let sum = 0n;
       for (let i = 0; i < 3; i++) {
         const who = f.contributors[i];
         if (i > 0) await f.pool.connect(who).claim(1, who.address);
         sum += await decrypt(await f.pool.shareOf(1, who.address), f.poolAddress, who);
       }
-      await expect(f.pool.requestSettlement(1)).to.emit(f.pool, "SettlementRequested");
-      const { value, proof } = await publicValue((await f.pool.getEpoch(1)).paidSum);
-      expect(value).to.equal(sum);
-      await expect(f.pool.settle(1, value + 1n, proof)).to.be.revertedWithCustomError(
+      // Funds of the running epoch are owed to its contributors: they are the settlement's liability.
+      await f.pool.connect(f.funder).fund(tokens(2n));
+      await expect(f.pool.requestSettlement())
+        .to.emit(f.pool, "SettlementRequested")
+        .withArgs(1n, 1n, (h: string) => h !== ethers.ZeroHash, 2_000_000n);
+      await expect(f.pool.requestSettlement()).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolSettlementPending");
+      const pending = (await f.pool.settlementStatus()).pending;
+      const { value, proof } = await publicValue(pending.balance);
+      expect(value).to.equal(1_000_000_000n - sum + 2_000_000n);
+      await expect(f.pool.settle(value + 1n, proof)).to.be.revertedWithCustomError(
         ...fhevm.revertedWithCustomErrorArgs("KMSVerifier", "KMSInvalidSigner"),
       );
-      const nextPoolBefore = (await f.pool.getEpoch(2)).pool;
-      await expect(f.pool.settle(1, value, proof))
-        .to.emit(f.pool, "EpochSettled")
-        .withArgs(1n, sum, 1_000_000_000n - sum, 2n);
-      expect((await f.pool.getEpoch(2)).pool).to.equal(nextPoolBefore + 1_000_000_000n - sum);
-      await expect(f.pool.settle(1, value, proof))
-        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnexpectedEpochState")
-        .withArgs(1n, State.Settled, State.Settling);
+      await expect(f.pool.settle(value, proof))
+        .to.emit(f.pool, "PoolSettled")
+        .withArgs(1n, 1n, value, 1_000_000_000n - sum, 2n);
+      expect((await f.pool.getEpoch(2)).pool).to.equal(2_000_000n + 1_000_000_000n - sum);
+      const status = await f.pool.settlementStatus();
+      expect(status.settledThroughEpochId).to.equal(1n);
+      await expect(f.pool.settle(value, proof)).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNoPendingSettlement");
+      await expect(f.pool.requestSettlement()).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingToSettle");
+    });
+
+    it("has nothing to settle before any epoch was revealed", async function () {
+      const f = await fundedEpochFixture();
+      await expect(f.pool.requestSettlement()).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingToSettle");
+      await expect(f.pool.settle(0n, "0x00")).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNoPendingSettlement");
     });
   });
 });
