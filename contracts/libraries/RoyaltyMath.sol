@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause-Clear
 pragma solidity ^0.8.27;
 
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
 /**
  * @title RoyaltyMath
  * @notice Plaintext arithmetic behind the encrypted royalty computation: rule bounds that make
@@ -66,14 +68,12 @@ library RoyaltyMath {
     }
 
     /**
-     * @notice Number of bits needed to write `value` (0 for 0).
-     * @param value Any unsigned integer.
+     * @notice Number of bits needed to write `value` (0 for 0), in constant gas so that a reveal
+     * costs the same whatever the total.
+     * @param value Any 64-bit value.
      * @return bits `floor(log2(value)) + 1`, or 0.
      */
-    function bitLength(uint256 value) internal pure returns (uint8 bits) {
-        while (value != 0) {
-            ++bits;
-            value >>= 1;
-        }
+    function bitLength(uint64 value) internal pure returns (uint8 bits) {
+        return value == 0 ? 0 : uint8(Math.log2(value) + 1);
     }
 }

@@ -17,7 +17,7 @@ contract RoyaltyMathHarness {
         return RoyaltyMath.maxSubmissionScore(weights, caps);
     }
 
-    function bitLength(uint256 value) external pure returns (uint8) {
+    function bitLength(uint64 value) external pure returns (uint8) {
         return RoyaltyMath.bitLength(value);
     }
 }
