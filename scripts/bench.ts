@@ -13,9 +13,9 @@ import type { ContractTransactionReceipt, Signer } from "ethers";
 import hre, { ethers } from "hardhat";
 
 import { formatTable } from "../src";
-import type { RoyaltyPool, TestToken } from "../types";
+import type { ModelRegistry, RoyaltyPool, TestToken } from "../types";
 import { ShareBenchmark__factory, TestToken__factory } from "../types";
-import { deployPayoutToken, deployRoyaltyPool } from "../src/deploy";
+import { createModel, deployModelRegistry, deployPayoutToken } from "../src/deploy";
 import { startInProcessFhevm } from "./inProcessFhevm";
 import { NETWORK_LIMITS } from "./networkLimits";
 
@@ -64,6 +64,8 @@ class Bench {
   readonly funder: HardhatEthersSigner;
   token!: TestToken;
   payout!: string;
+  registry!: ModelRegistry;
+  private models = 0;
 
   constructor(signers: HardhatEthersSigner[]) {
     [this.deployer, this.funder] = signers;
@@ -79,11 +81,13 @@ class Bench {
       })
     ).getAddress();
     await confirm(this.token.mint(this.funder.address, 10n ** 40n));
+    this.registry = await deployModelRegistry(this.deployer);
   }
 
   async pool(metrics: typeof METRICS3): Promise<RoyaltyPool> {
-    const pool = await deployRoyaltyPool(this.deployer, {
-      modelName: "bench",
+    this.models += 1;
+    const pool = await createModel(this.registry, {
+      modelName: `bench-${this.models}`,
       payoutToken: this.payout,
       metrics,
       epochLength: EPOCH_LENGTH,

@@ -18,7 +18,8 @@ import {
   decryptScore,
   decryptShare,
   deployPayoutToken,
-  deployRoyaltyPool,
+  createModel,
+  deployModelRegistry,
   exactShare,
   formatAmount,
   formatTable,
@@ -128,14 +129,15 @@ async function main(): Promise<void> {
 
   console.log("AiRoyalties FHE demo — in-process fhEVM mock (Hardhat network)");
 
-  step("Deploy: payment token (MUD), its confidential wrapper (cMUD), the royalty pool of model 'subnet-7'");
+  step("Deploy: payment token (MUD), its confidential wrapper (cMUD), the model registry, model 'subnet-7'");
   const token = await new TestToken__factory(deployer).deploy("Model Usage Dollar", "MUD");
   const payout = await deployPayoutToken(deployer, {
     underlying: await token.getAddress(),
     name: "Confidential MUD",
     symbol: "cMUD",
   });
-  const poolContract = await deployRoyaltyPool(deployer, {
+  const registry = await deployModelRegistry(deployer);
+  const poolContract = await createModel(registry, {
     modelName: "subnet-7",
     payoutToken: await payout.getAddress(),
     metrics: METRICS,

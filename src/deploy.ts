@@ -1,17 +1,39 @@
 import type { Signer } from "ethers";
 
-import { ConfidentialPayoutToken__factory, RoyaltyPool__factory } from "../types";
-import type { ConfidentialPayoutToken, RoyaltyPool } from "../types";
+import { ConfidentialPayoutToken__factory, ModelRegistry__factory, RoyaltyPool__factory } from "../types";
+import type { ConfidentialPayoutToken, ModelRegistry, RoyaltyPool } from "../types";
 import type { IRoyaltyPool } from "../types/contracts/royalty/RoyaltyPool";
+import { RoyaltiesError } from "./errors";
 
-export interface DeployRoyaltyPoolParameters {
-  modelName: string;
-  /** The ERC7984 wrapper of the payment token; deploy one with {@link deployPayoutToken}. */
-  payoutToken: string;
-  metrics: readonly { name: string; weight: bigint; cap: bigint }[];
+export interface MetricParameters {
+  name: string;
+  weight: bigint;
+  cap: bigint;
+}
+
+export interface RulesParameters {
+  metrics: readonly MetricParameters[];
   epochLength: bigint;
   minParticipants: number;
   maxSubmissionsPerContributor: number;
+}
+
+export interface CreateModelParameters extends RulesParameters {
+  modelName: string;
+  /** The ERC7984 wrapper of the payment token; deploy one with {@link deployPayoutToken}. */
+  payoutToken: string;
+  /** Address allowed to change the rules (the model's timelock); omitted = rules fixed forever. */
+  governance?: string;
+}
+
+/** Converts rules to the struct the contracts take. */
+export function toRulesStruct(rules: RulesParameters): IRoyaltyPool.RulesParamsStruct {
+  return {
+    metrics: rules.metrics.map((m) => ({ name: m.name, weight: m.weight, cap: m.cap })),
+    epochLength: rules.epochLength,
+    minParticipants: rules.minParticipants,
+    maxSubmissionsPerContributor: rules.maxSubmissionsPerContributor,
+  };
 }
 
 /**
@@ -34,18 +56,32 @@ export async function deployPayoutToken(
 }
 
 /**
- * Deploys a royalty pool for one model (rules version 1 = the given schema and epoch rules).
+ * Deploys the RoyaltyPool implementation and the registry that clones it for every model.
  * @example
- * const pool = await deployRoyaltyPool(deployer, { modelName: "subnet-7", payoutToken, metrics, ... });
+ * const registry = await deployModelRegistry(deployer);
  */
-export async function deployRoyaltyPool(signer: Signer, params: DeployRoyaltyPoolParameters): Promise<RoyaltyPool> {
-  const rules: IRoyaltyPool.RulesParamsStruct = {
-    metrics: params.metrics.map((m) => ({ name: m.name, weight: m.weight, cap: m.cap })),
-    epochLength: params.epochLength,
-    minParticipants: params.minParticipants,
-    maxSubmissionsPerContributor: params.maxSubmissionsPerContributor,
-  };
-  const pool = await new RoyaltyPool__factory(signer).deploy(params.modelName, params.payoutToken, rules);
-  await pool.waitForDeployment();
-  return pool;
+export async function deployModelRegistry(signer: Signer): Promise<ModelRegistry> {
+  const implementation = await new RoyaltyPool__factory(signer).deploy();
+  await implementation.waitForDeployment();
+  const registry = await new ModelRegistry__factory(signer).deploy(await implementation.getAddress());
+  await registry.waitForDeployment();
+  return registry;
+}
+
+/**
+ * Creates a model through the registry: its pool is a clone initialized in the same transaction.
+ * @example
+ * const pool = await createModel(registry, { modelName: "subnet-7", payoutToken, metrics, epochLength: 604800n,
+ *   minParticipants: 3, maxSubmissionsPerContributor: 4 });
+ */
+export async function createModel(registry: ModelRegistry, params: CreateModelParameters): Promise<RoyaltyPool> {
+  const predicted = await registry.predictPool(params.modelName);
+  const tx = await registry.createModel(
+    params.modelName,
+    params.payoutToken,
+    toRulesStruct(params),
+    params.governance ?? "0x0000000000000000000000000000000000000000",
+  );
+  if ((await tx.wait()) === null) throw new RoyaltiesError("The model creation was dropped: send it again.");
+  return RoyaltyPool__factory.connect(predicted, registry.runner);
 }

@@ -14,7 +14,7 @@ export type { CloseEpochReturnType, RevealEpochTotalReturnType, SettlePoolReturn
 export { claimRoyalty } from "./actions/claim";
 export type { ClaimRoyaltyParameters, ClaimRoyaltyReturnType } from "./actions/claim";
 export { decryptScore, decryptShare, decryptPayoutBalance, NothingToDecryptError } from "./actions/decrypt";
-export { deployPayoutToken, deployRoyaltyPool } from "./deploy";
-export type { DeployRoyaltyPoolParameters } from "./deploy";
+export { createModel, deployModelRegistry, deployPayoutToken, toRulesStruct } from "./deploy";
+export type { CreateModelParameters, MetricParameters, RulesParameters } from "./deploy";
 export { contributionScore, exactShare, expectedShare, shareParameters } from "./math";
 export { formatAmount, formatTable } from "./format";

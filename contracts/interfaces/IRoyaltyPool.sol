@@ -2,6 +2,7 @@
 pragma solidity ^0.8.27;
 
 import {euint64, externalEuint64} from "@fhevm/solidity/lib/FHE.sol";
+import {IERC7984ERC20Wrapper} from "@openzeppelin/confidential-contracts/interfaces/IERC7984ERC20Wrapper.sol";
 
 /**
  * @title IRoyaltyPool
@@ -19,6 +20,18 @@ interface IRoyaltyPool {
         Open, // accepting contributions and funds
         Closed, // total made publicly decryptable, waiting for the KMS-signed reveal
         Revealed // total public, contributors can claim
+    }
+
+    /// @notice Kinds of step recorded in an epoch's tamper-evident log.
+    enum LogStep {
+        Submit, // fields: contributor, rulesVersion, score handle, total handle
+        Fund, // fields: funder, amount, units
+        Extend, // fields: new end, participants
+        Close, // fields: participants, submissions, pool, total handle
+        Reveal, // fields: total, pool, share factor, share shift
+        Claim, // fields: contributor, recipient, share handle
+        CarryIn, // fields: source epoch, amount (a zero-total epoch's pool)
+        Settle // fields: first epoch, last epoch, revealed balance, remainder carried in
     }
 
     /// @notice One metric of a model's schema with its plaintext weight and cap.
@@ -61,6 +74,8 @@ interface IRoyaltyPool {
         uint8 shareShift;
         bool wideShare;
         euint64 total;
+        bytes32 logDigest;
+        uint64 logLength;
     }
 
     /// @notice A settlement in progress: the pool's confidential balance at request time and what it owed then.
@@ -85,6 +100,8 @@ interface IRoyaltyPool {
     error RoyaltyPoolInvalidSubmissionBound(uint32 maxSubmissionsPerContributor);
     /// @notice A zero address where a contract is required.
     error RoyaltyPoolZeroAddress();
+    /// @notice The caller may not change the rules.
+    error RoyaltyPoolUnauthorized(address caller);
 
     /// @notice The number of encrypted metrics does not match the epoch's schema.
     error RoyaltyPoolWrongMetricCount(uint256 given, uint256 expected);
@@ -127,6 +144,9 @@ interface IRoyaltyPool {
     /// @notice The revealed balance is below what the pool owes (cannot happen; checked anyway).
     error RoyaltyPoolBalanceBelowLiability(uint64 balance, uint64 liability);
 
+    /// @notice A step was appended to an epoch's hash chain: `digest = keccak256(abi.encode(previous, entry))`
+    /// with `entry = keccak256(abi.encode(step, abi.encode(fields...)))`, fields as listed in {LogStep}.
+    event LogAppended(uint256 indexed epochId, uint64 index, LogStep step, bytes32 entry, bytes32 digest);
     /// @notice A rules version was recorded.
     event RulesVersionCreated(uint32 indexed version, uint64 maxSubmissionScore, uint64 maxSubmissionsPerEpoch);
     /// @notice An epoch opened under a rules version.
@@ -167,6 +187,28 @@ interface IRoyaltyPool {
         uint64 remainder,
         uint256 indexed intoEpochId
     );
+
+    /**
+     * @notice Initializes a freshly cloned pool (called by the registry in the clone's creation transaction).
+     * @param modelName Name of the model.
+     * @param payoutToken The ERC7984 wrapper of the payment token.
+     * @param rules The metric schema and epoch rules (rules version 1).
+     * @param governance Address allowed to record new rules versions; zero for rules fixed forever.
+     */
+    function initialize(
+        string calldata modelName,
+        IERC7984ERC20Wrapper payoutToken,
+        RulesParams calldata rules,
+        address governance
+    ) external;
+
+    /**
+     * @notice Records a new rules version; it applies from the next epoch, never to a running one.
+     * @dev Only {governance}. Bounds are checked as at initialization (no possible overflow).
+     * @param rules The new schema and epoch rules.
+     * @return version The new version number.
+     */
+    function updateRules(RulesParams calldata rules) external returns (uint32 version);
 
     /**
      * @notice Adds an encrypted contribution to the caller's score and the current epoch total.

@@ -2,8 +2,9 @@
 pragma solidity ^0.8.27;
 
 import {FHE, euint64, euint128, externalEuint64} from "@fhevm/solidity/lib/FHE.sol";
-import {ZamaEthereumConfig} from "@fhevm/solidity/config/ZamaConfig.sol";
+import {ZamaConfig} from "@fhevm/solidity/config/ZamaConfig.sol";
 import {IERC7984ERC20Wrapper} from "@openzeppelin/confidential-contracts/interfaces/IERC7984ERC20Wrapper.sol";
+import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
@@ -19,8 +20,13 @@ import {RoyaltyMath} from "../libraries/RoyaltyMath.sol";
  * claimed, the pool's own balance (which yields the rounding remainder to carry forward).
  * Overflow is impossible by construction: each rules version bounds one submission's score in
  * plaintext, and the number of submissions per epoch is capped so the total fits 64 bits.
+ *
+ * Deployed as a minimal clone by {ModelRegistry} and initialized in the same transaction, so the
+ * initialization cannot be front-run; the implementation itself can never be initialized.
+ * Every recorded step is appended to a per-epoch hash chain whose digest an auditor can rebuild
+ * from the {LogAppended} events alone.
  */
-contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
+contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
     /// @notice Most metrics a schema may have (bounds the HCU of one submission).
@@ -35,9 +41,11 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
     /// @notice Human-readable name of the model this pool pays royalties for.
     string public modelName;
     /// @notice Public ERC20 funders pay in.
-    IERC20 public immutable paymentToken;
+    IERC20 public paymentToken;
     /// @notice Confidential ERC7984 wrapper of {paymentToken} that payouts are made in.
-    IERC7984ERC20Wrapper public immutable payoutToken;
+    IERC7984ERC20Wrapper public payoutToken;
+    /// @notice Address allowed to record new rules versions (the model's timelock); zero = rules fixed forever.
+    address public governance;
 
     uint32 private _rulesVersionCount;
     uint256 private _currentEpochId;
@@ -53,18 +61,34 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
     mapping(uint256 epochId => mapping(address contributor => euint64)) private _scores;
     mapping(uint256 epochId => mapping(address contributor => euint64)) private _shares;
 
-    /**
-     * @param modelName_ Name of the model.
-     * @param payoutToken_ The ERC7984 wrapper of the payment token.
-     * @param rules_ The metric schema and epoch rules (rules version 1).
-     */
-    constructor(string memory modelName_, IERC7984ERC20Wrapper payoutToken_, RulesParams memory rules_) {
+    /// @dev The implementation behind the clones is never initialized.
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function initialize(
+        string calldata modelName_,
+        IERC7984ERC20Wrapper payoutToken_,
+        RulesParams calldata rules_,
+        address governance_
+    ) external initializer {
         require(address(payoutToken_) != address(0), RoyaltyPoolZeroAddress());
+        // A clone has no constructor: the fhEVM coprocessor addresses live in its own storage.
+        FHE.setCoprocessor(ZamaConfig.getEthereumCoprocessorConfig());
         modelName = modelName_;
         payoutToken = payoutToken_;
         paymentToken = IERC20(payoutToken_.underlying());
+        governance = governance_;
         uint32 version = _storeRules(rules_);
         _startEpoch(1, uint64(block.timestamp), version);
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function updateRules(RulesParams calldata rules_) external returns (uint32 version) {
+        require(msg.sender == governance && governance != address(0), RoyaltyPoolUnauthorized(msg.sender));
+        // Running epochs keep the version they started with: the new one applies from the next epoch.
+        version = _storeRules(rules_);
     }
 
     // ---------------------------------------------------------------- contributions
@@ -114,6 +138,7 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
         FHE.allowThis(total);
 
         emit ContributionSubmitted(epochId, msg.sender, epoch.rulesVersion, score, total);
+        _appendLog(epochId, LogStep.Submit, abi.encode(msg.sender, epoch.rulesVersion, score, total));
     }
 
     // ---------------------------------------------------------------- funding
@@ -140,6 +165,7 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
         units = uint64(wholeUnits);
         epoch.pool = uint64(newPool);
         emit PoolFunded(epochId, msg.sender, accepted, units);
+        _appendLog(epochId, LogStep.Fund, abi.encode(msg.sender, accepted, units));
     }
 
     // ---------------------------------------------------------------- close and reveal
@@ -157,6 +183,7 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
             uint64 periodsPassed = (uint64(block.timestamp) - epoch.end) / rules.epochLength + 1;
             epoch.end += periodsPassed * rules.epochLength;
             emit EpochExtended(epochId, epoch.end, epoch.participants, rules.minParticipants);
+            _appendLog(epochId, LogStep.Extend, abi.encode(epoch.end, epoch.participants));
             return false;
         }
 
@@ -164,6 +191,7 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
         ++_outstandingEpochs;
         FHE.makePubliclyDecryptable(epoch.total);
         emit EpochClosed(epochId, epoch.participants, epoch.submissions, epoch.pool, epoch.total);
+        _appendLog(epochId, LogStep.Close, abi.encode(epoch.participants, epoch.submissions, epoch.pool, epoch.total));
         _startEpoch(epochId + 1, uint64(block.timestamp), _rulesVersionCount);
         return true;
     }
@@ -182,12 +210,14 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
         epoch.shareShift = shift;
         epoch.wideShare = wide;
         emit EpochTotalRevealed(epochId, total, epoch.pool, factor, shift);
+        _appendLog(epochId, LogStep.Reveal, abi.encode(total, epoch.pool, factor, shift));
 
         if (factor == 0) {
             // Every share is zero: nothing to claim, the whole pool moves to the current epoch.
             --_outstandingEpochs;
             _addToCurrentPool(epoch.pool);
             emit PoolCarriedForward(epochId, epoch.pool, _currentEpochId);
+            _appendLog(_currentEpochId, LogStep.CarryIn, abi.encode(epochId, epoch.pool));
         }
     }
 
@@ -214,6 +244,7 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
         payoutToken.confidentialTransfer(recipient, share);
 
         emit RoyaltyClaimed(epochId, msg.sender, recipient, share);
+        _appendLog(epochId, LogStep.Claim, abi.encode(msg.sender, recipient, share));
     }
 
     /// @inheritdoc IRoyaltyPool
@@ -244,6 +275,11 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
         _settledThroughEpochId = pending.toEpochId;
         _addToCurrentPool(remainder);
         emit PoolSettled(pending.fromEpochId, pending.toEpochId, balance, remainder, _currentEpochId);
+        _appendLog(
+            _currentEpochId,
+            LogStep.Settle,
+            abi.encode(pending.fromEpochId, pending.toEpochId, balance, remainder)
+        );
     }
 
     // ---------------------------------------------------------------- views
@@ -419,6 +455,16 @@ contract RoyaltyPool is IRoyaltyPool, ZamaEthereumConfig, ReentrancyGuard {
         // Worst-case epoch total = submissions * maxSubmissionScore <= 2^64 - 1: no wraparound, ever.
         rules.maxSubmissionsPerEpoch = uint64(type(uint64).max / maxScore);
         emit RulesVersionCreated(version, rules.maxSubmissionScore, rules.maxSubmissionsPerEpoch);
+    }
+
+    /// @dev digest' = keccak256(digest, keccak256(step, fields)): order and content of every step are bound.
+    function _appendLog(uint256 epochId, LogStep step, bytes memory fields) private {
+        Epoch storage epoch = _epochs[epochId];
+        bytes32 entry = keccak256(abi.encode(step, fields));
+        bytes32 digest = keccak256(abi.encode(epoch.logDigest, entry));
+        uint64 index = epoch.logLength++;
+        epoch.logDigest = digest;
+        emit LogAppended(epochId, index, step, entry, digest);
     }
 
     function _requireState(uint256 epochId, Epoch storage epoch, EpochState expected) private view {

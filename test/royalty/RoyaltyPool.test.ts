@@ -3,7 +3,8 @@ import { expect } from "chai";
 import { ethers, fhevm } from "hardhat";
 
 import { contributionScore, exactShare, expectedShare } from "../../src/math";
-import { DEFAULT_METRICS, RATE, defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
+import { deployModelRegistry } from "../../src/deploy";
+import { DEFAULT_METRICS, RATE, defaultRules, deployPoolFixture, nextModelName } from "../fixtures/royaltyPool.fixture";
 import type { PoolFixture, RulesInput } from "../fixtures/royaltyPool.fixture";
 import { closeAndReveal, decrypt, encryptMetrics, endCurrentEpoch, publicValue, submit } from "../helpers/fhe";
 
@@ -92,20 +93,23 @@ describe("RoyaltyPool", function () {
     for (const [what, overrides, error] of invalid) {
       it(`rejects ${what} with ${error}`, async function () {
         const f = await deployPoolFixture();
-        const factory = await ethers.getContractFactory("RoyaltyPool");
         await expect(
-          factory.deploy("bad", await f.payout.getAddress(), defaultRules(overrides)),
+          f.registry.createModel(
+            nextModelName(),
+            await f.payout.getAddress(),
+            defaultRules(overrides),
+            ethers.ZeroAddress,
+          ),
         ).to.be.revertedWithCustomError(f.pool, error);
+        expect(await f.registry.modelCount()).to.equal(1n);
       });
     }
 
     it("rejects a zero payout token", async function () {
       const f = await deployPoolFixture();
-      const factory = await ethers.getContractFactory("RoyaltyPool");
-      await expect(factory.deploy("bad", ethers.ZeroAddress, defaultRules())).to.be.revertedWithCustomError(
-        f.pool,
-        "RoyaltyPoolZeroAddress",
-      );
+      await expect(
+        f.registry.createModel(nextModelName(), ethers.ZeroAddress, defaultRules(), ethers.ZeroAddress),
+      ).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolZeroAddress");
     });
   });
 
@@ -270,11 +274,9 @@ describe("RoyaltyPool", function () {
       const payout = await (
         await ethers.getContractFactory("ConfidentialPayoutToken")
       ).deploy(await hostile.getAddress(), "cFEE", "cFEE", "");
-      const pool = await (
-        await ethers.getContractFactory("RoyaltyPool")
-      )
-        .connect(deployer)
-        .deploy("fee-model", await payout.getAddress(), defaultRules());
+      const registry = await deployModelRegistry(deployer);
+      await registry.createModel("fee-model", await payout.getAddress(), defaultRules(), ethers.ZeroAddress);
+      const pool = await ethers.getContractAt("RoyaltyPool", await registry.predictPool("fee-model"));
       await hostile.mint(funder.address, tokens(10n));
       await hostile.connect(funder).approve(await pool.getAddress(), ethers.MaxUint256);
       await expect(pool.connect(funder).fund(tokens(1n)))
