@@ -70,12 +70,12 @@ interface IRoyaltyPool {
         uint64 submissions;
         uint64 pool;
         uint64 revealedTotal;
+        uint64 logLength;
         uint128 shareFactor;
         uint8 shareShift;
         bool wideShare;
         euint64 total;
         bytes32 logDigest;
-        uint64 logLength;
     }
 
     /// @notice A settlement in progress: the pool's confidential balance at request time and what it owed then.

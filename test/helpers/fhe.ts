@@ -12,8 +12,11 @@ export async function encryptMetrics(contract: string, user: string, values: rea
   return input.encrypt();
 }
 
+/** The part of a fixture that identifies a pool. */
+export type PoolRef = Pick<PoolFixture, "pool" | "poolAddress">;
+
 /** Submits a clear metric vector as `who`, encrypted for the fixture's pool. */
-export async function submit(f: PoolFixture, who: HardhatEthersSigner, values: readonly bigint[]) {
+export async function submit(f: PoolRef, who: HardhatEthersSigner, values: readonly bigint[]) {
   const enc = await encryptMetrics(f.poolAddress, who.address, values);
   return (await f.pool.connect(who).submitContribution(enc.handles, enc.inputProof)).wait();
 }
