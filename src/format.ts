@@ -7,7 +7,11 @@ export function formatTable(
   rows: readonly (readonly (string | number | bigint)[])[],
 ): string {
   const cells = rows.map((row) => row.map((cell) => (typeof cell === "string" ? cell : cell.toLocaleString("en-US"))));
-  const numeric = headers.map((_, col) => cells.length > 0 && cells.every((row) => NUMBER_LIKE.test(row[col])));
+  const numeric = headers.map(
+    (_, col) =>
+      cells.some((row) => NUMBER_LIKE.test(row[col])) &&
+      cells.every((row) => NUMBER_LIKE.test(row[col]) || row[col] === "—"),
+  );
   const widths = headers.map((header, col) => Math.max(header.length, ...cells.map((row) => row[col].length)));
   const line = (row: readonly string[]) =>
     row

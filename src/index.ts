@@ -18,3 +18,55 @@ export { createModel, deployModelRegistry, deployPayoutToken, toRulesStruct } fr
 export type { CreateModelParameters, MetricParameters, RulesParameters } from "./deploy";
 export { contributionScore, exactShare, expectedShare, shareParameters } from "./math";
 export { formatAmount, formatTable } from "./format";
+export { verifyShare } from "./actions/verify";
+export type { ShareVerification } from "./actions/verify";
+export { auditEvents, auditPool, providerChainView, readPoolEvents, UnsupportedChainError } from "./audit/audit";
+export type {
+  AuditChainView,
+  AuditFinding,
+  AuditPoolParameters,
+  AuditReport,
+  EpochAudit,
+  PoolEvent,
+  SettlementAudit,
+} from "./audit/audit";
+export { LOG_STEPS, logEntry, nextDigest } from "./audit/log";
+export type { LogStepName } from "./audit/log";
+export { formatAuditJson, formatAuditMarkdown, formatAuditText } from "./audit/report";
+export {
+  createRelayerFheBackend,
+  relayerConfig,
+  stripEip712Domain,
+  unreachableEndpoint,
+  RelayerUnavailableError,
+} from "./fhe/relayerBackend";
+export type {
+  RelayerFheBackendParameters,
+  RelayerInstanceConfig,
+  RelayerNetwork,
+  UnreachableEndpoint,
+} from "./fhe/relayerBackend";
+export {
+  unwrapPayout,
+  finalizePayoutUnwrap,
+  InvalidUnwrapAmountError,
+  InvalidUnwrapRecipientError,
+  InsufficientPayoutBalanceError,
+  UnknownUnwrapRequestError,
+  UnwrapNotFinalizedError,
+  PayoutTokenRevertError,
+} from "./actions/unwrap";
+export type {
+  UnwrapPayoutParameters,
+  UnwrapPayoutReturnType,
+  FinalizePayoutUnwrapParameters,
+  FinalizePayoutUnwrapReturnType,
+} from "./actions/unwrap";
+export { getContributorStatus, InvalidContributorError } from "./actions/contributor";
+export type {
+  ContributorEpochStatus,
+  GetContributorStatusParameters,
+  GetContributorStatusReturnType,
+} from "./actions/contributor";
+export { connectRegistry, findModel, listModels, ModelNotFoundError, RegistryNotFoundError } from "./actions/registry";
+export type { ConnectRegistryParameters, ModelInfo } from "./actions/registry";

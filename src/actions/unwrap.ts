@@ -1,0 +1,219 @@
+import { Interface, ZeroAddress, isAddress } from "ethers";
+import type { ContractTransactionReceipt } from "ethers";
+
+import { ConfidentialPayoutToken__factory } from "../../types";
+import type { ConfidentialPayoutToken } from "../../types";
+import { confirmed } from "../client";
+import type { PoolClient } from "../client";
+import { RoyaltiesError } from "../errors";
+import { decryptPayoutBalance } from "./decrypt";
+
+const UINT64_MAX = 2n ** 64n - 1n;
+
+export interface UnwrapPayoutParameters {
+  /** Confidential units to unwrap (the payout token's decimals, e.g. 6: `1_500_000n` = 1.5 tokens). */
+  amount: bigint;
+  /** Who receives the public ERC20; the signer when omitted. */
+  to?: string;
+}
+
+export interface UnwrapPayoutReturnType {
+  /** The unwrap request id (the handle of the burnt amount). */
+  requestId: string;
+  /** Who received the ERC20. */
+  recipient: string;
+  /** Confidential units burnt and paid out (the publicly decrypted amount). */
+  units: bigint;
+  /** ERC20 base units received: `units * rate()`. */
+  underlyingAmount: bigint;
+  /** The request transaction and the finalization transaction. */
+  receipts: ContractTransactionReceipt[];
+}
+
+export interface FinalizePayoutUnwrapParameters {
+  /** The id of a pending unwrap request (from the `UnwrapRequested` event). */
+  requestId: string;
+}
+
+export interface FinalizePayoutUnwrapReturnType {
+  recipient: string;
+  units: bigint;
+  underlyingAmount: bigint;
+  receipt: ContractTransactionReceipt;
+}
+
+/** The unwrap amount is not a positive 64-bit number of confidential units. */
+export class InvalidUnwrapAmountError extends RoyaltiesError {}
+
+/** The recipient of an unwrap is not a usable address. */
+export class InvalidUnwrapRecipientError extends RoyaltiesError {}
+
+/** The signer holds fewer confidential units than it asked to unwrap. */
+export class InsufficientPayoutBalanceError extends RoyaltiesError {
+  constructor(
+    readonly requested: bigint,
+    readonly balance: bigint,
+  ) {
+    super(
+      `Your confidential balance is ${balance} units, below the ${requested} you asked to unwrap: ` +
+        `unwrap at most ${balance} (a larger amount would burn nothing).`,
+    );
+  }
+}
+
+/** An unwrap request id that is not pending (never requested, or already finalized). */
+export class UnknownUnwrapRequestError extends RoyaltiesError {
+  constructor(readonly requestId: string) {
+    super(
+      `Unwrap request ${requestId} is not pending (already finalized or never made): ` +
+        "check the id in your UnwrapRequested event.",
+    );
+  }
+}
+
+/**
+ * The confidential units were burnt but the unwrap was not finalized (decryption or transaction
+ * failed). Nothing is lost: the request stays pending until {@link finalizePayoutUnwrap} runs.
+ */
+export class UnwrapNotFinalizedError extends RoyaltiesError {
+  constructor(
+    readonly requestId: string,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `Unwrap request ${requestId} was made but not finalized (${reason}): ` +
+        `finish it with finalizePayoutUnwrap(client, { requestId: "${requestId}" }).`,
+    );
+    this.cause = cause;
+  }
+}
+
+/** What to do after each custom error of the confidential payout token. */
+const TOKEN_NEXT_STEP: Record<string, string> = {
+  ERC7984InvalidReceiver: "name a non-zero recipient address.",
+  ERC7984UnauthorizedSpender: "only the holder (or an operator it set) can unwrap its tokens.",
+  ERC7984UnauthorizedUseOfEncryptedAmount: "encrypt the amount for the token contract and your own address.",
+  InvalidUnwrapRequest: "the request is not pending; check the request id.",
+};
+
+const tokenInterface: Interface = new Interface(ConfidentialPayoutToken__factory.abi);
+
+/** A transaction the confidential payout token rejected with one of its custom errors. */
+export class PayoutTokenRevertError extends RoyaltiesError {
+  constructor(
+    readonly errorName: string,
+    readonly args: readonly unknown[],
+  ) {
+    const hint = TOKEN_NEXT_STEP[errorName];
+    super(`${errorName}(${args.map(String).join(", ")})${hint ? `: ${hint}` : ""}`);
+  }
+}
+
+function revertData(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    const data = (current as { data?: unknown }).data;
+    if (typeof data === "string" && data.startsWith("0x") && data.length >= 10) return data;
+    current = (current as { error?: unknown; info?: unknown }).error ?? (current as { info?: unknown }).info;
+  }
+  return undefined;
+}
+
+async function withTokenErrors<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const data = revertData(error);
+    const parsed = data === undefined ? null : tokenInterface.parseError(data);
+    throw parsed ? new PayoutTokenRevertError(parsed.name, [...parsed.args]) : error;
+  }
+}
+
+async function payoutToken(client: PoolClient): Promise<ConfidentialPayoutToken> {
+  return ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), client.signer);
+}
+
+async function finalize(
+  client: PoolClient,
+  token: ConfidentialPayoutToken,
+  requestId: string,
+): Promise<FinalizePayoutUnwrapReturnType> {
+  const recipient = await token.unwrapRequester(requestId);
+  if (recipient === ZeroAddress) throw new UnknownUnwrapRequestError(requestId);
+  const handle = await token.unwrapAmount(requestId);
+  const decryption = await client.fhe.publicDecrypt([handle]);
+  const units = decryption.clearValues[handle];
+  if (typeof units !== "bigint") throw new RoyaltiesError(`The KMS returned no value for handle ${handle}.`);
+  const receipt = await withTokenErrors(() =>
+    confirmed(token.finalizeUnwrap(requestId, units, decryption.decryptionProof)),
+  );
+  return { recipient, units, underlyingAmount: units * (await token.rate()), receipt };
+}
+
+/**
+ * Finishes a pending unwrap request: publicly decrypts the burnt amount and has the token pay the
+ * ERC20 with the KMS proof. Anyone may call it; the ERC20 goes to the recipient named in the request.
+ * @example
+ * const { units } = await finalizePayoutUnwrap(client, { requestId });
+ */
+export async function finalizePayoutUnwrap(
+  client: PoolClient,
+  { requestId }: FinalizePayoutUnwrapParameters,
+): Promise<FinalizePayoutUnwrapReturnType> {
+  return finalize(client, await payoutToken(client), requestId);
+}
+
+/**
+ * Unwraps the signer's confidential payout tokens back into the public ERC20: encrypts the amount in
+ * the signer's wallet, requests the unwrap (which burns it), publicly decrypts the burnt amount and
+ * finalizes with the KMS proof. Checks the signer's decrypted balance first, since the token would
+ * silently burn nothing for an amount above the balance.
+ * @example
+ * const { units, underlyingAmount } = await unwrapPayout(aliceClient, { amount: 250_000_000n }); // 250 cMUD
+ */
+export async function unwrapPayout(
+  client: PoolClient,
+  { amount, to }: UnwrapPayoutParameters,
+): Promise<UnwrapPayoutReturnType> {
+  if (amount <= 0n || amount > UINT64_MAX) {
+    throw new InvalidUnwrapAmountError(`Unwrap a positive amount of confidential units below 2^64; got ${amount}.`);
+  }
+  const user = await client.signer.getAddress();
+  const recipient = to ?? user;
+  if (!isAddress(recipient) || recipient === ZeroAddress) {
+    throw new InvalidUnwrapRecipientError(`Recipient ${recipient} is not a usable address: pass a non-zero 0x… address.`);
+  }
+  const balance = await decryptPayoutBalance(client);
+  if (amount > balance) throw new InsufficientPayoutBalanceError(amount, balance);
+
+  const token = await payoutToken(client);
+  const tokenAddress = await token.getAddress();
+  const encrypted = await client.fhe.encryptUint64(tokenAddress, user, [amount]);
+  const request = await withTokenErrors(() =>
+    confirmed(
+      token["unwrap(address,address,bytes32,bytes)"](user, recipient, encrypted.handles[0], encrypted.inputProof),
+    ),
+  );
+  let requestId: string | undefined;
+  for (const log of request.logs) {
+    if (log.address.toLowerCase() !== tokenAddress.toLowerCase()) continue;
+    const parsed = token.interface.parseLog(log);
+    if (parsed?.name === "UnwrapRequested") requestId = parsed.args.unwrapRequestId as string;
+  }
+  if (requestId === undefined) throw new RoyaltiesError("The unwrap emitted no UnwrapRequested event.");
+
+  let finalized: FinalizePayoutUnwrapReturnType;
+  try {
+    finalized = await finalize(client, token, requestId);
+  } catch (error) {
+    throw new UnwrapNotFinalizedError(requestId, error);
+  }
+  return {
+    requestId,
+    recipient: finalized.recipient,
+    units: finalized.units,
+    underlyingAmount: finalized.underlyingAmount,
+    receipts: [request, finalized.receipt],
+  };
+}

@@ -1,0 +1,507 @@
+import { AbiCoder, Contract, ZeroAddress, ZeroHash, dataSlice, getAddress } from "ethers";
+import type { Interface } from "ethers";
+import type { Log, Provider } from "ethers";
+
+import { RoyaltyPool__factory } from "../../types";
+import { RoyaltiesError } from "../errors";
+import { LOG_STEPS, logEntry, nextDigest } from "./log";
+import type { LogStepName } from "./log";
+
+/** One event of the pool, decoded, with its position in the chain. */
+export interface PoolEvent {
+  name: string;
+  args: Record<string, unknown>;
+  transactionHash: string;
+  blockNumber: number;
+  logIndex: number;
+}
+
+/** What the auditor asks the chain beyond the event log (all public). */
+export interface AuditChainView {
+  /** The digest and length of an epoch's log as stored on-chain. */
+  epochLog(epochId: bigint): Promise<{ digest: string; length: bigint }>;
+  /** minParticipants of a rules version. */
+  minParticipants(rulesVersion: bigint): Promise<bigint>;
+  /** The clear value and KMS proof submitted in a reveal or settle transaction. */
+  submittedDecryption(transactionHash: string): Promise<{ value: bigint; proof: string }>;
+  /** Whether the KMS signatures of `proof` cover `handles` decrypting to `value`. */
+  verifyDecryption(handles: readonly string[], value: bigint, proof: string): Promise<boolean>;
+}
+
+export interface AuditFinding {
+  epochId: bigint;
+  step: string;
+  message: string;
+  transactionHash?: string;
+}
+
+export interface EpochAudit {
+  epochId: bigint;
+  rulesVersion: bigint;
+  logLength: bigint;
+  digest: string;
+  digestMatchesChain: boolean;
+  participants: bigint;
+  minParticipants: bigint;
+  funded: bigint;
+  carriedIn: bigint;
+  pool: bigint;
+  closed: boolean;
+  revealedTotal?: bigint;
+  revealProofValid?: boolean;
+  claims: bigint;
+}
+
+export interface SettlementAudit {
+  fromEpochId: bigint;
+  toEpochId: bigint;
+  intoEpochId: bigint;
+  liability: bigint;
+  balance: bigint;
+  remainder: bigint;
+  /** Pools of the settled epochs minus the remainder: what contributors were paid in all. */
+  paid: bigint;
+  settledPools: bigint;
+  proofValid: boolean;
+}
+
+export interface AuditReport {
+  pool: string;
+  fromBlock: number;
+  toBlock: number;
+  epochs: EpochAudit[];
+  settlements: SettlementAudit[];
+  findings: AuditFinding[];
+  ok: boolean;
+}
+
+interface StepOf {
+  epochId: bigint;
+  step: LogStepName;
+  fields: unknown[];
+}
+
+/** The log step a step event records, with the fields the pool hashes. */
+function stepOf(event: PoolEvent): StepOf | undefined {
+  const a = event.args;
+  switch (event.name) {
+    case "ContributionSubmitted":
+      return {
+        epochId: a.epochId as bigint,
+        step: "Submit",
+        fields: [a.contributor, a.rulesVersion, a.score, a.total],
+      };
+    case "PoolFunded":
+      return { epochId: a.epochId as bigint, step: "Fund", fields: [a.funder, a.amount, a.units] };
+    case "EpochExtended":
+      return { epochId: a.epochId as bigint, step: "Extend", fields: [a.newEnd, a.participants] };
+    case "EpochClosed":
+      return {
+        epochId: a.epochId as bigint,
+        step: "Close",
+        fields: [a.participants, a.submissions, a.pool, a.total],
+      };
+    case "EpochTotalRevealed":
+      return { epochId: a.epochId as bigint, step: "Reveal", fields: [a.total, a.pool, a.shareFactor, a.shareShift] };
+    case "RoyaltyClaimed":
+      return { epochId: a.epochId as bigint, step: "Claim", fields: [a.contributor, a.recipient, a.share] };
+    case "PoolCarriedForward":
+      return { epochId: a.intoEpochId as bigint, step: "CarryIn", fields: [a.epochId, a.amount] };
+    case "PoolSettled":
+      return {
+        epochId: a.intoEpochId as bigint,
+        step: "Settle",
+        fields: [a.fromEpochId, a.toEpochId, a.balance, a.remainder],
+      };
+    default:
+      return undefined;
+  }
+}
+
+function newEpoch(epochId: bigint): EpochAudit {
+  return {
+    epochId,
+    rulesVersion: 0n,
+    logLength: 0n,
+    digest: ZeroHash,
+    digestMatchesChain: false,
+    participants: 0n,
+    minParticipants: 0n,
+    funded: 0n,
+    carriedIn: 0n,
+    pool: 0n,
+    closed: false,
+    claims: 0n,
+  };
+}
+
+/**
+ * Audits a pool from its event stream alone (plus public chain reads): rebuilds every epoch's hash
+ * chain and compares it with the chain, re-checks every reveal's KMS decryption proof, and checks
+ * the public accounting. Exported separately from {@link auditPool} so an altered stream can be tested.
+ */
+export async function auditEvents(
+  events: readonly PoolEvent[],
+  chain: AuditChainView,
+  range: { pool: string; fromBlock: number; toBlock: number },
+): Promise<AuditReport> {
+  const epochs = new Map<bigint, EpochAudit>();
+  const findings: AuditFinding[] = [];
+  const failedEpochs = new Set<bigint>();
+  const closeHandles = new Map<bigint, string>();
+  const contributors = new Map<bigint, Set<string>>();
+  const settlements: SettlementAudit[] = [];
+  const requested = new Map<string, { balance: string; liability: bigint }>();
+  const epochOf = (id: bigint) => epochs.get(id) ?? epochs.set(id, newEpoch(id)).get(id)!;
+  const fail = (epochId: bigint, step: string, message: string, transactionHash?: string) => {
+    findings.push({ epochId, step, message, transactionHash });
+  };
+  let pending: { event: PoolEvent; step: StepOf } | undefined;
+
+  for (const event of events) {
+    const a = event.args;
+    if (event.name === "LogAppended") {
+      const epochId = a.epochId as bigint;
+      const epoch = epochOf(epochId);
+      const index = a.index as bigint;
+      const stepIndex = a.step as bigint;
+      if (pending === undefined) {
+        fail(
+          epochId,
+          `log entry ${index}`,
+          "log entry without the step event it records (a step was dropped or moved)",
+          event.transactionHash,
+        );
+        failedEpochs.add(epochId);
+        continue;
+      }
+      const { step, event: stepEvent } = pending;
+      pending = undefined;
+      const where = `${step.step} (entry ${epoch.logLength})`;
+      const entry = logEntry(step.step, step.fields);
+      const digest = nextDigest(epoch.digest, entry);
+      if (!failedEpochs.has(epochId)) {
+        if (
+          step.epochId !== epochId ||
+          index !== epoch.logLength ||
+          stepIndex !== BigInt(LOG_STEPS.indexOf(step.step))
+        ) {
+          fail(
+            epochId,
+            where,
+            `entry ${index} of epoch ${epochId} does not follow entry ${epoch.logLength - 1n}: an event was dropped or reordered`,
+            stepEvent.transactionHash,
+          );
+          failedEpochs.add(epochId);
+        } else if (entry !== a.entry) {
+          fail(
+            epochId,
+            where,
+            "the step event's fields do not hash to the logged entry: a value (e.g. a handle) was altered",
+            stepEvent.transactionHash,
+          );
+          failedEpochs.add(epochId);
+        } else if (digest !== a.digest) {
+          fail(epochId, where, "the rebuilt digest differs from the logged one", stepEvent.transactionHash);
+          failedEpochs.add(epochId);
+        }
+      }
+      epoch.digest = digest;
+      epoch.logLength += 1n;
+      continue;
+    }
+
+    const step = stepOf(event);
+    if (step !== undefined) {
+      if (pending !== undefined) {
+        fail(
+          pending.step.epochId,
+          pending.step.step,
+          "step event without its log entry (the entry was dropped)",
+          pending.event.transactionHash,
+        );
+        failedEpochs.add(pending.step.epochId);
+      }
+      pending = { event, step };
+    }
+
+    switch (event.name) {
+      case "EpochStarted":
+        epochOf(a.epochId as bigint).rulesVersion = a.rulesVersion as bigint;
+        break;
+      case "ContributionSubmitted": {
+        const epoch = epochOf(a.epochId as bigint);
+        const seen = contributors.get(epoch.epochId) ?? new Set<string>();
+        seen.add(a.contributor as string);
+        contributors.set(epoch.epochId, seen);
+        epoch.participants = BigInt(seen.size);
+        break;
+      }
+      case "PoolFunded":
+        epochOf(a.epochId as bigint).funded += a.units as bigint;
+        break;
+      case "PoolCarriedForward":
+        epochOf(a.intoEpochId as bigint).carriedIn += a.amount as bigint;
+        break;
+      case "EpochClosed": {
+        const epoch = epochOf(a.epochId as bigint);
+        epoch.closed = true;
+        epoch.pool = a.pool as bigint;
+        closeHandles.set(epoch.epochId, a.total as string);
+        if (epoch.pool !== epoch.funded + epoch.carriedIn) {
+          fail(
+            epoch.epochId,
+            "Close",
+            `pool ${epoch.pool} ≠ funds ${epoch.funded} + carried in ${epoch.carriedIn}`,
+            event.transactionHash,
+          );
+        }
+        if ((a.participants as bigint) !== epoch.participants) {
+          fail(
+            epoch.epochId,
+            "Close",
+            `closed with ${a.participants} participants, the log shows ${epoch.participants}`,
+            event.transactionHash,
+          );
+        }
+        epoch.minParticipants = await chain.minParticipants(epoch.rulesVersion);
+        if (epoch.participants < epoch.minParticipants) {
+          fail(
+            epoch.epochId,
+            "Close",
+            `closed with ${epoch.participants} < k = ${epoch.minParticipants} participants (k-anonymity)`,
+            event.transactionHash,
+          );
+        }
+        break;
+      }
+      case "EpochTotalRevealed": {
+        const epoch = epochOf(a.epochId as bigint);
+        epoch.revealedTotal = a.total as bigint;
+        const handle = closeHandles.get(epoch.epochId);
+        if (handle === undefined) {
+          fail(epoch.epochId, "Reveal", "revealed without a close in the range", event.transactionHash);
+          epoch.revealProofValid = false;
+          break;
+        }
+        if ((a.pool as bigint) !== epoch.pool) {
+          fail(epoch.epochId, "Reveal", `revealed pool ${a.pool} ≠ closed pool ${epoch.pool}`, event.transactionHash);
+        }
+        const submitted = await chain.submittedDecryption(event.transactionHash);
+        epoch.revealProofValid =
+          submitted.value === epoch.revealedTotal &&
+          (await chain.verifyDecryption([handle], submitted.value, submitted.proof));
+        if (!epoch.revealProofValid) {
+          fail(
+            epoch.epochId,
+            "Reveal",
+            "the KMS decryption proof does not cover the closed total handle and revealed value",
+            event.transactionHash,
+          );
+        }
+        break;
+      }
+      case "RoyaltyClaimed": {
+        const epoch = epochOf(a.epochId as bigint);
+        epoch.claims += 1n;
+        if (epoch.claims > epoch.participants) {
+          fail(
+            epoch.epochId,
+            "Claim",
+            `${epoch.claims} claims for ${epoch.participants} participants`,
+            event.transactionHash,
+          );
+        }
+        break;
+      }
+      case "SettlementRequested":
+        requested.set(`${a.fromEpochId}-${a.toEpochId}`, {
+          balance: a.balance as string,
+          liability: a.liability as bigint,
+        });
+        break;
+      case "PoolSettled": {
+        const from = a.fromEpochId as bigint;
+        const to = a.toEpochId as bigint;
+        const request = requested.get(`${from}-${to}`);
+        const balance = a.balance as bigint;
+        const remainder = a.remainder as bigint;
+        let settledPools = 0n;
+        for (let id = from; id <= to; id++) {
+          const epoch = epochs.get(id);
+          // An epoch whose pool was carried forward whole paid nothing and is not counted.
+          if (epoch?.revealedTotal !== undefined && epoch.revealedTotal > 0n && epoch.pool > 0n)
+            settledPools += epoch.pool;
+        }
+        let proofValid = false;
+        if (request === undefined) {
+          fail(
+            to,
+            "Settle",
+            `settlement of epochs ${from}..${to} without its request in the range`,
+            event.transactionHash,
+          );
+        } else {
+          const submitted = await chain.submittedDecryption(event.transactionHash);
+          proofValid =
+            submitted.value === balance && (await chain.verifyDecryption([request.balance], balance, submitted.proof));
+          if (!proofValid)
+            fail(to, "Settle", "the KMS proof does not cover the pool balance handle", event.transactionHash);
+          if (remainder !== balance - request.liability) {
+            fail(
+              to,
+              "Settle",
+              `remainder ${remainder} ≠ balance ${balance} − liability ${request.liability}`,
+              event.transactionHash,
+            );
+          }
+        }
+        const paid = settledPools - remainder;
+        if (paid < 0n)
+          fail(to, "Settle", `remainder ${remainder} exceeds the settled pools ${settledPools}`, event.transactionHash);
+        settlements.push({
+          fromEpochId: from,
+          toEpochId: to,
+          intoEpochId: a.intoEpochId as bigint,
+          liability: request?.liability ?? 0n,
+          balance,
+          remainder,
+          paid,
+          settledPools,
+          proofValid,
+        });
+        epochOf(a.intoEpochId as bigint).carriedIn += remainder;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  if (pending !== undefined) {
+    fail(
+      pending.step.epochId,
+      pending.step.step,
+      "step event without its log entry (the entry was dropped)",
+      pending.event.transactionHash,
+    );
+    failedEpochs.add(pending.step.epochId);
+  }
+
+  for (const epoch of epochs.values()) {
+    const onChain = await chain.epochLog(epoch.epochId);
+    epoch.digestMatchesChain = onChain.digest === epoch.digest && onChain.length === epoch.logLength;
+    if (!epoch.digestMatchesChain && !failedEpochs.has(epoch.epochId)) {
+      fail(
+        epoch.epochId,
+        `log (${epoch.logLength} entries)`,
+        `rebuilt digest ${epoch.digest} ≠ on-chain ${onChain.digest} (${onChain.length} entries): events are missing from the range`,
+      );
+    }
+  }
+  const sorted = [...epochs.values()].sort((x, y) => (x.epochId < y.epochId ? -1 : 1));
+  return { ...range, epochs: sorted, settlements, findings, ok: findings.length === 0 };
+}
+
+/**
+ * ERC-7201 slot where @fhevm/solidity keeps a contract's coprocessor config (ACL, coprocessor,
+ * KMS verifier addresses), from `Impl.sol`'s `CoprocessorConfigLocation`.
+ */
+const COPROCESSOR_CONFIG_SLOT = 0x9e7b61f58c47dc699ac88507c4f5bb9f121c03808c5676a8078fe583e4649700n;
+const KMS_VERIFIER_FIELD = 2n;
+
+const KMS_VERIFIER_ABI = [
+  "function verifyDecryptionEIP712KMSSignatures(bytes32[] handlesList, bytes decryptedResult, bytes decryptionProof) returns (bool)",
+];
+
+/** The KMS verifier the pool itself checks proofs against, read from its storage. */
+export async function kmsVerifierOf(provider: Provider, pool: string): Promise<string> {
+  const word = await provider.getStorage(pool, COPROCESSOR_CONFIG_SLOT + KMS_VERIFIER_FIELD);
+  const address = getAddress(dataSlice(word, 12));
+  if (address === ZeroAddress) throw new UnsupportedChainError(`Pool ${pool} has no fhEVM coprocessor configured.`);
+  return address;
+}
+
+/** The pool has no fhEVM coprocessor configuration to audit against. */
+export class UnsupportedChainError extends RoyaltiesError {}
+
+/** Reads a pool's events in a block range, decoded and in chain order. */
+export async function readPoolEvents(
+  provider: Provider,
+  pool: string,
+  fromBlock: number,
+  toBlock: number,
+): Promise<PoolEvent[]> {
+  const iface: Interface = RoyaltyPool__factory.createInterface();
+  const logs: Log[] = await provider.getLogs({ address: pool, fromBlock, toBlock });
+  const events: PoolEvent[] = [];
+  for (const log of logs) {
+    const parsed = iface.parseLog(log);
+    if (parsed === null) continue;
+    const args: Record<string, unknown> = {};
+    parsed.fragment.inputs.forEach((input, i) => (args[input.name] = parsed.args[i]));
+    events.push({
+      name: parsed.name,
+      args,
+      transactionHash: log.transactionHash,
+      blockNumber: log.blockNumber,
+      logIndex: log.index,
+    });
+  }
+  return events;
+}
+
+/** The public chain reads an audit makes, against a provider, as of `blockTag`. */
+export async function providerChainView(provider: Provider, pool: string, blockTag: number): Promise<AuditChainView> {
+  const verifierAddress = await kmsVerifierOf(provider, pool);
+  const poolContract = RoyaltyPool__factory.connect(pool, provider);
+  const verifier = new Contract(verifierAddress, KMS_VERIFIER_ABI, provider);
+  const iface = poolContract.interface;
+  const coder = AbiCoder.defaultAbiCoder();
+  return {
+    async epochLog(epochId) {
+      const epoch = await poolContract.getEpoch(epochId, { blockTag });
+      return { digest: epoch.logDigest, length: epoch.logLength };
+    },
+    async minParticipants(rulesVersion) {
+      return (await poolContract.getRules(rulesVersion, { blockTag })).minParticipants;
+    },
+    async submittedDecryption(transactionHash) {
+      const tx = await provider.getTransaction(transactionHash);
+      if (tx === null) throw new RoyaltiesError(`Transaction ${transactionHash} not found: is the node archiving?`);
+      const call = iface.parseTransaction({ data: tx.data });
+      if (call?.name === "revealEpochTotal") return { value: call.args[1] as bigint, proof: call.args[2] as string };
+      if (call?.name === "settle") return { value: call.args[0] as bigint, proof: call.args[1] as string };
+      throw new RoyaltiesError(`Transaction ${transactionHash} is not a direct reveal or settle call of the pool.`);
+    },
+    async verifyDecryption(handles, value, proof) {
+      try {
+        const fn = verifier.getFunction("verifyDecryptionEIP712KMSSignatures");
+        return (await fn.staticCall([...handles], coder.encode(["uint64"], [value]), proof, { blockTag })) as boolean;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+export interface AuditPoolParameters {
+  pool: string;
+  fromBlock?: number;
+  toBlock?: number;
+}
+
+/**
+ * Audits a pool from the chain: its events in a block range and public reads only.
+ * @example
+ * const report = await auditPool(provider, { pool: poolAddress });
+ * if (!report.ok) console.log(report.findings);
+ */
+export async function auditPool(provider: Provider, params: AuditPoolParameters): Promise<AuditReport> {
+  const fromBlock = params.fromBlock ?? 0;
+  const toBlock = params.toBlock ?? (await provider.getBlockNumber());
+  if ((await provider.getCode(params.pool)) === "0x")
+    throw new RoyaltiesError(`No contract at ${params.pool}: check the pool address and the network.`);
+  const events = await readPoolEvents(provider, params.pool, fromBlock, toBlock);
+  const chain = await providerChainView(provider, params.pool, toBlock);
+  return auditEvents(events, chain, { pool: params.pool, fromBlock, toBlock });
+}
