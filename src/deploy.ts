@@ -16,6 +16,12 @@ export interface RulesParameters {
   epochLength: bigint;
   minParticipants: number;
   maxSubmissionsPerContributor: number;
+  /** Only attestors submit (metrics about contributors); default false (self-reports allowed). */
+  attestationRequired?: boolean;
+  /** Addresses allowed to submit attested contributions; default none. */
+  attestors?: readonly string[];
+  /** Multipliers of bonus classes 1..n that attestors may attach; default none. */
+  bonusMultipliers?: readonly bigint[];
 }
 
 export interface CreateModelParameters extends RulesParameters {
@@ -33,6 +39,9 @@ export function toRulesStruct(rules: RulesParameters): IRoyaltyPool.RulesParamsS
     epochLength: rules.epochLength,
     minParticipants: rules.minParticipants,
     maxSubmissionsPerContributor: rules.maxSubmissionsPerContributor,
+    attestationRequired: rules.attestationRequired ?? false,
+    attestors: [...(rules.attestors ?? [])],
+    bonusMultipliers: [...(rules.bonusMultipliers ?? [])],
   };
 }
 

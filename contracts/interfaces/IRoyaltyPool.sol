@@ -24,7 +24,7 @@ interface IRoyaltyPool {
 
     /// @notice Kinds of step recorded in an epoch's tamper-evident log.
     enum LogStep {
-        Submit, // fields: contributor, rulesVersion, score handle, total handle
+        Submit, // fields: contributor, attestor (zero if self-reported), bonus class, rulesVersion, score, total
         Fund, // fields: funder, amount, units
         Extend, // fields: new end, participants
         Close, // fields: participants, submissions, pool, total handle
@@ -47,6 +47,11 @@ interface IRoyaltyPool {
         uint64 epochLength;
         uint32 minParticipants;
         uint32 maxSubmissionsPerContributor;
+        // When true, only attestors submit (metrics about a contributor); otherwise contributors self-report too.
+        bool attestationRequired;
+        address[] attestors;
+        // Multipliers of the governance-approved bonus classes 1..n an attestor may attach (class 0 = x1).
+        uint64[] bonusMultipliers;
     }
 
     /// @notice A numbered rules version as stored, with its derived overflow bounds.
@@ -55,6 +60,9 @@ interface IRoyaltyPool {
         uint64 epochLength;
         uint32 minParticipants;
         uint32 maxSubmissionsPerContributor;
+        bool attestationRequired;
+        address[] attestors;
+        uint64[] bonusMultipliers;
         uint64 maxSubmissionScore;
         uint64 maxSubmissionsPerEpoch;
     }
@@ -102,6 +110,24 @@ interface IRoyaltyPool {
     error RoyaltyPoolZeroAddress();
     /// @notice The caller may not change the rules.
     error RoyaltyPoolUnauthorized(address caller);
+    /// @notice More attestors than a rules version may list.
+    error RoyaltyPoolTooManyAttestors(uint256 count, uint256 max);
+    /// @notice An attestor is the zero address.
+    error RoyaltyPoolInvalidAttestor(uint256 index);
+    /// @notice Attestation is required but the rules list no attestor.
+    error RoyaltyPoolNoAttestors();
+    /// @notice More bonus classes than a rules version may define.
+    error RoyaltyPoolTooManyBonusClasses(uint256 count, uint256 max);
+    /// @notice A bonus multiplier is zero.
+    error RoyaltyPoolInvalidMultiplier(uint256 index, uint64 multiplier);
+    /// @notice The epoch's rules accept contributions from attestors only.
+    error RoyaltyPoolAttestationRequired(uint256 epochId);
+    /// @notice The caller is not an attestor of the epoch's rules version.
+    error RoyaltyPoolNotAttestor(uint256 epochId, address account);
+    /// @notice The bonus class is not defined by the epoch's rules version.
+    error RoyaltyPoolUnknownBonusClass(uint8 bonusClass, uint256 classes);
+    /// @notice The contributor of an attested contribution is the zero address.
+    error RoyaltyPoolInvalidContributor(address contributor);
 
     /// @notice The number of encrypted metrics does not match the epoch's schema.
     error RoyaltyPoolWrongMetricCount(uint256 given, uint256 expected);
@@ -151,10 +177,13 @@ interface IRoyaltyPool {
     event RulesVersionCreated(uint32 indexed version, uint64 maxSubmissionScore, uint64 maxSubmissionsPerEpoch);
     /// @notice An epoch opened under a rules version.
     event EpochStarted(uint256 indexed epochId, uint64 start, uint64 end, uint32 rulesVersion);
-    /// @notice A contributor's encrypted contribution was added to their score and the epoch total.
+    /// @notice A contribution was added to a contributor's encrypted score and the epoch total, either
+    /// self-reported (`attestor` zero) or submitted about the contributor by an attestor.
     event ContributionSubmitted(
         uint256 indexed epochId,
         address indexed contributor,
+        address indexed attestor,
+        uint8 bonusClass,
         uint32 rulesVersion,
         euint64 score,
         euint64 total
@@ -221,6 +250,24 @@ interface IRoyaltyPool {
     function submitContribution(
         externalEuint64[] calldata encryptedMetrics,
         bytes calldata inputProof
+    ) external returns (euint64 score);
+
+    /**
+     * @notice An attestor of the epoch's rules submits encrypted metrics about `contributor`; the
+     * contributor, not the attestor, may decrypt the resulting score and claim.
+     * @dev The input proof binds the ciphertexts to this pool and the attestor (the sender). The
+     * bonus class multiplies every weight in plaintext, so it costs no extra encrypted operation.
+     * @param contributor The contributor the metrics are about.
+     * @param encryptedMetrics One `externalEuint64` per metric, in schema order.
+     * @param inputProof The attestor's input proof.
+     * @param bonusClass 0 for none, or a governance-approved bonus class 1..n of the rules.
+     * @return score The contributor's updated encrypted score.
+     */
+    function submitAttested(
+        address contributor,
+        externalEuint64[] calldata encryptedMetrics,
+        bytes calldata inputProof,
+        uint8 bonusClass
     ) external returns (euint64 score);
 
     /**

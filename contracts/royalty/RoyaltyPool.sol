@@ -37,6 +37,10 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     uint64 public constant MIN_EPOCH_LENGTH = 1 minutes;
     /// @notice Longest epoch period.
     uint64 public constant MAX_EPOCH_LENGTH = 365 days;
+    /// @notice Most attestors one rules version may list (bounds the cost of recording it).
+    uint256 public constant MAX_ATTESTORS = 32;
+    /// @notice Most bonus classes one rules version may define.
+    uint256 public constant MAX_BONUS_CLASSES = 8;
 
     /// @notice Human-readable name of the model this pool pays royalties for.
     string public modelName;
@@ -47,6 +51,14 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     /// @notice Address allowed to record new rules versions (the model's timelock); zero = rules fixed forever.
     address public governance;
 
+    /// @dev Who a contribution is for, who submitted it (zero if self-reported) and its bonus.
+    struct Submitter {
+        address contributor;
+        address attestor;
+        uint64 multiplier;
+        uint8 bonusClass;
+    }
+
     uint32 private _rulesVersionCount;
     uint256 private _currentEpochId;
     /// @dev Epochs closed but not revealed, or revealed with claims outstanding.
@@ -56,6 +68,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     PendingSettlement private _pendingSettlement;
 
     mapping(uint32 version => Rules) private _rules;
+    mapping(uint32 version => mapping(address account => bool)) private _isAttestor;
     mapping(uint256 epochId => Epoch) private _epochs;
     mapping(uint256 epochId => mapping(address contributor => uint32)) private _submissions;
     mapping(uint256 epochId => mapping(address contributor => euint64)) private _scores;
@@ -99,46 +112,128 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         bytes calldata inputProof
     ) external returns (euint64 score) {
         uint256 epochId = _currentEpochId;
-        Epoch storage epoch = _epochs[epochId];
-        require(block.timestamp < epoch.end, RoyaltyPoolEpochEnded(epochId, epoch.end));
-        Rules storage rules = _rules[epoch.rulesVersion];
-        uint256 metricCount = rules.metrics.length;
-        require(
-            encryptedMetrics.length == metricCount,
-            RoyaltyPoolWrongMetricCount(encryptedMetrics.length, metricCount)
+        Rules storage rules = _rules[_epochs[epochId].rulesVersion];
+        require(!rules.attestationRequired, RoyaltyPoolAttestationRequired(epochId));
+        return _contribute(epochId, rules, Submitter(msg.sender, address(0), 1, 0), encryptedMetrics, inputProof);
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function submitAttested(
+        address contributor,
+        externalEuint64[] calldata encryptedMetrics,
+        bytes calldata inputProof,
+        uint8 bonusClass
+    ) external returns (euint64 score) {
+        uint256 epochId = _currentEpochId;
+        Rules storage rules = _attestorRules(epochId);
+        require(contributor != address(0), RoyaltyPoolInvalidContributor(contributor));
+        Submitter memory submitter = Submitter(
+            contributor,
+            msg.sender,
+            _bonusMultiplier(rules, bonusClass),
+            bonusClass
         );
-        uint32 previous = _submissions[epochId][msg.sender];
+        return _contribute(epochId, rules, submitter, encryptedMetrics, inputProof);
+    }
+
+    /// @dev The rules of `epochId`, after checking the caller is one of their attestors.
+    function _attestorRules(uint256 epochId) private view returns (Rules storage) {
+        uint32 version = _epochs[epochId].rulesVersion;
+        require(_isAttestor[version][msg.sender], RoyaltyPoolNotAttestor(epochId, msg.sender));
+        return _rules[version];
+    }
+
+    function _bonusMultiplier(Rules storage rules, uint8 bonusClass) private view returns (uint64) {
+        uint256 classes = rules.bonusMultipliers.length;
+        require(bonusClass <= classes, RoyaltyPoolUnknownBonusClass(bonusClass, classes));
+        return bonusClass == 0 ? 1 : rules.bonusMultipliers[bonusClass - 1];
+    }
+
+    function _contribute(
+        uint256 epochId,
+        Rules storage rules,
+        Submitter memory submitter,
+        externalEuint64[] calldata encryptedMetrics,
+        bytes calldata inputProof
+    ) private returns (euint64) {
+        Epoch storage epoch = _epochs[epochId];
+        uint32 previous = _checkSubmission(epochId, epoch, rules, submitter.contributor, encryptedMetrics.length);
+        euint64 contribution = _weightedSum(rules, encryptedMetrics, inputProof, submitter.multiplier);
+        return _accumulate(epochId, epoch, submitter, previous, contribution);
+    }
+
+    /// @dev Every plaintext precondition of a submission; returns the contributor's submissions so far.
+    function _checkSubmission(
+        uint256 epochId,
+        Epoch storage epoch,
+        Rules storage rules,
+        address contributor,
+        uint256 metricCount
+    ) private view returns (uint32 previous) {
+        require(block.timestamp < epoch.end, RoyaltyPoolEpochEnded(epochId, epoch.end));
+        require(metricCount == rules.metrics.length, RoyaltyPoolWrongMetricCount(metricCount, rules.metrics.length));
+        previous = _submissions[epochId][contributor];
         require(
             previous < rules.maxSubmissionsPerContributor,
-            RoyaltyPoolSubmissionLimitReached(epochId, msg.sender, rules.maxSubmissionsPerContributor)
+            RoyaltyPoolSubmissionLimitReached(epochId, contributor, rules.maxSubmissionsPerContributor)
         );
         require(
             epoch.submissions < rules.maxSubmissionsPerEpoch,
             RoyaltyPoolEpochCapacityReached(epochId, rules.maxSubmissionsPerEpoch)
         );
+    }
 
-        euint64 contribution = _weightedSum(rules, encryptedMetrics, inputProof);
-
+    /// @dev Adds a contribution to the contributor's score and the epoch total, with their ACL.
+    function _accumulate(
+        uint256 epochId,
+        Epoch storage epoch,
+        Submitter memory submitter,
+        uint32 previous,
+        euint64 contribution
+    ) private returns (euint64 score) {
+        address contributor = submitter.contributor;
         // A first value needs no addition: the ciphertext itself starts the running sum.
         if (previous == 0) {
             ++epoch.participants;
             score = contribution;
         } else {
-            score = FHE.add(_scores[epochId][msg.sender], contribution);
+            score = FHE.add(_scores[epochId][contributor], contribution);
         }
         euint64 total = epoch.submissions == 0 ? contribution : FHE.add(epoch.total, contribution);
 
-        _submissions[epochId][msg.sender] = previous + 1;
+        _submissions[epochId][contributor] = previous + 1;
         ++epoch.submissions;
-        _scores[epochId][msg.sender] = score;
+        _scores[epochId][contributor] = score;
         epoch.total = total;
 
         FHE.allowThis(score);
-        FHE.allow(score, msg.sender);
+        FHE.allow(score, contributor);
         FHE.allowThis(total);
 
-        emit ContributionSubmitted(epochId, msg.sender, epoch.rulesVersion, score, total);
-        _appendLog(epochId, LogStep.Submit, abi.encode(msg.sender, epoch.rulesVersion, score, total));
+        _recordSubmission(epochId, epoch.rulesVersion, submitter, score, total);
+    }
+
+    function _recordSubmission(
+        uint256 epochId,
+        uint32 version,
+        Submitter memory submitter,
+        euint64 score,
+        euint64 total
+    ) private {
+        emit ContributionSubmitted(
+            epochId,
+            submitter.contributor,
+            submitter.attestor,
+            submitter.bonusClass,
+            version,
+            score,
+            total
+        );
+        _appendLog(
+            epochId,
+            LogStep.Submit,
+            abi.encode(submitter.contributor, submitter.attestor, submitter.bonusClass, version, score, total)
+        );
     }
 
     // ---------------------------------------------------------------- funding
@@ -334,6 +429,16 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     }
 
     /**
+     * @notice Whether `account` may submit attested contributions under a rules version.
+     * @param version A rules version.
+     * @param account Any address.
+     * @return True for an attestor of that version.
+     */
+    function isAttestor(uint32 version, address account) external view returns (bool) {
+        return _isAttestor[version][account];
+    }
+
+    /**
      * @notice Encrypted score of a contributor in an epoch (only the contributor may decrypt it).
      * @param epochId An epoch id.
      * @param contributor The contributor.
@@ -378,13 +483,16 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     function _weightedSum(
         Rules storage rules,
         externalEuint64[] calldata encryptedMetrics,
-        bytes calldata inputProof
+        bytes calldata inputProof,
+        uint64 multiplier
     ) private returns (euint64 sum) {
         for (uint256 i = 0; i < encryptedMetrics.length; ++i) {
             Metric storage metric = rules.metrics[i];
+            // The rules bound sum(weight * cap) * max multiplier below 2^64, so this product fits.
+            uint64 weight = metric.weight * multiplier;
             euint64 value = FHE.fromExternal(encryptedMetrics[i], inputProof);
             if (metric.cap != type(uint64).max) value = FHE.min(value, metric.cap);
-            if (metric.weight != 1) value = FHE.mul(value, metric.weight);
+            if (weight != 1) value = FHE.mul(value, weight);
             sum = i == 0 ? value : FHE.add(sum, value);
         }
     }
@@ -440,7 +548,20 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
             weights[i] = metric.weight;
             caps[i] = metric.cap;
         }
-        uint256 maxScore = RoyaltyMath.maxSubmissionScore(weights, caps);
+        require(
+            params.attestors.length <= MAX_ATTESTORS,
+            RoyaltyPoolTooManyAttestors(params.attestors.length, MAX_ATTESTORS)
+        );
+        require(!params.attestationRequired || params.attestors.length != 0, RoyaltyPoolNoAttestors());
+        uint256 classes = params.bonusMultipliers.length;
+        require(classes <= MAX_BONUS_CLASSES, RoyaltyPoolTooManyBonusClasses(classes, MAX_BONUS_CLASSES));
+        uint64 maxMultiplier = 1;
+        for (uint256 i = 0; i < classes; ++i) {
+            uint64 multiplier = params.bonusMultipliers[i];
+            require(multiplier != 0, RoyaltyPoolInvalidMultiplier(i, multiplier));
+            if (multiplier > maxMultiplier) maxMultiplier = multiplier;
+        }
+        uint256 maxScore = RoyaltyMath.maxSubmissionScore(weights, caps) * maxMultiplier;
         require(maxScore <= type(uint64).max, RoyaltyPoolSubmissionBoundOverflow(maxScore, type(uint64).max));
 
         version = ++_rulesVersionCount;
@@ -451,6 +572,14 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         rules.epochLength = params.epochLength;
         rules.minParticipants = params.minParticipants;
         rules.maxSubmissionsPerContributor = params.maxSubmissionsPerContributor;
+        rules.attestationRequired = params.attestationRequired;
+        rules.bonusMultipliers = params.bonusMultipliers;
+        for (uint256 i = 0; i < params.attestors.length; ++i) {
+            address attestor = params.attestors[i];
+            require(attestor != address(0), RoyaltyPoolInvalidAttestor(i));
+            rules.attestors.push(attestor);
+            _isAttestor[version][attestor] = true;
+        }
         rules.maxSubmissionScore = uint64(maxScore);
         // Worst-case epoch total = submissions * maxSubmissionScore <= 2^64 - 1: no wraparound, ever.
         rules.maxSubmissionsPerEpoch = uint64(type(uint64).max / maxScore);

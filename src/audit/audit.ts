@@ -89,7 +89,7 @@ function stepOf(event: PoolEvent): StepOf | undefined {
       return {
         epochId: a.epochId as bigint,
         step: "Submit",
-        fields: [a.contributor, a.rulesVersion, a.score, a.total],
+        fields: [a.contributor, a.attestor, a.bonusClass, a.rulesVersion, a.score, a.total],
       };
     case "PoolFunded":
       return { epochId: a.epochId as bigint, step: "Fund", fields: [a.funder, a.amount, a.units] };

@@ -8,7 +8,7 @@ const coder = AbiCoder.defaultAbiCoder();
 
 /** ABI types of each step's fields, exactly as the pool encodes them. */
 const FIELD_TYPES: Record<LogStepName, readonly string[]> = {
-  Submit: ["address", "uint32", "bytes32", "bytes32"],
+  Submit: ["address", "address", "uint8", "uint32", "bytes32", "bytes32"],
   Fund: ["address", "uint256", "uint64"],
   Extend: ["uint64", "uint32"],
   Close: ["uint32", "uint64", "uint64", "bytes32"],

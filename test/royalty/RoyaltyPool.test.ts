@@ -154,6 +154,8 @@ describe("RoyaltyPool", function () {
         .withArgs(
           1n,
           alice.address,
+          ethers.ZeroAddress,
+          0n,
           1n,
           (h: string) => h !== ethers.ZeroHash,
           (h: string) => h !== ethers.ZeroHash,
