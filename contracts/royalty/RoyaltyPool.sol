@@ -525,6 +525,31 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     }
 
     function _storeRules(RulesParams memory params) private returns (uint32 version) {
+        uint64 maxScore = _checkedMaxSubmissionScore(params);
+        version = ++_rulesVersionCount;
+        Rules storage rules = _rules[version];
+        for (uint256 i = 0; i < params.metrics.length; ++i) {
+            rules.metrics.push(params.metrics[i]);
+        }
+        rules.epochLength = params.epochLength;
+        rules.minParticipants = params.minParticipants;
+        rules.maxSubmissionsPerContributor = params.maxSubmissionsPerContributor;
+        rules.attestationRequired = params.attestationRequired;
+        rules.bonusMultipliers = params.bonusMultipliers;
+        for (uint256 i = 0; i < params.attestors.length; ++i) {
+            address attestor = params.attestors[i];
+            require(attestor != address(0), RoyaltyPoolInvalidAttestor(i));
+            rules.attestors.push(attestor);
+            _isAttestor[version][attestor] = true;
+        }
+        rules.maxSubmissionScore = maxScore;
+        // Worst-case epoch total = submissions * maxSubmissionScore <= 2^64 - 1: no wraparound, ever.
+        rules.maxSubmissionsPerEpoch = type(uint64).max / maxScore;
+        emit RulesVersionCreated(version, maxScore, rules.maxSubmissionsPerEpoch);
+    }
+
+    /// @dev Checks every plaintext bound of a rules version; returns sum(weight * cap) * max multiplier.
+    function _checkedMaxSubmissionScore(RulesParams memory params) private pure returns (uint64) {
         uint256 metricCount = params.metrics.length;
         require(
             metricCount != 0 && metricCount <= MAX_METRICS,
@@ -563,27 +588,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         }
         uint256 maxScore = RoyaltyMath.maxSubmissionScore(weights, caps) * maxMultiplier;
         require(maxScore <= type(uint64).max, RoyaltyPoolSubmissionBoundOverflow(maxScore, type(uint64).max));
-
-        version = ++_rulesVersionCount;
-        Rules storage rules = _rules[version];
-        for (uint256 i = 0; i < metricCount; ++i) {
-            rules.metrics.push(params.metrics[i]);
-        }
-        rules.epochLength = params.epochLength;
-        rules.minParticipants = params.minParticipants;
-        rules.maxSubmissionsPerContributor = params.maxSubmissionsPerContributor;
-        rules.attestationRequired = params.attestationRequired;
-        rules.bonusMultipliers = params.bonusMultipliers;
-        for (uint256 i = 0; i < params.attestors.length; ++i) {
-            address attestor = params.attestors[i];
-            require(attestor != address(0), RoyaltyPoolInvalidAttestor(i));
-            rules.attestors.push(attestor);
-            _isAttestor[version][attestor] = true;
-        }
-        rules.maxSubmissionScore = uint64(maxScore);
-        // Worst-case epoch total = submissions * maxSubmissionScore <= 2^64 - 1: no wraparound, ever.
-        rules.maxSubmissionsPerEpoch = uint64(type(uint64).max / maxScore);
-        emit RulesVersionCreated(version, rules.maxSubmissionScore, rules.maxSubmissionsPerEpoch);
+        return uint64(maxScore);
     }
 
     /// @dev digest' = keccak256(digest, keccak256(step, fields)): order and content of every step are bound.
