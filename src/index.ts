@@ -5,8 +5,12 @@ export type { FheBackend, EncryptedInput, PublicDecryption } from "./fhe/backend
 export { createHardhatFheBackend } from "./fhe/hardhatBackend";
 export { getEpoch, getRules, EPOCH_STATES } from "./actions/read";
 export type { EpochInfo, EpochStateName, MetricRule, RulesInfo } from "./actions/read";
-export { submitContribution, InvalidMetricsError } from "./actions/contribute";
-export type { SubmitContributionParameters, SubmitContributionReturnType } from "./actions/contribute";
+export { submitAttested, submitContribution, InvalidMetricsError } from "./actions/contribute";
+export type {
+  SubmitAttestedParameters,
+  SubmitContributionParameters,
+  SubmitContributionReturnType,
+} from "./actions/contribute";
 export { fundPool } from "./actions/fund";
 export type { FundPoolParameters, FundPoolReturnType } from "./actions/fund";
 export { closeEpoch, revealEpochTotal, settlePool } from "./actions/settle";
@@ -68,5 +72,24 @@ export type {
   GetContributorStatusParameters,
   GetContributorStatusReturnType,
 } from "./actions/contributor";
-export { connectRegistry, findModel, listModels, ModelNotFoundError, RegistryNotFoundError } from "./actions/registry";
+export {
+  connectRegistry,
+  findModel,
+  listModels,
+  registerModel,
+  ModelNameTakenError,
+  ModelNotFoundError,
+  RegistryNotFoundError,
+  RegistryRevertError,
+} from "./actions/registry";
 export type { ConnectRegistryParameters, ModelInfo } from "./actions/registry";
+export {
+  deployGovernance,
+  describeRulesChange,
+  executeProposal,
+  proposeRulesChange,
+  PROPOSAL_STATES,
+  queueProposal,
+  rulesHistory,
+} from "./governance";
+export type { DeployGovernanceParameters, Governance, RulesProposal } from "./governance";

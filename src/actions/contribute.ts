@@ -21,6 +21,18 @@ export interface SubmitContributionReturnType {
 /** The metric vector does not fit the pool's schema. */
 export class InvalidMetricsError extends RoyaltiesError {}
 
+function checkMetrics(metrics: readonly bigint[], schema: readonly { name: string }[]): void {
+  if (metrics.length !== schema.length) {
+    const names = schema.map((m) => m.name).join(", ");
+    throw new InvalidMetricsError(`The pool expects ${schema.length} metrics (${names}), got ${metrics.length}.`);
+  }
+  metrics.forEach((value, i) => {
+    if (value < 0n || value > UINT64_MAX) {
+      throw new InvalidMetricsError(`Metric ${schema[i].name} = ${value} is outside 0..2^64-1.`);
+    }
+  });
+}
+
 /**
  * Encrypts a contribution vector in the signer's wallet and submits it to the current epoch.
  * @example
@@ -46,6 +58,41 @@ export async function submitContribution(
   const encrypted = await client.fhe.encryptUint64(client.address, user, metrics);
   const receipt = await withPoolErrors(() =>
     confirmed(client.pool.submitContribution(encrypted.handles, encrypted.inputProof)),
+  );
+  const event = findPoolEvent(client, receipt, "ContributionSubmitted");
+  if (event === undefined) throw new RoyaltiesError("The submission emitted no ContributionSubmitted event.");
+  return { epochId: event.args.epochId as bigint, scoreHandle: event.args.score as string, receipt };
+}
+
+export interface SubmitAttestedParameters extends SubmitContributionParameters {
+  /** The contributor the metrics are about: only they can decrypt the resulting score and claim. */
+  contributor: string;
+  /** 0 for none, or a governance-approved bonus class 1..n of the epoch's rules. */
+  bonusClass?: number;
+}
+
+/**
+ * An attestor encrypts metrics about a contributor and submits them (models that score their
+ * contributors, as validators score miners).
+ * @example
+ * await submitAttested(validatorClient, { contributor: miner, metrics: [5_000n, 0n, 90n], bonusClass: 1 });
+ */
+export async function submitAttested(
+  client: PoolClient,
+  { contributor, metrics, bonusClass = 0 }: SubmitAttestedParameters,
+): Promise<SubmitContributionReturnType> {
+  const epoch = await getEpoch(client);
+  const rules = await getRules(client, { version: epoch.rulesVersion });
+  checkMetrics(metrics, rules.metrics);
+  const attestor = await client.signer.getAddress();
+  if (!(await client.pool.isAttestor(epoch.rulesVersion, attestor))) {
+    throw new RoyaltiesError(
+      `${attestor} is not an attestor of epoch ${epoch.epochId}'s rules (version ${epoch.rulesVersion}).`,
+    );
+  }
+  const encrypted = await client.fhe.encryptUint64(client.address, attestor, metrics);
+  const receipt = await withPoolErrors(() =>
+    confirmed(client.pool.submitAttested(contributor, encrypted.handles, encrypted.inputProof, bonusClass)),
   );
   const event = findPoolEvent(client, receipt, "ContributionSubmitted");
   if (event === undefined) throw new RoyaltiesError("The submission emitted no ContributionSubmitted event.");

@@ -35,6 +35,9 @@ export interface RulesInfo {
   epochLength: bigint;
   minParticipants: bigint;
   maxSubmissionsPerContributor: bigint;
+  attestationRequired: boolean;
+  attestors: string[];
+  bonusMultipliers: bigint[];
   maxSubmissionScore: bigint;
   maxSubmissionsPerEpoch: bigint;
 }
@@ -70,6 +73,9 @@ export async function getRules(client: PoolClient, params: { version?: bigint } 
     epochLength: r.epochLength,
     minParticipants: r.minParticipants,
     maxSubmissionsPerContributor: r.maxSubmissionsPerContributor,
+    attestationRequired: r.attestationRequired,
+    attestors: [...r.attestors],
+    bonusMultipliers: [...r.bonusMultipliers],
     maxSubmissionScore: r.maxSubmissionScore,
     maxSubmissionsPerEpoch: r.maxSubmissionsPerEpoch,
   };

@@ -1,8 +1,11 @@
+import { Interface } from "ethers";
 import type { ContractRunner } from "ethers";
 
 import { ModelRegistry__factory } from "../../types";
 import type { ModelRegistry } from "../../types";
-import { RoyaltiesError } from "../errors";
+import { createModel } from "../deploy";
+import type { CreateModelParameters } from "../deploy";
+import { RoyaltiesError, revertData, toRoyaltiesError } from "../errors";
 
 /** Public metadata of a model of the registry. */
 export interface ModelInfo {
@@ -35,6 +38,43 @@ export class ModelNotFoundError extends RoyaltiesError {
   constructor(name: string) {
     super(`The registry has no model named "${name}": list its models (royalties models) or create it first.`);
   }
+}
+
+/** A model with this name already exists (names are unique: they fix the pool's address). */
+export class ModelNameTakenError extends RoyaltiesError {
+  constructor(
+    readonly modelName: string,
+    readonly pool: string,
+  ) {
+    super(`A model named "${modelName}" already exists (pool ${pool}): pick another name.`);
+  }
+}
+
+/** What to do after each custom error of the registry. */
+const REGISTRY_NEXT_STEP: Record<string, string> = {
+  ModelRegistryNameTaken: "pick another model name.",
+  ModelRegistryEmptyName: "give the model a name.",
+  ModelRegistryUnknownModel: "model ids run from 1 to modelCount().",
+};
+
+const registryInterface: Interface = new Interface(ModelRegistry__factory.abi);
+
+/** A transaction the registry rejected with one of its own custom errors. */
+export class RegistryRevertError extends RoyaltiesError {
+  constructor(
+    readonly errorName: string,
+    readonly args: readonly unknown[],
+  ) {
+    const hint = REGISTRY_NEXT_STEP[errorName];
+    super(`${errorName}(${args.map(String).join(", ")})${hint ? `: ${hint}` : ""}`);
+  }
+}
+
+/** Translates registry custom errors, and pool custom errors raised by the pool's initializer. */
+function toRegistryError(error: unknown): unknown {
+  const data = revertData(error);
+  const parsed = data === undefined ? null : registryInterface.parseError(data);
+  return parsed ? new RegistryRevertError(parsed.name, [...parsed.args]) : toRoyaltiesError(error);
 }
 
 /**
@@ -85,4 +125,26 @@ export async function findModel(registry: ModelRegistry, { name }: { name: strin
   const modelId = await registry.modelIdOf(await registry.predictPool(name));
   if (modelId === 0n) throw new ModelNotFoundError(name);
   return toModelInfo(modelId, await registry.getModel(modelId));
+}
+
+/**
+ * Creates a model through the registry (its pool is a clone initialized in the same transaction)
+ * and returns its registry record. Rejects a taken name before sending anything; rules the pool
+ * refuses come back as {@link PoolRevertError} (e.g. `RoyaltyPoolInvalidMinParticipants`).
+ * @example
+ * const model = await registerModel(registry, { modelName: "subnet-7", payoutToken, metrics,
+ *   epochLength: 604800n, minParticipants: 3, maxSubmissionsPerContributor: 4 });
+ * console.log(model.modelId, model.pool);
+ */
+export async function registerModel(registry: ModelRegistry, params: CreateModelParameters): Promise<ModelInfo> {
+  const predicted = await registry.predictPool(params.modelName);
+  if (params.modelName !== "" && (await registry.modelIdOf(predicted)) !== 0n) {
+    throw new ModelNameTakenError(params.modelName, predicted);
+  }
+  try {
+    await createModel(registry, params);
+  } catch (error) {
+    throw toRegistryError(error);
+  }
+  return findModel(registry, { name: params.modelName });
 }

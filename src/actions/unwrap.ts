@@ -5,7 +5,8 @@ import { ConfidentialPayoutToken__factory } from "../../types";
 import type { ConfidentialPayoutToken } from "../../types";
 import { confirmed } from "../client";
 import type { PoolClient } from "../client";
-import { RoyaltiesError } from "../errors";
+import { RoyaltiesError, revertData } from "../errors";
+import { formatAmount } from "../format";
 import { decryptPayoutBalance } from "./decrypt";
 
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -53,10 +54,13 @@ export class InsufficientPayoutBalanceError extends RoyaltiesError {
   constructor(
     readonly requested: bigint,
     readonly balance: bigint,
+    decimals: number,
+    symbol: string,
   ) {
+    const tokens = (units: bigint) => `${formatAmount(units, decimals)} ${symbol}`;
     super(
-      `Your confidential balance is ${balance} units, below the ${requested} you asked to unwrap: ` +
-        `unwrap at most ${balance} (a larger amount would burn nothing).`,
+      `Your confidential balance is ${tokens(balance)}, below the ${tokens(requested)} you asked to unwrap: ` +
+        `unwrap at most ${tokens(balance)} (a larger amount would burn nothing).`,
     );
   }
 }
@@ -108,16 +112,6 @@ export class PayoutTokenRevertError extends RoyaltiesError {
     const hint = TOKEN_NEXT_STEP[errorName];
     super(`${errorName}(${args.map(String).join(", ")})${hint ? `: ${hint}` : ""}`);
   }
-}
-
-function revertData(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
-    const data = (current as { data?: unknown }).data;
-    if (typeof data === "string" && data.startsWith("0x") && data.length >= 10) return data;
-    current = (current as { error?: unknown; info?: unknown }).error ?? (current as { info?: unknown }).info;
-  }
-  return undefined;
 }
 
 async function withTokenErrors<T>(call: () => Promise<T>): Promise<T> {
@@ -182,12 +176,17 @@ export async function unwrapPayout(
   const user = await client.signer.getAddress();
   const recipient = to ?? user;
   if (!isAddress(recipient) || recipient === ZeroAddress) {
-    throw new InvalidUnwrapRecipientError(`Recipient ${recipient} is not a usable address: pass a non-zero 0x… address.`);
+    throw new InvalidUnwrapRecipientError(
+      `Recipient ${recipient} is not a usable address: pass a non-zero 0x… address.`,
+    );
   }
-  const balance = await decryptPayoutBalance(client);
-  if (amount > balance) throw new InsufficientPayoutBalanceError(amount, balance);
-
   const token = await payoutToken(client);
+  const balance = await decryptPayoutBalance(client);
+  if (amount > balance) {
+    const [decimals, symbol] = await Promise.all([token.decimals(), token.symbol()]);
+    throw new InsufficientPayoutBalanceError(amount, balance, Number(decimals), symbol);
+  }
+
   const tokenAddress = await token.getAddress();
   const encrypted = await client.fhe.encryptUint64(tokenAddress, user, [amount]);
   const request = await withTokenErrors(() =>
