@@ -82,8 +82,9 @@ describe("RoyaltyPool attested contributions and bonus classes", function () {
       .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolInvalidContributor")
       .withArgs(ethers.ZeroAddress);
     // A ciphertext encrypted by the contributor cannot be replayed by the attestor.
-    await expect(f.pool.connect(validator).submitAttested(alice.address, own.handles, own.inputProof, 0)).to.be
-      .reverted;
+    await expect(
+      f.pool.connect(validator).submitAttested(alice.address, own.handles, own.inputProof, 0),
+    ).to.be.revertedWithCustomError(...fhevm.revertedWithCustomErrorArgs("InputVerifier", "InvalidSigner"));
     expect(await f.pool.getEpoch(1)).to.deep.equal(before);
   });
 
