@@ -43,12 +43,18 @@ export class PoolRevertError extends RoyaltiesError {
   }
 }
 
-function revertData(error: unknown): string | undefined {
+/**
+ * The revert data (custom error selector and arguments) carried by a failed call, wherever the
+ * provider put it: ethers errors (`data`, `error`, `info`) or a JSON-RPC error of a `npx hardhat node`
+ * (`data: { message, txHash, data }`).
+ */
+export function revertData(error: unknown): string | undefined {
   let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+  for (let depth = 0; depth < 6 && typeof current === "object" && current !== null; depth++) {
     const data = (current as { data?: unknown }).data;
     if (typeof data === "string" && data.startsWith("0x") && data.length >= 10) return data;
-    current = (current as { error?: unknown; info?: unknown }).error ?? (current as { info?: unknown }).info;
+    const nested = current as { error?: unknown; info?: unknown };
+    current = nested.error ?? nested.info ?? (typeof data === "object" ? data : undefined);
   }
   return undefined;
 }

@@ -93,3 +93,5 @@ export {
   rulesHistory,
 } from "./governance";
 export type { DeployGovernanceParameters, Governance, RulesProposal } from "./governance";
+export { claimAll, claimablePairs, getPortfolio } from "./actions/portfolio";
+export type { ClaimAllReturnType, ClaimPair, Portfolio, PortfolioEntry } from "./actions/portfolio";

@@ -304,6 +304,33 @@ interface IRoyaltyPool {
     function claim(uint256 epochId, address recipient) external returns (euint64 share);
 
     /**
+     * @notice The registry claims for a contributor (batch claims across models); the contributor's
+     * share is computed and paid exactly as in {claim}.
+     * @dev Only the registry that created the pool. The share handle is allowed transiently to it.
+     * @param epochId A revealed epoch `contributor` took part in.
+     * @param contributor The contributor the registry acts for (the registry's caller).
+     * @param recipient Address receiving the confidential payout.
+     * @return share The encrypted share.
+     */
+    function claimFor(uint256 epochId, address contributor, address recipient) external returns (euint64 share);
+
+    /**
+     * @notice Encrypted share a contributor claimed in an epoch (only the contributor may decrypt it).
+     * @param epochId An epoch id.
+     * @param contributor The contributor.
+     * @return The share handle (uninitialized before the claim).
+     */
+    function shareOf(uint256 epochId, address contributor) external view returns (euint64);
+
+    /**
+     * @notice Whether `contributor` can claim `epochId` now (revealed, something to share, contributed, not claimed).
+     * @param epochId An epoch id.
+     * @param contributor Any address.
+     * @return True when a claim would succeed.
+     */
+    function claimable(uint256 epochId, address contributor) external view returns (bool);
+
+    /**
      * @notice Once every revealed epoch is fully claimed, makes the pool's confidential balance
      * publicly decryptable, so its rounding remainder can be carried forward.
      * @dev The balance then equals the current epoch's pool plus the rounding dust of every epoch

@@ -50,6 +50,16 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     IERC7984ERC20Wrapper public payoutToken;
     /// @notice Address allowed to record new rules versions (the model's timelock); zero = rules fixed forever.
     address public governance;
+    /// @notice The registry that created this pool: it may claim on a contributor's behalf (batch claims).
+    address public registry;
+
+    /// @dev outstandingEpochs: closed but unrevealed, or revealed with claims outstanding;
+    /// settledThroughEpochId: every epoch up to it had its remainder carried forward.
+    struct SettlementState {
+        uint256 outstandingEpochs;
+        uint256 settledThroughEpochId;
+        PendingSettlement pending;
+    }
 
     /// @dev Who a contribution is for, who submitted it (zero if self-reported) and its bonus.
     struct Submitter {
@@ -61,11 +71,8 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
 
     uint32 private _rulesVersionCount;
     uint256 private _currentEpochId;
-    /// @dev Epochs closed but not revealed, or revealed with claims outstanding.
-    uint256 private _outstandingEpochs;
-    /// @dev Every epoch up to this id has had its remainder carried forward.
-    uint256 private _settledThroughEpochId;
-    PendingSettlement private _pendingSettlement;
+    /// @dev Settlement bookkeeping (see {settlementStatus}).
+    SettlementState private _settlement;
 
     mapping(uint32 version => Rules) private _rules;
     mapping(uint32 version => mapping(address account => bool)) private _isAttestor;
@@ -93,6 +100,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         payoutToken = payoutToken_;
         paymentToken = IERC20(payoutToken_.underlying());
         governance = governance_;
+        registry = msg.sender;
         uint32 version = _storeRules(rules_);
         _startEpoch(1, uint64(block.timestamp), version);
     }
@@ -283,7 +291,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         }
 
         epoch.state = EpochState.Closed;
-        ++_outstandingEpochs;
+        ++_settlement.outstandingEpochs;
         FHE.makePubliclyDecryptable(epoch.total);
         emit EpochClosed(epochId, epoch.participants, epoch.submissions, epoch.pool, epoch.total);
         _appendLog(epochId, LogStep.Close, abi.encode(epoch.participants, epoch.submissions, epoch.pool, epoch.total));
@@ -309,7 +317,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
 
         if (factor == 0) {
             // Every share is zero: nothing to claim, the whole pool moves to the current epoch.
-            --_outstandingEpochs;
+            --_settlement.outstandingEpochs;
             _addToCurrentPool(epoch.pool);
             emit PoolCarriedForward(epochId, epoch.pool, _currentEpochId);
             _appendLog(_currentEpochId, LogStep.CarryIn, abi.encode(epochId, epoch.pool));
@@ -320,54 +328,81 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
 
     /// @inheritdoc IRoyaltyPool
     function claim(uint256 epochId, address recipient) external nonReentrant returns (euint64 share) {
+        return _claim(epochId, msg.sender, recipient);
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function claimFor(
+        uint256 epochId,
+        address contributor,
+        address recipient
+    ) external nonReentrant returns (euint64 share) {
+        require(msg.sender == registry, RoyaltyPoolUnauthorized(msg.sender));
+        share = _claim(epochId, contributor, recipient);
+        FHE.allowTransient(share, msg.sender);
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function claimable(uint256 epochId, address contributor) public view returns (bool) {
+        Epoch storage epoch = _epochs[epochId];
+        return
+            epoch.state == EpochState.Revealed &&
+            epoch.shareFactor != 0 &&
+            _submissions[epochId][contributor] != 0 &&
+            !FHE.isInitialized(_shares[epochId][contributor]);
+    }
+
+    function _claim(uint256 epochId, address contributor, address recipient) private returns (euint64 share) {
         require(recipient != address(0), RoyaltyPoolInvalidRecipient(recipient));
         Epoch storage epoch = _epochs[epochId];
         _requireState(epochId, epoch, EpochState.Revealed);
         require(epoch.shareFactor != 0, RoyaltyPoolNothingToClaim(epochId));
-        require(_submissions[epochId][msg.sender] != 0, RoyaltyPoolNoContribution(epochId, msg.sender));
-        require(!FHE.isInitialized(_shares[epochId][msg.sender]), RoyaltyPoolAlreadyClaimed(epochId, msg.sender));
+        require(_submissions[epochId][contributor] != 0, RoyaltyPoolNoContribution(epochId, contributor));
+        require(!FHE.isInitialized(_shares[epochId][contributor]), RoyaltyPoolAlreadyClaimed(epochId, contributor));
 
-        share = _computeShare(epoch, _scores[epochId][msg.sender]);
+        share = _computeShare(epoch, _scores[epochId][contributor]);
         FHE.allowThis(share);
-        FHE.allow(share, msg.sender);
-        _shares[epochId][msg.sender] = share;
-        if (++epoch.claims == epoch.participants) --_outstandingEpochs;
+        FHE.allow(share, contributor);
+        // The registry may add the share to the contributor's encrypted cross-model earnings.
+        if (registry != address(0)) FHE.allow(share, registry);
+        _shares[epochId][contributor] = share;
+        if (++epoch.claims == epoch.participants) --_settlement.outstandingEpochs;
 
         // Plaintext accounting (sum of shares <= pool) guarantees the pool's balance covers the
         // share, so the transfer moves it in full; settlement reconciles against the real balance.
         FHE.allowTransient(share, address(payoutToken));
         payoutToken.confidentialTransfer(recipient, share);
 
-        emit RoyaltyClaimed(epochId, msg.sender, recipient, share);
-        _appendLog(epochId, LogStep.Claim, abi.encode(msg.sender, recipient, share));
+        emit RoyaltyClaimed(epochId, contributor, recipient, share);
+        _appendLog(epochId, LogStep.Claim, abi.encode(contributor, recipient, share));
     }
 
     /// @inheritdoc IRoyaltyPool
     function requestSettlement() external {
-        require(!FHE.isInitialized(_pendingSettlement.balance), RoyaltyPoolSettlementPending());
-        require(_outstandingEpochs == 0, RoyaltyPoolEpochsOutstanding(_outstandingEpochs));
+        require(!FHE.isInitialized(_settlement.pending.balance), RoyaltyPoolSettlementPending());
+        require(_settlement.outstandingEpochs == 0, RoyaltyPoolEpochsOutstanding(_settlement.outstandingEpochs));
         uint256 currentId = _currentEpochId;
-        uint256 fromEpochId = _settledThroughEpochId + 1;
+        uint256 fromEpochId = _settlement.settledThroughEpochId + 1;
         euint64 balance = payoutToken.confidentialBalanceOf(address(this));
         require(fromEpochId < currentId && FHE.isInitialized(balance), RoyaltyPoolNothingToSettle());
 
         uint64 liability = _epochs[currentId].pool;
-        _pendingSettlement = PendingSettlement(balance, liability, fromEpochId, currentId - 1);
+        _settlement.pending = PendingSettlement(balance, liability, fromEpochId, currentId - 1);
         FHE.makePubliclyDecryptable(balance);
         emit SettlementRequested(fromEpochId, currentId - 1, balance, liability);
     }
 
     /// @inheritdoc IRoyaltyPool
     function settle(uint64 balance, bytes calldata decryptionProof) external {
-        PendingSettlement memory pending = _pendingSettlement;
+        PendingSettlement memory pending = _settlement.pending;
         require(FHE.isInitialized(pending.balance), RoyaltyPoolNoPendingSettlement());
         // Cleared first: a KMS proof is public and unbound to any caller, so it counts once.
-        delete _pendingSettlement;
+        delete _settlement.pending;
         FHE.checkSignatures(_handleList(pending.balance), abi.encode(balance), decryptionProof);
         require(balance >= pending.liability, RoyaltyPoolBalanceBelowLiability(balance, pending.liability));
 
         uint64 remainder = balance - pending.liability;
-        _settledThroughEpochId = pending.toEpochId;
+        _settlement.settledThroughEpochId = pending.toEpochId;
         _addToCurrentPool(remainder);
         emit PoolSettled(pending.fromEpochId, pending.toEpochId, balance, remainder, _currentEpochId);
         _appendLog(
@@ -408,7 +443,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         view
         returns (uint256 outstandingEpochs, uint256 settledThroughEpochId, PendingSettlement memory pending)
     {
-        return (_outstandingEpochs, _settledThroughEpochId, _pendingSettlement);
+        return (_settlement.outstandingEpochs, _settlement.settledThroughEpochId, _settlement.pending);
     }
 
     /**
@@ -448,12 +483,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         return _scores[epochId][contributor];
     }
 
-    /**
-     * @notice Encrypted share a contributor claimed in an epoch (only the contributor may decrypt it).
-     * @param epochId An epoch id.
-     * @param contributor The contributor.
-     * @return The share handle (uninitialized before the claim).
-     */
+    /// @inheritdoc IRoyaltyPool
     function shareOf(uint256 epochId, address contributor) external view returns (euint64) {
         return _shares[epochId][contributor];
     }
