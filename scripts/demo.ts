@@ -3,14 +3,23 @@
  * reveal, claims, decryption with each contributor's own key, settlement, and an epoch that
  * rolls over because it has fewer than k contributors. Exits non-zero if anything does not add up.
  */
-import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ContractTransactionReceipt } from "ethers";
 import hre, { ethers } from "hardhat";
 
 import {
+  PROPOSAL_STATES,
   auditPool,
+  claimAll,
   claimRoyalty,
+  claimablePairs,
+  deployGovernance,
+  executeProposal,
+  getPortfolio,
+  proposeRulesChange,
+  queueProposal,
+  rulesHistory,
   closeEpoch,
   connectPool,
   contributionScore,
@@ -52,6 +61,21 @@ const CONTRIBUTIONS: { name: string; metrics: bigint[] }[] = [
   { name: "dave (big GPU farm)", metrics: [4_000_000n, 0n, 60n] }, // over the compute cap
   { name: "erin (evaluator)", metrics: [25_000n, 12_000n, 100n] },
 ];
+
+const VISION_METRICS = [
+  { name: "labelledImages", weight: 2n, cap: 50_000n },
+  { name: "reviewScore", weight: 100n, cap: 100n },
+];
+/** The rules the DAO votes for subnet-7 during epoch 2. */
+const RULES_V2 = {
+  metrics: [METRICS[0], METRICS[1], { ...METRICS[2], weight: 80n }],
+  epochLength: EPOCH_LENGTH,
+  minParticipants: 3,
+  maxSubmissionsPerContributor: 4,
+};
+const VOTING_DELAY = 1;
+const VOTING_PERIOD = 10;
+const TIMELOCK_DELAY = 3_600n;
 
 const failures: string[] = [];
 let stepNumber = 0;
@@ -140,6 +164,17 @@ async function main(): Promise<void> {
     symbol: "cMUD",
   });
   const registry = await deployModelRegistry(deployer);
+  const dao = await deployGovernance(deployer, {
+    tokenName: "Subnet 7 Votes",
+    tokenSymbol: "S7V",
+    holders: people.map((p) => p.address),
+    amounts: [400n, 250n, 200n, 100n, 50n].map((x) => x * 10n ** 18n),
+    votingDelay: VOTING_DELAY,
+    votingPeriod: VOTING_PERIOD,
+    quorumPercent: 40,
+    timelockDelay: TIMELOCK_DELAY,
+  });
+  for (const holder of people) await (await dao.token.connect(holder).delegate(holder.address)).wait();
   const poolContract = await createModel(registry, {
     modelName: "subnet-7",
     payoutToken: await payout.getAddress(),
@@ -147,11 +182,15 @@ async function main(): Promise<void> {
     epochLength: EPOCH_LENGTH,
     minParticipants: 3,
     maxSubmissionsPerContributor: 4,
+    governance: await dao.timelock.getAddress(),
   });
   const poolAddress = await poolContract.getAddress();
   const pool = await connectPool({ address: poolAddress, signer: deployer, fhe });
   const clients = people.map((p) => withSigner(pool, p));
   console.log(`    pool ${poolAddress}, payout token ${await payout.getAddress()}`);
+  console.log(
+    `    rules are governed by the DAO's timelock ${await dao.timelock.getAddress()}; the deployer kept no role`,
+  );
   console.log(
     indent(
       formatTable(
@@ -204,6 +243,21 @@ async function main(): Promise<void> {
   await fundPool(withSigner(pool, funder), { amount: tokens(3_000n) });
   await submitContribution(clients[0], { metrics: [100_000n, 0n, 80n] });
   await submitContribution(clients[1], { metrics: [0n, 90_000n, 70n] });
+
+  step("While epoch 2 is open, the DAO votes to raise the qualityScore weight 50 → 80");
+  const proposal = await proposeRulesChange(dao.governor.connect(people[0]), pool, RULES_V2);
+  console.log(`    proposal: "${proposal.description}"`);
+  await mine(VOTING_DELAY + 1);
+  for (const voter of people.slice(0, 3))
+    await (await dao.governor.connect(voter).castVote(proposal.proposalId, 1)).wait();
+  await mine(VOTING_PERIOD);
+  await queueProposal(dao.governor, proposal);
+  await time.increase(TIMELOCK_DELAY);
+  await executeProposal(dao.governor, proposal);
+  const state = PROPOSAL_STATES[Number(await dao.governor.state(proposal.proposalId))];
+  check(state === "Executed", `proposal ${state}: rules version 2 recorded`);
+  check((await getEpoch(pool, { epochId: 2n })).rulesVersion === 1n, "epoch 2 keeps rules version 1 (never mid-epoch)");
+
   await time.increase(EPOCH_LENGTH);
   const extended = await closeEpoch(pool);
   check(
@@ -219,6 +273,68 @@ async function main(): Promise<void> {
   const epoch2 = await getEpoch(pool, { epochId: 2n });
   console.log(`    epoch 2 pool: ${units(epoch2.pool)} cMUD (3,000 funded + epoch 1's rounding remainder)`);
   await settleAndReport(clients.slice(0, 3), names.slice(0, 3), 2n, [undefined, undefined, undefined]);
+  const history = await rulesHistory(pool);
+  console.log(
+    indent(
+      formatTable(
+        ["rules version", "epochs", "weights"],
+        history.map((v) => [
+          v.version.toString(),
+          v.epochs.join(", "),
+          v.metrics.map((m) => `${m.name}×${m.weight}`).join(" "),
+        ]),
+      ),
+    ),
+  );
+  check((await getEpoch(pool, { epochId: 3n })).rulesVersion === 2n, "epoch 3 runs under the governed rules version 2");
+
+  step("A second model, 'vision-7' (another schema, same payment token): alice, bob and carol contribute there too");
+  const vision = await createModel(registry, {
+    modelName: "vision-7",
+    payoutToken: await payout.getAddress(),
+    metrics: VISION_METRICS,
+    epochLength: EPOCH_LENGTH,
+    minParticipants: 3,
+    maxSubmissionsPerContributor: 4,
+  });
+  const visionPool = await connectPool({ address: await vision.getAddress(), signer: deployer, fhe });
+  await fundPool(withSigner(visionPool, funder), { amount: tokens(2_000n) });
+  for (let i = 0; i < 3; i++) {
+    await submitContribution(withSigner(visionPool, people[i]), { metrics: [BigInt(5_000 * (i + 1)), BigInt(40 + i)] });
+  }
+  await time.increase(EPOCH_LENGTH);
+  await closeEpoch(visionPool);
+  await revealEpochTotal(visionPool, { epochId: 1n });
+
+  step("alice claims across models in one batch (registry), then reads her portfolio, decrypted with her key");
+  const aliceRegistry = registry.connect(people[0]);
+  await (await aliceRegistry.syncEarnings([1n, 2n].map((epochId) => ({ modelId: 1n, epochId })))).wait();
+  const before = await getPortfolio(aliceRegistry, { signer: people[0], fhe });
+  const batch = await claimAll(aliceRegistry, { pairs: claimablePairs(before) });
+  console.log(
+    `    ${batch.claimed} pair(s) claimed in ${batch.receipts.length} transaction(s); up to ${batch.maxPairsPerTransaction} fit one`,
+  );
+  const portfolio = await getPortfolio(aliceRegistry, { signer: people[0], fhe });
+  console.log(
+    indent(
+      formatTable(
+        ["model", "epoch", "status", "score", "share"],
+        portfolio.entries.map((e) => [
+          e.model,
+          e.epochId.toString(),
+          e.claimed ? "claimed" : e.state,
+          e.score,
+          e.share === undefined ? "—" : units(e.share),
+        ]),
+      ),
+    ),
+  );
+  for (const total of portfolio.totals) {
+    console.log(
+      `    earned in cMUD across models: ${units(total.registryEarnings)} (registry's encrypted running total)`,
+    );
+    check(total.registryEarnings === total.sumOfShares, "the cross-model total equals the sum of her per-model shares");
+  }
 
   step("What everyone can see (public chain data)");
   const rows: (string | bigint)[][] = [];

@@ -27,7 +27,7 @@ export function decrypt(handle: string, contract: string, user: HardhatEthersSig
 }
 
 /** Moves time past the current epoch's end. */
-export async function endCurrentEpoch(f: PoolFixture): Promise<void> {
+export async function endCurrentEpoch(f: PoolRef): Promise<void> {
   const epoch = await f.pool.getEpoch(await f.pool.currentEpochId());
   await time.increaseTo(epoch.end);
 }
@@ -39,7 +39,7 @@ export async function publicValue(handle: string): Promise<{ value: bigint; proo
 }
 
 /** Closes the current epoch (after its end) and reveals its total; returns the epoch id and total. */
-export async function closeAndReveal(f: PoolFixture): Promise<{ epochId: bigint; total: bigint }> {
+export async function closeAndReveal(f: PoolRef): Promise<{ epochId: bigint; total: bigint }> {
   const epochId = await f.pool.currentEpochId();
   await endCurrentEpoch(f);
   await (await f.pool.closeEpoch()).wait();
