@@ -15,7 +15,8 @@ import hre, { ethers } from "hardhat";
 import { formatTable } from "../src";
 import type { ModelRegistry, RoyaltyPool, TestToken } from "../types";
 import { ShareBenchmark__factory, TestToken__factory } from "../types";
-import { createModel, deployModelRegistry, deployPayoutToken } from "../src/deploy";
+import { createModel, deployModelRegistry, deployPayoutToken, toRulesStruct } from "../src/deploy";
+import type { CreateModelParameters } from "../src/deploy";
 import { startInProcessFhevm } from "./inProcessFhevm";
 import { NETWORK_LIMITS } from "./networkLimits";
 
@@ -39,6 +40,11 @@ const METRICS3 = [
   { name: "computeUnits", weight: 3n, cap: 1_000_000n },
   { name: "dataSamples", weight: 2n, cap: 500_000n },
   { name: "qualityScore", weight: 5n, cap: 100n },
+];
+const METRICS3_POW2 = [
+  { name: "computeUnits", weight: 2n, cap: 1_000_000n },
+  { name: "dataSamples", weight: 4n, cap: 500_000n },
+  { name: "qualityScore", weight: 8n, cap: 100n },
 ];
 const METRICS1 = [{ name: "computeUnits", weight: 3n, cap: 1_000_000n }];
 const started = Date.now();
@@ -84,7 +90,7 @@ class Bench {
     this.registry = await deployModelRegistry(this.deployer);
   }
 
-  async pool(metrics: typeof METRICS3): Promise<RoyaltyPool> {
+  async pool(metrics: typeof METRICS3, extra: Partial<CreateModelParameters> = {}): Promise<RoyaltyPool> {
     this.models += 1;
     const pool = await createModel(this.registry, {
       modelName: `bench-${this.models}`,
@@ -93,6 +99,7 @@ class Bench {
       epochLength: EPOCH_LENGTH,
       minParticipants: 3,
       maxSubmissionsPerContributor: 10,
+      ...extra,
     });
     await confirm(this.token.connect(this.funder).approve(await pool.getAddress(), ethers.MaxUint256));
     return pool;
@@ -109,7 +116,8 @@ class Bench {
     pool: RoyaltyPool,
   ): Promise<{ close: ContractTransactionReceipt; reveal: ContractTransactionReceipt }> {
     const epochId = await pool.currentEpochId();
-    await time.increaseTo((await pool.getEpoch(epochId)).end);
+    const end = (await pool.getEpoch(epochId)).end;
+    if (BigInt(await time.latest()) < end) await time.increaseTo(end);
     const close = await confirm(pool.closeEpoch());
     const handle = (await pool.getEpoch(epochId)).total;
     const decryption = await hre.fhevm.publicDecrypt([handle]);
@@ -162,6 +170,55 @@ async function operations(bench: Bench, people: Signer[]): Promise<{ ops: Measur
     ),
   );
   await bench.submit(pool, people[2], vector);
+
+  const pow2Pool = await bench.pool(METRICS3_POW2);
+  await bench.submit(pow2Pool, people[0], vector);
+  ops.push(
+    measure(
+      "submit3Pow2",
+      "3 capped metrics with power-of-two weights (2, 4, 8): a shift instead of a multiply",
+      await bench.submit(pow2Pool, people[1], vector),
+    ),
+  );
+
+  const attestor = bench.deployer;
+  const attestedPool = await bench.pool(METRICS3, {
+    attestationRequired: true,
+    attestors: [attestor.address],
+    bonusMultipliers: [2n],
+    governance: attestor.address,
+  });
+  const attestedInput = hre.fhevm.createEncryptedInput(await attestedPool.getAddress(), attestor.address);
+  for (const value of vector) attestedInput.add64(value);
+  const attested = await attestedInput.encrypt();
+  ops.push(
+    measure(
+      "submitAttested",
+      "an attestor's 3 metrics about a contributor, bonus class ×2 folded into the weights",
+      await confirm(
+        attestedPool
+          .connect(attestor)
+          .submitAttested(await people[0].getAddress(), attested.handles, attested.inputProof, 1),
+      ),
+    ),
+  );
+  ops.push(
+    measure(
+      "ruleChange",
+      "governance records a new rules version (the call the timelock executes)",
+      await confirm(
+        attestedPool.connect(attestor).updateRules(
+          toRulesStruct({
+            metrics: METRICS3,
+            epochLength: EPOCH_LENGTH,
+            minParticipants: 3,
+            maxSubmissionsPerContributor: 10,
+          }),
+        ),
+      ),
+    ),
+  );
+
   ops.push(
     measure(
       "fund",
@@ -202,6 +259,29 @@ async function operations(bench: Bench, people: Signer[]): Promise<{ ops: Measur
       await confirm(widePool.connect(people[0]).claim(1, await people[0].getAddress())),
     ),
   );
+
+  progress("batch claim across three models");
+  const batchPools = [await bench.pool(METRICS3), await bench.pool(METRICS3), await bench.pool(METRICS3)];
+  for (const batchPool of batchPools) {
+    await confirm(batchPool.connect(bench.funder).fund(1_000n * 10n ** 18n));
+    for (const who of people.slice(0, 3)) await bench.submit(batchPool, who, vector);
+  }
+  for (const batchPool of batchPools) await bench.closeAndReveal(batchPool);
+  const pairs = await Promise.all(
+    batchPools.map(async (p) => ({ modelId: await bench.registry.modelIdOf(await p.getAddress()), epochId: 1n })),
+  );
+  const batch = measure(
+    "batchClaim3",
+    "registry claims 3 (model, epoch) pairs in one transaction, adding each share to encrypted earnings",
+    await confirm(bench.registry.connect(people[0]).claimMany(pairs, await people[0].getAddress())),
+  );
+  ops.push(batch, {
+    name: "batchClaimPerPair",
+    description: `per pair of that batch; up to ${await bench.registry.maxClaimsPerTransaction()} pairs fit one transaction (worst case)`,
+    gas: Math.round(batch.gas / pairs.length),
+    hcu: Math.round(batch.hcu / pairs.length),
+    hcuDepth: batch.hcuDepth,
+  });
 
   progress("share computation alone, and the naive baseline");
   const harness = await new ShareBenchmark__factory(bench.deployer).deploy();

@@ -6,6 +6,7 @@ import {ZamaConfig} from "@fhevm/solidity/config/ZamaConfig.sol";
 import {IERC7984ERC20Wrapper} from "@openzeppelin/confidential-contracts/interfaces/IERC7984ERC20Wrapper.sol";
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
@@ -522,9 +523,15 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
             uint64 weight = metric.weight * multiplier;
             euint64 value = FHE.fromExternal(encryptedMetrics[i], inputProof);
             if (metric.cap != type(uint64).max) value = FHE.min(value, metric.cap);
-            if (weight != 1) value = FHE.mul(value, weight);
+            if (weight != 1) value = _scale(value, weight);
             sum = i == 0 ? value : FHE.add(sum, value);
         }
+    }
+
+    /// @dev value * weight; a power-of-two weight costs a shift (34k HCU) instead of a multiply (365k HCU).
+    function _scale(euint64 value, uint64 weight) private returns (euint64) {
+        if (weight & (weight - 1) == 0) return FHE.shl(value, uint8(Math.log2(weight)));
+        return FHE.mul(value, weight);
     }
 
     function _computeShare(Epoch storage epoch, euint64 score) private returns (euint64) {

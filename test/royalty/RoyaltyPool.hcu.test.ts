@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { fhevm } from "hardhat";
 
-import { RATE, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
-import { closeAndReveal, submit } from "../helpers/fhe";
+import { RATE, defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
+import { closeAndReveal, decrypt, submit } from "../helpers/fhe";
 
 /**
  * HCU budgets (deterministic coprocessor work, not time): each operation stays within the targets of
@@ -24,6 +24,21 @@ describe("RoyaltyPool HCU budgets", function () {
       expect(info.maxHCUDepth).to.be.lte(SUBMIT3_DEPTH_BUDGET);
     }
     expect(repeat.globalHCU).to.be.gt(first.globalHCU);
+  });
+
+  it("power-of-two weights cost a shift, not a multiply: a 3-metric submission within 1.5 M HCU, exact score", async function () {
+    const metrics = [
+      { name: "computeUnits", weight: 2n, cap: 1_000_000n },
+      { name: "dataSamples", weight: 4n, cap: 500_000n },
+      { name: "qualityScore", weight: 64n, cap: 100n },
+    ];
+    const f = await deployPoolFixture(defaultRules({ metrics }));
+    const [alice, bob] = f.contributors;
+    await submit(f, alice, [1n, 2n, 3n]);
+    const info = fhevm.computeTransactionHCU((await submit(f, bob, [2n ** 64n - 1n, 123_456n, 99n]))!);
+    expect(info.globalHCU).to.be.lte(1_500_000);
+    const score = await decrypt(await f.pool.scoreOf(1, bob.address), f.poolAddress, bob);
+    expect(score).to.equal(2n * 1_000_000n + 4n * 123_456n + 64n * 99n);
   });
 
   it("a claim stays within 1.35 M HCU on both the 64-bit and the 128-bit share path", async function () {
