@@ -1,0 +1,71 @@
+/** Audit tasks: rebuild and check a pool's log and accounting; a contributor verifies their share. */
+import fs from "node:fs";
+
+import { parseBlock } from "./args";
+import {
+  action,
+  epochOrLastClosed,
+  getPoolClient,
+  getReader,
+  getSigner,
+  output,
+  recordTable,
+  withPoolOptions,
+} from "./common";
+import type { PoolArgs } from "./common";
+import { royalties } from "./scope";
+
+interface AuditArgs extends PoolArgs {
+  fromBlock?: string;
+  toBlock?: string;
+  out?: string;
+}
+
+withPoolOptions(royalties.task("audit", "Audit a pool from its event log: hash chains, KMS proofs, accounting, k"))
+  .addOptionalParam("fromBlock", "First block of the range (default: 0)")
+  .addOptionalParam("toBlock", "Last block of the range (default: latest)")
+  .addOptionalParam("out", "Also write the report as Markdown to this file, e.g. report.md")
+  .setAction(
+    action(async (args: AuditArgs, hre) => {
+      const client = await getPoolClient(hre, args, await getReader(hre, args.account));
+      const { auditPool, formatAuditMarkdown, formatAuditText } = await import("../src");
+      const report = await auditPool(hre.ethers.provider, {
+        pool: client.address,
+        fromBlock: args.fromBlock === undefined ? undefined : parseBlock(args.fromBlock, "--from-block"),
+        toBlock: args.toBlock === undefined ? undefined : parseBlock(args.toBlock, "--to-block"),
+      });
+      if (args.out !== undefined) fs.writeFileSync(args.out, formatAuditMarkdown(report));
+      output(args.json, report, () => formatAuditText(report) + (args.out ? `\n\nMarkdown report: ${args.out}` : ""));
+      if (!report.ok) process.exitCode = 1;
+    }),
+  );
+
+interface VerifyArgs extends PoolArgs {
+  epoch?: string;
+}
+
+withPoolOptions(royalties.task("verify", "Check your own share = floor(score·pool/total) against the public total"))
+  .addOptionalParam("epoch", "Epoch id (default: the last closed epoch)")
+  .setAction(
+    action(async (args: VerifyArgs, hre) => {
+      const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
+      const epochId = await epochOrLastClosed(client, args.epoch);
+      const { verifyShare } = await import("../src");
+      const check = await verifyShare(client, { epochId });
+      output(args.json, check, () =>
+        [
+          `Share check of ${check.ok ? "PASSED" : "FAILED"} for epoch ${epochId} (score and share decrypted with your key):`,
+          recordTable([
+            ["score (private)", check.score],
+            ["share (private)", check.share],
+            ["pool (public)", check.pool],
+            ["total (public)", check.total],
+            ["floor(score·pool/total)", check.exact],
+            ["expected (factor method)", check.expected],
+            ["verdict", check.ok ? "share = exact or one unit less, never more" : "MISMATCH"],
+          ]),
+        ].join("\n"),
+      );
+      if (!check.ok) process.exitCode = 1;
+    }),
+  );

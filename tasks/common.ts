@@ -1,0 +1,257 @@
+/**
+ * What every royalties task shares: common options, signer and pool/registry lookup, output
+ * (aligned tables or `--json`) and the translation of library errors into clean task errors.
+ * Tasks import the library lazily (`await import("../src")`): `hardhat.config.ts` loads this file
+ * before the TypeChain types the library needs exist on a fresh clone.
+ */
+import { VoidSigner, ZeroAddress } from "ethers";
+import type { Signer } from "ethers";
+import { HardhatPluginError } from "hardhat/plugins";
+import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
+import { types } from "hardhat/config";
+
+import type { PoolClient } from "../src/client";
+import { formatAmount, formatTable } from "../src/format";
+import type { ModelRegistry } from "../types";
+import { fail, parseAddress, parseEpochId } from "./args";
+import { PLUGIN_NAME, lazyFheBackend, missingRealNetworkEnv } from "./fhe";
+
+export interface CommonArgs {
+  account: number;
+  json: boolean;
+}
+
+export interface RegistryArgs extends CommonArgs {
+  registry?: string;
+}
+
+export interface PoolArgs extends RegistryArgs {
+  pool?: string;
+  model?: string;
+}
+
+/** Adds `--account` and `--json`. */
+export function withCommonOptions(definition: ConfigurableTaskDefinition): ConfigurableTaskDefinition {
+  return definition
+    .addOptionalParam("account", "Index of the signer among the network's accounts", 0, types.int)
+    .addFlag("json", "Print machine-readable JSON (amounts as strings of base units)");
+}
+
+/** Adds `--registry` to the common options. */
+export function withRegistryOptions(definition: ConfigurableTaskDefinition): ConfigurableTaskDefinition {
+  return withCommonOptions(definition).addOptionalParam(
+    "registry",
+    "ModelRegistry address (default: the one in deployments/<network>)",
+  );
+}
+
+/** Adds `--pool` / `--model` to the registry options. */
+export function withPoolOptions(definition: ConfigurableTaskDefinition): ConfigurableTaskDefinition {
+  return withRegistryOptions(definition)
+    .addOptionalParam("pool", "Address of the model's RoyaltyPool")
+    .addOptionalParam("model", "Name of the model (its pool is looked up in the registry)");
+}
+
+/** The signer at `--account`, failing with a message that says how many accounts there are. */
+export async function getSigner(hre: HardhatRuntimeEnvironment, account: number): Promise<Signer> {
+  const missing = missingRealNetworkEnv(hre.network.name);
+  if (missing !== undefined) fail(missing);
+  const signers = await hre.ethers.getSigners();
+  if (signers.length === 0) {
+    fail(`--network ${hre.network.name} has no account: set PRIVATE_KEY or MNEMONIC in the environment.`);
+  }
+  if (!Number.isInteger(account) || account < 0 || account >= signers.length) {
+    fail(
+      `--account ${account} is out of range: --network ${hre.network.name} has ${signers.length} account(s), ` +
+        `use 0 to ${signers.length - 1}.`,
+    );
+  }
+  return signers[account];
+}
+
+/** The signer at `--account`, or a read-only signer when the network has no key (public reads). */
+export async function getReader(hre: HardhatRuntimeEnvironment, account: number): Promise<Signer> {
+  if (missingRealNetworkEnv(hre.network.name) !== undefined) {
+    return new VoidSigner(ZeroAddress, hre.ethers.provider);
+  }
+  return getSigner(hre, account);
+}
+
+function deploymentsHint(network: string): string {
+  return network === "hardhat"
+    ? "the in-process hardhat network starts empty for every command: run npx hardhat node in another " +
+        "terminal, then npx hardhat deploy --network localhost, and pass --network localhost"
+    : `run npx hardhat deploy --network ${network} first`;
+}
+
+/** Address of a contract deployed by `deploy/` (hardhat-deploy), checked to have code. */
+export async function deployedAddress(hre: HardhatRuntimeEnvironment, name: string): Promise<string> {
+  const network = hre.network.name;
+  const deployment = await hre.deployments.getOrNull(name);
+  // hardhat-deploy's getOrNull answers undefined, not null, for a missing deployment.
+  if (!deployment) fail(`No ${name} deployment on ${network}: ${deploymentsHint(network)}.`);
+  if ((await hre.ethers.provider.getCode(deployment.address)) === "0x") {
+    fail(
+      `${name} is recorded at ${deployment.address} in deployments/${network} but has no code on this chain ` +
+        `(was the node restarted?): run npx hardhat deploy --network ${network} again.`,
+    );
+  }
+  return deployment.address;
+}
+
+/** The registry of `--registry`, or the deployed one. */
+export async function getRegistry(
+  hre: HardhatRuntimeEnvironment,
+  args: RegistryArgs,
+  runner: Signer,
+): Promise<ModelRegistry> {
+  const { connectRegistry } = await import("../src");
+  if (args.registry !== undefined) {
+    const address = parseAddress(args.registry, "--registry");
+    if ((await hre.ethers.provider.getCode(address)) === "0x") {
+      fail(`No contract at ${address}: check --registry and --network (${hre.network.name}).`);
+    }
+    return connectRegistry({ address, runner });
+  }
+  return connectRegistry({ address: await deployedAddress(hre, "ModelRegistry"), runner });
+}
+
+/** The pool named by `--pool` or `--model`, bound to `signer` and the network's (lazy) FHE backend. */
+export async function getPoolClient(
+  hre: HardhatRuntimeEnvironment,
+  args: PoolArgs,
+  signer: Signer,
+): Promise<PoolClient> {
+  const { connectPool, findModel } = await import("../src");
+  const network = hre.network.name;
+  if (args.pool !== undefined && args.model !== undefined) fail("Pass either --pool or --model, not both.");
+  let address: string;
+  if (args.pool !== undefined) {
+    address = parseAddress(args.pool, "--pool");
+    if ((await hre.ethers.provider.getCode(address)) === "0x") {
+      fail(`No contract at ${address}: check --pool and --network (${network}).`);
+    }
+  } else if (args.model !== undefined) {
+    address = (await findModel(await getRegistry(hre, args, signer), { name: args.model })).pool;
+  } else {
+    fail(
+      `Name the pool: --pool 0x… or --model <name> (list the models with npx hardhat royalties models --network ${network}).`,
+    );
+  }
+  return connectPool({ address, signer, fhe: lazyFheBackend(hre) });
+}
+
+/** The epoch of `--epoch`, or the last closed one (the one before the current epoch). */
+export async function epochOrLastClosed(client: PoolClient, epoch: string | undefined): Promise<bigint> {
+  if (epoch !== undefined) return parseEpochId(epoch);
+  const current = await client.pool.currentEpochId();
+  if (current <= 1n) {
+    fail("No epoch has closed yet: close the current one first (royalties close), or pass --epoch <id>.");
+  }
+  return current - 1n;
+}
+
+/** Formats confidential units of the pool's payout token with its decimals and symbol ("1,000.5 cMUD"). */
+export async function unitsFormatter(client: PoolClient): Promise<(units: bigint) => string> {
+  const { ConfidentialPayoutToken__factory } = await import("../types");
+  const token = ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), client.signer);
+  const [decimals, symbol] = await Promise.all([token.decimals(), token.symbol()]);
+  return (units) => `${formatAmount(units, Number(decimals))} ${symbol}`;
+}
+
+/** JSON with bigints as decimal strings. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2);
+}
+
+/** Prints `data` as JSON with `--json`, else the text rendering. */
+export function output(json: boolean, data: unknown, text: () => string): void {
+  console.log(json ? toJson(data) : text());
+}
+
+/** A two-column "field / value" table of one record. */
+export function recordTable(rows: readonly (readonly [string, string | number | bigint])[]): string {
+  return formatTable(
+    ["field", "value"],
+    rows.map(([field, value]) => [field, typeof value === "string" ? value : value.toLocaleString("en-US")]),
+  );
+}
+
+/** A Unix timestamp as an ISO date (UTC). */
+export function isoTime(seconds: bigint): string {
+  return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/** Pool errors whose arguments are (epochId, end): the message gets the end as a date. */
+const TIMED_ERRORS = ["RoyaltyPoolEpochNotEnded", "RoyaltyPoolEpochEnded"];
+
+interface EthersLikeError {
+  code?: unknown;
+  shortMessage?: unknown;
+}
+
+/** Turns library and ethers errors into task errors whose message says what to do. */
+async function toTaskError(error: unknown, hre: HardhatRuntimeEnvironment): Promise<unknown> {
+  if (HardhatPluginError.isHardhatPluginError(error)) return error;
+  const { PoolRevertError, RoyaltiesError, toRoyaltiesError } = await import("../src");
+  const translated = toRoyaltiesError(error);
+  if (translated instanceof PoolRevertError && TIMED_ERRORS.includes(translated.errorName)) {
+    const [epochId, end] = translated.args as [bigint, bigint];
+    const when = `Epoch ${epochId} ends at ${isoTime(end)}.`;
+    return new HardhatPluginError(PLUGIN_NAME, `${translated.message} ${when}`, translated);
+  }
+  if (translated instanceof RoyaltiesError) return new HardhatPluginError(PLUGIN_NAME, translated.message, translated);
+  if (typeof error === "object" && error !== null) {
+    const { code, shortMessage } = error as EthersLikeError;
+    if (code === "BAD_DATA") {
+      return new HardhatPluginError(
+        PLUGIN_NAME,
+        "A contract returned no data: the address is probably not a RoyaltyPool or ModelRegistry. " +
+          `Check --pool / --model / --registry and --network (${hre.network.name}).`,
+        error as Error,
+      );
+    }
+    const { message, _isProviderError } = error as { message?: unknown; _isProviderError?: unknown };
+    if (_isProviderError === true && typeof message === "string" && message.includes("reverted")) {
+      return new HardhatPluginError(PLUGIN_NAME, `The node rejected the transaction: ${message}`, error as Error);
+    }
+    if (code === "CALL_EXCEPTION" && typeof shortMessage === "string") {
+      return new HardhatPluginError(PLUGIN_NAME, `The transaction reverted: ${shortMessage}.`, error as Error);
+    }
+  }
+  return error;
+}
+
+/**
+ * True when this process runs `hardhat royalties <task>` from the command line; false when a task
+ * runs through `hre.run` inside other code (a script, a test), which must get the exception.
+ */
+function invokedFromCli(): boolean {
+  return process.argv.slice(2).includes("royalties");
+}
+
+/**
+ * Wraps a task action so that expected failures (bad arguments, pool custom errors, missing
+ * deployments) end the command with one clear message on stderr and exit code 1, without a stack
+ * trace (Hardhat prints stacks of thrown errors on CI and on Linux without a display). With `--json`
+ * the message is also printed on stdout as `{ "error": "…" }`. Unexpected errors propagate as is.
+ */
+export function action<A extends CommonArgs>(
+  run: (args: A, hre: HardhatRuntimeEnvironment) => Promise<void>,
+): (args: A, hre: HardhatRuntimeEnvironment) => Promise<void> {
+  return async (args, hre) => {
+    try {
+      // Load the library (and the TypeChain types under it) before the first RPC request: ts-node
+      // transpiles them synchronously, and a stall of seconds between two requests lets a node close
+      // the kept-alive socket under the client ("SocketError: other side closed").
+      await import("../src");
+      await run(args, hre);
+    } catch (error) {
+      const translated = await toTaskError(error, hre);
+      if (!HardhatPluginError.isHardhatPluginError(translated) || !invokedFromCli()) throw translated;
+      if (args.json) console.log(toJson({ error: translated.message }));
+      console.error(`Error: ${translated.message}`);
+      process.exitCode = 1;
+    }
+  };
+}

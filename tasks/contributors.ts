@@ -1,0 +1,153 @@
+/** Contributor tasks: submit encrypted metrics, claim, decrypt one's own values, list one's epochs. */
+import { ZeroAddress } from "ethers";
+
+import { formatTable } from "../src/format";
+import { fail, parseAddress, parseBlock, parseMetricValues } from "./args";
+import {
+  action,
+  epochOrLastClosed,
+  getPoolClient,
+  getReader,
+  getSigner,
+  output,
+  recordTable,
+  unitsFormatter,
+  withPoolOptions,
+} from "./common";
+import type { PoolArgs } from "./common";
+import { royalties } from "./scope";
+
+interface SubmitArgs extends PoolArgs {
+  metrics: string;
+}
+
+interface ClaimArgs extends PoolArgs {
+  epoch?: string;
+  recipient?: string;
+}
+
+interface DecryptArgs extends PoolArgs {
+  epoch?: string;
+}
+
+interface ContributorArgs extends PoolArgs {
+  contributor?: string;
+  fromBlock?: string;
+}
+
+withPoolOptions(royalties.task("submit", "Encrypt contribution metrics in the signer's wallet and submit them"))
+  .addParam("metrics", "One clear value per metric of the pool's schema, in order, e.g. 1200,40,95")
+  .setAction(
+    action(async (args: SubmitArgs, hre) => {
+      const metrics = parseMetricValues(args.metrics);
+      const signer = await getSigner(hre, args.account);
+      const client = await getPoolClient(hre, args, signer);
+      const { submitContribution } = await import("../src");
+      const result = await submitContribution(client, { metrics });
+      const contributor = await signer.getAddress();
+      const data = { epochId: result.epochId, contributor, scoreHandle: result.scoreHandle, tx: result.receipt.hash };
+      output(args.json, data, () =>
+        [
+          `Contribution submitted to epoch ${result.epochId}; only ${contributor} can decrypt the score.`,
+          recordTable([
+            ["epoch", result.epochId],
+            ["contributor", contributor],
+            ["score handle", result.scoreHandle],
+            ["tx", result.receipt.hash],
+          ]),
+        ].join("\n"),
+      );
+    }),
+  );
+
+withPoolOptions(royalties.task("claim", "Claim the signer's encrypted share of a revealed epoch"))
+  .addOptionalParam("epoch", "Epoch id (default: the last closed epoch)")
+  .addOptionalParam("recipient", "Address that receives the confidential payout (default: the signer)")
+  .setAction(
+    action(async (args: ClaimArgs, hre) => {
+      const recipient = args.recipient === undefined ? undefined : parseAddress(args.recipient, "--recipient");
+      const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
+      const epochId = await epochOrLastClosed(client, args.epoch);
+      const { claimRoyalty } = await import("../src");
+      const result = await claimRoyalty(client, { epochId, recipient });
+      const data = { epochId, recipient: result.recipient, shareHandle: result.shareHandle, tx: result.receipt.hash };
+      output(args.json, data, () =>
+        [
+          `Epoch ${epochId} claimed: the share was paid confidentially; see it with royalties decrypt.`,
+          recordTable([
+            ["epoch", epochId],
+            ["recipient", result.recipient],
+            ["share handle", result.shareHandle],
+            ["tx", result.receipt.hash],
+          ]),
+        ].join("\n"),
+      );
+    }),
+  );
+
+withPoolOptions(royalties.task("decrypt", "Decrypt the signer's own score and share of an epoch and payout balance"))
+  .addOptionalParam("epoch", "Epoch id (default: the last closed epoch, or the current one before any close)")
+  .setAction(
+    action(async (args: DecryptArgs, hre) => {
+      const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
+      const current = await client.pool.currentEpochId();
+      const epochId = args.epoch === undefined && current === 1n ? 1n : await epochOrLastClosed(client, args.epoch);
+      const { decryptPayoutBalance, decryptScore, decryptShare, NothingToDecryptError } = await import("../src");
+      const orNull = (error: unknown): null => {
+        if (error instanceof NothingToDecryptError) return null;
+        throw error;
+      };
+      const score = await decryptScore(client, { epochId }).catch(orNull);
+      const share = await decryptShare(client, { epochId }).catch(orNull);
+      const balance = await decryptPayoutBalance(client);
+      const units = await unitsFormatter(client);
+      const account = await client.signer.getAddress();
+      output(args.json, { epochId, account, score, share, balance }, () =>
+        [
+          `Decrypted with the key of ${account} (nobody else can):`,
+          recordTable([
+            ["epoch", epochId],
+            ["score", score === null ? "none (no contribution)" : score],
+            ["share", share === null ? "none (not claimed)" : units(share)],
+            ["payout balance", units(balance)],
+          ]),
+        ].join("\n"),
+      );
+    }),
+  );
+
+withPoolOptions(royalties.task("contributor", "List the epochs a contributor took part in, and their claims"))
+  .addOptionalParam("contributor", "Contributor address (default: the signer)")
+  .addOptionalParam("fromBlock", "First block to scan for submissions (default: 0)")
+  .setAction(
+    action(async (args: ContributorArgs, hre) => {
+      const reader = await getReader(hre, args.account);
+      const client = await getPoolClient(hre, args, reader);
+      const signerAddress = await reader.getAddress();
+      if (args.contributor === undefined && signerAddress === ZeroAddress) {
+        fail(`No account is configured on ${hre.network.name}: pass --contributor 0x… to name the contributor.`);
+      }
+      const contributor =
+        args.contributor === undefined ? signerAddress : parseAddress(args.contributor, "--contributor");
+      const fromBlock = args.fromBlock === undefined ? undefined : parseBlock(args.fromBlock, "--from-block");
+      const { getContributorStatus } = await import("../src");
+      const status = await getContributorStatus(client, { contributor, fromBlock });
+      output(args.json, status, () =>
+        status.epochs.length === 0
+          ? `${contributor} has not submitted to this pool.`
+          : [
+              `Epochs of ${contributor}:`,
+              formatTable(
+                ["epoch", "state", "submissions", "claimed", "claimable"],
+                status.epochs.map((e) => [
+                  e.epochId,
+                  e.state,
+                  e.submissions,
+                  e.claimed ? "yes" : "no",
+                  e.claimable ? "yes" : "no",
+                ]),
+              ),
+            ].join("\n"),
+      );
+    }),
+  );

@@ -1,0 +1,128 @@
+/** Epoch tasks, open to anyone: close, reveal the total, settle the rounding remainder, read an epoch. */
+import { parseEpochId } from "./args";
+import {
+  action,
+  epochOrLastClosed,
+  getPoolClient,
+  getReader,
+  getSigner,
+  isoTime,
+  output,
+  recordTable,
+  unitsFormatter,
+  withPoolOptions,
+} from "./common";
+import type { PoolArgs } from "./common";
+import { royalties } from "./scope";
+
+interface EpochArgs extends PoolArgs {
+  epoch?: string;
+}
+
+withPoolOptions(royalties.task("close", "Close the current epoch once it has ended (anyone may call)")).setAction(
+  action(async (args: PoolArgs, hre) => {
+    const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
+    const { closeEpoch } = await import("../src");
+    const result = await closeEpoch(client);
+    const data = { epochId: result.epochId, closed: result.closed, end: result.end, tx: result.receipt.hash };
+    output(args.json, data, () =>
+      [
+        result.closed
+          ? `Epoch ${result.epochId} closed: its total is now publicly decryptable; reveal it with royalties reveal.`
+          : `Epoch ${result.epochId} has fewer contributors than the pool's minimum: it stays open until ${isoTime(result.end)}.`,
+        recordTable([
+          ["epoch", result.epochId],
+          ["closed", result.closed ? "yes" : "no (extended)"],
+          ["end", isoTime(result.end)],
+          ["tx", result.receipt.hash],
+        ]),
+      ].join("\n"),
+    );
+  }),
+);
+
+withPoolOptions(royalties.task("reveal", "Reveal a closed epoch's total with the KMS decryption proof"))
+  .addOptionalParam("epoch", "Epoch id (default: the last closed epoch)")
+  .setAction(
+    action(async (args: EpochArgs, hre) => {
+      const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
+      const epochId = await epochOrLastClosed(client, args.epoch);
+      const { revealEpochTotal } = await import("../src");
+      const result = await revealEpochTotal(client, { epochId });
+      output(args.json, { epochId, total: result.total, tx: result.receipt.hash }, () =>
+        [
+          `Epoch ${epochId} revealed: contributors can claim their share with royalties claim.`,
+          recordTable([
+            ["epoch", epochId],
+            ["total score", result.total],
+            ["tx", result.receipt.hash],
+          ]),
+        ].join("\n"),
+      );
+    }),
+  );
+
+withPoolOptions(
+  royalties.task("settle", "Carry the rounding remainder of fully claimed epochs into the current epoch"),
+).setAction(
+  action(async (args: PoolArgs, hre) => {
+    const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
+    const { settlePool } = await import("../src");
+    const result = await settlePool(client);
+    const units = await unitsFormatter(client);
+    const data = {
+      fromEpochId: result.fromEpochId,
+      toEpochId: result.toEpochId,
+      balance: result.balance,
+      remainder: result.remainder,
+      intoEpochId: result.intoEpochId,
+      txs: result.receipts.map((r) => r.hash),
+    };
+    output(args.json, data, () =>
+      [
+        `Settled epochs ${result.fromEpochId}..${result.toEpochId}: the remainder went into epoch ${result.intoEpochId}.`,
+        recordTable([
+          ["epochs", `${result.fromEpochId}..${result.toEpochId}`],
+          ["pool balance", units(result.balance)],
+          ["remainder", units(result.remainder)],
+          ["carried into epoch", result.intoEpochId],
+          ...result.receipts.map((r, i): [string, string] => [`tx ${i + 1}`, r.hash]),
+        ]),
+      ].join("\n"),
+    );
+  }),
+);
+
+withPoolOptions(royalties.task("epoch", "Show the public record of an epoch"))
+  .addOptionalParam("epoch", "Epoch id (default: the current epoch)")
+  .setAction(
+    action(async (args: EpochArgs, hre) => {
+      const client = await getPoolClient(hre, args, await getReader(hre, args.account));
+      const { getEpoch, getRules } = await import("../src");
+      const current = await client.pool.currentEpochId();
+      const epochId = args.epoch === undefined ? current : parseEpochId(args.epoch);
+      const epoch = await getEpoch(client, { epochId });
+      const rules = epoch.state === "None" ? undefined : await getRules(client, { version: epoch.rulesVersion });
+      const units = await unitsFormatter(client);
+      const now = BigInt((await hre.ethers.provider.getBlock("latest"))?.timestamp ?? 0);
+      const data = { ...epoch, current: epochId === current, now, minParticipants: rules?.minParticipants };
+      output(args.json, data, () => {
+        if (epoch.state === "None") return `Epoch ${epochId} has not started: the current epoch is ${current}.`;
+        const timing =
+          epoch.state !== "Open" ? "" : epoch.end > now ? ` (ends in ${epoch.end - now} s)` : " (ended: close it)";
+        return recordTable([
+          ["epoch", epochId],
+          ["state", epoch.settled ? "Revealed, settled" : epoch.state],
+          ["current", epochId === current ? "yes" : "no"],
+          ["start", isoTime(epoch.start)],
+          ["end", `${isoTime(epoch.end)}${timing}`],
+          ["rules version", epoch.rulesVersion],
+          ["participants", `${epoch.participants} (min ${rules?.minParticipants ?? "?"})`],
+          ["submissions", epoch.submissions],
+          ["claims", epoch.claims],
+          ["pool", units(epoch.pool)],
+          ["total score", epoch.state === "Revealed" ? epoch.revealedTotal : "encrypted"],
+        ]);
+      });
+    }),
+  );

@@ -1,0 +1,87 @@
+import { HardhatPluginError } from "hardhat/plugins";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+import type { FheBackend } from "../src/fhe/backend";
+
+export const PLUGIN_NAME = "royalties";
+
+/** Networks served by Zama's relayer (real FHE, real KMS). */
+const RELAYER_NETWORKS = ["sepolia", "mainnet"] as const;
+type RelayerNetworkName = (typeof RELAYER_NETWORKS)[number];
+
+function isRelayerNetwork(name: string): name is RelayerNetworkName {
+  return (RELAYER_NETWORKS as readonly string[]).includes(name);
+}
+
+/**
+ * Says what is missing to act on a real network (Sepolia or mainnet), or `undefined` when the
+ * environment is complete: a key to sign with (`PRIVATE_KEY` or `MNEMONIC`).
+ */
+export function missingRealNetworkEnv(networkName: string): string | undefined {
+  if (!isRelayerNetwork(networkName)) return undefined;
+  const hasKey = (process.env.PRIVATE_KEY ?? "") !== "" || (process.env.MNEMONIC ?? "") !== "";
+  if (hasKey) return undefined;
+  const rpcVar = networkName === "sepolia" ? "SEPOLIA_RPC_URL" : "the network's RPC URL";
+  return (
+    `--network ${networkName} needs a funded account: set PRIVATE_KEY (or MNEMONIC) and ${rpcVar}, e.g. ` +
+    `PRIVATE_KEY=0x… SEPOLIA_RPC_URL=https://… npx hardhat … --network ${networkName}.`
+  );
+}
+
+/**
+ * The FHE backend of the network the task runs on:
+ * - `hardhat` (in-process): the plugin's mock, deployed in this process by `startInProcessFhevm()`;
+ * - `localhost` (a `npx hardhat node` on port 8545): the plugin's mock on the node, through
+ *   `hre.fhevm.initializeCLIApi()`;
+ * - `sepolia` / `mainnet`: Zama's relayer SDK (`createRelayerFheBackend`), which needs the network
+ *   keys in the environment.
+ * @example
+ * const fhe = await resolveFheBackend(hre);
+ * const client = await connectPool({ address, signer, fhe });
+ */
+export async function resolveFheBackend(hre: HardhatRuntimeEnvironment): Promise<FheBackend> {
+  const name = hre.network.name;
+  if (name === "hardhat" || name === "localhost") {
+    if (name === "hardhat") {
+      const { startInProcessFhevm } = await import("../scripts/inProcessFhevm");
+      await startInProcessFhevm();
+    } else {
+      await hre.fhevm.initializeCLIApi();
+    }
+    const { createHardhatFheBackend } = await import("../src/fhe/hardhatBackend");
+    return createHardhatFheBackend(hre.fhevm);
+  }
+  if (isRelayerNetwork(name)) {
+    const missing = missingRealNetworkEnv(name);
+    if (missing !== undefined) throw new HardhatPluginError(PLUGIN_NAME, missing);
+    const config = hre.network.config;
+    if (!("url" in config))
+      throw new HardhatPluginError(PLUGIN_NAME, `Network ${name} has no RPC url in hardhat.config.ts.`);
+    const { createRelayerFheBackend } = await import("../src/fhe/relayerBackend");
+    return createRelayerFheBackend({ network: name, rpcUrl: config.url });
+  }
+  throw new HardhatPluginError(
+    PLUGIN_NAME,
+    `Network ${name} has no FHE backend: use --network localhost (a npx hardhat node on port 8545) or --network sepolia.`,
+  );
+}
+
+/**
+ * An FHE backend created on first use: tasks that only read public data never start the mock
+ * coprocessor or download the relayer's keys.
+ */
+export function lazyFheBackend(hre: HardhatRuntimeEnvironment): FheBackend {
+  let backend: Promise<FheBackend> | undefined;
+  const get = (): Promise<FheBackend> => (backend ??= resolveFheBackend(hre));
+  return {
+    async encryptUint64(contractAddress, userAddress, values) {
+      return (await get()).encryptUint64(contractAddress, userAddress, values);
+    },
+    async userDecryptUint64(handle, contractAddress, signer) {
+      return (await get()).userDecryptUint64(handle, contractAddress, signer);
+    },
+    async publicDecrypt(handles) {
+      return (await get()).publicDecrypt(handles);
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/** Registry tasks: create a model, list the models. */
+import { ZeroAddress } from "ethers";
+import { types } from "hardhat/config";
+
+import { formatTable } from "../src/format";
+import { parseAddress, parseMetricSchema } from "./args";
+import {
+  action,
+  deployedAddress,
+  getReader,
+  getRegistry,
+  getSigner,
+  isoTime,
+  output,
+  recordTable,
+  withRegistryOptions,
+} from "./common";
+import type { RegistryArgs } from "./common";
+import { royalties } from "./scope";
+
+interface DeployModelArgs extends RegistryArgs {
+  name: string;
+  metrics: string;
+  epochLength: number;
+  minParticipants: number;
+  maxSubmissions: number;
+  governance?: string;
+  payoutToken?: string;
+}
+
+withRegistryOptions(royalties.task("deploy-model", "Create a model and its royalty pool through the registry"))
+  .addParam("name", "Unique model name, e.g. subnet-7")
+  .addParam("metrics", "Metric schema as name:weight:cap,… e.g. computeUnits:3:1000000,qualityScore:50:100")
+  .addOptionalParam("epochLength", "Minimum epoch length in seconds", 7 * 24 * 60 * 60, types.int)
+  .addOptionalParam("minParticipants", "Distinct contributors needed to reveal an epoch total (k ≥ 3)", 3, types.int)
+  .addOptionalParam("maxSubmissions", "Submissions allowed per contributor and epoch", 4, types.int)
+  .addOptionalParam("governance", "Address allowed to change the rules (default: rules fixed forever)")
+  .addOptionalParam("payoutToken", "Confidential payout token (default: the deployed ConfidentialPayoutToken)")
+  .setAction(
+    action(async (args: DeployModelArgs, hre) => {
+      const metrics = parseMetricSchema(args.metrics);
+      const governance = args.governance === undefined ? undefined : parseAddress(args.governance, "--governance");
+      const payoutToken =
+        args.payoutToken === undefined
+          ? await deployedAddress(hre, "ConfidentialPayoutToken")
+          : parseAddress(args.payoutToken, "--payout-token");
+      const signer = await getSigner(hre, args.account);
+      const registry = await getRegistry(hre, args, signer);
+      const { registerModel } = await import("../src");
+      const model = await registerModel(registry, {
+        modelName: args.name,
+        payoutToken,
+        metrics,
+        epochLength: BigInt(args.epochLength),
+        minParticipants: args.minParticipants,
+        maxSubmissionsPerContributor: args.maxSubmissions,
+        governance,
+      });
+      output(args.json, { ...model, metrics }, () =>
+        [
+          `Model "${model.name}" created.`,
+          recordTable([
+            ["model id", model.modelId],
+            ["pool", model.pool],
+            ["payout token", model.payoutToken],
+            ["payment token", model.paymentToken],
+            ["governance", model.governance === ZeroAddress ? "none (rules fixed)" : model.governance],
+            ["epoch length", `${args.epochLength} s`],
+            ["min participants", args.minParticipants],
+            ["max submissions", args.maxSubmissions],
+          ]),
+          "",
+          formatTable(
+            ["metric", "weight", "cap"],
+            metrics.map((m) => [m.name, m.weight, m.cap]),
+          ),
+        ].join("\n"),
+      );
+    }),
+  );
+
+withRegistryOptions(royalties.task("models", "List the models of the registry")).setAction(
+  action(async (args: RegistryArgs, hre) => {
+    const registry = await getRegistry(hre, args, await getReader(hre, args.account));
+    const { listModels } = await import("../src");
+    const models = await listModels(registry);
+    output(args.json, models, () =>
+      models.length === 0
+        ? `The registry ${String(registry.target)} has no model yet: create one with royalties deploy-model.`
+        : formatTable(
+            ["id", "name", "pool", "payout token", "governance", "created"],
+            models.map((m) => [
+              m.modelId.toString(),
+              m.name,
+              m.pool,
+              m.payoutToken,
+              m.governance === ZeroAddress ? "fixed rules" : m.governance,
+              isoTime(m.createdAt),
+            ]),
+          ),
+    );
+  }),
+);
