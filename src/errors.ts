@@ -32,15 +32,34 @@ const NEXT_STEP: Record<string, string> = {
 
 const poolInterface: Interface = new Interface(RoyaltyPool__factory.abi);
 
-/** A transaction the pool rejected with one of its custom errors. */
-export class PoolRevertError extends RoyaltiesError {
+/** A transaction a contract rejected with one of its custom errors; the message adds what to do next. */
+export class ContractRevertError extends RoyaltiesError {
   constructor(
     readonly errorName: string,
     readonly args: readonly unknown[],
+    hints: Readonly<Record<string, string>>,
   ) {
-    const hint = NEXT_STEP[errorName];
+    const hint = hints[errorName];
     super(`${errorName}(${args.map(String).join(", ")})${hint ? `: ${hint}` : ""}`);
   }
+}
+
+/** A transaction the pool rejected with one of its custom errors. */
+export class PoolRevertError extends ContractRevertError {
+  constructor(errorName: string, args: readonly unknown[]) {
+    super(errorName, args, NEXT_STEP);
+  }
+}
+
+/** Decodes a failed call's custom error with `iface` and builds the library error for it (undefined if none). */
+export function parseRevert<E>(
+  error: unknown,
+  iface: Interface,
+  make: (errorName: string, args: readonly unknown[]) => E,
+): E | undefined {
+  const data = revertData(error);
+  const parsed = data === undefined ? null : iface.parseError(data);
+  return parsed ? make(parsed.name, [...parsed.args]) : undefined;
 }
 
 /**
@@ -61,10 +80,7 @@ export function revertData(error: unknown): string | undefined {
 
 /** Rethrows a pool custom error as a {@link PoolRevertError}; anything else unchanged. */
 export function toRoyaltiesError(error: unknown): unknown {
-  const data = revertData(error);
-  if (data === undefined) return error;
-  const parsed = poolInterface.parseError(data);
-  return parsed ? new PoolRevertError(parsed.name, [...parsed.args]) : error;
+  return parseRevert(error, poolInterface, (name, args) => new PoolRevertError(name, args)) ?? error;
 }
 
 /** Runs a contract call and translates pool custom errors. */

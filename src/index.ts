@@ -95,3 +95,4 @@ export {
 export type { DeployGovernanceParameters, Governance, RulesProposal } from "./governance";
 export { claimAll, claimablePairs, getPortfolio } from "./actions/portfolio";
 export type { ClaimAllReturnType, ClaimPair, Portfolio, PortfolioEntry } from "./actions/portfolio";
+export { ContractRevertError, parseRevert } from "./errors";

@@ -5,7 +5,7 @@ import { ModelRegistry__factory } from "../../types";
 import type { ModelRegistry } from "../../types";
 import { createModel } from "../deploy";
 import type { CreateModelParameters } from "../deploy";
-import { RoyaltiesError, revertData, toRoyaltiesError } from "../errors";
+import { ContractRevertError, RoyaltiesError, parseRevert, toRoyaltiesError } from "../errors";
 
 /** Public metadata of a model of the registry. */
 export interface ModelInfo {
@@ -60,21 +60,18 @@ const REGISTRY_NEXT_STEP: Record<string, string> = {
 const registryInterface: Interface = new Interface(ModelRegistry__factory.abi);
 
 /** A transaction the registry rejected with one of its own custom errors. */
-export class RegistryRevertError extends RoyaltiesError {
-  constructor(
-    readonly errorName: string,
-    readonly args: readonly unknown[],
-  ) {
-    const hint = REGISTRY_NEXT_STEP[errorName];
-    super(`${errorName}(${args.map(String).join(", ")})${hint ? `: ${hint}` : ""}`);
+export class RegistryRevertError extends ContractRevertError {
+  constructor(errorName: string, args: readonly unknown[]) {
+    super(errorName, args, REGISTRY_NEXT_STEP);
   }
 }
 
 /** Translates registry custom errors, and pool custom errors raised by the pool's initializer. */
 function toRegistryError(error: unknown): unknown {
-  const data = revertData(error);
-  const parsed = data === undefined ? null : registryInterface.parseError(data);
-  return parsed ? new RegistryRevertError(parsed.name, [...parsed.args]) : toRoyaltiesError(error);
+  return (
+    parseRevert(error, registryInterface, (name, args) => new RegistryRevertError(name, args)) ??
+    toRoyaltiesError(error)
+  );
 }
 
 /**

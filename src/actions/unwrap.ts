@@ -5,7 +5,7 @@ import { ConfidentialPayoutToken__factory } from "../../types";
 import type { ConfidentialPayoutToken } from "../../types";
 import { confirmed } from "../client";
 import type { PoolClient } from "../client";
-import { RoyaltiesError, revertData } from "../errors";
+import { ContractRevertError, RoyaltiesError, parseRevert } from "../errors";
 import { formatAmount } from "../format";
 import { decryptPayoutBalance } from "./decrypt";
 
@@ -104,13 +104,9 @@ const TOKEN_NEXT_STEP: Record<string, string> = {
 const tokenInterface: Interface = new Interface(ConfidentialPayoutToken__factory.abi);
 
 /** A transaction the confidential payout token rejected with one of its custom errors. */
-export class PayoutTokenRevertError extends RoyaltiesError {
-  constructor(
-    readonly errorName: string,
-    readonly args: readonly unknown[],
-  ) {
-    const hint = TOKEN_NEXT_STEP[errorName];
-    super(`${errorName}(${args.map(String).join(", ")})${hint ? `: ${hint}` : ""}`);
+export class PayoutTokenRevertError extends ContractRevertError {
+  constructor(errorName: string, args: readonly unknown[]) {
+    super(errorName, args, TOKEN_NEXT_STEP);
   }
 }
 
@@ -118,9 +114,7 @@ async function withTokenErrors<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    const data = revertData(error);
-    const parsed = data === undefined ? null : tokenInterface.parseError(data);
-    throw parsed ? new PayoutTokenRevertError(parsed.name, [...parsed.args]) : error;
+    throw parseRevert(error, tokenInterface, (name, args) => new PayoutTokenRevertError(name, args)) ?? error;
   }
 }
 
