@@ -22,6 +22,8 @@ export interface RulesParameters {
   attestors?: readonly string[];
   /** Multipliers of bonus classes 1..n that attestors may attach; default none. */
   bonusMultipliers?: readonly bigint[];
+  /** Seconds after a reveal before anyone may push unclaimed shares to their contributors; default 0 (never). */
+  claimWindow?: bigint;
 }
 
 export interface CreateModelParameters extends RulesParameters {
@@ -42,6 +44,7 @@ export function toRulesStruct(rules: RulesParameters): IRoyaltyPool.RulesParamsS
     attestationRequired: rules.attestationRequired ?? false,
     attestors: [...(rules.attestors ?? [])],
     bonusMultipliers: [...(rules.bonusMultipliers ?? [])],
+    claimWindow: rules.claimWindow ?? 0n,
   };
 }
 

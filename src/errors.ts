@@ -28,6 +28,7 @@ const NEXT_STEP: Record<string, string> = {
   RoyaltyPoolNothingToSettle: "no epoch was revealed since the last settlement.",
   RoyaltyPoolSettlementPending: "a settlement is already requested: finish it with settle.",
   RoyaltyPoolNoPendingSettlement: "request a settlement first (requestSettlement).",
+  RoyaltyPoolClaimWindowOpen: "only the contributor may claim until the claim window ends.",
 };
 
 const poolInterface: Interface = new Interface(RoyaltyPool__factory.abi);

@@ -121,6 +121,9 @@ export function describeRulesChange(pool: string, current: RulesInfo, proposed: 
   if (list(current.bonusMultipliers) !== list(multipliers)) {
     changes.push(`bonus multipliers ${list(current.bonusMultipliers)} → ${list(multipliers)}`);
   }
+  if (current.claimWindow !== (proposed.claimWindow ?? 0n)) {
+    changes.push(`claim window ${current.claimWindow}s → ${proposed.claimWindow ?? 0n}s`);
+  }
   const summary = changes.length === 0 ? "no change" : changes.join("; ");
   return `Change royalty rules of pool ${pool} from the next epoch: ${summary}.`;
 }

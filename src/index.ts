@@ -15,7 +15,7 @@ export { fundPool } from "./actions/fund";
 export type { FundPoolParameters, FundPoolReturnType } from "./actions/fund";
 export { closeEpoch, revealEpochTotal, settlePool } from "./actions/settle";
 export type { CloseEpochReturnType, RevealEpochTotalReturnType, SettlePoolReturnType } from "./actions/settle";
-export { claimRoyalty } from "./actions/claim";
+export { claimRoyalty, pushUnclaimed } from "./actions/claim";
 export type { ClaimRoyaltyParameters, ClaimRoyaltyReturnType } from "./actions/claim";
 export { decryptScore, decryptShare, decryptPayoutBalance, NothingToDecryptError } from "./actions/decrypt";
 export { createModel, deployModelRegistry, deployPayoutToken, toRulesStruct } from "./deploy";

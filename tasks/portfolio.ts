@@ -106,3 +106,23 @@ withPoolOptions(royalties.task("attest", "As an attestor, submit encrypted metri
       );
     }),
   );
+
+interface PushArgs extends PoolArgs {
+  epoch: string;
+  contributor: string;
+}
+
+withPoolOptions(royalties.task("push-unclaimed", "After the claim window, pay a contributor's unclaimed share to them"))
+  .addParam("epoch", "A revealed epoch whose claim window has ended")
+  .addParam("contributor", "The contributor who has not claimed")
+  .setAction(
+    action(async (args: PushArgs, hre) => {
+      const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
+      const contributor = parseAddress(args.contributor, "--contributor");
+      const { pushUnclaimed } = await import("../src");
+      const { parseEpochId } = await import("./args");
+      const epochId = parseEpochId(args.epoch);
+      await pushUnclaimed(client, { epochId, contributor });
+      output(args.json, { epochId, contributor }, () => `Paid ${contributor}'s share of epoch ${epochId} to them.`);
+    }),
+  );

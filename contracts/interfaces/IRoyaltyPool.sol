@@ -52,6 +52,9 @@ interface IRoyaltyPool {
         address[] attestors;
         // Multipliers of the governance-approved bonus classes 1..n an attestor may attach (class 0 = x1).
         uint64[] bonusMultipliers;
+        // Seconds after the reveal during which only contributors pull their shares; afterwards anyone may
+        // push an unclaimed share to its contributor so the epoch can settle. 0 = no push, claims only.
+        uint64 claimWindow;
     }
 
     /// @notice A numbered rules version as stored, with its derived overflow bounds.
@@ -63,6 +66,7 @@ interface IRoyaltyPool {
         bool attestationRequired;
         address[] attestors;
         uint64[] bonusMultipliers;
+        uint64 claimWindow;
         uint64 maxSubmissionScore;
         uint64 maxSubmissionsPerEpoch;
     }
@@ -82,6 +86,7 @@ interface IRoyaltyPool {
         uint128 shareFactor;
         uint8 shareShift;
         bool wideShare;
+        uint64 revealedAt;
         euint64 total;
         bytes32 logDigest;
     }
@@ -150,6 +155,10 @@ interface IRoyaltyPool {
     /// @notice The epoch is not in the state this call requires.
     error RoyaltyPoolUnexpectedEpochState(uint256 epochId, EpochState actual, EpochState expected);
 
+    /// @notice The claim window has not ended (or the rules have none): only the contributor may claim.
+    error RoyaltyPoolClaimWindowOpen(uint256 epochId, uint64 endsAt);
+    /// @notice The claim window is outside the supported range.
+    error RoyaltyPoolInvalidClaimWindow(uint64 claimWindow, uint64 min, uint64 max);
     /// @notice The caller made no contribution in the epoch.
     error RoyaltyPoolNoContribution(uint256 epochId, address contributor);
     /// @notice The caller already claimed the epoch.
@@ -302,6 +311,16 @@ interface IRoyaltyPool {
      * @return share The encrypted share (decryptable by the caller).
      */
     function claim(uint256 epochId, address recipient) external returns (euint64 share);
+
+    /**
+     * @notice After the epoch's claim window, anyone may push a contributor's unclaimed share to the
+     * contributor's own address, so that no absent contributor blocks the settlement and nobody loses
+     * a share. Computed and paid exactly as in {claim}; only the contributor can decrypt it.
+     * @param epochId A revealed epoch whose claim window has ended.
+     * @param contributor A contributor of the epoch who has not claimed.
+     * @return share The encrypted share.
+     */
+    function pushUnclaimed(uint256 epochId, address contributor) external returns (euint64 share);
 
     /**
      * @notice The registry claims for a contributor (batch claims across models); the contributor's

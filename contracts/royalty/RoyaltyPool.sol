@@ -42,6 +42,10 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     uint256 public constant MAX_ATTESTORS = 32;
     /// @notice Most bonus classes one rules version may define.
     uint256 public constant MAX_BONUS_CLASSES = 8;
+    /// @notice Shortest claim window (when one is set).
+    uint64 public constant MIN_CLAIM_WINDOW = 1 days;
+    /// @notice Longest claim window.
+    uint64 public constant MAX_CLAIM_WINDOW = 730 days;
 
     /// @notice Human-readable name of the model this pool pays royalties for.
     string public modelName;
@@ -310,6 +314,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
 
         (uint128 factor, uint8 shift, bool wide) = RoyaltyMath.shareParameters(epoch.pool, total);
         epoch.revealedTotal = total;
+        epoch.revealedAt = uint64(block.timestamp);
         epoch.shareFactor = factor;
         epoch.shareShift = shift;
         epoch.wideShare = wide;
@@ -330,6 +335,18 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     /// @inheritdoc IRoyaltyPool
     function claim(uint256 epochId, address recipient) external nonReentrant returns (euint64 share) {
         return _claim(epochId, msg.sender, recipient);
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function pushUnclaimed(uint256 epochId, address contributor) external nonReentrant returns (euint64 share) {
+        Epoch storage epoch = _epochs[epochId];
+        uint64 window = _rules[epoch.rulesVersion].claimWindow;
+        uint64 endsAt = epoch.revealedAt + window;
+        require(
+            window != 0 && epoch.revealedAt != 0 && block.timestamp >= endsAt,
+            RoyaltyPoolClaimWindowOpen(epochId, window == 0 ? type(uint64).max : endsAt)
+        );
+        return _claim(epochId, contributor, contributor);
     }
 
     /// @inheritdoc IRoyaltyPool
@@ -573,6 +590,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         rules.maxSubmissionsPerContributor = params.maxSubmissionsPerContributor;
         rules.attestationRequired = params.attestationRequired;
         rules.bonusMultipliers = params.bonusMultipliers;
+        rules.claimWindow = params.claimWindow;
         for (uint256 i = 0; i < params.attestors.length; ++i) {
             address attestor = params.attestors[i];
             require(attestor != address(0), RoyaltyPoolInvalidAttestor(i));
@@ -601,6 +619,11 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
             RoyaltyPoolInvalidMinParticipants(params.minParticipants, MIN_PARTICIPANTS_FLOOR)
         );
         require(params.maxSubmissionsPerContributor != 0, RoyaltyPoolInvalidSubmissionBound(0));
+        require(
+            params.claimWindow == 0 ||
+                (params.claimWindow >= MIN_CLAIM_WINDOW && params.claimWindow <= MAX_CLAIM_WINDOW),
+            RoyaltyPoolInvalidClaimWindow(params.claimWindow, MIN_CLAIM_WINDOW, MAX_CLAIM_WINDOW)
+        );
 
         uint64[] memory weights = new uint64[](metricCount);
         uint64[] memory caps = new uint64[](metricCount);

@@ -31,3 +31,19 @@ export async function claimRoyalty(
   if (event === undefined) throw new RoyaltiesError("The claim emitted no RoyaltyClaimed event.");
   return { shareHandle: event.args.share as string, recipient: to, receipt };
 }
+
+/**
+ * After an epoch's claim window, pushes a contributor's unclaimed share to the contributor's own
+ * address (anyone may call): absent contributors then neither block settlement nor lose their share.
+ * @example
+ * await pushUnclaimed(operatorClient, { epochId: 1n, contributor: carol });
+ */
+export async function pushUnclaimed(
+  client: PoolClient,
+  { epochId, contributor }: { epochId: bigint; contributor: string },
+): Promise<ClaimRoyaltyReturnType> {
+  const receipt = await withPoolErrors(() => confirmed(client.pool.pushUnclaimed(epochId, contributor)));
+  const event = findPoolEvent(client, receipt, "RoyaltyClaimed");
+  if (event === undefined) throw new RoyaltiesError("The push emitted no RoyaltyClaimed event.");
+  return { shareHandle: event.args.share as string, recipient: contributor, receipt };
+}

@@ -38,6 +38,7 @@ export interface RulesInfo {
   attestationRequired: boolean;
   attestors: string[];
   bonusMultipliers: bigint[];
+  claimWindow: bigint;
   maxSubmissionScore: bigint;
   maxSubmissionsPerEpoch: bigint;
 }
@@ -76,6 +77,7 @@ export async function getRules(client: PoolClient, params: { version?: bigint } 
     attestationRequired: r.attestationRequired,
     attestors: [...r.attestors],
     bonusMultipliers: [...r.bonusMultipliers],
+    claimWindow: r.claimWindow,
     maxSubmissionScore: r.maxSubmissionScore,
     maxSubmissionsPerEpoch: r.maxSubmissionsPerEpoch,
   };
