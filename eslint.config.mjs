@@ -3,11 +3,11 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "cache/", "types/", "coverage/", "dist/", "fhevmTemp/", "deployments/"] },
+  { ignores: ["node_modules/", "artifacts/", "cache/", "types/", "coverage/", "dist/", "fhevmTemp/", "deployments/", "app/dist/", "test/app/screenshots/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ["**/*.ts"],
+    files: ["**/*.ts", "**/*.tsx", "**/*.mts"],
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/consistent-type-imports": "error",

@@ -1,0 +1,156 @@
+/**
+ * What the views show, read from the chain with the client library (`src/`). Public data only here:
+ * decryptions happen on demand in the contributor view, with the contributor's own key.
+ */
+import { VoidSigner, ZeroAddress } from "ethers";
+import type { Provider, Signer } from "ethers";
+
+import { ConfidentialPayoutToken__factory } from "../../types";
+import { auditEvents, providerChainView, readPoolEvents } from "../../src/audit/audit";
+import type { AuditReport, EpochAudit } from "../../src/audit/audit";
+import { connectPool } from "../../src/client";
+import type { PoolClient } from "../../src/client";
+import { RoyaltiesError } from "../../src/errors";
+import type { FheBackend } from "../../src/fhe/backend";
+import { getEpoch, getRules } from "../../src/actions/read";
+import type { EpochInfo, RulesInfo } from "../../src/actions/read";
+import { getContributorStatus } from "../../src/actions/contributor";
+import type { ContributorEpochStatus } from "../../src/actions/contributor";
+import { listModels } from "../../src/actions/registry";
+import type { ModelInfo } from "../../src/actions/registry";
+import { rulesHistory } from "../../src/governance";
+import type { AppChain } from "./chain";
+
+export interface TokenInfo {
+  address: string;
+  symbol: string;
+  decimals: number;
+}
+
+export interface EpochView extends EpochInfo {
+  /** How many times the epoch was extended (rolled over) for lack of participants. */
+  extensions: number;
+  audit?: EpochAudit;
+}
+
+export interface ModelView {
+  model: ModelInfo;
+  token: TokenInfo;
+  currentEpochId: bigint;
+  /** Every epoch, newest first. */
+  epochs: EpochView[];
+  rules: RulesInfo;
+  history: (RulesInfo & { epochs: bigint[] })[];
+  audit: AuditReport | { error: string };
+}
+
+/** A FheBackend for read-only clients: the public view never encrypts or decrypts. */
+const NO_FHE: FheBackend = {
+  encryptUint64: () => Promise.reject(new RoyaltiesError("The public view does not encrypt.")),
+  userDecryptUint64: () => Promise.reject(new RoyaltiesError("The public view does not decrypt.")),
+  publicDecrypt: () => Promise.reject(new RoyaltiesError("The public view does not decrypt.")),
+};
+
+/** A client that reads a pool (as nobody) without any FHE. */
+export function readOnlyPool(provider: Provider, address: string): Promise<PoolClient> {
+  return connectPool({ address, signer: new VoidSigner(ZeroAddress, provider), fhe: NO_FHE });
+}
+
+const tokens = new Map<string, Promise<TokenInfo>>();
+
+export function tokenInfo(provider: Provider, address: string): Promise<TokenInfo> {
+  let info = tokens.get(address);
+  if (info === undefined) {
+    const token = ConfidentialPayoutToken__factory.connect(address, provider);
+    info = Promise.all([token.symbol(), token.decimals()]).then(([symbol, decimals]) => ({
+      address,
+      symbol,
+      decimals: Number(decimals),
+    }));
+    info.catch(() => tokens.delete(address));
+    tokens.set(address, info);
+  }
+  return info;
+}
+
+/** Latest block time, or the wall clock if it is later (a local node mines only on demand). */
+export async function chainNow(provider: Provider): Promise<bigint> {
+  const block = await provider.getBlock("latest");
+  const wall = BigInt(Math.floor(Date.now() / 1000));
+  const chain = BigInt(block?.timestamp ?? 0);
+  return chain > wall ? chain : wall;
+}
+
+async function loadModel(chain: AppChain, model: ModelInfo, toBlock: number): Promise<ModelView> {
+  const { provider, fromBlock } = chain;
+  const client = await readOnlyPool(provider, model.pool);
+  const [token, currentEpochId, events] = await Promise.all([
+    tokenInfo(provider, model.payoutToken),
+    client.pool.currentEpochId(),
+    readPoolEvents(provider, model.pool, fromBlock, toBlock),
+  ]);
+  const ids = Array.from({ length: Number(currentEpochId) }, (_, i) => BigInt(i + 1));
+  const [infos, rules, history, audit] = await Promise.all([
+    Promise.all(ids.map((epochId) => getEpoch(client, { epochId }))),
+    getRules(client),
+    rulesHistory(client),
+    providerChainView(provider, model.pool, toBlock)
+      .then((view) => auditEvents(events, view, { pool: model.pool, fromBlock, toBlock }))
+      .catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) })),
+  ]);
+  const extensions = new Map<bigint, number>();
+  for (const event of events) {
+    if (event.name !== "EpochExtended") continue;
+    const epochId = event.args.epochId as bigint;
+    extensions.set(epochId, (extensions.get(epochId) ?? 0) + 1);
+  }
+  const audits = "error" in audit ? [] : audit.epochs;
+  const epochs = infos
+    .map((info) => ({
+      ...info,
+      extensions: extensions.get(info.epochId) ?? 0,
+      audit: audits.find((a) => a.epochId === info.epochId),
+    }))
+    .reverse();
+  return { model, token, currentEpochId, epochs, rules, history, audit };
+}
+
+/** Every model of the registry with its epochs, rules and audit, as any observer sees them. */
+export async function loadPublicModels(chain: AppChain): Promise<ModelView[]> {
+  const toBlock = await chain.provider.getBlockNumber();
+  const models = await listModels(chain.registry);
+  return Promise.all(models.map((model) => loadModel(chain, model, toBlock)));
+}
+
+/** One model as a contributor sees it: the public view plus their own (still encrypted) epochs. */
+export interface ContributorModelView extends ModelView {
+  client: PoolClient;
+  /** The contributor's epochs in this model, newest first. */
+  mine: ContributorEpochStatus[];
+  /** Submissions the contributor made to the current epoch. */
+  currentSubmissions: bigint;
+}
+
+/** The models for a connected contributor: `client` acts as `signer` with `fhe`. */
+export async function loadContributorModels(
+  chain: AppChain,
+  signer: Signer,
+  fhe: FheBackend,
+): Promise<ContributorModelView[]> {
+  const contributor = await signer.getAddress();
+  const views = await loadPublicModels(chain);
+  return Promise.all(
+    views.map(async (view) => {
+      // The client reads through the public provider and signs with the wallet.
+      const client = await connectPool({ address: view.model.pool, signer, fhe });
+      const [status, currentSubmissions] = await Promise.all([
+        getContributorStatus(await readOnlyPool(chain.provider, view.model.pool), {
+          contributor,
+          fromBlock: chain.fromBlock,
+        }),
+        client.pool.submissionsOf(view.currentEpochId, contributor),
+      ]);
+      return { ...view, client, mine: [...status.epochs].reverse(), currentSubmissions };
+    }),
+  );
+}

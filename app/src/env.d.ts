@@ -1,0 +1,13 @@
+/// <reference types="vite/client" />
+
+/** The network the app was built for (`VITE_NETWORK`), replaced by a literal at build time. */
+declare const __NETWORK__: "localhost" | "sepolia";
+
+interface ImportMetaEnv {
+  /** JSON-RPC URL for public reads (default: the network's usual one). */
+  readonly VITE_RPC_URL?: string;
+}
+
+interface ImportMeta {
+  readonly env: ImportMetaEnv;
+}

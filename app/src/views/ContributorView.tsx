@@ -1,0 +1,597 @@
+/**
+ * A contributor's dashboard: the models they take part in, a submission form per model (metrics
+ * encrypted in the page), their epochs with status, decrypt-on-click of their own score, share and
+ * balance, claims (to themselves or a recipient), share verification and a chart of their royalties.
+ */
+import { isAddress } from "ethers";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { ReactNode } from "react";
+
+import { claimRoyalty } from "../../../src/actions/claim";
+import { submitContribution } from "../../../src/actions/contribute";
+import { decryptPayoutBalance, decryptScore, decryptShare } from "../../../src/actions/decrypt";
+import { closeEpoch, revealEpochTotal } from "../../../src/actions/settle";
+import { verifyShare } from "../../../src/actions/verify";
+import type { ShareVerification } from "../../../src/actions/verify";
+import type { PoolClient } from "../../../src/client";
+import { RoyaltiesError } from "../../../src/errors";
+import type { FheBackend } from "../../../src/fhe/backend";
+import { contributionScore } from "../../../src/math";
+import type { AppChain } from "../chain";
+import { NETWORK } from "../config";
+import { BarChart } from "../components/BarChart";
+import { ErrorBanner, OperationBanners } from "../components/Banners";
+import { chainNow, loadContributorModels } from "../data";
+import type { ContributorModelView, TokenInfo } from "../data";
+import { describeError } from "../errors";
+import type { ErrorReport } from "../errors";
+import { loadFheBackend } from "../fhe";
+import { dateTime, duration, plural, shortAddress, tokens } from "../format";
+import { useOperations, withPhases } from "../operation";
+import type { Report } from "../operation";
+import { contributorStatus, publicStatus } from "../status";
+import { assertWalletNetwork } from "../wallet";
+import type { Wallet } from "../wallet";
+import { RulesTable } from "./PublicView";
+
+/** An FHE backend created on first use: browsing the dashboard loads no FHE code. */
+function lazyFhe(wallet: Wallet): FheBackend {
+  return {
+    encryptUint64: async (...args) => (await loadFheBackend(wallet.eip1193)).encryptUint64(...args),
+    userDecryptUint64: async (...args) => (await loadFheBackend(wallet.eip1193)).userDecryptUint64(...args),
+    publicDecrypt: async (...args) => (await loadFheBackend(wallet.eip1193)).publicDecrypt(...args),
+  };
+}
+
+function withReport(client: PoolClient, report: Report): PoolClient {
+  return { ...client, fhe: withPhases(client.fhe, report) };
+}
+
+function txLink(hash: string): string {
+  return NETWORK.explorer ? `${NETWORK.explorer}/tx/${hash}` : hash;
+}
+
+const WHOLE_NUMBER = /^\d+$/;
+
+type Decrypted = Record<string, bigint>;
+const key = (pool: string, epochId: bigint, what: "score" | "share") => `${pool}:${epochId}:${what}`;
+
+interface ModelCardProps {
+  view: ContributorModelView;
+  now: bigint;
+  busy: boolean;
+  decrypted: Decrypted;
+  verifications: Record<string, ShareVerification>;
+  act: Actions;
+}
+
+interface Actions {
+  submit(view: ContributorModelView, metrics: bigint[]): void;
+  close(view: ContributorModelView): void;
+  reveal(view: ContributorModelView, epochId: bigint): void;
+  decryptScore(view: ContributorModelView, epochId: bigint): void;
+  decryptShare(view: ContributorModelView, epochId: bigint): void;
+  decryptAllShares(view: ContributorModelView): void;
+  claim(view: ContributorModelView, epochId: bigint, recipient?: string): void;
+  verify(view: ContributorModelView, epochId: bigint): void;
+}
+
+function SubmitForm({ view, now, busy, act }: Omit<ModelCardProps, "decrypted" | "verifications">) {
+  const { rules, currentEpochId, epochs, model } = view;
+  const current = epochs[0];
+  const [values, setValues] = useState<string[]>(() => rules.metrics.map(() => ""));
+  const [problem, setProblem] = useState<string>();
+  // The view reloads every block: only a new schema (another rules version or model) clears the form.
+  const schema = `${model.pool}:${rules.version}:${rules.metrics.length}`;
+  useEffect(() => setValues(Array.from({ length: Number(schema.split(":")[2]) }, () => "")), [schema]);
+
+  const parsed = values.map((v) => v.trim().replace(/_/g, ""));
+  const valid = parsed.every((v) => WHOLE_NUMBER.test(v) && BigInt(v) < 2n ** 64n);
+  const preview = valid ? contributionScore(parsed.map(BigInt), rules.metrics) : undefined;
+  const ended = current !== undefined && now >= current.end;
+  const left = rules.maxSubmissionsPerContributor - view.currentSubmissions;
+
+  if (rules.attestationRequired) {
+    return (
+      <p className="muted">
+        This model's rules accept contributions from its attestors only: they submit metrics about you, and you claim
+        and decrypt as usual.
+      </p>
+    );
+  }
+  return (
+    <form
+      className="submit-form"
+      data-testid={`submit-form-${model.modelId}`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!valid) {
+          setProblem("Enter a whole number (0 or more, below 2^64) for every metric.");
+          return;
+        }
+        setProblem(undefined);
+        act.submit(view, parsed.map(BigInt));
+      }}
+    >
+      <div className="metric-inputs">
+        {rules.metrics.map((metric, i) => (
+          <label key={metric.name}>
+            <span>{metric.name}</span>
+            <input
+              inputMode="numeric"
+              placeholder={`0 – ${metric.cap.toLocaleString("en-US")} counts`}
+              value={values[i] ?? ""}
+              data-testid={`metric-${model.modelId}-${metric.name}`}
+              onChange={(event) => {
+                const next = [...values];
+                next[i] = event.target.value;
+                setValues(next);
+              }}
+            />
+            <span className="muted small">
+              weight {metric.weight.toString()}, capped at {metric.cap.toLocaleString("en-US")}
+            </span>
+          </label>
+        ))}
+      </div>
+      <div className="submit-row">
+        <button type="submit" disabled={busy || left <= 0n} data-testid={`submit-${model.modelId}`}>
+          Encrypt &amp; submit to epoch #{currentEpochId.toString()}
+        </button>
+        <span className="muted small">
+          {preview !== undefined && `adds ${preview.toLocaleString("en-US")} to your encrypted score · `}
+          {left > 0n ? `${plural(left, "submission")} left this epoch` : "no submission left this epoch"}
+          {ended && " · the epoch has ended: close it first"}
+        </span>
+      </div>
+      {problem && <p className="fail small">{problem}</p>}
+      <p className="muted small">
+        The values are encrypted in this browser; the chain, the other contributors and the model's operators never see
+        them.
+      </p>
+    </form>
+  );
+}
+
+function LockIcon() {
+  return (
+    <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" className="lock">
+      <path
+        fill="currentColor"
+        d="M4 7V5a4 4 0 0 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4zm2 0h4V5a2 2 0 1 0-4 0v2z"
+      />
+    </svg>
+  );
+}
+
+function Secret({
+  value,
+  format,
+  onDecrypt,
+  busy,
+  testId,
+  label,
+}: {
+  value: bigint | undefined;
+  format: (v: bigint) => string;
+  onDecrypt?: () => void;
+  busy: boolean;
+  testId: string;
+  label: string;
+}) {
+  if (value !== undefined) {
+    return (
+      <span className="decrypted" data-testid={testId}>
+        {format(value)}
+      </span>
+    );
+  }
+  if (onDecrypt === undefined) return <span className="muted">—</span>;
+  return (
+    <button className="secondary small" disabled={busy} onClick={onDecrypt} data-testid={`decrypt-${testId}`}>
+      <LockIcon /> {label}
+    </button>
+  );
+}
+
+function ClaimControl({
+  view,
+  epochId,
+  busy,
+  act,
+}: {
+  view: ContributorModelView;
+  epochId: bigint;
+  busy: boolean;
+  act: Actions;
+}) {
+  const [recipient, setRecipient] = useState("");
+  const [problem, setProblem] = useState<string>();
+  const id = `${view.model.modelId}-${epochId}`;
+  return (
+    <div className="claim">
+      <input
+        placeholder="pay to (optional) 0x…"
+        value={recipient}
+        data-testid={`recipient-${id}`}
+        onChange={(event) => setRecipient(event.target.value)}
+      />
+      <button
+        disabled={busy}
+        data-testid={`claim-${id}`}
+        onClick={() => {
+          const to = recipient.trim();
+          if (to !== "" && !isAddress(to)) {
+            setProblem("The recipient must be a 0x… address, or empty to pay yourself.");
+            return;
+          }
+          setProblem(undefined);
+          act.claim(view, epochId, to === "" ? undefined : to);
+        }}
+      >
+        Claim
+      </button>
+      {problem && <div className="fail small">{problem}</div>}
+    </div>
+  );
+}
+
+function ModelCard({ view, now, busy, decrypted, verifications, act }: ModelCardProps) {
+  const { model, token, epochs, mine, rules } = view;
+  const current = epochs[0];
+  const closed = epochs.filter((e) => e.state === "Closed");
+  const epochOf = (id: bigint) => epochs.find((e) => e.epochId === id);
+  const chronological = [...mine].reverse();
+  const claimedCount = mine.filter((m) => m.claimed).length;
+  const undecryptedShares = mine.filter(
+    (m) => m.claimed && decrypted[key(model.pool, m.epochId, "share")] === undefined,
+  );
+
+  return (
+    <section className="card model" data-testid={`model-${model.modelId}`}>
+      <header className="model-head">
+        <h2>
+          {model.name} <span className="muted">#{model.modelId.toString()}</span>
+        </h2>
+        <div className="muted small">
+          {mine.length > 0
+            ? `You took part in ${plural(mine.length, "epoch")}: ${chronological.map((m) => `#${m.epochId}`).join(", ")}`
+            : "You have not contributed to this model yet."}{" "}
+          · paid in {token.symbol} · pool <code title={model.pool}>{shortAddress(model.pool)}</code>
+        </div>
+      </header>
+
+      {current && (
+        <div className="epoch-bar">
+          <div>
+            <strong>Epoch #{current.epochId.toString()}</strong>{" "}
+            <span className={`pill ${publicStatus(current, now).tone}`}>{publicStatus(current, now).text}</span>
+            <div className="muted small">
+              {current.participants.toString()} of k = {rules.minParticipants.toString()} contributors · pool{" "}
+              {tokens(current.pool, token)} ·{" "}
+              {now < current.end ? `ends in ${duration(current.end - now)}` : `ended ${dateTime(current.end)}`}
+            </div>
+          </div>
+          <button
+            className="secondary"
+            disabled={busy}
+            data-testid={`close-${model.modelId}`}
+            title="Anyone may close an ended epoch; with fewer than k contributors it rolls over instead."
+            onClick={() => act.close(view)}
+          >
+            Close epoch #{current.epochId.toString()}
+          </button>
+        </div>
+      )}
+      {closed.map((epoch) => (
+        <div className="epoch-bar" key={epoch.epochId.toString()}>
+          <div>
+            <strong>Epoch #{epoch.epochId.toString()}</strong> <span className="pill closed">closed</span>
+            <div className="muted small">Its total is publicly decryptable: reveal it so that everyone can claim.</div>
+          </div>
+          <button
+            disabled={busy}
+            data-testid={`reveal-${model.modelId}-${epoch.epochId}`}
+            onClick={() => act.reveal(view, epoch.epochId)}
+          >
+            Reveal total of #{epoch.epochId.toString()}
+          </button>
+        </div>
+      ))}
+
+      <h3>Submit a contribution</h3>
+      <SubmitForm view={view} now={now} busy={busy} act={act} />
+
+      <h3>Your epochs</h3>
+      {mine.length === 0 ? (
+        <p className="muted">Nothing yet: your epochs appear here after your first submission.</p>
+      ) : (
+        <table data-testid={`my-epochs-${model.modelId}`}>
+          <thead>
+            <tr>
+              <th>epoch</th>
+              <th>status</th>
+              <th className="num">submissions</th>
+              <th>your score</th>
+              <th>your share</th>
+              <th>actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {mine.map((m) => {
+              const epoch = epochOf(m.epochId);
+              const status = contributorStatus(m, epoch);
+              const id = `${model.modelId}-${m.epochId}`;
+              const check = verifications[key(model.pool, m.epochId, "share")];
+              return (
+                <tr key={id} data-testid={`my-epoch-${id}`}>
+                  <td>#{m.epochId.toString()}</td>
+                  <td>
+                    <span className={`pill ${status.tone}`} data-testid={`status-${id}`}>
+                      {status.text}
+                    </span>
+                  </td>
+                  <td className="num">{m.submissions.toString()}</td>
+                  <td>
+                    <Secret
+                      value={decrypted[key(model.pool, m.epochId, "score")]}
+                      format={(v) => v.toLocaleString("en-US")}
+                      onDecrypt={() => act.decryptScore(view, m.epochId)}
+                      busy={busy}
+                      testId={`score-${id}`}
+                      label="Decrypt score"
+                    />
+                  </td>
+                  <td>
+                    <Secret
+                      value={decrypted[key(model.pool, m.epochId, "share")]}
+                      format={(v) => tokens(v, token)}
+                      onDecrypt={m.claimed ? () => act.decryptShare(view, m.epochId) : undefined}
+                      busy={busy}
+                      testId={`share-${id}`}
+                      label="Decrypt share"
+                    />
+                    {check && (
+                      <div className={check.ok ? "ok small" : "fail small"} data-testid={`verified-${id}`}>
+                        {check.ok
+                          ? `✓ verified: ⌊score ${check.score.toLocaleString("en-US")} × pool ${tokens(check.pool, token)} / total ${check.total.toLocaleString("en-US")}⌋ = ${tokens(check.exact, token)}${check.share === check.exact ? "" : ", paid 1 unit less (the documented rounding)"}`
+                          : `✗ expected ${tokens(check.expected, token)}, got ${tokens(check.share, token)}`}
+                      </div>
+                    )}
+                  </td>
+                  <td>
+                    {m.claimable && <ClaimControl view={view} epochId={m.epochId} busy={busy} act={act} />}
+                    {m.claimed && (
+                      <button
+                        className="secondary small"
+                        disabled={busy}
+                        data-testid={`verify-${id}`}
+                        onClick={() => act.verify(view, m.epochId)}
+                      >
+                        Verify share
+                      </button>
+                    )}
+                    {!m.claimable && !m.claimed && <span className="muted small">{claimHint(m.state)}</span>}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+
+      {mine.length > 0 && (
+        <div className="chart-row">
+          <BarChart
+            title={`Your royalties per epoch (${token.symbol})`}
+            testId={`chart-${model.modelId}`}
+            bars={chronological.map((m) => {
+              const share = decrypted[key(model.pool, m.epochId, "share")];
+              if (share !== undefined)
+                return { label: `#${m.epochId}`, value: share, caption: tokenAmount(share, token) };
+              if (m.claimed) return { label: `#${m.epochId}`, caption: "encrypted" };
+              return { label: `#${m.epochId}`, value: 0n, caption: contributorStatus(m, epochOf(m.epochId)).text };
+            })}
+          />
+          {claimedCount > 0 && undecryptedShares.length > 0 && (
+            <button className="secondary" disabled={busy} onClick={() => act.decryptAllShares(view)}>
+              Decrypt {plural(undecryptedShares.length, "share")} for the chart
+            </button>
+          )}
+        </div>
+      )}
+
+      <details>
+        <summary>Rules of the current epoch (version {rules.version.toString()})</summary>
+        <RulesTable rules={rules} />
+      </details>
+    </section>
+  );
+}
+
+function tokenAmount(units: bigint, token: TokenInfo): string {
+  return tokens(units, token).replace(` ${token.symbol}`, "");
+}
+
+function claimHint(state: string): string {
+  if (state === "Open") return "claim once the epoch is closed and revealed";
+  if (state === "Closed") return "claim once the total is revealed";
+  return "nothing owed";
+}
+
+export function ContributorView({
+  chain,
+  block,
+  wallet,
+  walletPanel,
+}: {
+  chain: AppChain;
+  block: number;
+  wallet: Wallet | undefined;
+  walletPanel: ReactNode;
+}) {
+  const [models, setModels] = useState<ContributorModelView[]>();
+  const [now, setNow] = useState(0n);
+  const [loadError, setLoadError] = useState<ErrorReport>();
+  const [decrypted, setDecrypted] = useState<Decrypted>({});
+  const [verifications, setVerifications] = useState<Record<string, ShareVerification>>({});
+  const [reloads, setReloads] = useState(0);
+  const reload = useCallback(() => setReloads((n) => n + 1), []);
+  const ops = useOperations(reload);
+  const fhe = useMemo(() => (wallet ? lazyFhe(wallet) : undefined), [wallet]);
+
+  useEffect(() => {
+    setDecrypted({});
+    setVerifications({});
+    setModels(undefined);
+  }, [wallet]);
+
+  useEffect(() => {
+    if (wallet === undefined || fhe === undefined) return;
+    // While an operation runs, the view keeps what it shows; the operation reloads when it ends.
+    if (ops.busy) return;
+    let stale = false;
+    Promise.all([loadContributorModels(chain, wallet.signer, fhe), chainNow(chain.provider)])
+      .then(([loaded, time]) => {
+        if (stale) return;
+        setModels(loaded);
+        setNow(time);
+        setLoadError(undefined);
+      })
+      .catch((caught: unknown) => !stale && setLoadError(describeError(caught)));
+    return () => {
+      stale = true;
+    };
+  }, [chain, wallet, fhe, block, reloads]);
+
+  const remember = (entries: Decrypted) => setDecrypted((previous) => ({ ...previous, ...entries }));
+
+  const act: Actions = {
+    submit: (view, metrics) =>
+      void ops.run(`Submitting to ${view.model.name}`, async (report) => {
+        if (wallet) await assertWalletNetwork(wallet);
+        const result = await submitContribution(withReport(view.client, report), { metrics });
+        return `Your encrypted contribution was added to epoch #${result.epochId} of ${view.model.name} (tx ${txLink(result.receipt.hash)}).`;
+      }),
+    close: (view) =>
+      void ops.run(`Closing epoch #${view.currentEpochId} of ${view.model.name}`, async (report) => {
+        if (wallet) await assertWalletNetwork(wallet);
+        report("Sending the close transaction and waiting for it to be mined…");
+        const result = await closeEpoch(view.client);
+        return result.closed
+          ? `Epoch #${result.epochId} closed: its total is now publicly decryptable. Reveal it next.`
+          : `Epoch #${result.epochId} has fewer than k = ${view.rules.minParticipants} contributors: it rolled over and stays open until ${dateTime(result.end)}.`;
+      }),
+    reveal: (view, epochId) =>
+      void ops.run(`Revealing the total of epoch #${epochId}`, async (report) => {
+        if (wallet) await assertWalletNetwork(wallet);
+        const result = await revealEpochTotal(withReport(view.client, report), { epochId });
+        return `Epoch #${epochId} revealed: total score ${result.total.toLocaleString("en-US")}. Contributors can claim now.`;
+      }),
+    decryptScore: (view, epochId) =>
+      void ops.run(`Decrypting your score for epoch #${epochId}`, async (report) => {
+        const score = await decryptScore(withReport(view.client, report), { epochId });
+        remember({ [key(view.model.pool, epochId, "score")]: score });
+      }),
+    decryptShare: (view, epochId) =>
+      void ops.run(`Decrypting your share of epoch #${epochId}`, async (report) => {
+        const share = await decryptShare(withReport(view.client, report), { epochId });
+        remember({ [key(view.model.pool, epochId, "share")]: share });
+      }),
+    decryptAllShares: (view) =>
+      void ops.run(`Decrypting your shares in ${view.model.name}`, async (report) => {
+        const client = withReport(view.client, report);
+        for (const m of view.mine.filter((e) => e.claimed)) {
+          const share = await decryptShare(client, { epochId: m.epochId });
+          remember({ [key(view.model.pool, m.epochId, "share")]: share });
+        }
+      }),
+    claim: (view, epochId, recipient) =>
+      void ops.run(`Claiming epoch #${epochId} of ${view.model.name}`, async (report) => {
+        if (wallet) await assertWalletNetwork(wallet);
+        report("Sending the claim (your share is computed under FHE) and waiting for it to be mined…");
+        const result = await claimRoyalty(view.client, { epochId, recipient });
+        const to = recipient === undefined ? "you" : shortAddress(result.recipient);
+        return `Claimed epoch #${epochId}: your encrypted share was paid to ${to} (tx ${txLink(result.receipt.hash)}). Decrypt it to see the amount.`;
+      }),
+    verify: (view, epochId) =>
+      void ops.run(`Verifying your share of epoch #${epochId}`, async (report) => {
+        const check = await verifyShare(withReport(view.client, report), { epochId });
+        remember({
+          [key(view.model.pool, epochId, "score")]: check.score,
+          [key(view.model.pool, epochId, "share")]: check.share,
+        });
+        setVerifications((previous) => ({ ...previous, [key(view.model.pool, epochId, "share")]: check }));
+        if (!check.ok) {
+          throw new RoyaltiesError(
+            `Your share ${check.share} does not match ⌊score·pool/total⌋ = ${check.exact}: report it to the model's auditors with the epoch number.`,
+          );
+        }
+      }),
+  };
+
+  // One confidential balance per payout token.
+  const payoutTokens = useMemo(() => {
+    const seen = new Map<string, ContributorModelView>();
+    for (const view of models ?? []) if (!seen.has(view.token.address)) seen.set(view.token.address, view);
+    return [...seen.values()];
+  }, [models]);
+  const [balances, setBalances] = useState<Record<string, bigint>>({});
+  useEffect(() => setBalances({}), [wallet]);
+
+  return (
+    <div data-testid="contributor-view">
+      {walletPanel}
+      <OperationBanners ops={ops} />
+      {wallet && (
+        <>
+          {payoutTokens.length > 0 && (
+            <section className="card balances">
+              <h3>Your confidential balance</h3>
+              {payoutTokens.map((view) => (
+                <div key={view.token.address} className="balance-row">
+                  <span>{view.token.symbol}</span>
+                  <Secret
+                    value={balances[view.token.address]}
+                    format={(v) => tokens(v, view.token)}
+                    busy={ops.busy}
+                    testId="balance"
+                    label="Decrypt balance"
+                    onDecrypt={() =>
+                      void ops.run(`Decrypting your ${view.token.symbol} balance`, async (report) => {
+                        const balance = await decryptPayoutBalance(withReport(view.client, report));
+                        setBalances((previous) => ({ ...previous, [view.token.address]: balance }));
+                      })
+                    }
+                  />
+                  <span className="muted small">
+                    held as an encrypted ERC-7984 balance; unwrap it to the public token with{" "}
+                    <code>npx hardhat royalties unwrap</code>
+                  </span>
+                </div>
+              ))}
+            </section>
+          )}
+          {loadError && <ErrorBanner error={loadError} />}
+          {models === undefined && !loadError && <p className="muted">Loading your models…</p>}
+          {models !== undefined && models.length === 0 && (
+            <div className="card">
+              <p>The registry has no model yet: there is nothing to contribute to.</p>
+            </div>
+          )}
+          {models?.map((view) => (
+            <ModelCard
+              key={view.model.pool}
+              view={view}
+              now={now}
+              busy={ops.busy}
+              decrypted={decrypted}
+              verifications={verifications}
+              act={act}
+            />
+          ))}
+        </>
+      )}
+    </div>
+  );
+}

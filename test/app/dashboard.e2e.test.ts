@@ -1,0 +1,481 @@
+/**
+ * The contributor dashboard in a real browser: builds on `npm run app:build` (run by `npm run test:app`),
+ * starts `npx hardhat node` on port 8545, deploys with hardhat-deploy, prepares a model with two
+ * contributors and a funded pool through the royalties tasks, serves the built app with `vite preview`
+ * and drives Debian's Chromium with playwright-core: a contributor (development wallet) submits
+ * encrypted metrics, closes and reveals the epoch after time travel, decrypts score and share, claims
+ * and verifies; the public view then shows the revealed total and no individual value.
+ *
+ * Not part of `npm test` (hardhat.config.ts leaves test/app/ out): it needs Chromium
+ * (`apt-get install -y chromium`) and the built app. Screenshots go to test/app/screenshots/.
+ */
+import { expect } from "chai";
+import { execFileSync, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
+
+import { contributionScore, expectedShare } from "../../src/math";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const DIST = path.join(ROOT, "app", "dist");
+const SCREENSHOTS = path.join(__dirname, "screenshots");
+const DEPLOYMENTS = path.join(ROOT, "deployments", "localhost");
+const NODE_PORT = 8545;
+const RPC_URL = `http://127.0.0.1:${NODE_PORT}`;
+/** How long to wait for port 8545 when another test (or a developer's node) holds it. */
+const PORT_WAIT_MS = 180_000;
+const CHROMIUM_FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const MODEL = "dashboard-subnet";
+const EPOCH_LENGTH = 3600;
+const METRICS = [
+  { name: "computeUnits", weight: 3n, cap: 1_000_000n },
+  { name: "dataSamples", weight: 1n, cap: 500_000n },
+  { name: "qualityScore", weight: 50n, cap: 100n },
+];
+const SCHEMA = METRICS.map((m) => `${m.name}:${m.weight}:${m.cap}`).join(",");
+/** Contributors prepared through the tasks (the dashboard's contributor makes the third, k = 3). */
+const OTHERS: { account: number; metrics: bigint[] }[] = [
+  { account: 4, metrics: [0n, 480_000n, 77n] },
+  { account: 5, metrics: [150_000n, 60_000n, 99n] },
+];
+/** The contributor who uses the dashboard: development account #3. */
+const ME = { account: 3, metrics: [820_000n, 0n, 91n] };
+const ME_ADDRESS = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"; // account 3 of the test mnemonic
+const FUNDED_UNITS = 10_000n * 10n ** 6n; // 10,000 MUD in confidential units (6 decimals)
+
+const MY_SCORE = contributionScore(ME.metrics, METRICS);
+const TOTAL = [ME, ...OTHERS].reduce((sum, c) => sum + contributionScore(c.metrics, METRICS), 0n);
+const MY_SHARE = expectedShare(MY_SCORE, FUNDED_UNITS, TOTAL);
+
+/** "1,234.56789 cMUD" as the dashboard formats confidential units. */
+function cmud(units: bigint): string {
+  const whole = (units / 10n ** 6n).toLocaleString("en-US");
+  const fraction = (units % 10n ** 6n).toString().padStart(6, "0").replace(/0+$/, "");
+  return `${fraction === "" ? whole : `${whole}.${fraction}`} cMUD`;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function hardhat(args: readonly string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npx", ["hardhat", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function task<T>(name: string, args: readonly string[]): Promise<T> {
+  const run = await hardhat(["royalties", name, "--network", "localhost", ...args, "--json"]);
+  if (run.code !== 0) throw new Error(`royalties ${name} exited with ${run.code}:\n${run.stdout}\n${run.stderr}`);
+  return JSON.parse(run.stdout.slice(run.stdout.search(/^[[{]/m))) as T;
+}
+
+async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
+  const response = await fetch(RPC_URL, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const { result, error } = (await response.json()) as { result?: unknown; error?: { message: string } };
+  if (error !== undefined) throw new Error(`${method}: ${error.message}`);
+  return result;
+}
+
+/** True when something accepts connections on the port, or it cannot be bound. */
+async function portTaken(port: number): Promise<boolean> {
+  const answers = await new Promise<boolean>((resolve) => {
+    const socket = net.connect({ port, host: "127.0.0.1" });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+  if (answers) return true;
+  return new Promise<boolean>((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(true));
+    server.listen(port, "0.0.0.0", () => server.close(() => resolve(false)));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A child process in its own process group, killed as a whole. */
+class Service {
+  readonly child: ChildProcess;
+  private exited = false;
+  readonly logPath: string;
+
+  constructor(
+    readonly name: string,
+    command: string,
+    args: readonly string[],
+    logDir: string,
+  ) {
+    this.logPath = path.join(logDir, `${name}.log`);
+    const log = fs.openSync(this.logPath, "w");
+    this.child = spawn(command, args, {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", log, log],
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    });
+    fs.closeSync(log);
+    this.child.once("exit", () => (this.exited = true));
+  }
+
+  get running(): boolean {
+    return !this.exited;
+  }
+
+  logTail(): string {
+    return fs.existsSync(this.logPath) ? fs.readFileSync(this.logPath, "utf8").slice(-3000) : "";
+  }
+
+  killNow(): void {
+    if (this.child.pid === undefined || this.exited) return;
+    try {
+      process.kill(-this.child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.pid === undefined || this.exited) return;
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    try {
+      process.kill(-this.child.pid, "SIGTERM");
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => this.killNow(), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+async function waitFor(what: string, service: Service, probe: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!service.running) throw new Error(`${service.name} exited before ${what}:\n${service.logTail()}`);
+    try {
+      if (await probe()) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${service.name}: no ${what} within ${timeoutMs / 1000} s:\n${service.logTail()}`);
+    await sleep(500);
+  }
+}
+
+describe("contributor dashboard in Chromium (end to end)", function () {
+  let node: Service | undefined;
+  let preview: Service | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let appUrl = "";
+  let workDir = "";
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+  const killAll = () => {
+    node?.killNow();
+    preview?.killNow();
+  };
+
+  async function shot(name: string): Promise<void> {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  }
+
+  /** Dismisses the notice and error banners, so that the next operation's outcome cannot be confused with them. */
+  async function clearBanners(): Promise<void> {
+    for (const id of ["notice", "error"]) {
+      const banner = page.getByTestId(id);
+      const dismiss = banner.getByRole("button", { name: "Dismiss" });
+      if ((await dismiss.count()) > 0) await dismiss.first().click();
+      await banner.first().waitFor({ state: "detached" });
+    }
+  }
+
+  /** Waits until `outcome` or an error banner shows and no operation is in progress; fails on the error. */
+  async function outcomeOf(outcome: string): Promise<string> {
+    await page.locator(`[data-testid="${outcome}"], [data-testid="error"]`).first().waitFor({ timeout: 120_000 });
+    await page.getByTestId("progress").waitFor({ state: "detached", timeout: 120_000 });
+    const error = page.getByTestId("error");
+    if ((await error.count()) > 0) expect.fail(`the dashboard showed an error: ${await error.innerText()}`);
+    return page.getByTestId(outcome).innerText();
+  }
+
+  /** Clicks a button that starts an operation, and returns the notice it ends with (or fails with its error). */
+  async function operate(testId: string): Promise<string> {
+    await clearBanners();
+    await page.getByTestId(testId).click();
+    return outcomeOf("notice");
+  }
+
+  /** Clicks a decrypt button and returns the value that replaces it (or fails with the error shown). */
+  async function decrypt(testId: string): Promise<string> {
+    await clearBanners();
+    await page.getByTestId(`decrypt-${testId}`).click();
+    return outcomeOf(testId);
+  }
+
+  /** Waits until the element shows exactly `text` (the dashboard follows the chain block by block). */
+  async function shows(testId: string, text: string): Promise<void> {
+    await page
+      .getByTestId(testId)
+      .filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) })
+      .waitFor({ timeout: 30_000 });
+  }
+
+  before(async function () {
+    this.timeout(PORT_WAIT_MS + 480_000);
+    if (!fs.existsSync(path.join(DIST, "index.html"))) {
+      throw new Error("app/dist/index.html is missing: run npm run test:app (it builds the app first).");
+    }
+    let executablePath: string;
+    try {
+      executablePath = execFileSync("which", ["chromium"], { encoding: "utf8" }).trim();
+    } catch {
+      throw new Error("Chromium is not installed: apt-get install -y chromium (Debian's package), then run again.");
+    }
+
+    const waitStart = Date.now();
+    let warned = false;
+    while (await portTaken(NODE_PORT)) {
+      if (Date.now() - waitStart > PORT_WAIT_MS) {
+        throw new Error(
+          `Port ${NODE_PORT} stayed in use for ${PORT_WAIT_MS / 1000} s: another test or a developer's npx hardhat node ` +
+            `holds it. The fhEVM plugin accepts a standalone node only on localhost:${NODE_PORT}; stop that node and run again.`,
+        );
+      }
+      if (!warned) console.log(`      (port ${NODE_PORT} is in use: waiting up to 3 min for it)`);
+      warned = true;
+      await sleep(2000);
+    }
+
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), "royalties-app-e2e-"));
+    process.once("exit", killAll);
+    node = new Service("hardhat-node", "npx", ["hardhat", "node", "--no-deploy"], workDir);
+    await waitFor(
+      "answer to eth_chainId",
+      node,
+      async () => BigInt((await rpc("eth_chainId")) as string) === 31337n,
+      120_000,
+    );
+
+    const deployed = await hardhat(["deploy", "--network", "localhost"]);
+    if (deployed.code !== 0) throw new Error(`npx hardhat deploy failed:\n${deployed.stdout}\n${deployed.stderr}`);
+    await task("deploy-model", ["--name", MODEL, "--metrics", SCHEMA, "--epoch-length", String(EPOCH_LENGTH)]);
+    await Promise.all([
+      task("fund", ["--model", MODEL, "--amount", "10000"]),
+      ...OTHERS.map((c) =>
+        task("submit", ["--model", MODEL, "--metrics", c.metrics.join(","), "--account", String(c.account)]),
+      ),
+    ]);
+
+    const port = await freePort();
+    preview = new Service(
+      "vite-preview",
+      path.join(ROOT, "node_modules", ".bin", "vite"),
+      ["preview", "--config", "app/vite.config.mts", "--host", "127.0.0.1", "--port", String(port), "--strictPort"],
+      workDir,
+    );
+    appUrl = `http://127.0.0.1:${port}/`;
+    await waitFor("HTTP answer", preview, async () => (await fetch(appUrl)).ok, 60_000);
+
+    context = await chromium.launchPersistentContext(path.join(workDir, "chromium-profile"), {
+      executablePath,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      viewport: { width: 1280, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(60_000);
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
+    });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed" && context !== undefined) {
+      const name = `failure-${(this.currentTest.title ?? "test").replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}`;
+      await shot(name).catch(() => undefined);
+      if (consoleErrors.length > 0)
+        console.log(`      browser console errors:\n        ${consoleErrors.join("\n        ")}`);
+    }
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await context?.close().catch(() => undefined);
+    await preview?.stop();
+    await node?.stop();
+    process.removeListener("exit", killAll);
+    // The chain is gone: its addresses must not outlive it.
+    fs.rmSync(DEPLOYMENTS, { recursive: true, force: true });
+    if (workDir !== "") fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it("shows the public view without a wallet: the model, its open epoch, pool, rules and audit", async function () {
+    this.timeout(120_000);
+    await page.goto(`${appUrl}#/public`);
+    const row = page.getByTestId(`public-epoch-1-1`);
+    await row.waitFor();
+    expect(await row.innerText())
+      .to.match(/open/)
+      .and.to.match(/10,000 cMUD/);
+    expect(await page.getByTestId("public-total-1-1").innerText()).to.equal("encrypted");
+    const model = await page.getByTestId("public-model-1").innerText();
+    expect(model).to.contain(MODEL);
+    for (const metric of METRICS) expect(model).to.contain(metric.name);
+    expect(model).to.match(/≥ 3 distinct contributors/);
+    expect(await page.getByTestId("public-audit-1").innerText()).to.match(/✓ Passed/);
+    await shot("01-public-open-epoch");
+  });
+
+  it("refuses a browser wallet on another chain and says how to switch", async function () {
+    this.timeout(60_000);
+    const other = await (context as BrowserContext).newPage();
+    try {
+      // A minimal EIP-1193 wallet on Ethereum mainnet (chain 1).
+      await other.addInitScript({
+        content: `window.ethereum = {
+          request: async ({ method }) =>
+            method === "eth_chainId" ? "0x1" : method === "net_version" ? "1" : ["${ME_ADDRESS}"],
+        };`,
+      });
+      await other.goto(`${appUrl}#/contributor`);
+      await other.getByTestId("connect-injected").click();
+      const error = other.getByTestId("error");
+      await error.waitFor();
+      expect(await error.innerText())
+        .to.contain("Your wallet is on chain 1, but this dashboard works on Local Hardhat node")
+        .and.to.match(/What to do: Switch your wallet to .* with the button below/);
+      await other.getByRole("button", { name: /Switch wallet to/ }).waitFor();
+      await other.screenshot({ path: path.join(SCREENSHOTS, "02b-wrong-network.png"), fullPage: true });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("a contributor connects the development wallet and submits encrypted metrics", async function () {
+    this.timeout(180_000);
+    await page.goto(`${appUrl}#/contributor`);
+    await page.getByTestId("dev-wallet").waitFor();
+    await shot("02-contributor-connect");
+    await page.getByTestId("dev-account").selectOption(String(ME.account));
+    await page.getByTestId("connect-dev").click();
+    await page.getByTestId("model-1").waitFor();
+    expect(await page.getByTestId("model-1").innerText()).to.contain("You have not contributed to this model yet");
+
+    for (const [i, metric] of METRICS.entries()) {
+      await page.getByTestId(`metric-1-${metric.name}`).fill(ME.metrics[i].toString());
+    }
+    await clearBanners();
+    await page.getByTestId("submit-1").click();
+    const progress = page.getByTestId("progress");
+    await progress.waitFor({ timeout: 10_000 });
+    expect(await progress.innerText()).to.match(/Submitting to dashboard-subnet/);
+    await shot("03-contributor-submitting");
+    expect(await outcomeOf("notice")).to.match(/encrypted contribution was added to epoch #1/);
+    await page.getByTestId("status-1-1").waitFor();
+    expect(await page.getByTestId("status-1-1").innerText()).to.equal("open");
+    await shot("04-contributor-submitted");
+  });
+
+  it("refuses to close the epoch before its end with what to do, then closes and reveals it once it ended", async function () {
+    this.timeout(240_000);
+    await clearBanners();
+    await page.getByTestId("close-1").click();
+    await page.getByTestId("error").waitFor({ timeout: 60_000 });
+    const error = await page.getByTestId("error").innerText();
+    expect(error).to.contain("RoyaltyPoolEpochNotEnded");
+    expect(error).to.match(/What to do: Wait until the epoch's end time, then close it/);
+    await shot("05-error-epoch-not-ended");
+
+    await rpc("evm_increaseTime", [EPOCH_LENGTH + 1]);
+    await rpc("evm_mine");
+    await page.getByText("ready to close").first().waitFor({ timeout: 30_000 }); // the dashboard follows the chain
+    expect(await operate("close-1")).to.match(/Epoch #1 closed/);
+    expect(await operate("reveal-1-1")).to.contain(`total score ${TOTAL.toLocaleString("en-US")}`);
+    await shows("status-1-1", "claimable");
+  });
+
+  it("the contributor decrypts their score, claims, decrypts and verifies their share and balance", async function () {
+    this.timeout(240_000);
+    expect(await decrypt("score-1-1")).to.equal(MY_SCORE.toLocaleString("en-US"));
+
+    expect(await operate("claim-1-1")).to.match(/Claimed epoch #1/);
+    await shows("status-1-1", "claimed");
+    expect(await decrypt("share-1-1")).to.equal(cmud(MY_SHARE));
+
+    await clearBanners();
+    await page.getByTestId("verify-1-1").click();
+    expect(await page.getByTestId("verified-1-1").innerText()).to.match(/^✓ verified/);
+
+    expect(await decrypt("balance")).to.equal(cmud(MY_SHARE));
+    expect(await page.getByTestId("chart-1").innerText()).to.contain(cmud(MY_SHARE).replace(" cMUD", ""));
+    await shot("06-contributor-claimed");
+  });
+
+  it("the public view shows the revealed total and no individual score or share", async function () {
+    this.timeout(120_000);
+    await page.goto(`${appUrl}#/public`);
+    const total = page.getByTestId("public-total-1-1");
+    await total.waitFor();
+    await shows("public-total-1-1", TOTAL.toLocaleString("en-US"));
+    const text = await page.locator("body").innerText();
+    expect(text).to.contain("1 / 3"); // claims / contributors
+    expect(text).to.not.contain(MY_SCORE.toLocaleString("en-US"));
+    expect(text).to.not.contain(cmud(MY_SHARE).replace(" cMUD", ""));
+    for (const other of OTHERS) {
+      expect(text).to.not.contain(contributionScore(other.metrics, METRICS).toLocaleString("en-US"));
+    }
+    expect(await page.getByTestId("public-audit-1").innerText()).to.match(/✓ Passed/);
+    await shot("07-public-revealed");
+    expect(pageErrors, `uncaught errors in the page: ${pageErrors.join("; ")}`).to.deep.equal([]);
+  });
+});
