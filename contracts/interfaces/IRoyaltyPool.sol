@@ -105,6 +105,8 @@ interface IRoyaltyPool {
     error RoyaltyPoolInvalidMetric(uint256 index, uint64 weight, uint64 cap);
     /// @notice `sum(weight * cap)` of one submission does not fit 64 bits.
     error RoyaltyPoolSubmissionBoundOverflow(uint256 maxSubmissionScore, uint256 limit);
+    /// @notice The epoch could fill before k contributors each made their allowed submissions.
+    error RoyaltyPoolEpochCapacityTooSmall(uint256 maxSubmissionsPerEpoch, uint256 needed);
     /// @notice The epoch length is outside the supported range.
     error RoyaltyPoolInvalidEpochLength(uint64 epochLength, uint64 min, uint64 max);
     /// @notice `minParticipants` is below the k-anonymity floor.

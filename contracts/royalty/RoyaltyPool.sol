@@ -279,7 +279,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     // ---------------------------------------------------------------- close and reveal
 
     /// @inheritdoc IRoyaltyPool
-    function closeEpoch() external returns (bool closed) {
+    function closeEpoch() external nonReentrant returns (bool closed) {
         uint256 epochId = _currentEpochId;
         Epoch storage epoch = _epochs[epochId];
         require(block.timestamp >= epoch.end, RoyaltyPoolEpochNotEnded(epochId, epoch.end));
@@ -305,7 +305,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     }
 
     /// @inheritdoc IRoyaltyPool
-    function revealEpochTotal(uint256 epochId, uint64 total, bytes calldata decryptionProof) external {
+    function revealEpochTotal(uint256 epochId, uint64 total, bytes calldata decryptionProof) external nonReentrant {
         Epoch storage epoch = _epochs[epochId];
         _requireState(epochId, epoch, EpochState.Closed);
         // Flag first: a KMS proof is public and unbound to any caller, so each reveal happens once.
@@ -396,7 +396,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     }
 
     /// @inheritdoc IRoyaltyPool
-    function requestSettlement() external {
+    function requestSettlement() external nonReentrant {
         require(!FHE.isInitialized(_settlement.pending.balance), RoyaltyPoolSettlementPending());
         require(_settlement.outstandingEpochs == 0, RoyaltyPoolEpochsOutstanding(_settlement.outstandingEpochs));
         uint256 currentId = _currentEpochId;
@@ -411,7 +411,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     }
 
     /// @inheritdoc IRoyaltyPool
-    function settle(uint64 balance, bytes calldata decryptionProof) external {
+    function settle(uint64 balance, bytes calldata decryptionProof) external nonReentrant {
         PendingSettlement memory pending = _settlement.pending;
         require(FHE.isInitialized(pending.balance), RoyaltyPoolNoPendingSettlement());
         // Cleared first: a KMS proof is public and unbound to any caller, so it counts once.
@@ -648,6 +648,11 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         }
         uint256 maxScore = RoyaltyMath.maxSubmissionScore(weights, caps) * maxMultiplier;
         require(maxScore <= type(uint64).max, RoyaltyPoolSubmissionBoundOverflow(maxScore, type(uint64).max));
+        // An epoch must hold at least k contributors' worth of submissions, or one contributor could fill
+        // it alone and it could never reach k: its funds would stay locked in an ever-extended epoch.
+        uint256 capacity = type(uint64).max / maxScore;
+        uint256 needed = uint256(params.minParticipants) * params.maxSubmissionsPerContributor;
+        require(capacity >= needed, RoyaltyPoolEpochCapacityTooSmall(capacity, needed));
         return uint64(maxScore);
     }
 

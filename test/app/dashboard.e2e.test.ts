@@ -20,8 +20,8 @@ import { chromium } from "playwright-core";
 import type { BrowserContext, Page } from "playwright-core";
 
 import { contributionScore, expectedShare } from "../../src/math";
+import { ROOT, hardhat, portTaken } from "../helpers/processes";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 const DIST = path.join(ROOT, "app", "dist");
 const SCREENSHOTS = path.join(__dirname, "screenshots");
 const DEPLOYMENTS = path.join(ROOT, "deployments", "localhost");
@@ -68,28 +68,6 @@ function cmud(units: bigint): string {
   return `${fraction === "" ? whole : `${whole}.${fraction}`} cMUD`;
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function hardhat(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["hardhat", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 async function task<T>(name: string, args: readonly string[]): Promise<T> {
   const run = await hardhat(["royalties", name, "--network", "localhost", ...args, "--json"]);
   if (run.code !== 0) throw new Error(`royalties ${name} exited with ${run.code}:\n${run.stdout}\n${run.stderr}`);
@@ -105,24 +83,6 @@ async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
   const { result, error } = (await response.json()) as { result?: unknown; error?: { message: string } };
   if (error !== undefined) throw new Error(`${method}: ${error.message}`);
   return result;
-}
-
-/** True when something accepts connections on the port, or it cannot be bound. */
-async function portTaken(port: number): Promise<boolean> {
-  const answers = await new Promise<boolean>((resolve) => {
-    const socket = net.connect({ port, host: "127.0.0.1" });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-  if (answers) return true;
-  return new Promise<boolean>((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(true));
-    server.listen(port, "0.0.0.0", () => server.close(() => resolve(false)));
-  });
 }
 
 function freePort(): Promise<number> {

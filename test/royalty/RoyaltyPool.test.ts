@@ -207,7 +207,10 @@ describe("RoyaltyPool", function () {
 
     it("bounds the worst-case epoch total: extreme metrics fill it exactly, one more is rejected", async function () {
       // cap 2^62, weight 1: at most floor((2^64 - 1) / 2^62) = 3 submissions fit an epoch.
-      const rules = defaultRules({ metrics: [{ name: "tokens", weight: 1n, cap: 2n ** 62n }] });
+      const rules = defaultRules({
+        metrics: [{ name: "tokens", weight: 1n, cap: 2n ** 62n }],
+        maxSubmissionsPerContributor: 1,
+      });
       const f = await deployPoolFixture(rules);
       expect((await f.pool.getRules(1)).maxSubmissionsPerEpoch).to.equal(3n);
       for (let i = 0; i < 3; i++) await submit(f, f.contributors[i], [UINT64_MAX]);

@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 
 import { RATE, defaultRules, deployPoolFixture, nextModelName } from "../fixtures/royaltyPool.fixture";
 import { decrypt, encryptMetrics, publicValue, submit } from "../helpers/fhe";
-import { State, UINT64_MAX, expectUnchanged, passEpochEnd, snapshot, tokens } from "./helpers";
+import { UINT64_MAX, expectUnchanged, passEpochEnd, snapshot } from "./helpers";
 
 describe("Security: plaintext bounds (no silent wraparound)", function () {
   it("refuses funding that would take an epoch pool past 2^64 − 1 units", async function () {
@@ -18,47 +18,51 @@ describe("Security: plaintext bounds (no silent wraparound)", function () {
     await expectUnchanged(f, before, [f.funder.address]);
   });
 
-  it("an uncapped metric (cap 2^64 − 1) makes one submission fill the epoch: the next is refused, nothing wraps", async function () {
-    const rules = defaultRules({ metrics: [{ name: "rawTokens", weight: 1n, cap: UINT64_MAX }] });
-    const f = await deployPoolFixture(rules);
-    const [alice, bob] = f.contributors;
-    const stored = await f.pool.getRules(1);
-    expect(stored.maxSubmissionScore).to.equal(UINT64_MAX);
-    expect(stored.maxSubmissionsPerEpoch).to.equal(1n);
-    await submit(f, alice, [UINT64_MAX]);
-    expect(await decrypt(await f.pool.scoreOf(1, alice.address), f.poolAddress, alice)).to.equal(UINT64_MAX);
-    const before = await snapshot(f, [alice.address, bob.address]);
-    for (const who of [alice, bob]) {
-      const enc = await encryptMetrics(f.poolAddress, who.address, [1n]);
-      await expect(f.pool.connect(who).submitContribution(enc.handles, enc.inputProof))
-        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolEpochCapacityReached")
-        .withArgs(1n, 1n);
-    }
-    await expectUnchanged(f, before, [alice.address, bob.address]);
+  it("an uncapped metric (cap 2^64 − 1) is refused: one submission would fill the epoch below k", async function () {
+    const f = await deployPoolFixture();
+    const rules = defaultRules({
+      metrics: [{ name: "rawTokens", weight: 1n, cap: UINT64_MAX }],
+      maxSubmissionsPerContributor: 1,
+    });
+    await expect(f.registry.createModel(nextModelName(), await f.payout.getAddress(), rules, ethers.ZeroAddress))
+      .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolEpochCapacityTooSmall")
+      .withArgs(1n, 3n);
+    expect(await f.registry.modelCount()).to.equal(1n);
   });
 
-  it("KNOWN ISSUE: with a small epoch capacity one contributor can fill it alone, and the epoch can never close", async function () {
-    // cap 2^62: floor((2^64 - 1) / 2^62) = 3 submissions per epoch, k = 3, 4 submissions per
-    // contributor. Alice fills all three slots; no second contributor can join, so every close
-    // extends the epoch and its pool stays locked (its rules version is kept while it is open).
-    // The rules check does not require maxSubmissionsPerEpoch >= k * maxSubmissionsPerContributor.
-    const rules = defaultRules({ metrics: [{ name: "tokens", weight: 1n, cap: 2n ** 62n }] });
-    const f = await deployPoolFixture(rules);
-    const [alice, bob] = f.contributors;
-    await f.pool.connect(f.funder).fund(tokens(10n));
-    for (let i = 0; i < 3; i++) await submit(f, alice, [1n]);
-    const enc = await encryptMetrics(f.poolAddress, bob.address, [1n]);
-    await expect(f.pool.connect(bob).submitContribution(enc.handles, enc.inputProof))
+  it("the epoch capacity bound is exact: a full epoch refuses the next submission, nothing wraps", async function () {
+    const f = await deployPoolFixture(
+      defaultRules({
+        metrics: [{ name: "tokens", weight: 1n, cap: UINT64_MAX / 3n }],
+        maxSubmissionsPerContributor: 1,
+      }),
+    );
+    const [alice, bob, carol, dave] = f.contributors;
+    for (const who of [alice, bob, carol]) await submit(f, who, [UINT64_MAX]);
+    expect(await decrypt(await f.pool.scoreOf(1, alice.address), f.poolAddress, alice)).to.equal(UINT64_MAX / 3n);
+    const before = await snapshot(f, [dave.address]);
+    const enc = await encryptMetrics(f.poolAddress, dave.address, [1n]);
+    await expect(f.pool.connect(dave).submitContribution(enc.handles, enc.inputProof))
       .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolEpochCapacityReached")
       .withArgs(1n, 3n);
-    for (let period = 0; period < 2; period++) {
-      await passEpochEnd(f);
-      await expect(f.pool.closeEpoch()).to.emit(f.pool, "EpochExtended");
-    }
-    const epoch = await f.pool.getEpoch(1);
-    expect(epoch.state).to.equal(State.Open);
-    expect(epoch.participants).to.equal(1n);
-    expect(epoch.pool).to.equal(10_000_000n);
+    await expectUnchanged(f, before, [dave.address]);
+  });
+
+  it("refuses rules whose epoch could fill before k contributors each made their submissions", async function () {
+    // cap 2^62: floor((2^64 - 1) / 2^62) = 3 submissions per epoch, but k = 3 contributors × 4
+    // submissions each need 12: one contributor could fill the epoch alone and lock its funds.
+    const f = await deployPoolFixture();
+    const rules = defaultRules({ metrics: [{ name: "tokens", weight: 1n, cap: 2n ** 62n }] });
+    await expect(f.registry.createModel(nextModelName(), await f.payout.getAddress(), rules, ethers.ZeroAddress))
+      .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolEpochCapacityTooSmall")
+      .withArgs(3n, 12n);
+    const fits = defaultRules({
+      metrics: [{ name: "tokens", weight: 1n, cap: 2n ** 62n }],
+      maxSubmissionsPerContributor: 1,
+    });
+    await expect(
+      f.registry.createModel(nextModelName(), await f.payout.getAddress(), fits, ethers.ZeroAddress),
+    ).to.emit(f.registry, "ModelCreated");
   });
 
   it("the overflow bound uses the largest bonus multiplier wherever it is listed", async function () {
@@ -123,7 +127,9 @@ describe("Security: plaintext bounds (no silent wraparound)", function () {
     it(`the worst-case epoch total decrypts to exactly its bound, weight ${weight} (no wrap at the limit)`, async function () {
       // cap = floor((2^64 - 1) / (3 * weight)): three submissions of the largest score fill the epoch exactly.
       const cap = UINT64_MAX / (3n * weight);
-      const f = await deployPoolFixture(defaultRules({ metrics: [{ name: "tokens", weight, cap }] }));
+      const f = await deployPoolFixture(
+        defaultRules({ metrics: [{ name: "tokens", weight, cap }], maxSubmissionsPerContributor: 1 }),
+      );
       const maxScore = weight * cap;
       expect((await f.pool.getRules(1)).maxSubmissionsPerEpoch).to.equal(3n);
       for (let i = 0; i < 3; i++) await submit(f, f.contributors[i], [UINT64_MAX]);

@@ -8,15 +8,15 @@ import { expect } from "chai";
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { JsonRpcProvider } from "ethers";
 
 import { contributionScore, expectedShare } from "../../src/math";
 import { TestToken__factory } from "../../types";
+import { ROOT, hardhat, portTaken } from "../helpers/processes";
+import type { Run } from "../helpers/processes";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 const PORT = 8545;
 const RPC_URL = `http://127.0.0.1:${PORT}`;
 const DEPLOYMENTS = path.join(ROOT, "deployments", "localhost");
@@ -36,29 +36,6 @@ const CONTRIBUTIONS: { account: number; metrics: bigint[] }[] = [
 ];
 const FUNDED_UNITS = 10_000n * 10n ** 6n;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `npx hardhat <args>` in the project and collects its output; never rejects on a failure. */
-function hardhat(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["hardhat", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 /** Runs a royalties task on the node and fails the test with its output unless it succeeded. */
 async function task(name: string, args: readonly string[] = []): Promise<Run> {
   const run = await hardhat(["royalties", name, "--network", "localhost", ...args]);
@@ -72,24 +49,6 @@ async function task(name: string, args: readonly string[] = []): Promise<Run> {
 async function taskJson<T>(name: string, args: readonly string[] = []): Promise<T> {
   const run = await task(name, [...args, "--json"]);
   return JSON.parse(run.stdout.slice(run.stdout.search(/^[[{]/m))) as T;
-}
-
-/** True when something accepts connections on the port, or it cannot be bound. */
-async function portTaken(port: number): Promise<boolean> {
-  const answers = await new Promise<boolean>((resolve) => {
-    const socket = net.connect({ port, host: "127.0.0.1" });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-  if (answers) return true;
-  return new Promise<boolean>((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(true));
-    server.listen(port, "0.0.0.0", () => server.close(() => resolve(false)));
-  });
 }
 
 describe("royalties tasks on a hardhat node (end to end)", function () {
