@@ -1,5 +1,5 @@
 /**
- * The RoyaltyPool implementation (its initializer is disabled; every model's pool is a clone of it)
+ * The RulesValidation library, the RoyaltyPool implementation linked to it (its initializer is disabled; every model's pool is a clone of it)
  * and the ModelRegistry that creates one pool per model.
  */
 import type { DeployFunction } from "hardhat-deploy/types";
@@ -8,7 +8,13 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 const func: DeployFunction = async function (hre: HardhatRuntimeEnvironment) {
   const { deployments, getNamedAccounts } = hre;
   const { deployer } = await getNamedAccounts();
-  const implementation = await deployments.deploy("RoyaltyPool", { from: deployer, args: [], log: true });
+  const rulesValidation = await deployments.deploy("RulesValidation", { from: deployer, args: [], log: true });
+  const implementation = await deployments.deploy("RoyaltyPool", {
+    from: deployer,
+    args: [],
+    libraries: { RulesValidation: rulesValidation.address },
+    log: true,
+  });
   await deployments.deploy("ModelRegistry", { from: deployer, args: [implementation.address], log: true });
 };
 

@@ -1,6 +1,11 @@
 import type { Signer } from "ethers";
 
-import { ConfidentialPayoutToken__factory, ModelRegistry__factory, RoyaltyPool__factory } from "../types";
+import {
+  ConfidentialPayoutToken__factory,
+  ModelRegistry__factory,
+  RoyaltyPool__factory,
+  RulesValidation__factory,
+} from "../types";
 import type { ConfidentialPayoutToken, ModelRegistry, RoyaltyPool } from "../types";
 import type { IRoyaltyPool } from "../types/contracts/royalty/RoyaltyPool";
 import { RoyaltiesError } from "./errors";
@@ -67,13 +72,21 @@ export async function deployPayoutToken(
   return token;
 }
 
+/** Fully qualified name of the linked library that checks and records rules versions for every pool. */
+export const RULES_VALIDATION_LINK = "contracts/libraries/RulesValidation.sol:RulesValidation";
+
 /**
- * Deploys the RoyaltyPool implementation and the registry that clones it for every model.
+ * Deploys the RulesValidation library, the RoyaltyPool implementation linked to it and the registry that clones it for every model.
  * @example
  * const registry = await deployModelRegistry(deployer);
  */
 export async function deployModelRegistry(signer: Signer): Promise<ModelRegistry> {
-  const implementation = await new RoyaltyPool__factory(signer).deploy();
+  const rulesValidation = await new RulesValidation__factory(signer).deploy();
+  await rulesValidation.waitForDeployment();
+  const implementation = await new RoyaltyPool__factory(
+    { [RULES_VALIDATION_LINK]: await rulesValidation.getAddress() },
+    signer,
+  ).deploy();
   await implementation.waitForDeployment();
   const registry = await new ModelRegistry__factory(signer).deploy(await implementation.getAddress());
   await registry.waitForDeployment();

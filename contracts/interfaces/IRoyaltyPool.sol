@@ -136,6 +136,9 @@ interface IRoyaltyPool {
     /// @notice The contributor of an attested contribution is the zero address.
     error RoyaltyPoolInvalidContributor(address contributor);
 
+    /// @notice An encrypted metric handle the caller is not allowed to use (it could be anyone's ciphertext).
+    error RoyaltyPoolUnauthorizedHandle(uint256 index);
+
     /// @notice The number of encrypted metrics does not match the epoch's schema.
     error RoyaltyPoolWrongMetricCount(uint256 given, uint256 expected);
     /// @notice The current epoch has ended; it must be closed before new contributions.
@@ -278,6 +281,23 @@ interface IRoyaltyPool {
         address contributor,
         externalEuint64[] calldata encryptedMetrics,
         bytes calldata inputProof,
+        uint8 bonusClass
+    ) external returns (euint64 score);
+
+    /**
+     * @notice An attestor contract (for instance an encrypted consensus of several attestors) submits
+     * metrics it already holds as ciphertexts about `contributor`; weights, caps and bounds apply exactly
+     * as in {submitAttested}.
+     * @dev The caller must be an attestor of the epoch's rules and be allowed on every handle (for instance
+     * transiently), or the call reverts with {RoyaltyPoolUnauthorizedHandle}.
+     * @param contributor The contributor the metrics are about.
+     * @param metrics One encrypted metric per metric of the schema, in schema order.
+     * @param bonusClass 0 for none, or a governance-approved bonus class 1..n of the rules.
+     * @return score The contributor's updated encrypted score.
+     */
+    function submitAttestedValues(
+        address contributor,
+        euint64[] calldata metrics,
         uint8 bonusClass
     ) external returns (euint64 score);
 

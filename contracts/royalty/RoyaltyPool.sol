@@ -11,6 +11,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
 import {RoyaltyMath} from "../libraries/RoyaltyMath.sol";
+import {RulesValidation} from "../libraries/RulesValidation.sol";
 
 /**
  * @title RoyaltyPool
@@ -31,21 +32,9 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
     /// @notice Most metrics a schema may have (bounds the HCU of one submission).
-    uint256 public constant MAX_METRICS = 8;
+    uint256 public constant MAX_METRICS = RulesValidation.MAX_METRICS;
     /// @notice k-anonymity floor: no aggregate of fewer distinct contributors is ever revealed.
-    uint32 public constant MIN_PARTICIPANTS_FLOOR = 3;
-    /// @notice Shortest epoch period.
-    uint64 public constant MIN_EPOCH_LENGTH = 1 minutes;
-    /// @notice Longest epoch period.
-    uint64 public constant MAX_EPOCH_LENGTH = 365 days;
-    /// @notice Most attestors one rules version may list (bounds the cost of recording it).
-    uint256 public constant MAX_ATTESTORS = 32;
-    /// @notice Most bonus classes one rules version may define.
-    uint256 public constant MAX_BONUS_CLASSES = 8;
-    /// @notice Shortest claim window (when one is set).
-    uint64 public constant MIN_CLAIM_WINDOW = 1 days;
-    /// @notice Longest claim window.
-    uint64 public constant MAX_CLAIM_WINDOW = 730 days;
+    uint32 public constant MIN_PARTICIPANTS_FLOOR = RulesValidation.MIN_PARTICIPANTS_FLOOR;
 
     /// @notice Human-readable name of the model this pool pays royalties for.
     string public modelName;
@@ -127,7 +116,13 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         uint256 epochId = _currentEpochId;
         Rules storage rules = _rules[_epochs[epochId].rulesVersion];
         require(!rules.attestationRequired, RoyaltyPoolAttestationRequired(epochId));
-        return _contribute(epochId, rules, Submitter(msg.sender, address(0), 1, 0), encryptedMetrics, inputProof);
+        return
+            _contribute(
+                epochId,
+                rules,
+                Submitter(msg.sender, address(0), 1, 0),
+                _fromExternal(encryptedMetrics, inputProof)
+            );
     }
 
     /// @inheritdoc IRoyaltyPool
@@ -146,7 +141,31 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
             _bonusMultiplier(rules, bonusClass),
             bonusClass
         );
-        return _contribute(epochId, rules, submitter, encryptedMetrics, inputProof);
+        return _contribute(epochId, rules, submitter, _fromExternal(encryptedMetrics, inputProof));
+    }
+
+    /// @inheritdoc IRoyaltyPool
+    function submitAttestedValues(
+        address contributor,
+        euint64[] calldata metrics,
+        uint8 bonusClass
+    ) external returns (euint64 score) {
+        uint256 epochId = _currentEpochId;
+        Rules storage rules = _attestorRules(epochId);
+        require(contributor != address(0), RoyaltyPoolInvalidContributor(contributor));
+        euint64[] memory values = new euint64[](metrics.length);
+        for (uint256 i = 0; i < metrics.length; ++i) {
+            // A handle not allowed to the caller could be anyone's ciphertext: using it would leak it.
+            require(FHE.isSenderAllowed(metrics[i]), RoyaltyPoolUnauthorizedHandle(i));
+            values[i] = metrics[i];
+        }
+        Submitter memory submitter = Submitter(
+            contributor,
+            msg.sender,
+            _bonusMultiplier(rules, bonusClass),
+            bonusClass
+        );
+        return _contribute(epochId, rules, submitter, values);
     }
 
     /// @dev The rules of `epochId`, after checking the caller is one of their attestors.
@@ -166,12 +185,11 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         uint256 epochId,
         Rules storage rules,
         Submitter memory submitter,
-        externalEuint64[] calldata encryptedMetrics,
-        bytes calldata inputProof
+        euint64[] memory metrics
     ) private returns (euint64) {
         Epoch storage epoch = _epochs[epochId];
-        uint32 previous = _checkSubmission(epochId, epoch, rules, submitter.contributor, encryptedMetrics.length);
-        euint64 contribution = _weightedSum(rules, encryptedMetrics, inputProof, submitter.multiplier);
+        uint32 previous = _checkSubmission(epochId, epoch, rules, submitter.contributor, metrics.length);
+        euint64 contribution = _weightedSum(rules, metrics, submitter.multiplier);
         return _accumulate(epochId, epoch, submitter, previous, contribution);
     }
 
@@ -221,6 +239,8 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
 
         FHE.allowThis(score);
         FHE.allow(score, contributor);
+        // The registry relays the contributor's selective disclosures (it can grant, never decrypt, alone).
+        if (registry != address(0)) FHE.allow(score, registry);
         FHE.allowThis(total);
 
         _recordSubmission(epochId, epoch.rulesVersion, submitter, score, total);
@@ -528,17 +548,26 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
 
     // ---------------------------------------------------------------- internals
 
+    function _fromExternal(
+        externalEuint64[] calldata encryptedMetrics,
+        bytes calldata inputProof
+    ) private returns (euint64[] memory values) {
+        values = new euint64[](encryptedMetrics.length);
+        for (uint256 i = 0; i < encryptedMetrics.length; ++i) {
+            values[i] = FHE.fromExternal(encryptedMetrics[i], inputProof);
+        }
+    }
+
     function _weightedSum(
         Rules storage rules,
-        externalEuint64[] calldata encryptedMetrics,
-        bytes calldata inputProof,
+        euint64[] memory metrics,
         uint64 multiplier
     ) private returns (euint64 sum) {
-        for (uint256 i = 0; i < encryptedMetrics.length; ++i) {
+        for (uint256 i = 0; i < metrics.length; ++i) {
             Metric storage metric = rules.metrics[i];
             // The rules bound sum(weight * cap) * max multiplier below 2^64, so this product fits.
             uint64 weight = metric.weight * multiplier;
-            euint64 value = FHE.fromExternal(encryptedMetrics[i], inputProof);
+            euint64 value = metrics[i];
             if (metric.cap != type(uint64).max) value = FHE.min(value, metric.cap);
             if (weight != 1) value = _scale(value, weight);
             sum = i == 0 ? value : FHE.add(sum, value);
@@ -579,81 +608,8 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     }
 
     function _storeRules(RulesParams memory params) private returns (uint32 version) {
-        uint64 maxScore = _checkedMaxSubmissionScore(params);
         version = ++_rulesVersionCount;
-        Rules storage rules = _rules[version];
-        for (uint256 i = 0; i < params.metrics.length; ++i) {
-            rules.metrics.push(params.metrics[i]);
-        }
-        rules.epochLength = params.epochLength;
-        rules.minParticipants = params.minParticipants;
-        rules.maxSubmissionsPerContributor = params.maxSubmissionsPerContributor;
-        rules.attestationRequired = params.attestationRequired;
-        rules.bonusMultipliers = params.bonusMultipliers;
-        rules.claimWindow = params.claimWindow;
-        for (uint256 i = 0; i < params.attestors.length; ++i) {
-            address attestor = params.attestors[i];
-            require(attestor != address(0), RoyaltyPoolInvalidAttestor(i));
-            rules.attestors.push(attestor);
-            _isAttestor[version][attestor] = true;
-        }
-        rules.maxSubmissionScore = maxScore;
-        // Worst-case epoch total = submissions * maxSubmissionScore <= 2^64 - 1: no wraparound, ever.
-        rules.maxSubmissionsPerEpoch = type(uint64).max / maxScore;
-        emit RulesVersionCreated(version, maxScore, rules.maxSubmissionsPerEpoch);
-    }
-
-    /// @dev Checks every plaintext bound of a rules version; returns sum(weight * cap) * max multiplier.
-    function _checkedMaxSubmissionScore(RulesParams memory params) private pure returns (uint64) {
-        uint256 metricCount = params.metrics.length;
-        require(
-            metricCount != 0 && metricCount <= MAX_METRICS,
-            RoyaltyPoolInvalidMetricCount(metricCount, MAX_METRICS)
-        );
-        require(
-            params.epochLength >= MIN_EPOCH_LENGTH && params.epochLength <= MAX_EPOCH_LENGTH,
-            RoyaltyPoolInvalidEpochLength(params.epochLength, MIN_EPOCH_LENGTH, MAX_EPOCH_LENGTH)
-        );
-        require(
-            params.minParticipants >= MIN_PARTICIPANTS_FLOOR,
-            RoyaltyPoolInvalidMinParticipants(params.minParticipants, MIN_PARTICIPANTS_FLOOR)
-        );
-        require(params.maxSubmissionsPerContributor != 0, RoyaltyPoolInvalidSubmissionBound(0));
-        require(
-            params.claimWindow == 0 ||
-                (params.claimWindow >= MIN_CLAIM_WINDOW && params.claimWindow <= MAX_CLAIM_WINDOW),
-            RoyaltyPoolInvalidClaimWindow(params.claimWindow, MIN_CLAIM_WINDOW, MAX_CLAIM_WINDOW)
-        );
-
-        uint64[] memory weights = new uint64[](metricCount);
-        uint64[] memory caps = new uint64[](metricCount);
-        for (uint256 i = 0; i < metricCount; ++i) {
-            Metric memory metric = params.metrics[i];
-            require(metric.weight != 0 && metric.cap != 0, RoyaltyPoolInvalidMetric(i, metric.weight, metric.cap));
-            weights[i] = metric.weight;
-            caps[i] = metric.cap;
-        }
-        require(
-            params.attestors.length <= MAX_ATTESTORS,
-            RoyaltyPoolTooManyAttestors(params.attestors.length, MAX_ATTESTORS)
-        );
-        require(!params.attestationRequired || params.attestors.length != 0, RoyaltyPoolNoAttestors());
-        uint256 classes = params.bonusMultipliers.length;
-        require(classes <= MAX_BONUS_CLASSES, RoyaltyPoolTooManyBonusClasses(classes, MAX_BONUS_CLASSES));
-        uint64 maxMultiplier = 1;
-        for (uint256 i = 0; i < classes; ++i) {
-            uint64 multiplier = params.bonusMultipliers[i];
-            require(multiplier != 0, RoyaltyPoolInvalidMultiplier(i, multiplier));
-            if (multiplier > maxMultiplier) maxMultiplier = multiplier;
-        }
-        uint256 maxScore = RoyaltyMath.maxSubmissionScore(weights, caps) * maxMultiplier;
-        require(maxScore <= type(uint64).max, RoyaltyPoolSubmissionBoundOverflow(maxScore, type(uint64).max));
-        // An epoch must hold at least k contributors' worth of submissions, or one contributor could fill
-        // it alone and it could never reach k: its funds would stay locked in an ever-extended epoch.
-        uint256 capacity = type(uint64).max / maxScore;
-        uint256 needed = uint256(params.minParticipants) * params.maxSubmissionsPerContributor;
-        require(capacity >= needed, RoyaltyPoolEpochCapacityTooSmall(capacity, needed));
-        return uint64(maxScore);
+        RulesValidation.store(_rules[version], _isAttestor[version], version, params);
     }
 
     /// @dev digest' = keccak256(digest, keccak256(step, fields)): order and content of every step are bound.
