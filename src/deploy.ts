@@ -29,6 +29,8 @@ export interface RulesParameters {
   bonusMultipliers?: readonly bigint[];
   /** Seconds after a reveal before anyone may push unclaimed shares to their contributors; default 0 (never). */
   claimWindow?: bigint;
+  /** Encrypted noise below 2^noiseBits is added to each epoch total before its reveal; default 0 (none). */
+  noiseBits?: number;
 }
 
 export interface CreateModelParameters extends RulesParameters {
@@ -50,6 +52,7 @@ export function toRulesStruct(rules: RulesParameters): IRoyaltyPool.RulesParamsS
     attestors: [...(rules.attestors ?? [])],
     bonusMultipliers: [...(rules.bonusMultipliers ?? [])],
     claimWindow: rules.claimWindow ?? 0n,
+    noiseBits: rules.noiseBits ?? 0,
   };
 }
 

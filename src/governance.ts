@@ -124,6 +124,9 @@ export function describeRulesChange(pool: string, current: RulesInfo, proposed: 
   if (current.claimWindow !== (proposed.claimWindow ?? 0n)) {
     changes.push(`claim window ${current.claimWindow}s → ${proposed.claimWindow ?? 0n}s`);
   }
+  if (current.noiseBits !== (proposed.noiseBits ?? 0)) {
+    changes.push(`total noise ${current.noiseBits} → ${proposed.noiseBits ?? 0} bits`);
+  }
   const summary = changes.length === 0 ? "no change" : changes.join("; ");
   return `Change royalty rules of pool ${pool} from the next epoch: ${summary}.`;
 }

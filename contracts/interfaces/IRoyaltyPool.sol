@@ -27,7 +27,7 @@ interface IRoyaltyPool {
         Submit, // fields: contributor, attestor (zero if self-reported), bonus class, rulesVersion, score, total
         Fund, // fields: funder, amount, units
         Extend, // fields: new end, participants
-        Close, // fields: participants, submissions, pool, total handle
+        Close, // fields: participants, submissions, pool, total handle (with noise when the rules add it)
         Reveal, // fields: total, pool, share factor, share shift
         Claim, // fields: contributor, recipient, share handle
         CarryIn, // fields: source epoch, amount (a zero-total epoch's pool)
@@ -55,6 +55,9 @@ interface IRoyaltyPool {
         // Seconds after the reveal during which only contributors pull their shares; afterwards anyone may
         // push an unclaimed share to its contributor so the epoch can settle. 0 = no push, claims only.
         uint64 claimWindow;
+        // At close, encrypted random noise in [0, 2^noiseBits) is added to the epoch total before its reveal,
+        // so k-1 colluders cannot subtract their way to the last contributor's exact score. 0 = no noise.
+        uint8 noiseBits;
     }
 
     /// @notice A numbered rules version as stored, with its derived overflow bounds.
@@ -67,6 +70,7 @@ interface IRoyaltyPool {
         address[] attestors;
         uint64[] bonusMultipliers;
         uint64 claimWindow;
+        uint8 noiseBits;
         uint64 maxSubmissionScore;
         uint64 maxSubmissionsPerEpoch;
     }
@@ -113,6 +117,8 @@ interface IRoyaltyPool {
     error RoyaltyPoolInvalidMinParticipants(uint32 minParticipants, uint32 floor);
     /// @notice The per-contributor submission bound is zero.
     error RoyaltyPoolInvalidSubmissionBound(uint32 maxSubmissionsPerContributor);
+    /// @notice The noise width is above the supported maximum.
+    error RoyaltyPoolInvalidNoiseBits(uint8 noiseBits, uint8 max);
     /// @notice A zero address where a contract is required.
     error RoyaltyPoolZeroAddress();
     /// @notice The caller may not change the rules.
@@ -206,6 +212,8 @@ interface IRoyaltyPool {
     event PoolFunded(uint256 indexed epochId, address indexed funder, uint256 amount, uint64 units);
     /// @notice The epoch ended with fewer than `minParticipants` distinct contributors: it stays open.
     event EpochExtended(uint256 indexed epochId, uint64 newEnd, uint32 participants, uint32 minParticipants);
+    /// @notice Encrypted random noise below `2^noiseBits` was added to the epoch total before its reveal.
+    event EpochTotalNoised(uint256 indexed epochId, uint8 noiseBits, euint64 total);
     /// @notice The epoch was closed and its total made publicly decryptable.
     event EpochClosed(uint256 indexed epochId, uint32 participants, uint64 submissions, uint64 pool, euint64 total);
     /// @notice The epoch total was revealed with a valid KMS decryption proof.

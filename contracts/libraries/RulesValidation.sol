@@ -29,6 +29,8 @@ library RulesValidation {
     uint64 internal constant MIN_CLAIM_WINDOW = 1 days;
     /// @notice Longest claim window.
     uint64 internal constant MAX_CLAIM_WINDOW = 730 days;
+    /// @notice Widest noise a rules version may add to an epoch total (noise < 2^MAX_NOISE_BITS).
+    uint8 internal constant MAX_NOISE_BITS = 60;
 
     /**
      * @notice Checks a rules version and writes it, with its derived overflow bounds, to the pool's storage.
@@ -41,7 +43,7 @@ library RulesValidation {
         IRoyaltyPool.Rules storage rules,
         mapping(address account => bool) storage isAttestor,
         uint32 version,
-        IRoyaltyPool.RulesParams memory params
+        IRoyaltyPool.RulesParams calldata params
     ) external {
         uint64 maxScore = maxSubmissionScore(params);
         for (uint256 i = 0; i < params.metrics.length; ++i) {
@@ -53,6 +55,7 @@ library RulesValidation {
         rules.attestationRequired = params.attestationRequired;
         rules.bonusMultipliers = params.bonusMultipliers;
         rules.claimWindow = params.claimWindow;
+        rules.noiseBits = params.noiseBits;
         for (uint256 i = 0; i < params.attestors.length; ++i) {
             address attestor = params.attestors[i];
             require(attestor != address(0), IRoyaltyPool.RoyaltyPoolInvalidAttestor(i));
@@ -60,8 +63,8 @@ library RulesValidation {
             isAttestor[attestor] = true;
         }
         rules.maxSubmissionScore = maxScore;
-        // Worst-case epoch total = submissions * maxSubmissionScore <= 2^64 - 1: no wraparound, ever.
-        rules.maxSubmissionsPerEpoch = type(uint64).max / maxScore;
+        // Worst-case epoch total = submissions * maxSubmissionScore + max noise <= 2^64 - 1: no wraparound, ever.
+        rules.maxSubmissionsPerEpoch = submissionCapacity(maxScore, params.noiseBits);
         emit IRoyaltyPool.RulesVersionCreated(version, maxScore, rules.maxSubmissionsPerEpoch);
     }
 
@@ -70,7 +73,52 @@ library RulesValidation {
      * @param params The rules to check.
      * @return The bound sum(weight * cap) * max bonus multiplier, which fits 64 bits.
      */
-    function maxSubmissionScore(IRoyaltyPool.RulesParams memory params) public pure returns (uint64) {
+    function maxSubmissionScore(IRoyaltyPool.RulesParams calldata params) public pure returns (uint64) {
+        _checkEpochRules(params);
+        uint256 metricCount = params.metrics.length;
+        uint64[] memory weights = new uint64[](metricCount);
+        uint64[] memory caps = new uint64[](metricCount);
+        for (uint256 i = 0; i < metricCount; ++i) {
+            IRoyaltyPool.Metric calldata metric = params.metrics[i];
+            require(
+                metric.weight != 0 && metric.cap != 0,
+                IRoyaltyPool.RoyaltyPoolInvalidMetric(i, metric.weight, metric.cap)
+            );
+            weights[i] = metric.weight;
+            caps[i] = metric.cap;
+        }
+        uint64 maxMultiplier = 1;
+        for (uint256 i = 0; i < params.bonusMultipliers.length; ++i) {
+            uint64 multiplier = params.bonusMultipliers[i];
+            require(multiplier != 0, IRoyaltyPool.RoyaltyPoolInvalidMultiplier(i, multiplier));
+            if (multiplier > maxMultiplier) maxMultiplier = multiplier;
+        }
+        uint256 maxScore = RoyaltyMath.maxSubmissionScore(weights, caps) * maxMultiplier;
+        require(
+            maxScore <= type(uint64).max,
+            IRoyaltyPool.RoyaltyPoolSubmissionBoundOverflow(maxScore, type(uint64).max)
+        );
+        // An epoch must hold at least k contributors' worth of submissions, or one contributor could fill
+        // it alone and it could never reach k: its funds would stay locked in an ever-extended epoch.
+        uint256 capacity = submissionCapacity(uint64(maxScore), params.noiseBits);
+        uint256 needed = uint256(params.minParticipants) * params.maxSubmissionsPerContributor;
+        require(capacity >= needed, IRoyaltyPool.RoyaltyPoolEpochCapacityTooSmall(capacity, needed));
+        return uint64(maxScore);
+    }
+
+    /**
+     * @notice Most submissions an epoch may take so that the total plus the largest noise fits 64 bits.
+     * @param maxScore Largest score one submission can add.
+     * @param noiseBits Noise drawn below 2^noiseBits is added to the total at close (0 = none).
+     * @return The capacity: floor((2^64 - 1 - (2^noiseBits - 1)) / maxScore).
+     */
+    function submissionCapacity(uint64 maxScore, uint8 noiseBits) public pure returns (uint64) {
+        uint64 maxNoise = noiseBits == 0 ? 0 : uint64((uint256(1) << noiseBits) - 1);
+        return (type(uint64).max - maxNoise) / maxScore;
+    }
+
+    /// @dev Checks the rules that do not depend on the metric weights and caps.
+    function _checkEpochRules(IRoyaltyPool.RulesParams calldata params) private pure {
         uint256 metricCount = params.metrics.length;
         require(
             metricCount != 0 && metricCount <= MAX_METRICS,
@@ -90,18 +138,10 @@ library RulesValidation {
                 (params.claimWindow >= MIN_CLAIM_WINDOW && params.claimWindow <= MAX_CLAIM_WINDOW),
             IRoyaltyPool.RoyaltyPoolInvalidClaimWindow(params.claimWindow, MIN_CLAIM_WINDOW, MAX_CLAIM_WINDOW)
         );
-
-        uint64[] memory weights = new uint64[](metricCount);
-        uint64[] memory caps = new uint64[](metricCount);
-        for (uint256 i = 0; i < metricCount; ++i) {
-            IRoyaltyPool.Metric memory metric = params.metrics[i];
-            require(
-                metric.weight != 0 && metric.cap != 0,
-                IRoyaltyPool.RoyaltyPoolInvalidMetric(i, metric.weight, metric.cap)
-            );
-            weights[i] = metric.weight;
-            caps[i] = metric.cap;
-        }
+        require(
+            params.noiseBits <= MAX_NOISE_BITS,
+            IRoyaltyPool.RoyaltyPoolInvalidNoiseBits(params.noiseBits, MAX_NOISE_BITS)
+        );
         require(
             params.attestors.length <= MAX_ATTESTORS,
             IRoyaltyPool.RoyaltyPoolTooManyAttestors(params.attestors.length, MAX_ATTESTORS)
@@ -109,22 +149,5 @@ library RulesValidation {
         require(!params.attestationRequired || params.attestors.length != 0, IRoyaltyPool.RoyaltyPoolNoAttestors());
         uint256 classes = params.bonusMultipliers.length;
         require(classes <= MAX_BONUS_CLASSES, IRoyaltyPool.RoyaltyPoolTooManyBonusClasses(classes, MAX_BONUS_CLASSES));
-        uint64 maxMultiplier = 1;
-        for (uint256 i = 0; i < classes; ++i) {
-            uint64 multiplier = params.bonusMultipliers[i];
-            require(multiplier != 0, IRoyaltyPool.RoyaltyPoolInvalidMultiplier(i, multiplier));
-            if (multiplier > maxMultiplier) maxMultiplier = multiplier;
-        }
-        uint256 maxScore = RoyaltyMath.maxSubmissionScore(weights, caps) * maxMultiplier;
-        require(
-            maxScore <= type(uint64).max,
-            IRoyaltyPool.RoyaltyPoolSubmissionBoundOverflow(maxScore, type(uint64).max)
-        );
-        // An epoch must hold at least k contributors' worth of submissions, or one contributor could fill
-        // it alone and it could never reach k: its funds would stay locked in an ever-extended epoch.
-        uint256 capacity = type(uint64).max / maxScore;
-        uint256 needed = uint256(params.minParticipants) * params.maxSubmissionsPerContributor;
-        require(capacity >= needed, IRoyaltyPool.RoyaltyPoolEpochCapacityTooSmall(capacity, needed));
-        return uint64(maxScore);
     }
 }

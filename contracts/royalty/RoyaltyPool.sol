@@ -317,6 +317,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
 
         epoch.state = EpochState.Closed;
         ++_settlement.outstandingEpochs;
+        if (rules.noiseBits != 0) _addNoise(epochId, epoch, rules.noiseBits);
         FHE.makePubliclyDecryptable(epoch.total);
         emit EpochClosed(epochId, epoch.participants, epoch.submissions, epoch.pool, epoch.total);
         _appendLog(epochId, LogStep.Close, abi.encode(epoch.participants, epoch.submissions, epoch.pool, epoch.total));
@@ -589,6 +590,16 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         return FHE.shr(FHE.mul(score, uint64(epoch.shareFactor)), epoch.shareShift);
     }
 
+    /// @dev total += uniform noise in [0, 2^noiseBits); the epoch capacity leaves room for it (no wrap).
+    /// Shares then use the noisy total, so they sum to at most pool * total / (total + noise) <= pool and
+    /// the held-back part stays in the pool, carried forward by the next settlement.
+    function _addNoise(uint256 epochId, Epoch storage epoch, uint8 noiseBits) private {
+        euint64 noisy = FHE.add(epoch.total, FHE.randEuint64(uint64(1) << noiseBits));
+        FHE.allowThis(noisy);
+        epoch.total = noisy;
+        emit EpochTotalNoised(epochId, noiseBits, noisy);
+    }
+
     function _addToCurrentPool(uint64 amount) private {
         Epoch storage current = _epochs[_currentEpochId];
         uint256 newPool = uint256(current.pool) + amount;
@@ -607,7 +618,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         emit EpochStarted(epochId, start, end, rulesVersion);
     }
 
-    function _storeRules(RulesParams memory params) private returns (uint32 version) {
+    function _storeRules(RulesParams calldata params) private returns (uint32 version) {
         version = ++_rulesVersionCount;
         RulesValidation.store(_rules[version], _isAttestor[version], version, params);
     }

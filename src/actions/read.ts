@@ -39,6 +39,8 @@ export interface RulesInfo {
   attestors: string[];
   bonusMultipliers: bigint[];
   claimWindow: bigint;
+  /** Noise below 2^noiseBits is added to each epoch total before its reveal (0 = none). */
+  noiseBits: number;
   maxSubmissionScore: bigint;
   maxSubmissionsPerEpoch: bigint;
 }
@@ -78,6 +80,7 @@ export async function getRules(client: PoolClient, params: { version?: bigint } 
     attestors: [...r.attestors],
     bonusMultipliers: [...r.bonusMultipliers],
     claimWindow: r.claimWindow,
+    noiseBits: Number(r.noiseBits),
     maxSubmissionScore: r.maxSubmissionScore,
     maxSubmissionsPerEpoch: r.maxSubmissionsPerEpoch,
   };
