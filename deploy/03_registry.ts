@@ -3,6 +3,8 @@
  * and the ModelRegistry that creates one pool per model.
  */
 import type { DeployFunction } from "hardhat-deploy/types";
+
+import { DEFAULT_AGGREGATE_MIN_CONTRIBUTORS } from "../src/deploy";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 const func: DeployFunction = async function (hre: HardhatRuntimeEnvironment) {
@@ -15,7 +17,16 @@ const func: DeployFunction = async function (hre: HardhatRuntimeEnvironment) {
     libraries: { RulesValidation: rulesValidation.address },
     log: true,
   });
-  await deployments.deploy("ModelRegistry", { from: deployer, args: [implementation.address], log: true });
+  // The aggregate governance is fixed at deployment: on a public network it must be the DAO's timelock.
+  const aggregateGovernance = process.env.AGGREGATE_GOVERNANCE ?? deployer;
+  if (hre.network.name === "sepolia" && process.env.AGGREGATE_GOVERNANCE === undefined) {
+    throw new Error("Set AGGREGATE_GOVERNANCE to the DAO timelock address (it chooses the cross-model metrics).");
+  }
+  await deployments.deploy("ModelRegistry", {
+    from: deployer,
+    args: [implementation.address, aggregateGovernance, DEFAULT_AGGREGATE_MIN_CONTRIBUTORS],
+    log: true,
+  });
 };
 
 func.tags = ["ModelRegistry"];

@@ -75,6 +75,19 @@ export async function deployPayoutToken(
   return token;
 }
 
+/** Distinct contributors a cross-model aggregate round needs before its sum may be revealed (k). */
+export const DEFAULT_AGGREGATE_MIN_CONTRIBUTORS = 3;
+
+export interface RegistryOptions {
+  /**
+   * Who chooses the metric names aggregated across models. Fixed at deployment: pass the DAO's timelock in
+   * production; defaults to the deploying account (local networks, demos).
+   */
+  aggregateGovernance?: string;
+  /** k for every revealed cross-model aggregate round; default {@link DEFAULT_AGGREGATE_MIN_CONTRIBUTORS}. */
+  aggregateMinContributors?: number;
+}
+
 /** Fully qualified name of the linked library that checks and records rules versions for every pool. */
 export const RULES_VALIDATION_LINK = "contracts/libraries/RulesValidation.sol:RulesValidation";
 
@@ -83,7 +96,7 @@ export const RULES_VALIDATION_LINK = "contracts/libraries/RulesValidation.sol:Ru
  * @example
  * const registry = await deployModelRegistry(deployer);
  */
-export async function deployModelRegistry(signer: Signer): Promise<ModelRegistry> {
+export async function deployModelRegistry(signer: Signer, options: RegistryOptions = {}): Promise<ModelRegistry> {
   const rulesValidation = await new RulesValidation__factory(signer).deploy();
   await rulesValidation.waitForDeployment();
   const implementation = await new RoyaltyPool__factory(
@@ -91,7 +104,11 @@ export async function deployModelRegistry(signer: Signer): Promise<ModelRegistry
     signer,
   ).deploy();
   await implementation.waitForDeployment();
-  const registry = await new ModelRegistry__factory(signer).deploy(await implementation.getAddress());
+  const registry = await new ModelRegistry__factory(signer).deploy(
+    await implementation.getAddress(),
+    options.aggregateGovernance ?? (await signer.getAddress()),
+    options.aggregateMinContributors ?? DEFAULT_AGGREGATE_MIN_CONTRIBUTORS,
+  );
   await registry.waitForDeployment();
   return registry;
 }

@@ -96,3 +96,13 @@ export type { DeployGovernanceParameters, Governance, RulesProposal } from "./go
 export { claimAll, claimablePairs, getPortfolio } from "./actions/portfolio";
 export type { ClaimAllReturnType, ClaimPair, Portfolio, PortfolioEntry } from "./actions/portfolio";
 export { ContractRevertError, parseRevert } from "./errors";
+export {
+  AggregatorRevertError,
+  connectAggregator,
+  encodeTrackMetric,
+  getAggregateStatus,
+  revealAggregate,
+  trackMetric,
+  untrackMetric,
+} from "./actions/aggregates";
+export type { AggregateRound, AggregateStatus, RevealAggregateReturnType } from "./actions/aggregates";

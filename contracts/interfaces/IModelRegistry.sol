@@ -3,6 +3,7 @@ pragma solidity ^0.8.27;
 
 import {euint64} from "@fhevm/solidity/lib/FHE.sol";
 import {IERC7984ERC20Wrapper} from "@openzeppelin/confidential-contracts/interfaces/IERC7984ERC20Wrapper.sol";
+import {IMetricAggregator} from "./IMetricAggregator.sol";
 import {IRoyaltyPool} from "./IRoyaltyPool.sol";
 
 /**
@@ -133,4 +134,10 @@ interface IModelRegistry {
      * @return The model id.
      */
     function modelIdOf(address pool) external view returns (uint256);
+
+    /**
+     * @notice The cross-model metric aggregator this registry's pools feed.
+     * @return The aggregator.
+     */
+    function metricAggregator() external view returns (IMetricAggregator);
 }

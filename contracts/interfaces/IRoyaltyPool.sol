@@ -364,6 +364,13 @@ interface IRoyaltyPool {
     function claimFor(uint256 epochId, address contributor, address recipient) external returns (euint64 share);
 
     /**
+     * @notice A rules version: schema, weights, caps, epoch rules and derived bounds.
+     * @param version A version from 1 to the latest.
+     * @return The rules.
+     */
+    function getRules(uint32 version) external view returns (Rules memory);
+
+    /**
      * @notice Encrypted share a contributor claimed in an epoch (only the contributor may decrypt it).
      * @param epochId An epoch id.
      * @param contributor The contributor.

@@ -8,6 +8,8 @@ import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
+import {IMetricAggregator} from "../interfaces/IMetricAggregator.sol";
+import {MetricAggregator} from "../aggregates/MetricAggregator.sol";
 
 /**
  * @title ModelRegistry
@@ -35,6 +37,8 @@ contract ModelRegistry is IModelRegistry, ZamaEthereumConfig, ReentrancyGuard {
 
     /// @notice The RoyaltyPool implementation every pool clones.
     address public immutable poolImplementation;
+    /// @notice Cross-model encrypted metric sums, fed by this registry's pools (created with the registry).
+    IMetricAggregator public immutable metricAggregator;
 
     Model[] private _models;
     mapping(address pool => uint256 modelId) private _modelIds;
@@ -42,10 +46,17 @@ contract ModelRegistry is IModelRegistry, ZamaEthereumConfig, ReentrancyGuard {
     mapping(address contributor => mapping(address payoutToken => euint64)) private _earnings;
     mapping(uint256 modelId => mapping(uint256 epochId => mapping(address contributor => bool))) private _counted;
 
-    /// @param poolImplementation_ A deployed RoyaltyPool (its own initializer is disabled).
-    constructor(address poolImplementation_) {
+    /**
+     * @param poolImplementation_ A deployed RoyaltyPool (its own initializer is disabled).
+     * @param aggregateGovernance Address that chooses which metric names are aggregated across models (the DAO's
+     * timelock); zero = none ever.
+     * @param aggregateMinContributors Distinct contributors each revealed cross-model aggregate round needs (k >= 3).
+     */
+    constructor(address poolImplementation_, address aggregateGovernance, uint32 aggregateMinContributors) {
         require(poolImplementation_.code.length != 0, ModelRegistryInvalidImplementation(poolImplementation_));
         poolImplementation = poolImplementation_;
+        // Created here, so the aggregator knows its registry and accepts values from this registry's pools only.
+        metricAggregator = new MetricAggregator(aggregateGovernance, aggregateMinContributors);
     }
 
     /// @inheritdoc IModelRegistry

@@ -9,6 +9,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {IMetricAggregator} from "../interfaces/IMetricAggregator.sol";
+import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
 import {RoyaltyMath} from "../libraries/RoyaltyMath.sol";
 import {RulesValidation} from "../libraries/RulesValidation.sol";
@@ -46,6 +48,8 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     address public governance;
     /// @notice The registry that created this pool: it may claim on a contributor's behalf (batch claims).
     address public registry;
+    /// @notice The registry's cross-model metric aggregates, fed the capped metrics of every submission.
+    IMetricAggregator public metricAggregator;
 
     /// @dev outstandingEpochs: closed but unrevealed, or revealed with claims outstanding;
     /// settledThroughEpochId: every epoch up to it had its remainder carried forward.
@@ -95,6 +99,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         paymentToken = IERC20(payoutToken_.underlying());
         governance = governance_;
         registry = msg.sender;
+        metricAggregator = IModelRegistry(msg.sender).metricAggregator();
         uint32 version = _storeRules(rules_);
         _startEpoch(1, uint64(block.timestamp), version);
     }
@@ -190,6 +195,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         Epoch storage epoch = _epochs[epochId];
         uint32 previous = _checkSubmission(epochId, epoch, rules, submitter.contributor, metrics.length);
         euint64 contribution = _weightedSum(rules, metrics, submitter.multiplier);
+        _feedAggregates(submitter.contributor, epoch.rulesVersion, metrics);
         return _accumulate(epochId, epoch, submitter, previous, contribution);
     }
 
@@ -493,11 +499,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         return _rulesVersionCount;
     }
 
-    /**
-     * @notice A rules version: schema, weights, caps, epoch rules and derived bounds.
-     * @param version A version from 1 to {rulesVersionCount}.
-     * @return The rules.
-     */
+    /// @inheritdoc IRoyaltyPool
     function getRules(uint32 version) external view returns (Rules memory) {
         return _rules[version];
     }
@@ -549,6 +551,16 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
 
     // ---------------------------------------------------------------- internals
 
+    /// @dev Hands the capped metric values to the registry's aggregator (it keeps only the tracked names).
+    function _feedAggregates(address contributor, uint32 rulesVersion, euint64[] memory capped) private {
+        IMetricAggregator aggregator = metricAggregator;
+        if (address(aggregator) == address(0)) return;
+        for (uint256 i = 0; i < capped.length; ++i) {
+            FHE.allowTransient(capped[i], address(aggregator));
+        }
+        aggregator.recordMetrics(contributor, rulesVersion, capped);
+    }
+
     function _fromExternal(
         externalEuint64[] calldata encryptedMetrics,
         bytes calldata inputProof
@@ -559,6 +571,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         }
     }
 
+    /// @dev sum(weight * min(metric, cap)); leaves each metric capped in `metrics`.
     function _weightedSum(
         Rules storage rules,
         euint64[] memory metrics,
@@ -570,6 +583,8 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
             uint64 weight = metric.weight * multiplier;
             euint64 value = metrics[i];
             if (metric.cap != type(uint64).max) value = FHE.min(value, metric.cap);
+            // Kept capped: the cross-model aggregates add exactly what the model accepted.
+            metrics[i] = value;
             if (weight != 1) value = _scale(value, weight);
             sum = i == 0 ? value : FHE.add(sum, value);
         }

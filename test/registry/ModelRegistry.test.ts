@@ -75,7 +75,7 @@ describe("ModelRegistry", function () {
   it("refuses an implementation without code", async function () {
     const [deployer] = await ethers.getSigners();
     const factory = await ethers.getContractFactory("ModelRegistry", deployer);
-    await expect(factory.deploy(deployer.address))
+    await expect(factory.deploy(deployer.address, deployer.address, 3))
       .to.be.revertedWithCustomError(factory, "ModelRegistryInvalidImplementation")
       .withArgs(deployer.address);
   });

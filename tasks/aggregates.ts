@@ -1,0 +1,93 @@
+/** Cross-model metric aggregates: which metrics are summed across models, their rounds, and reveals past k. */
+import { action, getReader, getRegistry, getSigner, output, recordTable, withRegistryOptions } from "./common";
+import type { RegistryArgs } from "./common";
+import { royalties } from "./scope";
+
+interface MetricArgs extends RegistryArgs {
+  metric?: string;
+}
+
+withRegistryOptions(
+  royalties.task("aggregates", "Cross-model metric aggregates: rounds, contributors per round, revealed sums"),
+)
+  .addOptionalParam("metric", "One metric name (default: every tracked metric)")
+  .setAction(
+    action(async (args: MetricArgs, hre) => {
+      const reader = await getReader(hre, args.account);
+      const registry = await getRegistry(hre, args, reader);
+      const { connectAggregator, formatTable, getAggregateStatus } = await import("../src");
+      const aggregator = await connectAggregator(registry, reader);
+      const names = args.metric === undefined ? await aggregator.trackedMetrics() : [args.metric];
+      const statuses = await Promise.all(names.map((name) => getAggregateStatus(aggregator, name)));
+      output(args.json, statuses, () => {
+        if (statuses.length === 0) return "No metric is aggregated across models yet (royalties track-metric).";
+        return statuses
+          .map((s) =>
+            [
+              `${s.name}${s.tracked ? "" : " (not tracked)"}: revealed total ${s.cumulative}, k = ${s.minContributors}`,
+              formatTable(
+                ["round", "contributors", "submissions", "state", "sum"],
+                s.rounds.map((r) => [
+                  r.round,
+                  r.contributors,
+                  r.submissions,
+                  r.revealed ? "revealed" : r.closed ? "sealed" : "open",
+                  r.value ?? "encrypted",
+                ]),
+              ),
+            ].join("\n"),
+          )
+          .join("\n\n");
+      });
+    }),
+  );
+
+interface TrackArgs extends RegistryArgs {
+  metric: string;
+  untrack: boolean;
+}
+
+withRegistryOptions(
+  royalties.task("track-metric", "As the aggregate governance, sum a metric name across every model (or stop)"),
+)
+  .addParam("metric", "The metric name as it appears in model schemas, e.g. computeUnits")
+  .addFlag("untrack", "Stop aggregating the metric instead")
+  .setAction(
+    action(async (args: TrackArgs, hre) => {
+      const signer = await getSigner(hre, args.account);
+      const registry = await getRegistry(hre, args, signer);
+      const { connectAggregator, trackMetric, untrackMetric } = await import("../src");
+      const aggregator = await connectAggregator(registry, signer);
+      const receipt = await (args.untrack ? untrackMetric : trackMetric)(aggregator, args.metric);
+      output(args.json, { metric: args.metric, tracked: !args.untrack, tx: receipt.hash }, () =>
+        recordTable([
+          ["metric", args.metric],
+          ["aggregated", args.untrack ? "no longer" : "from the next submission on"],
+          ["transaction", receipt.hash],
+        ]),
+      );
+    }),
+  );
+
+withRegistryOptions(
+  royalties.task("reveal-aggregate", "Seal a metric's round once it has k contributors and publish its sum"),
+)
+  .addParam("metric", "The metric name")
+  .setAction(
+    action(async (args: MetricArgs & { metric: string }, hre) => {
+      const signer = await getSigner(hre, args.account);
+      const registry = await getRegistry(hre, args, signer);
+      const { connectAggregator, revealAggregate } = await import("../src");
+      const { lazyFheBackend } = await import("./fhe");
+      const aggregator = await connectAggregator(registry, signer);
+      const result = await revealAggregate(aggregator, lazyFheBackend(hre), args.metric);
+      output(args.json, result, () =>
+        recordTable([
+          ["metric", args.metric],
+          ["round", result.round],
+          ["sum of the round", result.value],
+          ["revealed total", result.cumulative],
+        ]),
+      );
+    }),
+  );
