@@ -12,7 +12,8 @@ import { Wallet } from "ethers";
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import hre, { ethers } from "hardhat";
 
-import { formatTable } from "../src";
+import { connectAggregator, formatTable } from "../src";
+import { expectedNoiseHoldback } from "../src/math";
 import type { ModelRegistry, RoyaltyPool, TestToken } from "../types";
 import { ShareBenchmark__factory, TestToken__factory } from "../types";
 import { createModel, deployModelRegistry, deployPayoutToken, toRulesStruct } from "../src/deploy";
@@ -283,6 +284,8 @@ async function operations(bench: Bench, people: Signer[]): Promise<{ ops: Measur
     hcuDepth: batch.hcuDepth,
   });
 
+  ops.push(...(await noiseAndAggregates(bench, people, vector)));
+
   progress("share computation alone, and the naive baseline");
   const harness = await new ShareBenchmark__factory(bench.deployer).deploy();
   const harnessAddress = await harness.getAddress();
@@ -320,6 +323,95 @@ async function operations(bench: Bench, people: Signer[]): Promise<{ ops: Measur
   return { ops, baseline };
 }
 
+/** Noise on the total at close, and the cost a tracked cross-model metric adds to a submission. */
+async function noiseAndAggregates(bench: Bench, people: Signer[], vector: bigint[]): Promise<Measurement[]> {
+  progress("noise-protected close and reveal; cross-model aggregate of a tracked metric");
+  const ops: Measurement[] = [];
+  const noisy = await bench.pool(METRICS3, { noiseBits: 20 });
+  for (const who of people.slice(0, 3)) await bench.submit(noisy, who, vector);
+  const { close, reveal } = await bench.closeAndReveal(noisy);
+  ops.push(measure("closeNoisy", "close adding encrypted uniform noise below 2^20 to the total", close));
+  ops.push(measure("revealNoisy", "reveal of the noisy total", reveal));
+
+  const aggregator = await connectAggregator(bench.registry, bench.deployer);
+  await confirm(aggregator.trackMetric("computeUnits"));
+  const tracked = await bench.pool(METRICS3);
+  await bench.submit(tracked, people[0], vector);
+  ops.push(
+    measure(
+      "submit3Tracked",
+      "submit3 with computeUnits aggregated across models: + one 128-bit encrypted add",
+      await bench.submit(tracked, people[1], vector),
+    ),
+  );
+  await bench.submit(tracked, people[2], vector);
+  const request = await confirm(aggregator.requestReveal("computeUnits"));
+  ops.push(measure("aggregateRequest", "seal a round of ≥ k contributors, make its sum decryptable", request));
+  const round = await aggregator.sealedRounds("computeUnits");
+  const handle = (await aggregator.getRound("computeUnits", round)).sum;
+  const decryption = await hre.fhevm.publicDecrypt([handle]);
+  const value = decryption.clearValues[handle as `0x${string}`] as bigint;
+  ops.push(
+    measure(
+      "aggregateReveal",
+      "check the KMS proof of the round's sum",
+      await confirm(aggregator.revealAggregate("computeUnits", round, value, decryption.decryptionProof)),
+    ),
+  );
+  // Later measurements (scaling) must not pay for the aggregate.
+  await confirm(aggregator.untrackMetric("computeUnits"));
+  return ops;
+}
+
+interface NoiseRow {
+  noiseBits: number;
+  contributors: number;
+  meanScore: number;
+  runs: number;
+  measuredHoldback: number;
+  expectedHoldback: number;
+}
+
+const NOISE_CONTRIBUTORS = 5;
+const NOISE_RUNS = Number(process.env.BENCH_NOISE_RUNS ?? "5");
+const NOISE_BITS = [12, 16, 20, 22];
+/** Each contributor scores about 2^20 (computeUnits 349,525 × 3). */
+const NOISE_VECTOR = [349_525n, 0n, 0n];
+
+/** Measured share of the pool that noise holds back, against the formula, per noise width. */
+async function noiseTradeoff(bench: Bench): Promise<NoiseRow[]> {
+  const rows: NoiseRow[] = [];
+  const units = 1_000_000n;
+  for (const noiseBits of NOISE_BITS) {
+    let heldBack = 0;
+    const wallets = await bench.wallets(NOISE_CONTRIBUTORS);
+    for (let run = 0; run < NOISE_RUNS; run++) {
+      progress(`noise trade-off: 2^${noiseBits}, epoch ${run + 1}/${NOISE_RUNS}`);
+      const pool = await bench.pool(METRICS3, { noiseBits });
+      await confirm(pool.connect(bench.funder).fund(units * RATE));
+      for (const wallet of wallets) await bench.submit(pool, wallet, NOISE_VECTOR);
+      await bench.closeAndReveal(pool);
+      const total = (await pool.getEpoch(1)).revealedTotal;
+      const score = NOISE_VECTOR[0] * 3n;
+      // What the shares sum to, from the public factor (each share is floor(score·f >> shift)).
+      const { shareFactor, shareShift } = await pool.getEpoch(1);
+      const paid = BigInt(NOISE_CONTRIBUTORS) * ((score * shareFactor) >> shareShift);
+      heldBack += Number(units - paid) / Number(units);
+      if (total < score * BigInt(NOISE_CONTRIBUTORS)) throw new Error("noisy total below the true total");
+    }
+    const meanScore = Number(NOISE_VECTOR[0] * 3n);
+    rows.push({
+      noiseBits,
+      contributors: NOISE_CONTRIBUTORS,
+      meanScore,
+      runs: NOISE_RUNS,
+      measuredHoldback: heldBack / NOISE_RUNS,
+      expectedHoldback: expectedNoiseHoldback(meanScore * NOISE_CONTRIBUTORS, noiseBits),
+    });
+  }
+  return rows;
+}
+
 async function scaling(bench: Bench): Promise<ScalingRow[]> {
   const rows: ScalingRow[] = [];
   for (const size of SCALING_SIZES) {
@@ -352,7 +444,12 @@ async function scaling(bench: Bench): Promise<ScalingRow[]> {
 
 const fmt = (value: number) => value.toLocaleString("en-US");
 
-function markdown(ops: Measurement[], rows: ScalingRow[], baseline: ReturnType<typeof Object>): string {
+function markdown(
+  ops: Measurement[],
+  rows: ScalingRow[],
+  baseline: ReturnType<typeof Object>,
+  noise: NoiseRow[],
+): string {
   const b = baseline as {
     naive: Measurement;
     ours: Measurement;
@@ -409,6 +506,23 @@ function markdown(ops: Measurement[], rows: ScalingRow[], baseline: ReturnType<t
     "",
     `The precomputed factor is ${b.ratio}× cheaper than the naive computation on the 128-bit path and ${b.ratioNarrow}× on the 64-bit path.`,
     "",
+    "## Noise-protected totals: the trade-off",
+    "",
+    `${NOISE_CONTRIBUTORS} contributors scoring ${fmt(noise[0]?.meanScore ?? 0)} each (true total ${fmt((noise[0]?.meanScore ?? 0) * NOISE_CONTRIBUTORS)}), ${NOISE_RUNS} noisy epochs per width; held back = pool − Σ shares (rounding dust included), carried into the next epoch by the settlement, never lost.`,
+    "",
+    table(
+      ["noise bits", "noise range", "range / one score", "held back (measured)", "held back (expected)"],
+      noise.map((r) => [
+        r.noiseBits,
+        fmt(2 ** r.noiseBits),
+        (2 ** r.noiseBits / r.meanScore).toFixed(3),
+        `${(r.measuredHoldback * 100).toFixed(2)} %`,
+        `${(r.expectedHoldback * 100).toFixed(2)} %`,
+      ]),
+    ),
+    "",
+    "Expected = 1 − (T/B)·ln(1 + B/T) for a true total T and noise uniform in [0, B). k − 1 colluders who subtract their own scores from the revealed total learn the last score only to within B: a range near one contributor's score hides it well and holds back about 1/(2n) of the pool for n contributors, for one epoch.",
+    "",
     "## What it means for an operator",
     "",
     `- Per-transaction limits: ${fmt(NETWORK_LIMITS.hcuPerTransaction)} HCU and ${fmt(NETWORK_LIMITS.hcuDepthPerTransaction)} HCU depth (${NETWORK_LIMITS.transactionSource}). The costliest claim uses ${fmt(claimWide.hcu)} HCU and ${fmt(claimWide.hcuDepth)} depth: ${perTxClaims} such claims would fit one transaction's HCU budget.`,
@@ -427,6 +541,7 @@ async function main(): Promise<void> {
   await bench.setUp();
   progress("set-up done");
   const { ops, baseline } = await operations(bench, signers.slice(3, 6));
+  const noise = await noiseTradeoff(bench);
   const rows = await scaling(bench);
 
   const outDir = path.join(__dirname, "..", "bench");
@@ -437,10 +552,11 @@ async function main(): Promise<void> {
     operations: ops,
     scaling: rows,
     baseline,
+    noiseTradeoff: noise,
     networkLimits: NETWORK_LIMITS,
   };
   fs.writeFileSync(path.join(outDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
-  fs.writeFileSync(path.join(outDir, "RESULTS.md"), markdown(ops, rows, baseline));
+  fs.writeFileSync(path.join(outDir, "RESULTS.md"), markdown(ops, rows, baseline, noise));
   console.log(
     "\n" +
       formatTable(

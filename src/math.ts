@@ -39,3 +39,17 @@ export function contributionScore(
     0n,
   );
 }
+
+/**
+ * Expected fraction of an epoch pool that noise holds back (and the next settlement carries forward):
+ * with noise N uniform in [0, B), B = 2^noiseBits, shares sum to about pool·T/(T+N), so the held-back
+ * fraction is E[N/(T+N)] = 1 − (T/B)·ln(1 + B/T) for a true total T > 0 (rounding dust excluded).
+ */
+export function expectedNoiseHoldback(total: number, noiseBits: number): number {
+  if (noiseBits === 0) return 0;
+  const range = 2 ** noiseBits;
+  if (total <= 0) return 1;
+  const ratio = range / total;
+  // log1p keeps precision when the noise range is tiny next to the total.
+  return 1 - Math.log1p(ratio) / ratio;
+}
