@@ -28,8 +28,12 @@ import {
   decryptScore,
   decryptShare,
   deployPayoutToken,
+  connectAggregator,
   createModel,
   deployModelRegistry,
+  getAggregateStatus,
+  revealAggregate,
+  trackMetric,
   exactShare,
   formatAmount,
   formatAuditText,
@@ -64,8 +68,19 @@ const CONTRIBUTIONS: { name: string; metrics: bigint[] }[] = [
 
 const VISION_METRICS = [
   { name: "labelledImages", weight: 2n, cap: 50_000n },
+  { name: "computeUnits", weight: 1n, cap: 200_000n },
   { name: "reviewScore", weight: 100n, cap: 100n },
 ];
+/** alice, bob and carol's contributions to vision-7. */
+const VISION_CONTRIBUTIONS = [
+  [5_000n, 90_000n, 40n],
+  [10_000n, 0n, 41n],
+  [15_000n, 350_000n, 42n], // over vision-7's compute cap
+];
+/** Encrypted noise below 2^VISION_NOISE_BITS is added to each vision-7 epoch total before its reveal. */
+const VISION_NOISE_BITS = 16;
+/** The metric the registry sums across models. */
+const AGGREGATED_METRIC = "computeUnits";
 /** The rules the DAO votes for subnet-7 during epoch 2. */
 const RULES_V2 = {
   metrics: [METRICS[0], METRICS[1], { ...METRICS[2], weight: 80n }],
@@ -78,6 +93,8 @@ const VOTING_PERIOD = 10;
 const TIMELOCK_DELAY = 3_600n;
 
 const failures: string[] = [];
+
+const capped = (value: bigint, cap: bigint) => (value < cap ? value : cap);
 let stepNumber = 0;
 
 function step(text: string): void {
@@ -163,7 +180,12 @@ async function main(): Promise<void> {
     name: "Confidential MUD",
     symbol: "cMUD",
   });
+  // Here the deployer chooses the aggregated metrics; on a real network it is the DAO's timelock (AGGREGATE_GOVERNANCE).
   const registry = await deployModelRegistry(deployer);
+  const aggregator = await connectAggregator(registry, deployer);
+  await trackMetric(aggregator, AGGREGATED_METRIC);
+  /** Capped computeUnits of every submission, to check the cross-model aggregate (only the demo knows them). */
+  const computeFed: bigint[] = [];
   const dao = await deployGovernance(deployer, {
     tokenName: "Subnet 7 Votes",
     tokenSymbol: "S7V",
@@ -209,6 +231,7 @@ async function main(): Promise<void> {
   const submitReceipts: ContractTransactionReceipt[] = [];
   for (let i = 0; i < people.length; i++) {
     const result = await submitContribution(clients[i], { metrics: CONTRIBUTIONS[i].metrics });
+    computeFed.push(capped(CONTRIBUTIONS[i].metrics[0], METRICS[0].cap));
     submitReceipts.push(result.receipt);
     console.log(`    ${names[i].padEnd(22)} submitted; score handle ${result.scoreHandle.slice(0, 18)}…`);
   }
@@ -243,6 +266,7 @@ async function main(): Promise<void> {
   await fundPool(withSigner(pool, funder), { amount: tokens(3_000n) });
   await submitContribution(clients[0], { metrics: [100_000n, 0n, 80n] });
   await submitContribution(clients[1], { metrics: [0n, 90_000n, 70n] });
+  computeFed.push(100_000n, 0n);
 
   step("While epoch 2 is open, the DAO votes to raise the qualityScore weight 50 → 80");
   const proposal = await proposeRulesChange(dao.governor.connect(people[0]), pool, RULES_V2);
@@ -268,6 +292,7 @@ async function main(): Promise<void> {
 
   step("A third contributor joins epoch 2 in its extra period; at the next boundary it closes and pays");
   await submitContribution(clients[2], { metrics: [60_000n, 60_000n, 95n] });
+  computeFed.push(60_000n);
   await time.increase(EPOCH_LENGTH);
   check((await closeEpoch(pool)).closed, "epoch 2 closed with 3 participants");
   const epoch2 = await getEpoch(pool, { epochId: 2n });
@@ -288,7 +313,9 @@ async function main(): Promise<void> {
   );
   check((await getEpoch(pool, { epochId: 3n })).rulesVersion === 2n, "epoch 3 runs under the governed rules version 2");
 
-  step("A second model, 'vision-7' (another schema, same payment token): alice, bob and carol contribute there too");
+  step(
+    `A second model, 'vision-7' (another schema, same payment token, totals noise-protected below 2^${VISION_NOISE_BITS}): alice, bob and carol contribute`,
+  );
   const vision = await createModel(registry, {
     modelName: "vision-7",
     payoutToken: await payout.getAddress(),
@@ -296,15 +323,42 @@ async function main(): Promise<void> {
     epochLength: EPOCH_LENGTH,
     minParticipants: 3,
     maxSubmissionsPerContributor: 4,
+    noiseBits: VISION_NOISE_BITS,
   });
   const visionPool = await connectPool({ address: await vision.getAddress(), signer: deployer, fhe });
   await fundPool(withSigner(visionPool, funder), { amount: tokens(2_000n) });
   for (let i = 0; i < 3; i++) {
-    await submitContribution(withSigner(visionPool, people[i]), { metrics: [BigInt(5_000 * (i + 1)), BigInt(40 + i)] });
+    await submitContribution(withSigner(visionPool, people[i]), { metrics: VISION_CONTRIBUTIONS[i] });
+    computeFed.push(capped(VISION_CONTRIBUTIONS[i][1], VISION_METRICS[1].cap));
   }
   await time.increase(EPOCH_LENGTH);
   await closeEpoch(visionPool);
-  await revealEpochTotal(visionPool, { epochId: 1n });
+  const visionReveal = await revealEpochTotal(visionPool, { epochId: 1n });
+  const visionTrueTotal = VISION_CONTRIBUTIONS.reduce((sum, v) => sum + contributionScore(v, VISION_METRICS), 0n);
+  console.log(
+    `    revealed total ${visionReveal.total} = true total ${visionTrueTotal} (known to nobody on-chain) + noise ${visionReveal.total - visionTrueTotal}`,
+  );
+  check(
+    visionReveal.total >= visionTrueTotal && visionReveal.total - visionTrueTotal < 2n ** BigInt(VISION_NOISE_BITS),
+    "the noisy total is at least the true total, by less than the noise range",
+  );
+
+  step(`Cross-model aggregate: ${AGGREGATED_METRIC} summed over subnet-7 and vision-7, public only past k`);
+  const aggregate = await revealAggregate(aggregator, fhe, AGGREGATED_METRIC);
+  const aggregateStatus = await getAggregateStatus(aggregator, AGGREGATED_METRIC);
+  const sealedRound = aggregateStatus.rounds[Number(aggregate.round) - 1];
+  console.log(
+    `    round ${aggregate.round}: ${sealedRound.contributors} distinct contributors, ${sealedRound.submissions} submissions, sum ${aggregate.value}`,
+  );
+  check(
+    aggregate.value === computeFed.reduce((a, b) => a + b, 0n),
+    "the revealed aggregate equals the sum of every capped computeUnits value submitted to both models",
+  );
+  const nextRound = aggregateStatus.rounds[aggregateStatus.rounds.length - 1];
+  check(
+    nextRound.contributors === 0n && !nextRound.closed,
+    "a fresh round starts from zero: no later reveal can be subtracted from this one",
+  );
 
   step("alice claims across models in one batch (registry), then reads her portfolio, decrypted with her key");
   const aliceRegistry = registry.connect(people[0]);
