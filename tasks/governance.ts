@@ -119,6 +119,8 @@ interface ProposeArgs extends PoolArgs, GovernorArgs {
   attestors?: string;
   bonus?: string;
   attestationRequired: boolean;
+  claimWindow: number;
+  noiseBits: number;
 }
 
 withPoolOptions(royalties.task("propose-rules", "Propose new rules for a governed pool (apply from the next epoch)"))
@@ -130,6 +132,18 @@ withPoolOptions(royalties.task("propose-rules", "Propose new rules for a governe
   .addOptionalParam("attestors", "Attestor addresses, comma-separated")
   .addOptionalParam("bonus", "Bonus class multipliers, comma-separated, e.g. 2,3")
   .addFlag("attestationRequired", "Accept attested contributions only")
+  .addOptionalParam(
+    "claimWindow",
+    "Seconds after a reveal before unclaimed shares may be pushed (0 = never)",
+    0,
+    types.int,
+  )
+  .addOptionalParam(
+    "noiseBits",
+    "Add encrypted noise below 2^n to each epoch total before its reveal (0 = none)",
+    0,
+    types.int,
+  )
   .setAction(
     action(async (args: ProposeArgs, hre) => {
       const governor = await getGovernor(hre, args, args.account);
@@ -144,6 +158,8 @@ withPoolOptions(royalties.task("propose-rules", "Propose new rules for a governe
         attestors:
           args.attestors === undefined ? [] : args.attestors.split(",").map((a) => parseAddress(a, "--attestors")),
         bonusMultipliers: args.bonus === undefined ? [] : args.bonus.split(",").map((b) => BigInt(b.trim())),
+        claimWindow: BigInt(args.claimWindow),
+        noiseBits: args.noiseBits,
       });
       output(args.json, { proposalId: proposal.proposalId, description: proposal.description }, () =>
         [

@@ -26,6 +26,8 @@ interface DeployModelArgs extends RegistryArgs {
   maxSubmissions: number;
   governance?: string;
   payoutToken?: string;
+  claimWindow: number;
+  noiseBits: number;
 }
 
 withRegistryOptions(royalties.task("deploy-model", "Create a model and its royalty pool through the registry"))
@@ -36,6 +38,18 @@ withRegistryOptions(royalties.task("deploy-model", "Create a model and its royal
   .addOptionalParam("maxSubmissions", "Submissions allowed per contributor and epoch", 4, types.int)
   .addOptionalParam("governance", "Address allowed to change the rules (default: rules fixed forever)")
   .addOptionalParam("payoutToken", "Confidential payout token (default: the deployed ConfidentialPayoutToken)")
+  .addOptionalParam(
+    "claimWindow",
+    "Seconds after a reveal before unclaimed shares may be pushed (0 = never)",
+    0,
+    types.int,
+  )
+  .addOptionalParam(
+    "noiseBits",
+    "Add encrypted noise below 2^n to each epoch total before its reveal (0 = none)",
+    0,
+    types.int,
+  )
   .setAction(
     action(async (args: DeployModelArgs, hre) => {
       const metrics = parseMetricSchema(args.metrics);
@@ -55,6 +69,8 @@ withRegistryOptions(royalties.task("deploy-model", "Create a model and its royal
         minParticipants: args.minParticipants,
         maxSubmissionsPerContributor: args.maxSubmissions,
         governance,
+        claimWindow: BigInt(args.claimWindow),
+        noiseBits: args.noiseBits,
       });
       output(args.json, { ...model, metrics }, () =>
         [
@@ -68,6 +84,8 @@ withRegistryOptions(royalties.task("deploy-model", "Create a model and its royal
             ["epoch length", `${args.epochLength} s`],
             ["min participants", args.minParticipants],
             ["max submissions", args.maxSubmissions],
+            ["claim window", args.claimWindow === 0 ? "none (claims only)" : `${args.claimWindow} s`],
+            ["total noise", args.noiseBits === 0 ? "none" : `below 2^${args.noiseBits}`],
           ]),
           "",
           formatTable(
