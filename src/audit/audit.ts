@@ -22,6 +22,8 @@ export interface AuditChainView {
   epochLog(epochId: bigint): Promise<{ digest: string; length: bigint }>;
   /** minParticipants of a rules version. */
   minParticipants(rulesVersion: bigint): Promise<bigint>;
+  /** noiseBits of a rules version (0 = the total is revealed without noise). */
+  noiseBits(rulesVersion: bigint): Promise<bigint>;
   /** The clear value and KMS proof submitted in a reveal or settle transaction. */
   submittedDecryption(transactionHash: string): Promise<{ value: bigint; proof: string }>;
   /** Whether the KMS signatures of `proof` cover `handles` decrypting to `value`. */
@@ -43,6 +45,10 @@ export interface EpochAudit {
   digestMatchesChain: boolean;
   participants: bigint;
   minParticipants: bigint;
+  /** Noise width the rules required on the total (0 = none). */
+  noiseBits: bigint;
+  /** The total handle the noise event carries, when noise was added. */
+  noisedTotal?: string;
   funded: bigint;
   carriedIn: bigint;
   pool: bigint;
@@ -127,6 +133,7 @@ function newEpoch(epochId: bigint): EpochAudit {
     digestMatchesChain: false,
     participants: 0n,
     minParticipants: 0n,
+    noiseBits: 0n,
     funded: 0n,
     carriedIn: 0n,
     pool: 0n,
@@ -243,6 +250,9 @@ export async function auditEvents(
       case "PoolCarriedForward":
         epochOf(a.intoEpochId as bigint).carriedIn += a.amount as bigint;
         break;
+      case "EpochTotalNoised":
+        epochOf(a.epochId as bigint).noisedTotal = a.total as string;
+        break;
       case "EpochClosed": {
         const epoch = epochOf(a.epochId as bigint);
         epoch.closed = true;
@@ -265,6 +275,18 @@ export async function auditEvents(
           );
         }
         epoch.minParticipants = await chain.minParticipants(epoch.rulesVersion);
+        epoch.noiseBits = await chain.noiseBits(epoch.rulesVersion);
+        const noised = epoch.noisedTotal !== undefined && epoch.noisedTotal === a.total;
+        if ((epoch.noiseBits !== 0n) !== noised) {
+          fail(
+            epoch.epochId,
+            "Close",
+            epoch.noiseBits !== 0n
+              ? `the rules add noise below 2^${epoch.noiseBits} but the closed total carries none`
+              : "noise was added to the total although the rules do not ask for it",
+            event.transactionHash,
+          );
+        }
         if (epoch.participants < epoch.minParticipants) {
           fail(
             epoch.epochId,
@@ -464,6 +486,9 @@ export async function providerChainView(provider: Provider, pool: string, blockT
     },
     async minParticipants(rulesVersion) {
       return (await poolContract.getRules(rulesVersion, { blockTag })).minParticipants;
+    },
+    async noiseBits(rulesVersion) {
+      return (await poolContract.getRules(rulesVersion, { blockTag })).noiseBits;
     },
     async submittedDecryption(transactionHash) {
       const tx = await provider.getTransaction(transactionHash);

@@ -12,7 +12,7 @@ import {
   verifyShare,
 } from "../../src";
 import type { AuditReport, PoolEvent } from "../../src";
-import { deployPoolFixture } from "../fixtures/royaltyPool.fixture";
+import { defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import type { PoolFixture } from "../fixtures/royaltyPool.fixture";
 import { closeAndReveal, endCurrentEpoch, publicValue, submit } from "../helpers/fhe";
 import { fhevm } from "hardhat";
@@ -165,5 +165,31 @@ describe("audit", function () {
         expect(forged.ok).to.equal(false);
       }
     }
+  });
+
+  it("checks the noise rule: a noisy epoch passes, a close without its noise event fails", async function () {
+    const noisy = await deployPoolFixture(defaultRules({ noiseBits: 12 }));
+    await noisy.pool.connect(noisy.funder).fund(tokens(10n));
+    for (const who of noisy.contributors.slice(0, 3)) await submit(noisy, who, [5n, 5n, 5n]);
+    await closeAndReveal(noisy);
+    const report = await audit(noisy);
+    expect(report.ok, JSON.stringify(report.findings)).to.equal(true);
+    expect(report.epochs[0].noiseBits).to.equal(12n);
+
+    const stream = await readPoolEvents(ethers.provider, noisy.poolAddress, 0, await ethers.provider.getBlockNumber());
+    const withoutNoise = stream.filter((e) => e.name !== "EpochTotalNoised");
+    const tampered = await audit(noisy, withoutNoise);
+    expect(tampered.ok).to.equal(false);
+    expect(tampered.findings.map((x) => `${x.step}: ${x.message}`)).to.include(
+      "Close: the rules add noise below 2^12 but the closed total carries none",
+    );
+    // And the honest noise-free run must not show a noise event.
+    const injected = [...events];
+    const close = events.findIndex((e) => e.name === "EpochClosed");
+    injected.splice(close, 0, { ...events[close], name: "EpochTotalNoised", args: { ...events[close].args } });
+    const forged = await audit(f, injected);
+    expect(forged.findings.map((x) => x.message)).to.include(
+      "noise was added to the total although the rules do not ask for it",
+    );
   });
 });
