@@ -19,6 +19,8 @@ import type { ContributorEpochStatus } from "../../src/actions/contributor";
 import { listModels } from "../../src/actions/registry";
 import type { ModelInfo } from "../../src/actions/registry";
 import { rulesHistory } from "../../src/governance";
+import { connectAggregator, getAggregateStatus } from "../../src/actions/aggregates";
+import type { AggregateStatus } from "../../src/actions/aggregates";
 import type { AppChain } from "./chain";
 
 export interface TokenInfo {
@@ -113,6 +115,13 @@ async function loadModel(chain: AppChain, model: ModelInfo, toBlock: number): Pr
     }))
     .reverse();
   return { model, token, currentEpochId, epochs, rules, history, audit };
+}
+
+/** Every metric the registry sums across models, with its rounds (sums public only past k). */
+export async function loadAggregates(chain: AppChain): Promise<AggregateStatus[]> {
+  const aggregator = await connectAggregator(chain.registry, chain.provider);
+  const names = await aggregator.trackedMetrics();
+  return Promise.all(names.map((name) => getAggregateStatus(aggregator, name)));
 }
 
 /** Every model of the registry with its epochs, rules and audit, as any observer sees them. */

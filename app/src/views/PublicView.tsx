@@ -8,11 +8,12 @@ import { useEffect, useState } from "react";
 
 import { describeRulesChange } from "../../../src/governance";
 import type { RulesInfo } from "../../../src/actions/read";
+import type { AggregateStatus } from "../../../src/actions/aggregates";
 import type { AppChain } from "../chain";
 import { NETWORK } from "../config";
 import { BarChart } from "../components/BarChart";
 import { ErrorBanner } from "../components/Banners";
-import { chainNow, loadPublicModels } from "../data";
+import { chainNow, loadAggregates, loadPublicModels } from "../data";
 import type { EpochView, ModelView } from "../data";
 import { describeError } from "../errors";
 import type { ErrorReport } from "../errors";
@@ -28,6 +29,8 @@ function changesBetween(pool: string, before: RulesInfo, after: RulesInfo): stri
     attestationRequired: after.attestationRequired,
     attestors: after.attestors,
     bonusMultipliers: after.bonusMultipliers,
+    claimWindow: after.claimWindow,
+    noiseBits: after.noiseBits,
   });
   return text.slice(text.indexOf(": ") + 2);
 }
@@ -60,6 +63,12 @@ export function RulesTable({ rules }: { rules: RulesInfo }) {
         <dd>{duration(rules.epochLength)}</dd>
         <dt>k-anonymity</dt>
         <dd>a total is revealed only with ≥ {rules.minParticipants.toString()} distinct contributors</dd>
+        <dt>revealed total</dt>
+        <dd>
+          {rules.noiseBits === 0
+            ? "exact"
+            : `plus encrypted random noise below 2^${rules.noiseBits} (what it holds back is carried forward)`}
+        </dd>
         <dt>submissions</dt>
         <dd>at most {rules.maxSubmissionsPerContributor.toString()} per contributor and epoch</dd>
         <dt>who submits</dt>
@@ -245,17 +254,61 @@ function ModelSection({ view, now }: { view: ModelView; now: bigint }) {
   );
 }
 
+function AggregatesSection({ aggregates }: { aggregates: AggregateStatus[] }) {
+  if (aggregates.length === 0) return null;
+  return (
+    <section className="card" data-testid="aggregates">
+      <h2>Metrics across models</h2>
+      <p className="muted small">
+        Each round sums a metric over every model; its total is published only once at least k distinct contributors fed
+        it, and the next round starts from zero, so no two public sums can be subtracted to single anyone out.
+      </p>
+      {aggregates.map((a) => (
+        <div key={a.name}>
+          <h3>
+            {a.name} — published so far: {a.cumulative.toLocaleString("en-US")} (k = {a.minContributors.toString()})
+          </h3>
+          <table className="compact">
+            <thead>
+              <tr>
+                <th className="num">round</th>
+                <th className="num">contributors</th>
+                <th className="num">submissions</th>
+                <th>state</th>
+                <th className="num">sum</th>
+              </tr>
+            </thead>
+            <tbody>
+              {a.rounds.map((r) => (
+                <tr key={r.round.toString()}>
+                  <td className="num">{r.round.toString()}</td>
+                  <td className="num">{r.contributors.toString()}</td>
+                  <td className="num">{r.submissions.toString()}</td>
+                  <td>{r.revealed ? "published" : r.closed ? "sealed, awaiting the KMS" : "open"}</td>
+                  <td className="num">{r.value === undefined ? "encrypted" : r.value.toLocaleString("en-US")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </section>
+  );
+}
+
 export function PublicView({ chain, block }: { chain: AppChain; block: number }) {
   const [models, setModels] = useState<ModelView[]>();
+  const [aggregates, setAggregates] = useState<AggregateStatus[]>([]);
   const [now, setNow] = useState<bigint>(0n);
   const [error, setError] = useState<ErrorReport>();
 
   useEffect(() => {
     let stale = false;
-    Promise.all([loadPublicModels(chain), chainNow(chain.provider)])
-      .then(([loaded, time]) => {
+    Promise.all([loadPublicModels(chain), chainNow(chain.provider), loadAggregates(chain)])
+      .then(([loaded, time, sums]) => {
         if (stale) return;
         setModels(loaded);
+        setAggregates(sums);
         setNow(time);
         setError(undefined);
       })
@@ -289,6 +342,7 @@ export function PublicView({ chain, block }: { chain: AppChain; block: number })
       {models?.map((view) => (
         <ModelSection key={view.model.pool} view={view} now={now} />
       ))}
+      <AggregatesSection aggregates={aggregates} />
     </div>
   );
 }
