@@ -28,6 +28,7 @@ import {
   decryptScore,
   decryptShare,
   deployPayoutToken,
+  auditAggregates,
   connectAggregator,
   createModel,
   deployModelRegistry,
@@ -409,6 +410,11 @@ async function main(): Promise<void> {
   const report = await auditPool(ethers.provider, { pool: poolAddress });
   console.log(indent(formatAuditText(report)));
   check(report.ok, "audit passed: digests match the chain, proofs valid, k respected, Σ paid ≤ pools");
+  const aggregateAudit = await auditAggregates(ethers.provider, { aggregator: await aggregator.getAddress() });
+  check(
+    aggregateAudit.ok && aggregateAudit.rounds.every((r) => r.contributors >= aggregateAudit.minContributors),
+    `aggregate audit passed: ${aggregateAudit.rounds.length} sealed round(s), each ≥ k contributors, KMS proofs valid`,
+  );
 
   step("alice verifies her own share of epoch 1 against the public total and pool");
   const verification = await verifyShare(clients[0], { epochId: 1n });

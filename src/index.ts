@@ -106,3 +106,11 @@ export {
   untrackMetric,
 } from "./actions/aggregates";
 export type { AggregateRound, AggregateStatus, RevealAggregateReturnType } from "./actions/aggregates";
+export { auditAggregateEvents, auditAggregates, providerAggregateView, readAggregatorEvents } from "./audit/aggregates";
+export type {
+  AggregateAuditReport,
+  AggregateChainView,
+  AggregateFinding,
+  AggregateRoundAudit,
+  AggregatorEvent,
+} from "./audit/aggregates";

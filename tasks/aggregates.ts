@@ -24,7 +24,7 @@ withRegistryOptions(
         return statuses
           .map((s) =>
             [
-              `${s.name}${s.tracked ? "" : " (not tracked)"}: revealed total ${s.cumulative}, k = ${s.minContributors}`,
+              `${s.name}${s.tracked ? "" : " (not tracked)"}: revealed total ${s.cumulative.toLocaleString("en-US")}, k = ${s.minContributors}`,
               formatTable(
                 ["round", "contributors", "submissions", "state", "sum"],
                 s.rounds.map((r) => [
@@ -91,3 +91,35 @@ withRegistryOptions(
       );
     }),
   );
+
+withRegistryOptions(
+  royalties.task(
+    "audit-aggregates",
+    "Audit the cross-model aggregates from their event log: k per round, sealed sums, KMS proofs",
+  ),
+).setAction(
+  action(async (args: RegistryArgs, hre) => {
+    const reader = await getReader(hre, args.account);
+    const registry = await getRegistry(hre, args, reader);
+    const { auditAggregates, formatTable } = await import("../src");
+    const report = await auditAggregates(reader.provider!, { aggregator: await registry.metricAggregator() });
+    output(args.json, report, () =>
+      [
+        `Audit of the cross-model aggregates ${report.aggregator} (k = ${report.minContributors}): ${report.ok ? "PASSED" : "FAILED"}`,
+        formatTable(
+          ["metric key", "round", "contributors", "submissions", "value", "proof"],
+          report.rounds.map((r) => [
+            `${r.metricKey.slice(0, 10)}…`,
+            r.round,
+            r.contributors,
+            r.submissions,
+            r.value ?? "—",
+            r.proofValid === undefined ? "—" : r.proofValid ? "ok" : "INVALID",
+          ]),
+        ),
+        ...report.findings.map((x) => `FAIL round ${x.round} of ${x.metricKey.slice(0, 10)}…: ${x.message}`),
+      ].join("\n"),
+    );
+    if (!report.ok) process.exitCode = 1;
+  }),
+);
