@@ -96,3 +96,26 @@ export type { DeployGovernanceParameters, Governance, RulesProposal } from "./go
 export { claimAll, claimablePairs, getPortfolio } from "./actions/portfolio";
 export type { ClaimAllReturnType, ClaimPair, Portfolio, PortfolioEntry } from "./actions/portfolio";
 export { ContractRevertError, parseRevert } from "./errors";
+export {
+  attest,
+  computeDeviation,
+  connectConsensus,
+  consensusStatus,
+  decryptDeviation,
+  deployConsensus,
+  finalize,
+  toConsensusError,
+  ConsensusRevertError,
+  InvalidConsensusInputError,
+} from "./actions/consensus";
+export type {
+  AttestParameters,
+  AttestReturnType,
+  ConsensusClient,
+  ConsensusConfigParameters,
+  ConsensusStatus,
+  DeployConsensusParameters,
+  DeployConsensusReturnType,
+  DeviationParameters,
+  FinalizeReturnType,
+} from "./actions/consensus";
