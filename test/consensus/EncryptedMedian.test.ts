@@ -70,6 +70,24 @@ describe("EncryptedMedian", function () {
     );
   });
 
+  it("exhaustively: every vector over {0, 1, 2} of 3 and 4 values, every order of 5 distinct values", async function () {
+    const vectors: bigint[][] = [];
+    for (const n of [3, 4]) {
+      for (let code = 0; code < 3 ** n; code++) {
+        vectors.push(Array.from({ length: n }, (_, i) => BigInt(Math.floor(code / 3 ** i) % 3)));
+      }
+    }
+    const permutations = (rest: bigint[]): bigint[][] =>
+      rest.length === 0
+        ? [[]]
+        : rest.flatMap((x, i) => permutations(rest.filter((_, j) => j !== i)).map((p) => [x, ...p]));
+    vectors.push(...permutations([10n, 20n, 30n, 40n, 50n]));
+    expect(vectors).to.have.length(27 + 81 + 120);
+    for (const values of vectors) {
+      expect(await encryptedMedian(values), values.join(",")).to.equal(lowerMedian(values));
+    }
+  });
+
   it("only the caller can decrypt the median", async function () {
     const [caller, other] = await ethers.getSigners();
     expect(await encryptedMedian([1n, 2n, 3n])).to.equal(2n);
