@@ -114,3 +114,25 @@ export type {
   AggregateRoundAudit,
   AggregatorEvent,
 } from "./audit/aggregates";
+  attest,
+  computeDeviation,
+  connectConsensus,
+  consensusStatus,
+  decryptDeviation,
+  deployConsensus,
+  finalize,
+  toConsensusError,
+  ConsensusRevertError,
+  InvalidConsensusInputError,
+} from "./actions/consensus";
+export type {
+  AttestParameters,
+  AttestReturnType,
+  ConsensusClient,
+  ConsensusConfigParameters,
+  ConsensusStatus,
+  DeployConsensusParameters,
+  DeployConsensusReturnType,
+  DeviationParameters,
+  FinalizeReturnType,
+} from "./actions/consensus";

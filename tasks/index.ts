@@ -11,3 +11,4 @@ import "./audit";
 import "./governance";
 import "./portfolio";
 import "./aggregates";
+import "./consensus";

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: BSD-3-Clause-Clear
+pragma solidity ^0.8.27;
+
+import {euint64, externalEuint64} from "@fhevm/solidity/lib/FHE.sol";
+
+/**
+ * @title IAttestationConsensus
+ * @notice Encrypted multi-attestor consensus for one model: several authorized attestors each submit
+ * encrypted metrics about a contributor without seeing the others' values; one O(1) finalize step per
+ * contributor takes the encrypted lower median per metric and submits it to the model's pool, which
+ * applies weights and caps. Each attestor can decrypt its own weighted deviation from the consensus.
+ * @dev A model "requires consensus" by listing this contract as the ONLY attestor of its pool rules with
+ * `attestationRequired: true`. Outcome rule of {finalize}, decided in plaintext from the public
+ * attestation count (never by branching on a ciphertext):
+ * - count >= minAttestations: the lower median of the `count` attested values, per metric, is added to the
+ *   contributor's score (weights and caps applied by the pool);
+ * - count < minAttestations: nothing is counted for the contributor in that epoch.
+ * {finalize} is possible as soon as `attestationsRequired` attestors attested, or, with fewer, once the
+ * finalization period before the pool epoch's end has begun (attesting stops then); never at or after the
+ * epoch's end, which is always read from the pool (it can be extended for k-anonymity).
+ */
+interface IAttestationConsensus {
+    /// @notice A consensus configuration (one numbered version).
+    struct ConsensusConfig {
+        // Attestors authorized to attest (bounded, no zero address, no duplicates).
+        address[] attestors;
+        // Attestations wanted per contributor and epoch: 3 or 5 (an odd count has a true median).
+        uint8 attestationsRequired;
+        // Fewest attestations that still count at finalization: 2..attestationsRequired.
+        uint8 minAttestations;
+        // Seconds before the pool epoch's end when attesting stops and incomplete contributors may be finalized.
+        uint64 finalizationPeriod;
+    }
+
+    /// @notice Public state of one contributor in one epoch: attestation count and finalization outcome.
+    struct Tally {
+        uint8 count;
+        bool finalized;
+        bool counted;
+    }
+
+    /// @notice A zero address where a contract is required.
+    error AttestationConsensusZeroAddress();
+    /// @notice The caller may not change the configuration.
+    error AttestationConsensusUnauthorized(address caller);
+    /// @notice The panel has fewer attestors than required or more than the maximum.
+    error AttestationConsensusInvalidPanelSize(uint256 size, uint256 min, uint256 max);
+    /// @notice A panel entry is the zero address or a duplicate.
+    error AttestationConsensusInvalidAttestor(uint256 index, address attestor);
+    /// @notice `attestationsRequired` is not 3 or 5.
+    error AttestationConsensusInvalidRequired(uint8 attestationsRequired);
+    /// @notice `minAttestations` is outside [2, attestationsRequired].
+    error AttestationConsensusInvalidMinimum(uint8 minAttestations, uint8 attestationsRequired);
+    /// @notice The finalization period is outside the supported range.
+    error AttestationConsensusInvalidFinalizationPeriod(uint64 finalizationPeriod, uint64 min, uint64 max);
+
+    /// @notice The caller is not on the attestor panel in force for the epoch.
+    error AttestationConsensusNotAttestor(uint256 epochId, address account);
+    /// @notice The contributor is the zero address.
+    error AttestationConsensusInvalidContributor(address contributor);
+    /// @notice An attestor may not attest about itself.
+    error AttestationConsensusSelfAttestation(address attestor);
+    /// @notice The attestor already attested this contributor in this epoch.
+    error AttestationConsensusAlreadyAttested(uint256 epochId, address contributor, address attestor);
+    /// @notice The contributor already has every attestation required.
+    error AttestationConsensusAttestationsComplete(uint256 epochId, address contributor, uint8 attestationsRequired);
+    /// @notice The number of encrypted metrics does not match the epoch's schema.
+    error AttestationConsensusWrongMetricCount(uint256 given, uint256 expected);
+    /// @notice Attesting for the epoch stopped at `closedAt` (finalization period or epoch end).
+    error AttestationConsensusAttestationClosed(uint256 epochId, uint64 closedAt);
+    /// @notice The contributor was already finalized in this epoch.
+    error AttestationConsensusAlreadyFinalized(uint256 epochId, address contributor);
+    /// @notice Fewer attestations than required and the finalization period has not begun.
+    error AttestationConsensusFinalizationNotOpen(uint256 epochId, address contributor, uint8 count, uint64 opensAt);
+    /// @notice The pool epoch has ended: nothing more can be submitted to it.
+    error AttestationConsensusEpochEnded(uint256 epochId, uint64 end);
+    /// @notice Nobody attested the contributor in this epoch.
+    error AttestationConsensusNoAttestations(uint256 epochId, address contributor);
+    /// @notice The contributor has not been finalized in this epoch.
+    error AttestationConsensusNotFinalized(uint256 epochId, address contributor);
+    /// @notice The contributor was finalized with fewer than `minAttestations`: there is no consensus.
+    error AttestationConsensusNotCounted(uint256 epochId, address contributor);
+    /// @notice The caller did not attest this contributor in this epoch.
+    error AttestationConsensusDidNotAttest(uint256 epochId, address contributor, address attestor);
+    /// @notice The caller's deviation for this contributor and epoch was already computed.
+    error AttestationConsensusDeviationExists(uint256 epochId, address contributor, address attestor);
+
+    /// @notice A configuration version was recorded; it applies from pool epoch `fromEpochId` (a later call in
+    /// the same epoch replaces a pending version under the same number).
+    event ConsensusConfigScheduled(
+        uint32 indexed version,
+        uint256 fromEpochId,
+        address[] attestors,
+        uint8 attestationsRequired,
+        uint8 minAttestations,
+        uint64 finalizationPeriod
+    );
+    /// @notice An attestor submitted encrypted metrics about a contributor (only that attestor may decrypt them).
+    event Attested(
+        uint256 indexed epochId,
+        address indexed contributor,
+        address indexed attestor,
+        uint8 count,
+        euint64[] metrics
+    );
+    /// @notice A contributor's attestations were finalized. `counted` false: fewer than `minAttestations`, nothing
+    /// was submitted to the pool (no medians, score handle zero). Otherwise the medians went to the pool and
+    /// `score` is the contributor's updated score there (only the contributor may decrypt it).
+    event ConsensusFinalized(
+        uint256 indexed epochId,
+        address indexed contributor,
+        address indexed caller,
+        uint8 attestations,
+        bool counted,
+        euint64[] medians,
+        euint64 score
+    );
+    /// @notice An attestor's weighted deviation from the consensus was computed (only that attestor may decrypt it).
+    event DeviationComputed(
+        uint256 indexed epochId,
+        address indexed contributor,
+        address indexed attestor,
+        euint64 deviation
+    );
+
+    /**
+     * @notice Records a new configuration; it applies from the pool's next epoch, never to the running one.
+     * @dev Only {governance}. A second call in the same epoch replaces the pending version.
+     * @param config The new panel, attestation counts and finalization period.
+     * @return version The version number recorded (or replaced).
+     * @return fromEpochId The pool epoch it applies from.
+     */
+    function setConfig(ConsensusConfig calldata config) external returns (uint32 version, uint256 fromEpochId);
+
+    /**
+     * @notice A panel attestor submits encrypted metrics about `contributor` for the pool's current epoch.
+     * @dev One attestation per (epoch, contributor, attestor), at most `attestationsRequired` per contributor,
+     * only before the finalization period and before the contributor is finalized. The values are allowed
+     * to this contract and the attestor only.
+     * @param contributor The contributor the metrics are about (not zero, not the caller).
+     * @param metrics One `externalEuint64` per metric of the epoch's schema, in schema order.
+     * @param inputProof The input proof binding the handles to this contract and the caller.
+     * @return count The contributor's attestation count in this epoch after this one.
+     */
+    function attest(
+        address contributor,
+        externalEuint64[] calldata metrics,
+        bytes calldata inputProof
+    ) external returns (uint8 count);
+
+    /**
+     * @notice Finalizes a contributor's attestations of the current pool epoch; anyone may call, once.
+     * @dev Allowed as soon as `attestationsRequired` attestors attested, or with fewer once the finalization
+     * period has begun; never at or after the epoch's end. With at least `minAttestations` the encrypted lower
+     * median per metric is submitted to the pool; with fewer nothing is counted. O(1): at most 5 values per
+     * metric, a fixed network of FHE.min / FHE.max.
+     * @param contributor A contributor with at least one attestation in the current epoch.
+     * @return counted True when the medians were submitted to the pool.
+     */
+    function finalize(address contributor) external returns (bool counted);
+
+    /**
+     * @notice The calling attestor's encrypted deviation from the consensus of a finalized contributor:
+     * sum_k weight_k * |min(a_k, cap_k) - min(median_k, cap_k)| with the epoch's pool weights and caps.
+     * @dev Fits 64 bits because the pool's rules bound sum(weight * cap). Once per (epoch, contributor,
+     * attestor); only the attestor (and this contract) may decrypt it.
+     * @param epochId The pool epoch.
+     * @param contributor A contributor the caller attested and that was finalized with a consensus.
+     * @return deviation The encrypted deviation.
+     */
+    function computeDeviation(uint256 epochId, address contributor) external returns (euint64 deviation);
+}

@@ -1,0 +1,262 @@
+/** Consensus tasks: deploy a model's encrypted multi-attestor consensus, attest, finalize, deviations, status. */
+import { ZeroAddress } from "ethers";
+import type { Signer } from "ethers";
+import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
+import { types } from "hardhat/config";
+
+import type { ConsensusClient } from "../src/actions/consensus";
+import { fail, parseAddress, parseEpochId, parseMetricValues } from "./args";
+import {
+  action,
+  getPoolClient,
+  getReader,
+  getSigner,
+  isoTime,
+  output,
+  recordTable,
+  withCommonOptions,
+  withPoolOptions,
+} from "./common";
+import type { CommonArgs, PoolArgs } from "./common";
+import { lazyFheBackend } from "./fhe";
+import { royalties } from "./scope";
+
+interface DeployConsensusArgs extends PoolArgs {
+  attestors: string;
+  required: number;
+  min: number;
+  finalizationPeriod: number;
+  governance?: string;
+}
+
+interface ConsensusArgs extends CommonArgs {
+  consensus: string;
+}
+
+interface ContributorArgs extends ConsensusArgs {
+  contributor: string;
+}
+
+interface AttestArgs extends ContributorArgs {
+  metrics: string;
+}
+
+interface DeviationArgs extends ContributorArgs {
+  epoch?: string;
+}
+
+interface StatusArgs extends ConsensusArgs {
+  contributor?: string;
+}
+
+/** Adds `--consensus` to the common options. */
+function withConsensusOptions(definition: ConfigurableTaskDefinition): ConfigurableTaskDefinition {
+  return withCommonOptions(definition).addParam("consensus", "Address of the model's AttestationConsensus");
+}
+
+async function getConsensusClient(
+  hre: HardhatRuntimeEnvironment,
+  args: ConsensusArgs,
+  signer: Signer,
+): Promise<ConsensusClient> {
+  const address = parseAddress(args.consensus, "--consensus");
+  if ((await hre.ethers.provider.getCode(address)) === "0x") {
+    fail(`No contract at ${address}: check --consensus and --network (${hre.network.name}).`);
+  }
+  const { connectConsensus } = await import("../src");
+  return connectConsensus({ address, signer, fhe: lazyFheBackend(hre) });
+}
+
+function parseAddressList(text: string, option: string): string[] {
+  const list = text
+    .split(",")
+    .map((a) => a.trim())
+    .filter((a) => a !== "");
+  if (list.length === 0) fail(`${option} needs comma-separated addresses, e.g. ${option} 0xAb…,0xCd…,0xEf….`);
+  return list.map((a) => parseAddress(a, option));
+}
+
+const WIRING_HINT =
+  "The pool does not send attestations through this consensus yet: its rules must set attestationRequired " +
+  "and list this address as their ONLY attestor (royalties propose-rules … --attestation-required " +
+  "--attestors <this address>, " +
+  "or create the model with the consensus' predicted address). Until then the medians cannot reach the pool.";
+
+withPoolOptions(royalties.task("consensus-deploy", "Deploy the encrypted multi-attestor consensus of a model's pool"))
+  .addParam("attestors", "Attestor panel, comma-separated addresses (at least --required of them, at most 16)")
+  .addOptionalParam("required", "Attestations wanted per contributor and epoch: 3 or 5", 3, types.int)
+  .addOptionalParam("min", "Fewest attestations that still count at finalization (2..required)", 2, types.int)
+  .addOptionalParam(
+    "finalizationPeriod",
+    "Seconds before the epoch's end when attesting stops and incomplete contributors may be finalized",
+    24 * 60 * 60,
+    types.int,
+  )
+  .addOptionalParam("governance", "Address allowed to change the configuration (default: fixed forever)")
+  .setAction(
+    action(async (args: DeployConsensusArgs, hre) => {
+      const attestors = parseAddressList(args.attestors, "--attestors");
+      const governance = args.governance === undefined ? undefined : parseAddress(args.governance, "--governance");
+      if (!Number.isInteger(args.finalizationPeriod) || args.finalizationPeriod <= 0) {
+        fail(`--finalization-period must be a positive number of seconds; got ${args.finalizationPeriod}.`);
+      }
+      const signer = await getSigner(hre, args.account);
+      const pool = await getPoolClient(hre, args, signer);
+      const { deployConsensus } = await import("../src");
+      const { client, poolWired } = await deployConsensus(signer, lazyFheBackend(hre), {
+        pool: pool.address,
+        governance,
+        attestors,
+        attestationsRequired: args.required,
+        minAttestations: args.min,
+        finalizationPeriod: BigInt(args.finalizationPeriod),
+      });
+      const data = {
+        consensus: client.address,
+        pool: pool.address,
+        governance: governance ?? ZeroAddress,
+        attestors,
+        attestationsRequired: args.required,
+        minAttestations: args.min,
+        finalizationPeriod: args.finalizationPeriod,
+        poolWired,
+      };
+      output(args.json, data, () =>
+        [
+          `Consensus deployed at ${client.address}.`,
+          recordTable([
+            ["consensus", client.address],
+            ["pool", pool.address],
+            ["governance", governance ?? "none (configuration fixed)"],
+            ["attestors", attestors.length],
+            ["required", args.required],
+            ["minimum", args.min],
+            ["finalization period", `${args.finalizationPeriod} s`],
+            ["pool wired", poolWired ? "yes (only attestor of the current rules)" : "NO"],
+          ]),
+          ...(poolWired ? [] : ["", WIRING_HINT]),
+        ].join("\n"),
+      );
+    }),
+  );
+
+withConsensusOptions(royalties.task("consensus-attest", "Encrypt metrics about a contributor and attest them"))
+  .addParam("contributor", "The contributor the metrics are about")
+  .addParam("metrics", "One clear value per metric of the pool's schema, in order, e.g. 1200,40,95")
+  .setAction(
+    action(async (args: AttestArgs, hre) => {
+      const contributor = parseAddress(args.contributor, "--contributor");
+      const metrics = parseMetricValues(args.metrics);
+      const signer = await getSigner(hre, args.account);
+      const client = await getConsensusClient(hre, args, signer);
+      const { attest } = await import("../src");
+      const result = await attest(client, { contributor, metrics });
+      const attestor = await signer.getAddress();
+      const data = { epochId: result.epochId, contributor, attestor, count: result.count, tx: result.receipt.hash };
+      output(args.json, data, () =>
+        [
+          `Attested in epoch ${result.epochId}; only ${attestor} can decrypt these values.`,
+          recordTable([
+            ["epoch", result.epochId],
+            ["contributor", contributor],
+            ["attestor", attestor],
+            ["attestations so far", result.count],
+            ["tx", result.receipt.hash],
+          ]),
+        ].join("\n"),
+      );
+    }),
+  );
+
+withConsensusOptions(
+  royalties.task("consensus-finalize", "Submit a contributor's encrypted median metrics to the pool (anyone)"),
+)
+  .addParam("contributor", "The contributor to finalize")
+  .setAction(
+    action(async (args: ContributorArgs, hre) => {
+      const contributor = parseAddress(args.contributor, "--contributor");
+      const client = await getConsensusClient(hre, args, await getSigner(hre, args.account));
+      const { finalize } = await import("../src");
+      const result = await finalize(client, { contributor });
+      const data = { ...result, receipt: undefined, tx: result.receipt.hash };
+      output(args.json, data, () =>
+        [
+          result.counted
+            ? `Finalized: the medians of ${result.attestations} attestations were added to ${contributor}'s score ` +
+              `(only the contributor can decrypt it).`
+            : `Finalized with ${result.attestations} attestation(s), below the minimum: nothing was counted.`,
+          recordTable([
+            ["epoch", result.epochId],
+            ["contributor", contributor],
+            ["attestations", result.attestations],
+            ["counted", result.counted ? "yes" : "no"],
+            ["score handle", result.scoreHandle ?? "none"],
+            ["tx", result.receipt.hash],
+          ]),
+        ].join("\n"),
+      );
+    }),
+  );
+
+withConsensusOptions(
+  royalties.task("consensus-deviation", "Compute (if needed) and decrypt the signer's deviation from the consensus"),
+)
+  .addParam("contributor", "A contributor the signer attested")
+  .addOptionalParam("epoch", "Epoch id (default: the pool's current epoch)")
+  .setAction(
+    action(async (args: DeviationArgs, hre) => {
+      const contributor = parseAddress(args.contributor, "--contributor");
+      const signer = await getSigner(hre, args.account);
+      const client = await getConsensusClient(hre, args, signer);
+      const epochId = args.epoch === undefined ? await client.pool.currentEpochId() : parseEpochId(args.epoch);
+      const attestor = await signer.getAddress();
+      const { computeDeviation, decryptDeviation } = await import("../src");
+      let tx = "already computed";
+      const existing = await client.consensus.deviationOf(epochId, contributor, attestor);
+      if (existing === "0x" + "0".repeat(64)) {
+        tx = (await computeDeviation(client, { epochId, contributor })).receipt.hash;
+      }
+      const deviation = await decryptDeviation(client, { epochId, contributor });
+      output(args.json, { epochId, contributor, attestor, deviation, tx }, () =>
+        [
+          `Deviation of ${attestor} from the consensus (weighted, capped; only you can decrypt it):`,
+          recordTable([
+            ["epoch", epochId],
+            ["contributor", contributor],
+            ["deviation", deviation],
+            ["tx", tx],
+          ]),
+        ].join("\n"),
+      );
+    }),
+  );
+
+withConsensusOptions(royalties.task("consensus-status", "Show the consensus configuration, schedule and a tally"))
+  .addOptionalParam("contributor", "Show this contributor's attestation count and finalization")
+  .setAction(
+    action(async (args: StatusArgs, hre) => {
+      const contributor = args.contributor === undefined ? undefined : parseAddress(args.contributor, "--contributor");
+      const client = await getConsensusClient(hre, args, await getReader(hre, args.account));
+      const { consensusStatus } = await import("../src");
+      const s = await consensusStatus(client, { contributor });
+      const rows: [string, string | number | bigint][] = [
+        ["epoch", s.epochId],
+        ["config version", s.configVersion],
+        ["attestors", s.config.attestors.length],
+        ["required / minimum", `${s.config.attestationsRequired} / ${s.config.minAttestations}`],
+        ["attesting closes", isoTime(s.closesAt)],
+        ["epoch ends", isoTime(s.end)],
+        ["pending config", s.pending ? `version ${s.pending.version} from epoch ${s.pending.fromEpochId}` : "none"],
+        ["pool wired", s.poolWired ? "yes" : "NO"],
+      ];
+      if (s.contributor) {
+        rows.push(
+          ["contributor", s.contributor.address],
+          ["attestations", s.contributor.attestations],
+          ["finalized", s.contributor.finalized ? (s.contributor.counted ? "yes, counted" : "yes, not counted") : "no"],
+          ["finalizable now", s.contributor.finalizable ? "yes" : "no"],
+        );
+      }
+      output(args.json, s, () => [recordTable(rows), ...(s.poolWired ? [] : ["", WIRING_HINT])].join("\n"));
+    }),
+  );
