@@ -114,6 +114,7 @@ export type {
   AggregateRoundAudit,
   AggregatorEvent,
 } from "./audit/aggregates";
+export {
   attest,
   computeDeviation,
   connectConsensus,
