@@ -96,3 +96,36 @@ export type { DeployGovernanceParameters, Governance, RulesProposal } from "./go
 export { claimAll, claimablePairs, getPortfolio } from "./actions/portfolio";
 export type { ClaimAllReturnType, ClaimPair, Portfolio, PortfolioEntry } from "./actions/portfolio";
 export { ContractRevertError, parseRevert } from "./errors";
+export {
+  applyDisclosures,
+  claimDomain,
+  claimToOmnibus,
+  disclosureViewers,
+  grantDisclosure,
+  isOmnibusClaim,
+  parseSignedClaim,
+  relayClaim,
+  relayOmnibusClaim,
+  serializeSignedClaim,
+  signClaimAuthorization,
+  signOmnibusClaimAuthorization,
+  AddressEncryptionUnsupportedError,
+  InvalidSignedClaimError,
+  PayoutRevertError,
+  CLAIM_AUTHORIZATION_TYPES,
+  DEFAULT_CLAIM_VALIDITY_SECONDS,
+  OMNIBUS_CLAIM_AUTHORIZATION_TYPES,
+} from "./actions/payouts";
+export type {
+  ClaimAuthorization,
+  ClaimToOmnibusReturnType,
+  DisclosurePair,
+  GrantDisclosureReturnType,
+  OmnibusClaimAuthorization,
+  OmnibusClaimParameters,
+  RelayClaimReturnType,
+  SignClaimParameters,
+  SignOmnibusClaimParameters,
+  SignedClaim,
+  SignedOmnibusClaim,
+} from "./actions/payouts";
