@@ -7,6 +7,7 @@ import {IERC7984ERC20Wrapper} from "@openzeppelin/confidential-contracts/interfa
 import {ERC7984Omnibus} from "@openzeppelin/confidential-contracts/token/ERC7984/extensions/ERC7984Omnibus.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
@@ -288,9 +289,7 @@ contract ModelRegistry is IModelRegistry, IModelRegistryPayouts, ZamaEthereumCon
             // The wrapper has no fallback, so a function it lacks reverts without data: ERC-165 cannot tell
             // (ERC7984Omnibus registers no interface id). Any other failure is passed on unchanged.
             require(reason.length != 0, ModelRegistryOmnibusUnsupported(token));
-            assembly ("memory-safe") {
-                revert(add(reason, 0x20), mload(reason))
-            }
+            LowLevelCall.bubbleRevert(reason);
         }
         FHE.allow(amount, contributor);
         emit OmnibusClaimed(contributor, modelId, epochId, omnibus, recipient, amount);

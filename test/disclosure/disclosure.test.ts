@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 
 import { applyDisclosures, disclosureViewers, grantDisclosure } from "../../src";
-import { PayoutWorld, payoutWorld, playEpoch } from "../fixtures/payouts.fixture";
+import type { PayoutWorld } from "../fixtures/payouts.fixture";
+import { payoutWorld, playEpoch } from "../fixtures/payouts.fixture";
 import { decrypt, endCurrentEpoch, submit } from "../helpers/fhe";
 
 const OPEN = 1n;

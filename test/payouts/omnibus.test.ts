@@ -4,7 +4,8 @@ import { ethers, fhevm } from "hardhat";
 
 import { claimToOmnibus, createHardhatFheBackend } from "../../src";
 import { RATE, defaultRules, nextModelName } from "../fixtures/royaltyPool.fixture";
-import { PayoutWorld, payoutWorld } from "../fixtures/payouts.fixture";
+import type { PayoutWorld } from "../fixtures/payouts.fixture";
+import { payoutWorld } from "../fixtures/payouts.fixture";
 import { closeAndReveal, decrypt, submit } from "../helpers/fhe";
 
 const HCU_LIMIT = 20_000_000;

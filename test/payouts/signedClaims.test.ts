@@ -19,7 +19,8 @@ import {
   signOmnibusClaimAuthorization,
 } from "../../src";
 import type { ClaimAuthorization, SignedClaim } from "../../src";
-import { PayoutWorld, payoutWorld } from "../fixtures/payouts.fixture";
+import type { PayoutWorld } from "../fixtures/payouts.fixture";
+import { payoutWorld } from "../fixtures/payouts.fixture";
 import { closeAndReveal, decrypt, encryptMetrics, submit } from "../helpers/fhe";
 
 /** Decrypted confidential payout balance of `who`. */
