@@ -10,3 +10,4 @@ import "./deploy";
 import "./audit";
 import "./governance";
 import "./portfolio";
+import "./payouts";
