@@ -1,5 +1,6 @@
 import { FhevmType } from "@fhevm/hardhat-plugin";
 import { expect } from "chai";
+import type { ContractTransactionReceipt } from "ethers";
 import { ethers, fhevm } from "hardhat";
 
 import { claimToOmnibus, createHardhatFheBackend } from "../../src";
@@ -19,10 +20,10 @@ async function encryptedSubAccount(w: PayoutWorld, user: string, subAccount = SU
 }
 
 /** The token's OmnibusConfidentialTransfer event of a receipt. */
-function omnibusTransfer(w: PayoutWorld, receipt: { logs: readonly { address: string }[] }) {
+function omnibusTransfer(w: PayoutWorld, receipt: ContractTransactionReceipt) {
   for (const log of receipt.logs) {
     if (log.address.toLowerCase() !== w.payoutAddress.toLowerCase()) continue;
-    const parsed = w.payout.interface.parseLog(log as Parameters<typeof w.payout.interface.parseLog>[0]);
+    const parsed = w.payout.interface.parseLog(log);
     if (parsed?.name === "OmnibusConfidentialTransfer") return parsed;
   }
   throw new Error("no OmnibusConfidentialTransfer event");
