@@ -83,5 +83,12 @@ export function lazyFheBackend(hre: HardhatRuntimeEnvironment): FheBackend {
     async publicDecrypt(handles) {
       return (await get()).publicDecrypt(handles);
     },
+    async encryptAddress(contractAddress, userAddress, address) {
+      const backend = await get();
+      if (backend.encryptAddress === undefined) {
+        throw new HardhatPluginError(PLUGIN_NAME, `The FHE backend of ${hre.network.name} cannot encrypt addresses.`);
+      }
+      return backend.encryptAddress(contractAddress, userAddress, address);
+    },
   };
 }

@@ -12,3 +12,4 @@ import "./governance";
 import "./portfolio";
 import "./aggregates";
 import "./consensus";
+import "./payouts";

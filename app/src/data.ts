@@ -16,6 +16,7 @@ import { getEpoch, getRules } from "../../src/actions/read";
 import type { EpochInfo, RulesInfo } from "../../src/actions/read";
 import { getContributorStatus } from "../../src/actions/contributor";
 import type { ContributorEpochStatus } from "../../src/actions/contributor";
+import { disclosureViewers } from "../../src/actions/payouts";
 import { listModels } from "../../src/actions/registry";
 import type { ModelInfo } from "../../src/actions/registry";
 import { rulesHistory } from "../../src/governance";
@@ -138,6 +139,34 @@ export interface ContributorModelView extends ModelView {
   mine: ContributorEpochStatus[];
   /** Submissions the contributor made to the current epoch. */
   currentSubmissions: bigint;
+  /** Viewers the contributor let decrypt each closed or revealed epoch, keyed by epoch id. */
+  disclosures: Record<string, EpochDisclosures>;
+}
+
+/** Who may decrypt a contributor's score (and, for the first `applied`, already the share) of an epoch. */
+export interface EpochDisclosures {
+  viewers: string[];
+  applied: number;
+}
+
+/** Reads the disclosure grants of a contributor's final (closed or revealed) epochs of one model. */
+async function loadDisclosures(
+  chain: AppChain,
+  contributor: string,
+  modelId: bigint,
+  epochs: readonly ContributorEpochStatus[],
+): Promise<Record<string, EpochDisclosures>> {
+  const final = epochs.filter((e) => e.state === "Closed" || e.state === "Revealed");
+  const entries = await Promise.all(
+    final.map(
+      async (e) =>
+        [
+          e.epochId.toString(),
+          await disclosureViewers(chain.registry, { contributor, modelId, epochId: e.epochId }),
+        ] as const,
+    ),
+  );
+  return Object.fromEntries(entries);
 }
 
 /** The models for a connected contributor: `client` acts as `signer` with `fhe`. */
@@ -159,7 +188,8 @@ export async function loadContributorModels(
         }),
         client.pool.submissionsOf(view.currentEpochId, contributor),
       ]);
-      return { ...view, client, mine: [...status.epochs].reverse(), currentSubmissions };
+      const disclosures = await loadDisclosures(chain, contributor, view.model.modelId, status.epochs);
+      return { ...view, client, mine: [...status.epochs].reverse(), currentSubmissions, disclosures };
     }),
   );
 }

@@ -379,6 +379,21 @@ interface IRoyaltyPool {
     function shareOf(uint256 epochId, address contributor) external view returns (euint64);
 
     /**
+     * @notice Encrypted score of a contributor in an epoch (only the contributor may decrypt it).
+     * @param epochId An epoch id.
+     * @param contributor The contributor.
+     * @return The score handle (uninitialized if the contributor did not take part).
+     */
+    function scoreOf(uint256 epochId, address contributor) external view returns (euint64);
+
+    /**
+     * @notice Public record of an epoch.
+     * @param epochId Any epoch id.
+     * @return The epoch (state `None` for an epoch that never started).
+     */
+    function getEpoch(uint256 epochId) external view returns (Epoch memory);
+
+    /**
      * @notice Whether `contributor` can claim `epochId` now (revealed, something to share, contributed, not claimed).
      * @param epochId An epoch id.
      * @param contributor Any address.

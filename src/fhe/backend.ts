@@ -23,4 +23,9 @@ export interface FheBackend {
   userDecryptUint64(handle: string, contractAddress: string, signer: Signer): Promise<bigint>;
   /** Publicly decrypts handles that were made publicly decryptable. */
   publicDecrypt(handles: readonly string[]): Promise<PublicDecryption>;
+  /**
+   * Encrypts an address as an eaddress input for `contractAddress`, bound to `userAddress` (omnibus
+   * sub-accounts). Optional so existing backends stay valid; the payout actions say when it is missing.
+   */
+  encryptAddress?(contractAddress: string, userAddress: string, address: string): Promise<EncryptedInput>;
 }

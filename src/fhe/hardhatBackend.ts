@@ -27,5 +27,9 @@ export function createHardhatFheBackend(fhevm: HardhatFhevmRuntimeEnvironment): 
       const result = await fhevm.publicDecrypt([...handles]);
       return { clearValues: { ...result.clearValues }, decryptionProof: result.decryptionProof };
     },
+    async encryptAddress(contractAddress: string, userAddress: string, address: string): Promise<EncryptedInput> {
+      const encrypted = await fhevm.createEncryptedInput(contractAddress, userAddress).addAddress(address).encrypt();
+      return { handles: encrypted.handles, inputProof: encrypted.inputProof };
+    },
   };
 }

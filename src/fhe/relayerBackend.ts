@@ -306,6 +306,12 @@ export async function createRelayerFheBackend({
       return { handles: encrypted.handles, inputProof: encrypted.inputProof };
     },
 
+    async encryptAddress(contractAddress: string, userAddress: string, address: string): Promise<EncryptedInput> {
+      const input = instance.createEncryptedInput(contractAddress, userAddress).addAddress(address);
+      const encrypted = await reaching(endpoints, "verifying an encrypted address", () => input.encrypt());
+      return { handles: encrypted.handles, inputProof: encrypted.inputProof };
+    },
+
     async userDecryptUint64(handle: string, contractAddress: string, signer: Signer): Promise<bigint> {
       const { publicKey, privateKey } = instance.generateKeypair();
       const startTimestamp = Math.floor(Date.now() / 1000);

@@ -1,7 +1,8 @@
 /**
  * A contributor's dashboard: the models they take part in, a submission form per model (metrics
  * encrypted in the page), their epochs with status, decrypt-on-click of their own score, share and
- * balance, claims (to themselves or a recipient), share verification and a chart of their royalties.
+ * balance, claims (to themselves or a recipient), share verification, a chart of their royalties and
+ * the auditors they let decrypt chosen epochs (selective disclosure).
  */
 import { isAddress } from "ethers";
 import { useCallback, useEffect, useMemo, useState } from "react";
@@ -9,6 +10,7 @@ import type { ReactNode } from "react";
 
 import { claimRoyalty } from "../../../src/actions/claim";
 import { submitContribution } from "../../../src/actions/contribute";
+import { grantDisclosure } from "../../../src/actions/payouts";
 import { decryptPayoutBalance, decryptScore, decryptShare } from "../../../src/actions/decrypt";
 import { closeEpoch, revealEpochTotal } from "../../../src/actions/settle";
 import { verifyShare } from "../../../src/actions/verify";
@@ -74,6 +76,7 @@ interface Actions {
   decryptAllShares(view: ContributorModelView): void;
   claim(view: ContributorModelView, epochId: bigint, recipient?: string): void;
   verify(view: ContributorModelView, epochId: bigint): void;
+  disclose(view: ContributorModelView, epochId: bigint, viewer: string): void;
 }
 
 function SubmitForm({ view, now, busy, act }: Omit<ModelCardProps, "decrypted" | "verifications">) {
@@ -236,6 +239,67 @@ function ClaimControl({
   );
 }
 
+/** Viewers of one epoch, and a form to grant one more (closed or revealed epochs only). */
+function DisclosureCell({
+  view,
+  epochId,
+  state,
+  busy,
+  act,
+}: {
+  view: ContributorModelView;
+  epochId: bigint;
+  state: string;
+  busy: boolean;
+  act: Actions;
+}) {
+  const [viewer, setViewer] = useState("");
+  const [problem, setProblem] = useState<string>();
+  const id = `${view.model.modelId}-${epochId}`;
+  if (state !== "Closed" && state !== "Revealed") {
+    return <span className="muted small">after the epoch closes</span>;
+  }
+  const granted = view.disclosures[epochId.toString()] ?? { viewers: [], applied: 0 };
+  return (
+    <div className="disclosure" data-testid={`disclosures-${id}`}>
+      {granted.viewers.length === 0 ? (
+        <div className="muted small">nobody</div>
+      ) : (
+        granted.viewers.map((v, i) => (
+          <div key={v} className="small">
+            <code title={v}>{shortAddress(v)}</code>{" "}
+            <span className="muted">{i < granted.applied ? "score + share" : "score; share when claimed"}</span>
+          </div>
+        ))
+      )}
+      <input
+        placeholder="auditor 0x…"
+        value={viewer}
+        data-testid={`viewer-${id}`}
+        onChange={(event) => setViewer(event.target.value)}
+      />
+      <button
+        className="secondary small"
+        disabled={busy}
+        data-testid={`disclose-${id}`}
+        title="Lets this address decrypt your score and share of this epoch. Permanent: it cannot be revoked."
+        onClick={() => {
+          const to = viewer.trim();
+          if (!isAddress(to)) {
+            setProblem("The viewer must be a 0x… address.");
+            return;
+          }
+          setProblem(undefined);
+          act.disclose(view, epochId, to);
+        }}
+      >
+        Disclose
+      </button>
+      {problem && <div className="fail small">{problem}</div>}
+    </div>
+  );
+}
+
 function ModelCard({ view, now, busy, decrypted, verifications, act }: ModelCardProps) {
   const { model, token, epochs, mine, rules } = view;
   const current = epochs[0];
@@ -315,6 +379,7 @@ function ModelCard({ view, now, busy, decrypted, verifications, act }: ModelCard
               <th>your score</th>
               <th>your share</th>
               <th>actions</th>
+              <th>disclosed to</th>
             </tr>
           </thead>
           <tbody>
@@ -372,6 +437,9 @@ function ModelCard({ view, now, busy, decrypted, verifications, act }: ModelCard
                       </button>
                     )}
                     {!m.claimable && !m.claimed && <span className="muted small">{claimHint(m.state)}</span>}
+                  </td>
+                  <td>
+                    <DisclosureCell view={view} epochId={m.epochId} state={m.state} busy={busy} act={act} />
                   </td>
                 </tr>
               );
@@ -527,6 +595,19 @@ export function ContributorView({
             `Your share ${check.share} does not match ⌊score·pool/total⌋ = ${check.exact}: report it to the model's auditors with the epoch number.`,
           );
         }
+      }),
+    disclose: (view, epochId, viewer) =>
+      void ops.run(`Disclosing epoch #${epochId} of ${view.model.name}`, async (report) => {
+        if (wallet === undefined) throw new RoyaltiesError("Connect a wallet first.");
+        await assertWalletNetwork(wallet);
+        report("Sending the disclosure grant and waiting for it to be mined…");
+        const result = await grantDisclosure(chain.registry.connect(wallet.signer), {
+          viewer,
+          pairs: [{ modelId: view.model.modelId, epochId }],
+        });
+        return result.granted === 0
+          ? `${shortAddress(viewer)} could already decrypt epoch #${epochId}.`
+          : `${shortAddress(viewer)} can now decrypt your score${result.applied > 0 ? " and share" : " (and your share once claimed)"} of epoch #${epochId}. This cannot be revoked (tx ${txLink(result.receipt.hash)}).`;
       }),
   };
 
