@@ -8,40 +8,35 @@ import path from "node:path";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { Wallet } from "ethers";
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import hre, { ethers } from "hardhat";
 
-import { connectAggregator, formatTable } from "../src";
+import {
+  claimToOmnibus,
+  connectAggregator,
+  createHardhatFheBackend,
+  formatTable,
+  relayClaim,
+  signClaimAuthorization,
+} from "../src";
 import { expectedNoiseHoldback } from "../src/math";
 import type { ModelRegistry, RoyaltyPool, TestToken } from "../types";
 import { ShareBenchmark__factory, TestToken__factory } from "../types";
 import { createModel, deployModelRegistry, deployPayoutToken, toRulesStruct } from "../src/deploy";
 import type { CreateModelParameters } from "../src/deploy";
+import { measureConsensus } from "./benchConsensus";
+import { EPOCH_LENGTH, METRICS3, confirm, fundedWallets, measure } from "./benchCommon";
+import type { Measurement } from "./benchCommon";
 import { startInProcessFhevm } from "./inProcessFhevm";
 import { NETWORK_LIMITS } from "./networkLimits";
-
-interface Measurement {
-  name: string;
-  description: string;
-  gas: number;
-  hcu: number;
-  hcuDepth: number;
-}
 
 interface ScalingRow {
   contributors: number;
   operations: Measurement[];
 }
 
-const EPOCH_LENGTH = 7n * 24n * 60n * 60n;
 const RATE = 10n ** 12n;
 const SCALING_SIZES = (process.env.BENCH_SIZES ?? "10,100,1000").split(",").map(Number);
-const METRICS3 = [
-  { name: "computeUnits", weight: 3n, cap: 1_000_000n },
-  { name: "dataSamples", weight: 2n, cap: 500_000n },
-  { name: "qualityScore", weight: 5n, cap: 100n },
-];
 const METRICS3_POW2 = [
   { name: "computeUnits", weight: 2n, cap: 1_000_000n },
   { name: "dataSamples", weight: 4n, cap: 500_000n },
@@ -53,17 +48,6 @@ const started = Date.now();
 function progress(text: string): void {
   const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
   console.log(`[${seconds}s] ${text}`);
-}
-
-function measure(name: string, description: string, receipt: ContractTransactionReceipt): Measurement {
-  const info = hre.fhevm.computeTransactionHCU(receipt);
-  return { name, description, gas: Number(receipt.gasUsed), hcu: info.globalHCU, hcuDepth: info.maxHCUDepth };
-}
-
-async function confirm(tx: Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>) {
-  const receipt = await (await tx).wait();
-  if (receipt === null) throw new Error("transaction dropped");
-  return receipt;
 }
 
 class Bench {
@@ -125,17 +109,6 @@ class Bench {
     const total = decryption.clearValues[handle as `0x${string}`] as bigint;
     const reveal = await confirm(pool.revealEpochTotal(epochId, total, decryption.decryptionProof));
     return { close, reveal };
-  }
-
-  /** Fresh wallets with gas money (the mock network has only 20 named accounts). */
-  async wallets(count: number): Promise<Signer[]> {
-    const wallets: Signer[] = [];
-    for (let i = 0; i < count; i++) {
-      const wallet = Wallet.createRandom().connect(ethers.provider);
-      await ethers.provider.send("hardhat_setBalance", [wallet.address, "0x56BC75E2D63100000"]);
-      wallets.push(wallet);
-    }
-    return wallets;
   }
 }
 
@@ -285,6 +258,9 @@ async function operations(bench: Bench, people: Signer[]): Promise<{ ops: Measur
   });
 
   ops.push(...(await noiseAndAggregates(bench, people, vector)));
+  ops.push(...(await unlinkablePayouts(bench, people, vector)));
+  progress("encrypted multi-attestor consensus (3 and 5 attestors)");
+  ops.push(...(await measureConsensus({ registry: bench.registry, payoutToken: bench.payout })));
 
   progress("share computation alone, and the naive baseline");
   const harness = await new ShareBenchmark__factory(bench.deployer).deploy();
@@ -363,6 +339,33 @@ async function noiseAndAggregates(bench: Bench, people: Signer[], vector: bigint
   return ops;
 }
 
+/** A claim relayed with the contributor's EIP-712 signature, and a claim forwarded to an omnibus sub-account. */
+async function unlinkablePayouts(bench: Bench, people: Signer[], vector: bigint[]): Promise<Measurement[]> {
+  progress("unlinkable payouts: relayed signed claim, omnibus claim");
+  const pool = await bench.pool(METRICS3);
+  await confirm(pool.connect(bench.funder).fund(1_000n * 10n ** 18n));
+  for (const who of people.slice(0, 3)) await bench.submit(pool, who, vector);
+  await bench.closeAndReveal(pool);
+  const modelId = await bench.registry.modelIdOf(await pool.getAddress());
+  const fhe = createHardhatFheBackend(hre.fhevm);
+  const signed = await signClaimAuthorization(bench.registry, people[0], { modelId, epochId: 1n });
+  const relayed = await relayClaim(bench.registry.connect(bench.deployer), signed);
+  const omnibus = await claimToOmnibus(bench.registry.connect(people[1]), fhe, {
+    modelId,
+    epochId: 1n,
+    omnibus: bench.funder.address,
+    subAccount: await people[2].getAddress(),
+  });
+  return [
+    measure("claimRelayed", "claim submitted by a relayer with the contributor's EIP-712 signature", relayed.receipt),
+    measure(
+      "claimToOmnibus",
+      "claim forwarded by the registry to an omnibus for an encrypted sub-account (two transfers)",
+      omnibus.receipt,
+    ),
+  ];
+}
+
 interface NoiseRow {
   noiseBits: number;
   contributors: number;
@@ -384,7 +387,7 @@ async function noiseTradeoff(bench: Bench): Promise<NoiseRow[]> {
   const units = 1_000_000n;
   for (const noiseBits of NOISE_BITS) {
     let heldBack = 0;
-    const wallets = await bench.wallets(NOISE_CONTRIBUTORS);
+    const wallets = await fundedWallets(NOISE_CONTRIBUTORS);
     for (let run = 0; run < NOISE_RUNS; run++) {
       progress(`noise trade-off: 2^${noiseBits}, epoch ${run + 1}/${NOISE_RUNS}`);
       const pool = await bench.pool(METRICS3, { noiseBits });
@@ -417,7 +420,7 @@ async function scaling(bench: Bench): Promise<ScalingRow[]> {
   for (const size of SCALING_SIZES) {
     // Fresh wallets per size: a wallet that already holds tokens makes its next payout cheaper.
     progress(`scaling ${size}: creating ${size} contributor wallets`);
-    const wallets = await bench.wallets(size);
+    const wallets = await fundedWallets(size);
     const pool = await bench.pool(METRICS3);
     await confirm(pool.connect(bench.funder).fund(10_000n * 10n ** 18n));
     let lastSubmit: ContractTransactionReceipt | undefined;

@@ -4,24 +4,16 @@
  * `measureConsensus` is meant to be called from scripts/bench.ts; run alone with
  * `npx hardhat run scripts/benchConsensus.ts` it prints its table.
  */
-import { Wallet } from "ethers";
-import type { ContractTransactionReceipt, HDNodeWallet, Signer } from "ethers";
+import type { ContractTransactionReceipt, Signer } from "ethers";
 import hre, { ethers } from "hardhat";
 
 import { formatTable } from "../src/format";
 import { createModel, deployModelRegistry, deployPayoutToken } from "../src/deploy";
 import type { ModelRegistry } from "../types";
 import { AttestationConsensus__factory, TestToken__factory } from "../types";
+import { EPOCH_LENGTH, METRICS3, confirm, fundedWallets, measure } from "./benchCommon";
+import type { Measurement } from "./benchCommon";
 import { startInProcessFhevm } from "./inProcessFhevm";
-
-/** Same shape as the rows of scripts/bench.ts. */
-export interface Measurement {
-  name: string;
-  description: string;
-  gas: number;
-  hcu: number;
-  hcuDepth: number;
-}
 
 export interface MeasureConsensusParameters {
   /** Registry to create the benchmark models in (default: a fresh one). */
@@ -30,43 +22,14 @@ export interface MeasureConsensusParameters {
   payoutToken?: string;
 }
 
-const EPOCH_LENGTH = 7n * 24n * 60n * 60n;
 const FINALIZATION_PERIOD = 24n * 60n * 60n;
-/** The same schema as bench.ts' 3-metric pool: weights 3, 2, 5 (multiplies, no shift). */
-const METRICS3 = [
-  { name: "computeUnits", weight: 3n, cap: 1_000_000n },
-  { name: "dataSamples", weight: 2n, cap: 500_000n },
-  { name: "qualityScore", weight: 5n, cap: 100n },
-];
-const GAS_MONEY = "0x56BC75E2D63100000";
-
-function measure(name: string, description: string, receipt: ContractTransactionReceipt): Measurement {
-  const info = hre.fhevm.computeTransactionHCU(receipt);
-  return { name, description, gas: Number(receipt.gasUsed), hcu: info.globalHCU, hcuDepth: info.maxHCUDepth };
-}
-
-async function confirm(tx: Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>) {
-  const receipt = await (await tx).wait();
-  if (receipt === null) throw new Error("transaction dropped");
-  return receipt;
-}
-
-async function wallets(count: number): Promise<HDNodeWallet[]> {
-  const list: HDNodeWallet[] = [];
-  for (let i = 0; i < count; i++) {
-    const wallet = Wallet.createRandom().connect(ethers.provider);
-    await ethers.provider.send("hardhat_setBalance", [wallet.address, GAS_MONEY]);
-    list.push(wallet);
-  }
-  return list;
-}
 
 let models = 0;
 
 /** A pool whose only attestor is a consensus of `required` attestors (fresh wallets), and that consensus. */
 async function consensusModel(registry: ModelRegistry, payoutToken: string, required: number) {
-  const [deployer] = await wallets(1);
-  const attestors = await wallets(required);
+  const [deployer] = await fundedWallets(1);
+  const attestors = await fundedWallets(required);
   // A fresh deployer has nonce 0: the consensus address is known before the pool lists it.
   const predicted = ethers.getCreateAddress({ from: deployer.address, nonce: 0 });
   models += 1;
@@ -123,7 +86,7 @@ export async function measureConsensus(params: MeasureConsensusParameters = {}):
     ).getAddress();
     registry ??= await deployModelRegistry(signer);
   }
-  const [contributor] = await wallets(1);
+  const [contributor] = await fundedWallets(1);
   const rows: Measurement[] = [];
 
   for (const required of [3, 5]) {

@@ -28,8 +28,18 @@ import {
   decryptScore,
   decryptShare,
   deployPayoutToken,
+  attest,
   auditAggregates,
+  claimToOmnibus,
+  computeDeviation,
   connectAggregator,
+  connectConsensus,
+  decryptDeviation,
+  deployConsensus,
+  finalize,
+  grantDisclosure,
+  relayClaim,
+  signClaimAuthorization,
   createModel,
   deployModelRegistry,
   getAggregateStatus,
@@ -80,6 +90,30 @@ const VISION_CONTRIBUTIONS = [
 ];
 /** Encrypted noise below 2^VISION_NOISE_BITS is added to each vision-7 epoch total before its reveal. */
 const VISION_NOISE_BITS = 16;
+/** eval-7: no self-reports; three evaluators attest every contributor's metrics, the encrypted median counts. */
+const EVAL_METRICS = [
+  { name: "accuracy", weight: 10n, cap: 100n },
+  { name: "robustness", weight: 3n, cap: 100n },
+];
+/** Per contributor (alice, bob, carol), what each of the three evaluators attests; bob's third evaluator is an outlier. */
+const EVAL_ATTESTATIONS = [
+  [
+    [90n, 80n],
+    [92n, 78n],
+    [88n, 85n],
+  ],
+  [
+    [60n, 50n],
+    [62n, 55n],
+    [100n, 100n],
+  ],
+  [
+    [75n, 70n],
+    [70n, 72n],
+    [73n, 71n],
+  ],
+];
+const FINALIZATION_PERIOD = 24n * 60n * 60n;
 /** The metric the registry sums across models. */
 const AGGREGATED_METRIC = "computeUnits";
 /** The rules the DAO votes for subnet-7 during epoch 2. */
@@ -96,6 +130,9 @@ const TIMELOCK_DELAY = 3_600n;
 const failures: string[] = [];
 
 const capped = (value: bigint, cap: bigint) => (value < cap ? value : cap);
+/** The median of three values per metric, as the consensus computes it under FHE. */
+const median3 = (vectors: bigint[][]) =>
+  vectors[0].map((_, k) => vectors.map((v) => v[k]).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[1]);
 let stepNumber = 0;
 
 function step(text: string): void {
@@ -390,6 +427,135 @@ async function main(): Promise<void> {
     );
     check(total.registryEarnings === total.sumOfShares, "the cross-model total equals the sum of her per-model shares");
   }
+
+  step("A model scored by encrypted multi-attestor consensus, 'eval-7': three evaluators attest each contributor");
+  const evaluators = signers.slice(8, 11);
+  const [auditor, relayer, omnibus, bobColdWallet, consensusDeployer] = signers.slice(11, 16);
+  // The pool lists the consensus as its only attestor: its address is known before it is deployed.
+  const predictedConsensus = ethers.getCreateAddress({
+    from: consensusDeployer.address,
+    nonce: await consensusDeployer.getNonce(),
+  });
+  const evalContract = await createModel(registry, {
+    modelName: "eval-7",
+    payoutToken: await payout.getAddress(),
+    metrics: EVAL_METRICS,
+    epochLength: EPOCH_LENGTH,
+    minParticipants: 3,
+    maxSubmissionsPerContributor: 1,
+    attestationRequired: true,
+    attestors: [predictedConsensus],
+  });
+  const evalAddress = await evalContract.getAddress();
+  const deployed = await deployConsensus(consensusDeployer, fhe, {
+    pool: evalAddress,
+    attestors: evaluators.map((e) => e.address),
+    attestationsRequired: 3,
+    minAttestations: 2,
+    finalizationPeriod: FINALIZATION_PERIOD,
+  });
+  check(
+    deployed.poolWired && deployed.client.address === predictedConsensus,
+    "the consensus is eval-7's only attestor: no metric reaches the pool except through the median",
+  );
+  const evalPool = await connectPool({ address: evalAddress, signer: deployer, fhe });
+  await fundPool(withSigner(evalPool, funder), { amount: tokens(1_000n) });
+  const evalModelId = await registry.modelIdOf(evalAddress);
+  for (let c = 0; c < 3; c++) {
+    for (let e = 0; e < evaluators.length; e++) {
+      const evaluator = await connectConsensus({ address: predictedConsensus, signer: evaluators[e], fhe });
+      await attest(evaluator, { contributor: people[c].address, metrics: EVAL_ATTESTATIONS[c][e] });
+    }
+    const finalized = await finalize(deployed.client, { contributor: people[c].address });
+    const expected = contributionScore(median3(EVAL_ATTESTATIONS[c]), EVAL_METRICS);
+    const score = await decryptScore(withSigner(evalPool, people[c]), { epochId: 1n });
+    check(
+      finalized.counted && score === expected,
+      `${names[c]}: score ${score} from the encrypted medians ${median3(EVAL_ATTESTATIONS[c]).join(", ")} of 3 attestations`,
+    );
+  }
+  const bobsOutlier = await connectConsensus({ address: predictedConsensus, signer: evaluators[2], fhe });
+  const evaluatorCannotPeek = await fhe
+    .userDecryptUint64(
+      (await deployed.client.consensus.attestationOf(1n, people[1].address, evaluators[0].address))[0],
+      predictedConsensus,
+      evaluators[2],
+    )
+    .then(() => false)
+    .catch(() => true);
+  check(evaluatorCannotPeek, "an evaluator cannot decrypt another evaluator's attested values");
+  await computeDeviation(bobsOutlier, { epochId: 1n, contributor: people[1].address });
+  const deviation = await decryptDeviation(bobsOutlier, { epochId: 1n, contributor: people[1].address });
+  check(
+    deviation === 10n * (100n - 62n) + 3n * (100n - 55n),
+    `bob's outlier evaluator decrypts its own weighted deviation from the consensus: ${deviation} (only it can)`,
+  );
+  await time.increase(EPOCH_LENGTH);
+  await closeEpoch(evalPool);
+  await revealEpochTotal(evalPool, { epochId: 1n });
+
+  step(
+    "Unlinkable payouts on eval-7: alice signs a claim a relayer submits; bob's share goes to an omnibus sub-account",
+  );
+  const signed = await signClaimAuthorization(registry, people[0], { modelId: evalModelId, epochId: 1n });
+  const relayed = await relayClaim(registry.connect(relayer), signed);
+  const aliceEvalShare = await decryptShare(withSigner(evalPool, people[0]), { epochId: 1n });
+  const relayerCannotRead = await fhe
+    .userDecryptUint64(relayed.shareHandle, evalAddress, relayer)
+    .then(() => false)
+    .catch(() => true);
+  check(
+    aliceEvalShare > 0n && relayerCannotRead,
+    `the relayer paid the gas; alice's share ${units(aliceEvalShare)} cMUD reached her, the relayer cannot read it`,
+  );
+  const toOmnibus = await claimToOmnibus(registry.connect(people[1]), fhe, {
+    modelId: evalModelId,
+    epochId: 1n,
+    omnibus: omnibus.address,
+    subAccount: bobColdWallet.address,
+  });
+  const subAccount = await hre.fhevm.userDecryptEaddress(toOmnibus.recipientHandle, await payout.getAddress(), omnibus);
+  const credited = await fhe.userDecryptUint64(toOmnibus.amountHandle, await payout.getAddress(), omnibus);
+  check(
+    subAccount.toLowerCase() === bobColdWallet.address.toLowerCase() &&
+      credited === (await decryptShare(withSigner(evalPool, people[1]), { epochId: 1n })),
+    "the omnibus decrypts the sub-account (bob's cold wallet) and bob's share; observers see pool → registry → omnibus only",
+  );
+
+  step("Selective disclosure: alice lets an auditor decrypt her score and share of subnet-7 epoch 1, and nothing else");
+  await grantDisclosure(registry.connect(people[0]), {
+    viewer: auditor.address,
+    pairs: [{ modelId: 1n, epochId: 1n }],
+  });
+  const disclosedScore = await fhe.userDecryptUint64(
+    await poolContract.scoreOf(1n, people[0].address),
+    poolAddress,
+    auditor,
+  );
+  const disclosedShare = await fhe.userDecryptUint64(
+    await poolContract.shareOf(1n, people[0].address),
+    poolAddress,
+    auditor,
+  );
+  check(
+    disclosedScore === contributionScore(CONTRIBUTIONS[0].metrics, METRICS) &&
+      disclosedShare === (await decryptShare(clients[0], { epochId: 1n })),
+    `the auditor reads alice's epoch-1 score ${disclosedScore} and share ${units(disclosedShare)} cMUD (a DisclosureGranted event records the grant)`,
+  );
+  const notGrantedPairs: [bigint, string][] = [
+    [2n, people[0].address], // alice's next epoch was not granted
+    [1n, people[1].address], // nor anyone else's
+  ];
+  const notGranted = await Promise.all(
+    notGrantedPairs.map(([epochId, who]) =>
+      poolContract
+        .scoreOf(epochId, who)
+        .then((handle) => fhe.userDecryptUint64(handle, poolAddress, auditor))
+        .then(() => false)
+        .catch(() => true),
+    ),
+  );
+  check(notGranted.every(Boolean), "the auditor cannot decrypt alice's epoch 2 or bob's score");
 
   step("What everyone can see (public chain data)");
   const rows: (string | bigint)[][] = [];
