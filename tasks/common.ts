@@ -46,6 +46,23 @@ export function withRegistryOptions(definition: ConfigurableTaskDefinition): Con
 }
 
 /** Adds `--pool` / `--model` to the registry options. */
+/** Rules options shared by deploy-model and propose-rules: the claim window and the noise on epoch totals. */
+export function withEpochRuleOptions(definition: ConfigurableTaskDefinition): ConfigurableTaskDefinition {
+  return definition
+    .addOptionalParam(
+      "claimWindow",
+      "Seconds after a reveal before unclaimed shares may be pushed (0 = never)",
+      0,
+      types.int,
+    )
+    .addOptionalParam(
+      "noiseBits",
+      "Add encrypted noise below 2^n to each epoch total before its reveal (0 = none)",
+      0,
+      types.int,
+    );
+}
+
 export function withPoolOptions(definition: ConfigurableTaskDefinition): ConfigurableTaskDefinition {
   return withRegistryOptions(definition)
     .addOptionalParam("pool", "Address of the model's RoyaltyPool")

@@ -13,6 +13,7 @@ import {
   output,
   recordTable,
   withCommonOptions,
+  withEpochRuleOptions,
   withPoolOptions,
 } from "./common";
 import type { CommonArgs, PoolArgs } from "./common";
@@ -123,7 +124,9 @@ interface ProposeArgs extends PoolArgs, GovernorArgs {
   noiseBits: number;
 }
 
-withPoolOptions(royalties.task("propose-rules", "Propose new rules for a governed pool (apply from the next epoch)"))
+withEpochRuleOptions(
+  withPoolOptions(royalties.task("propose-rules", "Propose new rules for a governed pool (apply from the next epoch)")),
+)
   .addOptionalParam("governor", "Governor address (default: the deployed RoyaltyGovernor)")
   .addParam("metrics", "New metric schema as name:weight:cap,…")
   .addOptionalParam("epochLength", "Minimum epoch length in seconds", 7 * 24 * 60 * 60, types.int)
@@ -132,18 +135,6 @@ withPoolOptions(royalties.task("propose-rules", "Propose new rules for a governe
   .addOptionalParam("attestors", "Attestor addresses, comma-separated")
   .addOptionalParam("bonus", "Bonus class multipliers, comma-separated, e.g. 2,3")
   .addFlag("attestationRequired", "Accept attested contributions only")
-  .addOptionalParam(
-    "claimWindow",
-    "Seconds after a reveal before unclaimed shares may be pushed (0 = never)",
-    0,
-    types.int,
-  )
-  .addOptionalParam(
-    "noiseBits",
-    "Add encrypted noise below 2^n to each epoch total before its reveal (0 = none)",
-    0,
-    types.int,
-  )
   .setAction(
     action(async (args: ProposeArgs, hre) => {
       const governor = await getGovernor(hre, args, args.account);

@@ -13,6 +13,7 @@ import {
   isoTime,
   output,
   recordTable,
+  withEpochRuleOptions,
   withRegistryOptions,
 } from "./common";
 import type { RegistryArgs } from "./common";
@@ -30,7 +31,9 @@ interface DeployModelArgs extends RegistryArgs {
   noiseBits: number;
 }
 
-withRegistryOptions(royalties.task("deploy-model", "Create a model and its royalty pool through the registry"))
+withEpochRuleOptions(
+  withRegistryOptions(royalties.task("deploy-model", "Create a model and its royalty pool through the registry")),
+)
   .addParam("name", "Unique model name, e.g. subnet-7")
   .addParam("metrics", "Metric schema as name:weight:cap,… e.g. computeUnits:3:1000000,qualityScore:50:100")
   .addOptionalParam("epochLength", "Minimum epoch length in seconds", 7 * 24 * 60 * 60, types.int)
@@ -38,18 +41,6 @@ withRegistryOptions(royalties.task("deploy-model", "Create a model and its royal
   .addOptionalParam("maxSubmissions", "Submissions allowed per contributor and epoch", 4, types.int)
   .addOptionalParam("governance", "Address allowed to change the rules (default: rules fixed forever)")
   .addOptionalParam("payoutToken", "Confidential payout token (default: the deployed ConfidentialPayoutToken)")
-  .addOptionalParam(
-    "claimWindow",
-    "Seconds after a reveal before unclaimed shares may be pushed (0 = never)",
-    0,
-    types.int,
-  )
-  .addOptionalParam(
-    "noiseBits",
-    "Add encrypted noise below 2^n to each epoch total before its reveal (0 = none)",
-    0,
-    types.int,
-  )
   .setAction(
     action(async (args: DeployModelArgs, hre) => {
       const metrics = parseMetricSchema(args.metrics);

@@ -1,9 +1,9 @@
 import { AbiCoder, Contract } from "ethers";
-import type { Interface, Log, Provider } from "ethers";
+import type { Provider } from "ethers";
 
 import { MetricAggregator__factory } from "../../types";
 import { RoyaltiesError } from "../errors";
-import { kmsVerifierOf } from "./audit";
+import { kmsVerifierOf, readDecodedEvents } from "./audit";
 
 /** What an auditor found about one sealed round of a cross-model aggregate. */
 export interface AggregateRoundAudit {
@@ -60,23 +60,13 @@ export interface AggregateChainView {
 }
 
 /** Reads and decodes an aggregator's events in a block range, in chain order. */
-export async function readAggregatorEvents(
+export function readAggregatorEvents(
   provider: Provider,
   aggregator: string,
   fromBlock: number,
   toBlock: number,
 ): Promise<AggregatorEvent[]> {
-  const iface: Interface = MetricAggregator__factory.createInterface();
-  const logs: Log[] = await provider.getLogs({ address: aggregator, fromBlock, toBlock });
-  const events: AggregatorEvent[] = [];
-  for (const log of logs) {
-    const parsed = iface.parseLog(log);
-    if (parsed === null) continue;
-    const args: Record<string, unknown> = {};
-    parsed.fragment.inputs.forEach((input, i) => (args[input.name] = parsed.args[i]));
-    events.push({ name: parsed.name, args, transactionHash: log.transactionHash });
-  }
-  return events;
+  return readDecodedEvents(provider, aggregator, MetricAggregator__factory.createInterface(), fromBlock, toBlock);
 }
 
 /** The chain reads of an aggregate audit against a provider, as of `blockTag`. */

@@ -446,15 +446,15 @@ export async function kmsVerifierOf(provider: Provider, pool: string): Promise<s
 /** The pool has no fhEVM coprocessor configuration to audit against. */
 export class UnsupportedChainError extends RoyaltiesError {}
 
-/** Reads a pool's events in a block range, decoded and in chain order. */
-export async function readPoolEvents(
+/** Reads a contract's events in a block range, decoded with `iface` and in chain order. */
+export async function readDecodedEvents(
   provider: Provider,
-  pool: string,
+  address: string,
+  iface: Interface,
   fromBlock: number,
   toBlock: number,
 ): Promise<PoolEvent[]> {
-  const iface: Interface = RoyaltyPool__factory.createInterface();
-  const logs: Log[] = await provider.getLogs({ address: pool, fromBlock, toBlock });
+  const logs: Log[] = await provider.getLogs({ address, fromBlock, toBlock });
   const events: PoolEvent[] = [];
   for (const log of logs) {
     const parsed = iface.parseLog(log);
@@ -470,6 +470,16 @@ export async function readPoolEvents(
     });
   }
   return events;
+}
+
+/** Reads a pool's events in a block range, decoded and in chain order. */
+export function readPoolEvents(
+  provider: Provider,
+  pool: string,
+  fromBlock: number,
+  toBlock: number,
+): Promise<PoolEvent[]> {
+  return readDecodedEvents(provider, pool, RoyaltyPool__factory.createInterface(), fromBlock, toBlock);
 }
 
 /** The public chain reads an audit makes, against a provider, as of `blockTag`. */

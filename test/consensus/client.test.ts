@@ -16,19 +16,7 @@ import {
 import { DEFAULT_METRICS, defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import { decrypt } from "../helpers/fhe";
 import { FINALIZATION_PERIOD, deviation, medians } from "./consensus.fixture";
-
-/** Runs `hardhat royalties <task>` in-process and returns what it printed. */
-async function runTask(task: string, args: Record<string, unknown>): Promise<string> {
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...parts: unknown[]) => lines.push(parts.map(String).join(" "));
-  try {
-    await hre.run({ scope: "royalties", task }, { account: 0, json: false, ...args });
-  } finally {
-    console.log = original;
-  }
-  return lines.join("\n");
-}
+import { runTask } from "../helpers/tasks";
 
 /** A pool whose only attestor is the consensus that `signers[19]` deploys next. */
 async function wiredPool() {

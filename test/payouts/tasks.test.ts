@@ -3,24 +3,12 @@ import os from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
-import hre, { ethers, fhevm } from "hardhat";
+import { ethers, fhevm } from "hardhat";
 
 import type { PayoutWorld } from "../fixtures/payouts.fixture";
 import { payoutWorld } from "../fixtures/payouts.fixture";
 import { decrypt } from "../helpers/fhe";
-
-/** Runs `hardhat royalties <task>` in-process and returns what it printed. */
-async function runTask(task: string, args: Record<string, unknown>): Promise<string> {
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...parts: unknown[]) => lines.push(parts.map(String).join(" "));
-  try {
-    await hre.run({ scope: "royalties", task }, { account: 0, json: false, ...args });
-  } finally {
-    console.log = original;
-  }
-  return lines.join("\n");
-}
+import { runTask } from "../helpers/tasks";
 
 async function accountIndex(address: string): Promise<number> {
   return (await ethers.getSigners()).findIndex((s) => s.address === address);

@@ -1,21 +1,8 @@
 import { expect } from "chai";
-import hre from "hardhat";
 
 import { defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import { submit } from "../helpers/fhe";
-
-/** Runs `hardhat royalties <task>` in-process and returns what it printed. */
-async function runTask(task: string, args: Record<string, unknown>): Promise<string> {
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...parts: unknown[]) => lines.push(parts.map(String).join(" "));
-  try {
-    await hre.run({ scope: "royalties", task }, { account: 0, json: false, ...args });
-  } finally {
-    console.log = original;
-  }
-  return lines.join("\n");
-}
+import { runTask } from "../helpers/tasks";
 
 describe("royalties tasks: cross-model aggregates (in-process)", function () {
   it("track-metric, aggregates, reveal-aggregate and audit-aggregates, with readable refusals", async function () {

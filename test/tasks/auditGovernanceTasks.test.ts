@@ -4,24 +4,12 @@ import path from "node:path";
 
 import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
-import hre, { ethers } from "hardhat";
+import { ethers } from "hardhat";
 
 import { deployGovernance } from "../../src";
 import { defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import { closeAndReveal, publicValue, submit } from "../helpers/fhe";
-
-/** Runs `hardhat royalties <task>` in-process and returns what it printed. */
-async function runTask(task: string, args: Record<string, unknown>): Promise<string> {
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...parts: unknown[]) => lines.push(parts.map(String).join(" "));
-  try {
-    await hre.run({ scope: "royalties", task }, { account: 0, json: false, ...args });
-  } finally {
-    console.log = original;
-  }
-  return lines.join("\n");
-}
+import { runTask } from "../helpers/tasks";
 
 describe("royalties tasks: audit, verify, governance, portfolio (in-process)", function () {
   it("audit prints a passing report, writes Markdown and JSON; verify checks a contributor's share", async function () {
