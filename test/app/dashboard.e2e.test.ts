@@ -168,6 +168,9 @@ async function waitFor(what: string, service: Service, probe: () => Promise<bool
   }
 }
 
+/** The auditor the contributor discloses an epoch to (any address: the grant needs no key). */
+const AUDITOR = "0x00000000000000000000000000000000000A0d17";
+
 describe("contributor dashboard in Chromium (end to end)", function () {
   let node: Service | undefined;
   let preview: Service | undefined;
@@ -421,6 +424,22 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     await shot("06-contributor-claimed");
   });
 
+  it("the contributor lets an auditor decrypt the claimed epoch, and the grant is listed", async function () {
+    this.timeout(120_000);
+    expect(await page.getByTestId("disclosures-1-1").innerText()).to.contain("nobody");
+    await page.getByTestId("viewer-1-1").fill("not an address");
+    await page.getByTestId("disclose-1-1").click();
+    expect(await page.getByTestId("disclosures-1-1").innerText()).to.contain("The viewer must be a 0x… address.");
+
+    await page.getByTestId("viewer-1-1").fill(AUDITOR);
+    expect(await operate("disclose-1-1")).to.match(/can now decrypt your score and share of epoch #1/);
+    await page.getByTestId("disclosures-1-1").filter({ hasText: "score + share" }).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("disclosures-1-1").innerText()).to.contain(
+      `${AUDITOR.slice(0, 6)}…${AUDITOR.slice(-4)}`,
+    );
+    await shot("07-disclosure-granted");
+  });
+
   it("the public view shows the revealed total and no individual score or share", async function () {
     this.timeout(120_000);
     await page.goto(`${appUrl}#/public`);
@@ -435,7 +454,7 @@ describe("contributor dashboard in Chromium (end to end)", function () {
       expect(text).to.not.contain(contributionScore(other.metrics, METRICS).toLocaleString("en-US"));
     }
     expect(await page.getByTestId("public-audit-1").innerText()).to.match(/✓ Passed/);
-    await shot("07-public-revealed");
+    await shot("08-public-revealed");
     expect(pageErrors, `uncaught errors in the page: ${pageErrors.join("; ")}`).to.deep.equal([]);
   });
 });
