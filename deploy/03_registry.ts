@@ -1,11 +1,16 @@
 /**
- * The RulesValidation library, the RoyaltyPool implementation linked to it (its initializer is disabled; every model's pool is a clone of it)
- * and the ModelRegistry that creates one pool per model.
+ * The RulesValidation library, the RoyaltyPool implementation linked to it (its initializer is
+ * disabled; every model's pool is a clone of it) and the ModelRegistry that creates one pool per model
+ * and its cross-model MetricAggregator.
  */
+import { isAddress } from "ethers";
 import type { DeployFunction } from "hardhat-deploy/types";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { DEFAULT_AGGREGATE_MIN_CONTRIBUTORS } from "../src/deploy";
-import type { HardhatRuntimeEnvironment } from "hardhat/types";
+
+/** Networks where the deploying account may keep the aggregate governance (demos, tests). */
+const LOCAL_NETWORKS = ["hardhat", "localhost"];
 
 const func: DeployFunction = async function (hre: HardhatRuntimeEnvironment) {
   const { deployments, getNamedAccounts } = hre;
@@ -17,11 +22,12 @@ const func: DeployFunction = async function (hre: HardhatRuntimeEnvironment) {
     libraries: { RulesValidation: rulesValidation.address },
     log: true,
   });
-  // The aggregate governance is fixed at deployment: on a public network it must be the DAO's timelock.
-  const aggregateGovernance = process.env.AGGREGATE_GOVERNANCE ?? deployer;
-  if (hre.network.name === "sepolia" && process.env.AGGREGATE_GOVERNANCE === undefined) {
+  // The aggregate governance is fixed at deployment: outside a local network it must be the DAO's timelock.
+  const fromEnv = process.env.AGGREGATE_GOVERNANCE;
+  if (!LOCAL_NETWORKS.includes(hre.network.name) && (fromEnv === undefined || !isAddress(fromEnv))) {
     throw new Error("Set AGGREGATE_GOVERNANCE to the DAO timelock address (it chooses the cross-model metrics).");
   }
+  const aggregateGovernance = fromEnv ?? deployer;
   await deployments.deploy("ModelRegistry", {
     from: deployer,
     args: [implementation.address, aggregateGovernance, DEFAULT_AGGREGATE_MIN_CONTRIBUTORS],

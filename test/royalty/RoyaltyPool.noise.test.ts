@@ -14,7 +14,7 @@ import { decrypt, endCurrentEpoch, publicValue, submit } from "../helpers/fhe";
 
 const UINT64_MAX = 2n ** 64n - 1n;
 const SCHEMA = DEFAULT_METRICS.map((m) => ({ weight: BigInt(m.weight), cap: BigInt(m.cap) }));
-const RUNS = process.env.SOLIDITY_COVERAGE === "true" ? 2 : 6;
+const RUNS = process.env.SOLIDITY_COVERAGE === "true" ? 2 : 10;
 
 interface NoiseScenario {
   noiseBits: number;
