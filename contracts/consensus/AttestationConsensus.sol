@@ -263,12 +263,9 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
         euint64[] storage own = _values[epochId][contributor][slot - 1];
         euint64[] storage medians = _medians[epochId][contributor];
         for (uint256 k = 0; k < schema.length; ++k) {
-            euint64 a = own[k];
-            euint64 m = medians[k];
-            if (schema[k].cap != type(uint64).max) {
-                a = FHE.min(a, schema[k].cap);
-                m = FHE.min(m, schema[k].cap);
-            }
+            // Every cap is below 2^64 - 1 (the pool's capacity rule refuses an uncapped metric).
+            euint64 a = FHE.min(own[k], schema[k].cap);
+            euint64 m = FHE.min(medians[k], schema[k].cap);
             // |a - m| without a branch or an underflow: max - min.
             euint64 term = FHE.sub(FHE.max(a, m), FHE.min(a, m));
             term = _scale(term, schema[k].weight);

@@ -246,7 +246,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         FHE.allowThis(score);
         FHE.allow(score, contributor);
         // The registry relays the contributor's selective disclosures (it can grant, never decrypt, alone).
-        if (registry != address(0)) FHE.allow(score, registry);
+        FHE.allow(score, registry);
         FHE.allowThis(total);
 
         _recordSubmission(epochId, epoch.rulesVersion, submitter, score, total);
@@ -409,7 +409,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         FHE.allowThis(share);
         FHE.allow(share, contributor);
         // The registry may add the share to the contributor's encrypted cross-model earnings.
-        if (registry != address(0)) FHE.allow(share, registry);
+        FHE.allow(share, registry);
         _shares[epochId][contributor] = share;
         if (++epoch.claims == epoch.participants) --_settlement.outstandingEpochs;
 
@@ -554,7 +554,6 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     /// @dev Hands the capped metric values to the registry's aggregator (it keeps only the tracked names).
     function _feedAggregates(address contributor, uint32 rulesVersion, euint64[] memory capped) private {
         IMetricAggregator aggregator = metricAggregator;
-        if (address(aggregator) == address(0)) return;
         for (uint256 i = 0; i < capped.length; ++i) {
             FHE.allowTransient(capped[i], address(aggregator));
         }
@@ -581,8 +580,9 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
             Metric storage metric = rules.metrics[i];
             // The rules bound sum(weight * cap) * max multiplier below 2^64, so this product fits.
             uint64 weight = metric.weight * multiplier;
-            euint64 value = metrics[i];
-            if (metric.cap != type(uint64).max) value = FHE.min(value, metric.cap);
+            // Every cap is below 2^64 - 1: the capacity rule refuses an uncapped metric (it alone could fill
+            // an epoch below k), so the min is never redundant.
+            euint64 value = FHE.min(metrics[i], metric.cap);
             // Kept capped: the cross-model aggregates add exactly what the model accepted.
             metrics[i] = value;
             if (weight != 1) value = _scale(value, weight);

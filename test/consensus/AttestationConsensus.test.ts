@@ -417,6 +417,9 @@ describe("AttestationConsensus", function () {
         FINALIZATION_PERIOD,
       ]);
       expect(await f.consensus.pendingConfig()).to.deep.equal([false, 0n, 0n]);
+      const [stored, fromEpochId] = await f.consensus.getConfig(1);
+      expect(stored.attestors).to.deep.equal(current.attestors);
+      expect(fromEpochId).to.equal(0n); // the initial version applies from the start
       expect(await f.consensus.pool()).to.equal(f.poolAddress);
       expect(await f.consensus.governance()).to.equal(f.governance.address);
       expect(await f.consensus.isPanelAttestor(1, f.attestors[4].address)).to.equal(true);

@@ -27,6 +27,9 @@ describe("Security: ciphertext handles passed to submitAttestedValues", function
     await expect(f.pool.connect(attestor).submitAttestedValues(bob.address, handles, 0))
       .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnauthorizedHandle")
       .withArgs(0);
+    await expect(f.pool.connect(attestor).submitAttestedValues(ethers.ZeroAddress, handles, 0))
+      .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolInvalidContributor")
+      .withArgs(ethers.ZeroAddress);
     // Alice herself is allowed on her score, but she is no attestor of this pool.
     await expect(f.pool.connect(alice).submitAttestedValues(bob.address, handles, 0))
       .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNotAttestor")
