@@ -1,9 +1,8 @@
-import { AbiCoder, Contract } from "ethers";
 import type { Provider } from "ethers";
 
 import { MetricAggregator__factory } from "../../types";
 import { RoyaltiesError } from "../errors";
-import { kmsVerifierOf, readDecodedEvents } from "./audit";
+import { kmsDecryptionCheck, readDecodedEvents } from "./audit";
 
 /** What an auditor found about one sealed round of a cross-model aggregate. */
 export interface AggregateRoundAudit {
@@ -32,10 +31,6 @@ export interface AggregateAuditReport {
   findings: AggregateFinding[];
   ok: boolean;
 }
-
-const KMS_VERIFIER_ABI = [
-  "function verifyDecryptionEIP712KMSSignatures(bytes32[] handlesList, bytes decryptedResult, bytes decryptionProof) returns (bool)",
-];
 
 interface RoundState {
   lastSum?: string;
@@ -76,8 +71,7 @@ export async function providerAggregateView(
   blockTag: number,
 ): Promise<AggregateChainView> {
   const contract = MetricAggregator__factory.connect(aggregator, provider);
-  const verifier = new Contract(await kmsVerifierOf(provider, aggregator), KMS_VERIFIER_ABI, provider);
-  const coder = AbiCoder.defaultAbiCoder();
+  const checkDecryption = await kmsDecryptionCheck(provider, aggregator, blockTag);
   return {
     minContributors: BigInt(await contract.minContributors({ blockTag })),
     async submittedReveal(transactionHash) {
@@ -87,13 +81,8 @@ export async function providerAggregateView(
       if (call?.name !== "revealAggregate") return undefined;
       return { value: call.args[2] as bigint, proof: call.args[3] as string };
     },
-    async verifyDecryption(handle, value, proof) {
-      try {
-        const check = verifier.getFunction("verifyDecryptionEIP712KMSSignatures");
-        return (await check.staticCall([handle], coder.encode(["uint128"], [value]), proof, { blockTag })) === true;
-      } catch {
-        return false;
-      }
+    verifyDecryption(handle, value, proof) {
+      return checkDecryption([handle], "uint128", value, proof);
     },
   };
 }

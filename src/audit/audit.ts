@@ -20,10 +20,8 @@ export interface PoolEvent {
 export interface AuditChainView {
   /** The digest and length of an epoch's log as stored on-chain. */
   epochLog(epochId: bigint): Promise<{ digest: string; length: bigint }>;
-  /** minParticipants of a rules version. */
-  minParticipants(rulesVersion: bigint): Promise<bigint>;
-  /** noiseBits of a rules version (0 = the total is revealed without noise). */
-  noiseBits(rulesVersion: bigint): Promise<bigint>;
+  /** What the audit checks a close against in a rules version: k, and the noise width (0 = none). */
+  closeRules(rulesVersion: bigint): Promise<{ minParticipants: bigint; noiseBits: bigint }>;
   /** The clear value and KMS proof submitted in a reveal or settle transaction. */
   submittedDecryption(transactionHash: string): Promise<{ value: bigint; proof: string }>;
   /** Whether the KMS signatures of `proof` cover `handles` decrypting to `value`. */
@@ -274,8 +272,9 @@ export async function auditEvents(
             event.transactionHash,
           );
         }
-        epoch.minParticipants = await chain.minParticipants(epoch.rulesVersion);
-        epoch.noiseBits = await chain.noiseBits(epoch.rulesVersion);
+        ({ minParticipants: epoch.minParticipants, noiseBits: epoch.noiseBits } = await chain.closeRules(
+          epoch.rulesVersion,
+        ));
         const noised = epoch.noisedTotal !== undefined && epoch.noisedTotal === a.total;
         if ((epoch.noiseBits !== 0n) !== noised) {
           fail(
@@ -435,6 +434,35 @@ const KMS_VERIFIER_ABI = [
   "function verifyDecryptionEIP712KMSSignatures(bytes32[] handlesList, bytes decryptedResult, bytes decryptionProof) returns (bool)",
 ];
 
+/** Whether the KMS signatures of `proof` cover `handles` decrypting to `value` (ABI-encoded as `valueType`). */
+export type KmsDecryptionCheck = (
+  handles: readonly string[],
+  valueType: "uint64" | "uint128",
+  value: bigint,
+  proof: string,
+) => Promise<boolean>;
+
+/**
+ * Checks KMS decryption proofs against the KMS verifier `contract` itself uses (read from its fhEVM
+ * configuration), as of `blockTag`: what `FHE.checkSignatures` accepted on-chain, re-checked off-chain.
+ */
+export async function kmsDecryptionCheck(
+  provider: Provider,
+  contract: string,
+  blockTag: number,
+): Promise<KmsDecryptionCheck> {
+  const verifier = new Contract(await kmsVerifierOf(provider, contract), KMS_VERIFIER_ABI, provider);
+  const verify = verifier.getFunction("verifyDecryptionEIP712KMSSignatures");
+  const coder = AbiCoder.defaultAbiCoder();
+  return async (handles, valueType, value, proof) => {
+    try {
+      return (await verify.staticCall([...handles], coder.encode([valueType], [value]), proof, { blockTag })) === true;
+    } catch {
+      return false;
+    }
+  };
+}
+
 /** The KMS verifier the pool itself checks proofs against, read from its storage. */
 export async function kmsVerifierOf(provider: Provider, pool: string): Promise<string> {
   const word = await provider.getStorage(pool, COPROCESSOR_CONFIG_SLOT + KMS_VERIFIER_FIELD);
@@ -484,21 +512,17 @@ export function readPoolEvents(
 
 /** The public chain reads an audit makes, against a provider, as of `blockTag`. */
 export async function providerChainView(provider: Provider, pool: string, blockTag: number): Promise<AuditChainView> {
-  const verifierAddress = await kmsVerifierOf(provider, pool);
+  const checkDecryption = await kmsDecryptionCheck(provider, pool, blockTag);
   const poolContract = RoyaltyPool__factory.connect(pool, provider);
-  const verifier = new Contract(verifierAddress, KMS_VERIFIER_ABI, provider);
   const iface = poolContract.interface;
-  const coder = AbiCoder.defaultAbiCoder();
   return {
     async epochLog(epochId) {
       const epoch = await poolContract.getEpoch(epochId, { blockTag });
       return { digest: epoch.logDigest, length: epoch.logLength };
     },
-    async minParticipants(rulesVersion) {
-      return (await poolContract.getRules(rulesVersion, { blockTag })).minParticipants;
-    },
-    async noiseBits(rulesVersion) {
-      return (await poolContract.getRules(rulesVersion, { blockTag })).noiseBits;
+    async closeRules(rulesVersion) {
+      const rules = await poolContract.getRules(rulesVersion, { blockTag });
+      return { minParticipants: rules.minParticipants, noiseBits: rules.noiseBits };
     },
     async submittedDecryption(transactionHash) {
       const tx = await provider.getTransaction(transactionHash);
@@ -508,13 +532,8 @@ export async function providerChainView(provider: Provider, pool: string, blockT
       if (call?.name === "settle") return { value: call.args[0] as bigint, proof: call.args[1] as string };
       throw new RoyaltiesError(`Transaction ${transactionHash} is not a direct reveal or settle call of the pool.`);
     },
-    async verifyDecryption(handles, value, proof) {
-      try {
-        const fn = verifier.getFunction("verifyDecryptionEIP712KMSSignatures");
-        return (await fn.staticCall([...handles], coder.encode(["uint64"], [value]), proof, { blockTag })) as boolean;
-      } catch {
-        return false;
-      }
+    verifyDecryption(handles, value, proof) {
+      return checkDecryption(handles, "uint64", value, proof);
     },
   };
 }
