@@ -45,10 +45,21 @@ export function withRegistryOptions(definition: ConfigurableTaskDefinition): Con
   );
 }
 
-/** Adds `--pool` / `--model` to the registry options. */
-/** Rules options shared by deploy-model and propose-rules: the claim window and the noise on epoch totals. */
+/** The rules options deploy-model and propose-rules share, besides the metric schema. */
+export interface EpochRuleArgs {
+  epochLength: number;
+  minParticipants: number;
+  maxSubmissions: number;
+  claimWindow: number;
+  noiseBits: number;
+}
+
+/** Adds the {@link EpochRuleArgs} options. */
 export function withEpochRuleOptions(definition: ConfigurableTaskDefinition): ConfigurableTaskDefinition {
   return definition
+    .addOptionalParam("epochLength", "Minimum epoch length in seconds", 7 * 24 * 60 * 60, types.int)
+    .addOptionalParam("minParticipants", "Distinct contributors needed to reveal an epoch total (k ≥ 3)", 3, types.int)
+    .addOptionalParam("maxSubmissions", "Submissions allowed per contributor and epoch", 4, types.int)
     .addOptionalParam(
       "claimWindow",
       "Seconds after a reveal before unclaimed shares may be pushed (0 = never)",
@@ -63,6 +74,18 @@ export function withEpochRuleOptions(definition: ConfigurableTaskDefinition): Co
     );
 }
 
+/** The {@link EpochRuleArgs} as the client library's rules parameters. */
+export function epochRulesOf(args: EpochRuleArgs) {
+  return {
+    epochLength: BigInt(args.epochLength),
+    minParticipants: args.minParticipants,
+    maxSubmissionsPerContributor: args.maxSubmissions,
+    claimWindow: BigInt(args.claimWindow),
+    noiseBits: args.noiseBits,
+  };
+}
+
+/** Adds `--pool` / `--model` to the registry options. */
 export function withPoolOptions(definition: ConfigurableTaskDefinition): ConfigurableTaskDefinition {
   return withRegistryOptions(definition)
     .addOptionalParam("pool", "Address of the model's RoyaltyPool")

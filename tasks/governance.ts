@@ -7,6 +7,7 @@ import { fail, parseAddress, parseMetricSchema } from "./args";
 import {
   action,
   deployedAddress,
+  epochRulesOf,
   getPoolClient,
   getReader,
   getSigner,
@@ -16,7 +17,7 @@ import {
   withEpochRuleOptions,
   withPoolOptions,
 } from "./common";
-import type { CommonArgs, PoolArgs } from "./common";
+import type { CommonArgs, EpochRuleArgs, PoolArgs } from "./common";
 import { royalties } from "./scope";
 
 interface GovernorArgs extends CommonArgs {
@@ -112,16 +113,11 @@ withCommonOptions(royalties.task("deploy-governance", "Deploy a model's DAO: vot
     }),
   );
 
-interface ProposeArgs extends PoolArgs, GovernorArgs {
+interface ProposeArgs extends PoolArgs, GovernorArgs, EpochRuleArgs {
   metrics: string;
-  epochLength: number;
-  minParticipants: number;
-  maxSubmissions: number;
   attestors?: string;
   bonus?: string;
   attestationRequired: boolean;
-  claimWindow: number;
-  noiseBits: number;
 }
 
 withEpochRuleOptions(
@@ -129,9 +125,6 @@ withEpochRuleOptions(
 )
   .addOptionalParam("governor", "Governor address (default: the deployed RoyaltyGovernor)")
   .addParam("metrics", "New metric schema as name:weight:cap,…")
-  .addOptionalParam("epochLength", "Minimum epoch length in seconds", 7 * 24 * 60 * 60, types.int)
-  .addOptionalParam("minParticipants", "k-anonymity threshold (≥ 3)", 3, types.int)
-  .addOptionalParam("maxSubmissions", "Submissions per contributor and epoch", 4, types.int)
   .addOptionalParam("attestors", "Attestor addresses, comma-separated")
   .addOptionalParam("bonus", "Bonus class multipliers, comma-separated, e.g. 2,3")
   .addFlag("attestationRequired", "Accept attested contributions only")
@@ -142,15 +135,11 @@ withEpochRuleOptions(
       const { proposeRulesChange } = await import("../src");
       const proposal = await proposeRulesChange(governor, client, {
         metrics: parseMetricSchema(args.metrics),
-        epochLength: BigInt(args.epochLength),
-        minParticipants: args.minParticipants,
-        maxSubmissionsPerContributor: args.maxSubmissions,
+        ...epochRulesOf(args),
         attestationRequired: args.attestationRequired,
         attestors:
           args.attestors === undefined ? [] : args.attestors.split(",").map((a) => parseAddress(a, "--attestors")),
         bonusMultipliers: args.bonus === undefined ? [] : args.bonus.split(",").map((b) => BigInt(b.trim())),
-        claimWindow: BigInt(args.claimWindow),
-        noiseBits: args.noiseBits,
       });
       output(args.json, { proposalId: proposal.proposalId, description: proposal.description }, () =>
         [

@@ -1,12 +1,12 @@
 /** Registry tasks: create a model, list the models. */
 import { ZeroAddress } from "ethers";
-import { types } from "hardhat/config";
 
 import { formatTable } from "../src/format";
 import { parseAddress, parseMetricSchema } from "./args";
 import {
   action,
   deployedAddress,
+  epochRulesOf,
   getReader,
   getRegistry,
   getSigner,
@@ -16,19 +16,14 @@ import {
   withEpochRuleOptions,
   withRegistryOptions,
 } from "./common";
-import type { RegistryArgs } from "./common";
+import type { EpochRuleArgs, RegistryArgs } from "./common";
 import { royalties } from "./scope";
 
-interface DeployModelArgs extends RegistryArgs {
+interface DeployModelArgs extends RegistryArgs, EpochRuleArgs {
   name: string;
   metrics: string;
-  epochLength: number;
-  minParticipants: number;
-  maxSubmissions: number;
   governance?: string;
   payoutToken?: string;
-  claimWindow: number;
-  noiseBits: number;
 }
 
 withEpochRuleOptions(
@@ -36,9 +31,6 @@ withEpochRuleOptions(
 )
   .addParam("name", "Unique model name, e.g. subnet-7")
   .addParam("metrics", "Metric schema as name:weight:cap,… e.g. computeUnits:3:1000000,qualityScore:50:100")
-  .addOptionalParam("epochLength", "Minimum epoch length in seconds", 7 * 24 * 60 * 60, types.int)
-  .addOptionalParam("minParticipants", "Distinct contributors needed to reveal an epoch total (k ≥ 3)", 3, types.int)
-  .addOptionalParam("maxSubmissions", "Submissions allowed per contributor and epoch", 4, types.int)
   .addOptionalParam("governance", "Address allowed to change the rules (default: rules fixed forever)")
   .addOptionalParam("payoutToken", "Confidential payout token (default: the deployed ConfidentialPayoutToken)")
   .setAction(
@@ -56,12 +48,8 @@ withEpochRuleOptions(
         modelName: args.name,
         payoutToken,
         metrics,
-        epochLength: BigInt(args.epochLength),
-        minParticipants: args.minParticipants,
-        maxSubmissionsPerContributor: args.maxSubmissions,
+        ...epochRulesOf(args),
         governance,
-        claimWindow: BigInt(args.claimWindow),
-        noiseBits: args.noiseBits,
       });
       output(args.json, { ...model, metrics }, () =>
         [
