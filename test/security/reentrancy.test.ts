@@ -2,10 +2,9 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { expect } from "chai";
 import { ethers } from "hardhat";
 
-import { deployModelRegistry } from "../../src/deploy";
-import { RATE, defaultRules, nextModelName } from "../fixtures/royaltyPool.fixture";
+import { RATE, createFundablePool } from "../fixtures/royaltyPool.fixture";
 import { publicValue, submit } from "../helpers/fhe";
-import type { ConfidentialPayoutToken, HostilePayoutToken, ReentrantToken, RoyaltyPool, TestToken } from "../../types";
+import type { ConfidentialPayoutToken, HostilePayoutToken, ReentrantToken, TestToken } from "../../types";
 import {
   State,
   THREE,
@@ -36,14 +35,13 @@ async function reentrantTokenPool() {
   const payout: ConfidentialPayoutToken = await (
     await ethers.getContractFactory("ConfidentialPayoutToken")
   ).deploy(await token.getAddress(), "cREENT", "cREENT", "");
-  const registry = await deployModelRegistry(s.deployer);
-  const name = nextModelName();
-  await (await registry.createModel(name, await payout.getAddress(), defaultRules(), ethers.ZeroAddress)).wait();
-  const poolAddress = await registry.predictPool(name);
-  const pool: RoyaltyPool = await ethers.getContractAt("RoyaltyPool", poolAddress);
-  await (await token.mint(s.funder.address, tokens(1_000n))).wait();
-  await (await token.connect(s.funder).approve(poolAddress, ethers.MaxUint256)).wait();
-  return { ...s, token, payout, registry, pool, poolAddress };
+  const created = await createFundablePool({
+    ...s,
+    token: await token.getAddress(),
+    payout: await payout.getAddress(),
+    funds: tokens(1_000n),
+  });
+  return { ...s, token, payout, ...created };
 }
 
 /** A pool created with a hostile payout token (hooks on confidentialTransfer, burns, underlying drain). */
@@ -53,14 +51,13 @@ async function hostilePayoutPool() {
   const payout: HostilePayoutToken = await (
     await ethers.getContractFactory("HostilePayoutToken")
   ).deploy(await token.getAddress());
-  const registry = await deployModelRegistry(s.deployer);
-  const name = nextModelName();
-  await (await registry.createModel(name, await payout.getAddress(), defaultRules(), ethers.ZeroAddress)).wait();
-  const poolAddress = await registry.predictPool(name);
-  const pool: RoyaltyPool = await ethers.getContractAt("RoyaltyPool", poolAddress);
-  await (await token.mint(s.funder.address, tokens(1_000n))).wait();
-  await (await token.connect(s.funder).approve(poolAddress, ethers.MaxUint256)).wait();
-  return { ...s, token, payout, registry, pool, poolAddress };
+  const created = await createFundablePool({
+    ...s,
+    token: await token.getAddress(),
+    payout: await payout.getAddress(),
+    funds: tokens(1_000n),
+  });
+  return { ...s, token, payout, ...created };
 }
 
 type AnyPool = Awaited<ReturnType<typeof reentrantTokenPool>> | Awaited<ReturnType<typeof hostilePayoutPool>>;
