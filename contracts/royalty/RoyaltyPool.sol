@@ -140,12 +140,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         uint256 epochId = _currentEpochId;
         Rules storage rules = _attestorRules(epochId);
         require(contributor != address(0), RoyaltyPoolInvalidContributor(contributor));
-        Submitter memory submitter = Submitter(
-            contributor,
-            msg.sender,
-            _bonusMultiplier(rules, bonusClass),
-            bonusClass
-        );
+        Submitter memory submitter = _attestedBy(rules, contributor, bonusClass);
         return _contribute(epochId, rules, submitter, _fromExternal(encryptedMetrics, inputProof));
     }
 
@@ -164,13 +159,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
             require(FHE.isSenderAllowed(metrics[i]), RoyaltyPoolUnauthorizedHandle(i));
             values[i] = metrics[i];
         }
-        Submitter memory submitter = Submitter(
-            contributor,
-            msg.sender,
-            _bonusMultiplier(rules, bonusClass),
-            bonusClass
-        );
-        return _contribute(epochId, rules, submitter, values);
+        return _contribute(epochId, rules, _attestedBy(rules, contributor, bonusClass), values);
     }
 
     /// @dev The rules of `epochId`, after checking the caller is one of their attestors.
@@ -178,6 +167,15 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         uint32 version = _epochs[epochId].rulesVersion;
         require(_isAttestor[version][msg.sender], RoyaltyPoolNotAttestor(epochId, msg.sender));
         return _rules[version];
+    }
+
+    /// @dev A submission by the calling attestor about `contributor`, with the bonus class's multiplier.
+    function _attestedBy(
+        Rules storage rules,
+        address contributor,
+        uint8 bonusClass
+    ) private view returns (Submitter memory) {
+        return Submitter(contributor, msg.sender, _bonusMultiplier(rules, bonusClass), bonusClass);
     }
 
     function _bonusMultiplier(Rules storage rules, uint8 bonusClass) private view returns (uint64) {
