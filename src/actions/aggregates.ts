@@ -3,7 +3,9 @@ import type { ContractRunner, ContractTransactionReceipt } from "ethers";
 
 import { MetricAggregator__factory } from "../../types";
 import type { MetricAggregator, ModelRegistry } from "../../types";
-import { ContractRevertError, RoyaltiesError, parseRevert } from "../errors";
+import { ContractRevertError, parseRevert } from "../errors";
+import { confirmed } from "../client";
+import { publicValue } from "../fhe/backend";
 import type { FheBackend } from "../fhe/backend";
 
 /** What to do after each custom error of the aggregator. */
@@ -33,12 +35,6 @@ async function withAggregatorErrors<T>(call: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw parseRevert(error, aggregatorInterface, (name, args) => new AggregatorRevertError(name, args)) ?? error;
   }
-}
-
-async function confirmed(tx: Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>) {
-  const receipt = await (await tx).wait();
-  if (receipt === null) throw new RoyaltiesError("The transaction was dropped: send it again.");
-  return receipt;
 }
 
 /** The cross-model metric aggregator of a registry. */
@@ -134,12 +130,7 @@ export async function revealAggregate(
     await withAggregatorErrors(() => confirmed(aggregator.requestReveal(name)));
     round = await aggregator.sealedRounds(name);
   }
-  const handle = (await aggregator.getRound(name, round)).sum;
-  const decryption = await fhe.publicDecrypt([handle]);
-  const value = decryption.clearValues[handle];
-  if (typeof value !== "bigint") throw new RoyaltiesError(`The KMS returned no value for handle ${handle}.`);
-  await withAggregatorErrors(() =>
-    confirmed(aggregator.revealAggregate(name, round, value, decryption.decryptionProof)),
-  );
+  const { value, proof } = await publicValue(fhe, (await aggregator.getRound(name, round)).sum);
+  await withAggregatorErrors(() => confirmed(aggregator.revealAggregate(name, round, value, proof)));
   return { round, value, cumulative: await aggregator.cumulativeOf(name) };
 }

@@ -4,6 +4,7 @@ import type { ContractTransactionReceipt } from "ethers";
 import { confirmed, findPoolEvent } from "../client";
 import type { PoolClient } from "../client";
 import { RoyaltiesError, withPoolErrors } from "../errors";
+import { publicValue } from "../fhe/backend";
 import { getEpoch } from "./read";
 
 export interface CloseEpochReturnType {
@@ -28,14 +29,6 @@ export async function closeEpoch(client: PoolClient): Promise<CloseEpochReturnTy
   return { epochId, closed: extended === undefined, end: epoch.end, receipt };
 }
 
-/** Reveals a handle's clear value through the FHE backend, checking it was decrypted. */
-async function publicValue(client: PoolClient, handle: string): Promise<{ value: bigint; proof: string }> {
-  const decryption = await client.fhe.publicDecrypt([handle]);
-  const value = decryption.clearValues[handle];
-  if (typeof value !== "bigint") throw new RoyaltiesError(`The KMS returned no value for handle ${handle}.`);
-  return { value, proof: decryption.decryptionProof };
-}
-
 export interface RevealEpochTotalReturnType {
   total: bigint;
   receipt: ContractTransactionReceipt;
@@ -54,7 +47,7 @@ export async function revealEpochTotal(
   if (epoch.state !== "Closed") {
     throw new RoyaltiesError(`Epoch ${epochId} is ${epoch.state}; only a Closed epoch can be revealed.`);
   }
-  const { value, proof } = await publicValue(client, epoch.totalHandle);
+  const { value, proof } = await publicValue(client.fhe, epoch.totalHandle);
   const receipt = await withPoolErrors(() => confirmed(client.pool.revealEpochTotal(epochId, value, proof)));
   return { total: value, receipt };
 }
@@ -83,7 +76,7 @@ export async function settlePool(client: PoolClient): Promise<SettlePoolReturnTy
     receipts.push(await withPoolErrors(() => confirmed(client.pool.requestSettlement())));
     status = await client.pool.settlementStatus();
   }
-  const { value, proof } = await publicValue(client, status.pending.balance);
+  const { value, proof } = await publicValue(client.fhe, status.pending.balance);
   const receipt = await withPoolErrors(() => confirmed(client.pool.settle(value, proof)));
   receipts.push(receipt);
   const event = findPoolEvent(client, receipt, "PoolSettled");

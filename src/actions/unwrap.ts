@@ -6,6 +6,7 @@ import type { ConfidentialPayoutToken } from "../../types";
 import { confirmed } from "../client";
 import type { PoolClient } from "../client";
 import { ContractRevertError, RoyaltiesError, parseRevert } from "../errors";
+import { publicValue } from "../fhe/backend";
 import { formatAmount } from "../format";
 import { decryptPayoutBalance } from "./decrypt";
 
@@ -130,12 +131,8 @@ async function finalize(
   const recipient = await token.unwrapRequester(requestId);
   if (recipient === ZeroAddress) throw new UnknownUnwrapRequestError(requestId);
   const handle = await token.unwrapAmount(requestId);
-  const decryption = await client.fhe.publicDecrypt([handle]);
-  const units = decryption.clearValues[handle];
-  if (typeof units !== "bigint") throw new RoyaltiesError(`The KMS returned no value for handle ${handle}.`);
-  const receipt = await withTokenErrors(() =>
-    confirmed(token.finalizeUnwrap(requestId, units, decryption.decryptionProof)),
-  );
+  const { value: units, proof } = await publicValue(client.fhe, handle);
+  const receipt = await withTokenErrors(() => confirmed(token.finalizeUnwrap(requestId, units, proof)));
   return { recipient, units, underlyingAmount: units * (await token.rate()), receipt };
 }
 

@@ -1,5 +1,7 @@
 import type { Signer } from "ethers";
 
+import { RoyaltiesError } from "../errors";
+
 /** Ciphertext handles and the proof binding them to (contract, user). */
 export interface EncryptedInput {
   handles: Uint8Array[];
@@ -28,4 +30,12 @@ export interface FheBackend {
    * sub-accounts). Optional so existing backends stay valid; the payout actions say when it is missing.
    */
   encryptAddress?(contractAddress: string, userAddress: string, address: string): Promise<EncryptedInput>;
+}
+
+/** The clear value of one publicly decryptable handle and the KMS proof a contract checks; fails if the KMS gave none. */
+export async function publicValue(fhe: FheBackend, handle: string): Promise<{ value: bigint; proof: string }> {
+  const decryption = await fhe.publicDecrypt([handle]);
+  const value = decryption.clearValues[handle];
+  if (typeof value !== "bigint") throw new RoyaltiesError(`The KMS returned no value for handle ${handle}.`);
+  return { value, proof: decryption.decryptionProof };
 }
