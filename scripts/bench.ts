@@ -214,13 +214,13 @@ async function operations(bench: Bench, people: Signer[]): Promise<{ ops: Measur
   );
   for (const who of people.slice(1, 3)) await confirm(pool.connect(who).claim(1, await who.getAddress()));
   const request = await confirm(pool.requestSettlement());
-  const pending = (await pool.settlementStatus()).pending.balance;
+  const pending = (await pool.settlementStatus()).pending.released;
   const balance = await hre.fhevm.publicDecrypt([pending]);
   const settle = await confirm(
     pool.settle(balance.clearValues[pending as `0x${string}`] as bigint, balance.decryptionProof),
   );
-  ops.push(measure("requestSettlement", "make the pool's balance publicly decryptable", request));
-  ops.push(measure("settle", "check the KMS proof, carry the rounding remainder forward", settle));
+  ops.push(measure("requestSettlement", "remainder = balance − pool, made publicly decryptable (no noise)", request));
+  ops.push(measure("settle", "check the KMS proof, carry the released remainder forward", settle));
 
   const widePool = await bench.pool(METRICS3);
   await confirm(widePool.connect(bench.funder).fund(10n ** 15n * RATE));

@@ -63,7 +63,10 @@ withPoolOptions(royalties.task("reveal", "Reveal a closed epoch's total with the
   );
 
 withPoolOptions(
-  royalties.task("settle", "Carry the rounding remainder of fully claimed epochs into the current epoch"),
+  royalties.task(
+    "settle",
+    "Release the unpaid remainder of fully claimed epochs into the current epoch (masked when noise was used)",
+  ),
 ).setAction(
   action(async (args: PoolArgs, hre) => {
     const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
@@ -73,18 +76,23 @@ withPoolOptions(
     const data = {
       fromEpochId: result.fromEpochId,
       toEpochId: result.toEpochId,
-      balance: result.balance,
-      remainder: result.remainder,
+      released: result.released,
+      maskBits: result.maskBits,
       intoEpochId: result.intoEpochId,
       txs: result.receipts.map((r) => r.hash),
     };
     output(args.json, data, () =>
       [
-        `Settled epochs ${result.fromEpochId}..${result.toEpochId}: the remainder went into epoch ${result.intoEpochId}.`,
+        `Settled epochs ${result.fromEpochId}..${result.toEpochId}: ${units(result.released)} went into epoch ${result.intoEpochId}.`,
         recordTable([
           ["epochs", `${result.fromEpochId}..${result.toEpochId}`],
-          ["pool balance", units(result.balance)],
-          ["remainder", units(result.remainder)],
+          ["released", units(result.released)],
+          [
+            "hidden carry",
+            result.maskBits === 0
+              ? "none (no noisy epoch settled yet)"
+              : `below 2^${result.maskBits} units, stays in the pool for the next settlement`,
+          ],
           ["carried into epoch", result.intoEpochId],
           ...result.receipts.map((r, i): [string, string] => [`tx ${i + 1}`, r.hash]),
         ]),

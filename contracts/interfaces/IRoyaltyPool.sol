@@ -26,12 +26,12 @@ interface IRoyaltyPool {
     enum LogStep {
         Submit, // fields: contributor, attestor (zero if self-reported), bonus class, rulesVersion, score, total
         Fund, // fields: funder, amount, units
-        Extend, // fields: new end, participants
+        Extend, // fields: new end, participants, rules version in force from now on
         Close, // fields: participants, submissions, pool, total handle (with noise when the rules add it)
         Reveal, // fields: total, pool, share factor, share shift
         Claim, // fields: contributor, recipient, share handle
         CarryIn, // fields: source epoch, amount (a zero-total epoch's pool)
-        Settle // fields: first epoch, last epoch, revealed balance, remainder carried in
+        Settle // fields: first epoch, last epoch, released amount carried in, hidden carry handle
     }
 
     /// @notice One metric of a model's schema with its plaintext weight and cap.
@@ -56,7 +56,8 @@ interface IRoyaltyPool {
         // push an unclaimed share to its contributor so the epoch can settle. 0 = no push, claims only.
         uint64 claimWindow;
         // At close, encrypted random noise in [0, 2^noiseBits) is added to the epoch total before its reveal,
-        // so k-1 colluders cannot subtract their way to the last contributor's exact score. 0 = no noise.
+        // so k-1 colluders cannot subtract their way to the last contributor's exact score. 0 = no noise
+        // (then free Sybil identities defeat k-anonymity in a self-reported pool). Needs a claim window.
         uint8 noiseBits;
     }
 
@@ -93,12 +94,19 @@ interface IRoyaltyPool {
         uint64 revealedAt;
         euint64 total;
         bytes32 logDigest;
+        // Plaintext bound of the encrypted total so far: the sum of each submission's maxSubmissionScore under
+        // the rules version it was made with (an extended epoch may adopt a newer version).
+        uint64 scoreBound;
     }
 
-    /// @notice A settlement in progress: the pool's confidential balance at request time and what it owed then.
+    /// @notice A settlement in progress. `released` (publicly decryptable) is the part of the pool's unpaid
+    /// remainder that moves into the public pool; `kept` (never decryptable) stays in the pool's balance,
+    /// hidden by uniform noise below `2^maskBits`, and is part of the next settlement's remainder.
     struct PendingSettlement {
-        euint64 balance;
+        euint64 released;
+        euint64 kept;
         uint64 liability;
+        uint8 maskBits;
         uint256 fromEpochId;
         uint256 toEpochId;
     }
@@ -119,6 +127,9 @@ interface IRoyaltyPool {
     error RoyaltyPoolInvalidSubmissionBound(uint32 maxSubmissionsPerContributor);
     /// @notice The noise width is above the supported maximum.
     error RoyaltyPoolInvalidNoiseBits(uint8 noiseBits, uint8 max);
+    /// @notice Noise needs a claim window: without one, a single absent participant would block every later
+    /// settlement and keep the noise hold-back of every epoch out of every pool.
+    error RoyaltyPoolNoiseWithoutClaimWindow(uint8 noiseBits);
     /// @notice A zero address where a contract is required.
     error RoyaltyPoolZeroAddress();
     /// @notice The caller may not change the rules.
@@ -187,8 +198,6 @@ interface IRoyaltyPool {
     error RoyaltyPoolSettlementPending();
     /// @notice No settlement was requested.
     error RoyaltyPoolNoPendingSettlement();
-    /// @notice The revealed balance is below what the pool owes (cannot happen; checked anyway).
-    error RoyaltyPoolBalanceBelowLiability(uint64 balance, uint64 liability);
 
     /// @notice A step was appended to an epoch's hash chain: `digest = keccak256(abi.encode(previous, entry))`
     /// with `entry = keccak256(abi.encode(step, abi.encode(fields...)))`, fields as listed in {LogStep}.
@@ -211,7 +220,16 @@ interface IRoyaltyPool {
     /// @notice The pool of an epoch received funds.
     event PoolFunded(uint256 indexed epochId, address indexed funder, uint256 amount, uint64 units);
     /// @notice The epoch ended with fewer than `minParticipants` distinct contributors: it stays open.
-    event EpochExtended(uint256 indexed epochId, uint64 newEnd, uint32 participants, uint32 minParticipants);
+    event EpochExtended(
+        uint256 indexed epochId,
+        uint64 newEnd,
+        uint32 participants,
+        uint32 minParticipants,
+        uint32 rulesVersion
+    );
+    /// @notice An extended epoch adopted the newest rules version at its extension boundary (so a rules change,
+    /// such as a lower k, can always reach an epoch that could not close).
+    event EpochRulesAdopted(uint256 indexed epochId, uint32 fromVersion, uint32 toVersion);
     /// @notice Encrypted random noise below `2^noiseBits` was added to the epoch total before its reveal.
     event EpochTotalNoised(uint256 indexed epochId, uint8 noiseBits, euint64 total);
     /// @notice The epoch was closed and its total made publicly decryptable.
@@ -227,15 +245,24 @@ interface IRoyaltyPool {
     );
     /// @notice A revealed epoch with a zero total (or an empty pool) passed its whole pool to the current epoch.
     event PoolCarriedForward(uint256 indexed epochId, uint64 amount, uint256 indexed intoEpochId);
-    /// @notice Every revealed epoch is fully claimed: the pool's confidential balance was made publicly decryptable.
-    event SettlementRequested(uint256 fromEpochId, uint256 toEpochId, euint64 balance, uint64 liability);
-    /// @notice The balance was revealed; the remainder (rounding dust of epochs `fromEpochId..toEpochId`,
-    /// plus anything sent to the pool directly) was carried into `intoEpochId`.
+    /// @notice Every revealed epoch is fully claimed: the unpaid remainder (balance minus `liability`, the current
+    /// pool) was split into `released`, made publicly decryptable, and `kept`, hidden by noise below
+    /// `2^maskBits` (0: nothing kept, no noisy epoch was ever settled).
+    event SettlementRequested(
+        uint256 fromEpochId,
+        uint256 toEpochId,
+        uint64 liability,
+        uint8 maskBits,
+        euint64 released,
+        euint64 kept
+    );
+    /// @notice The released part of the remainder (rounding dust and noise hold-back of epochs
+    /// `fromEpochId..toEpochId` and earlier hidden carry, minus the new hidden carry) moved into `intoEpochId`.
     event PoolSettled(
         uint256 fromEpochId,
         uint256 toEpochId,
-        uint64 balance,
-        uint64 remainder,
+        uint64 released,
+        euint64 kept,
         uint256 indexed intoEpochId
     );
 
@@ -402,17 +429,22 @@ interface IRoyaltyPool {
     function claimable(uint256 epochId, address contributor) external view returns (bool);
 
     /**
-     * @notice Once every revealed epoch is fully claimed, makes the pool's confidential balance
-     * publicly decryptable, so its rounding remainder can be carried forward.
-     * @dev The balance then equals the current epoch's pool plus the rounding dust of every epoch
-     * since the last settlement: an aggregate of at least `minParticipants` contributors per epoch.
+     * @notice Once every revealed epoch is fully claimed, splits the pool's unpaid remainder (its confidential
+     * balance minus the current pool) into a part to release into the current pool, made publicly decryptable,
+     * and a hidden part that stays in the pool.
+     * @dev The remainder is the rounding dust and, with noise, the noise hold-back of the settled epochs:
+     * `pool - sum(shares)`, from which the noise (hence the true total) could be computed. So once any noisy
+     * epoch was settled, `kept = min(remainder, U)` with fresh uniform `U < 2^maskBits` stays encrypted and
+     * only `remainder - kept` is revealed; `maskBits` is one more than the bit length of the public bound on
+     * the settled epochs' hold-back, and never decreases, so a hidden carry is always masked at least as widely
+     * as it was built. Nothing is lost: the hidden carry is part of the next settlement's remainder.
      */
     function requestSettlement() external;
 
     /**
-     * @notice Records the revealed balance and carries the remainder into the current epoch.
-     * @param balance The clear balance of the pending settlement.
-     * @param decryptionProof The KMS-signed decryption proof for the balance handle.
+     * @notice Records the released amount and carries it into the current epoch.
+     * @param released The clear value of the pending settlement's `released` handle.
+     * @param decryptionProof The KMS-signed decryption proof for that handle.
      */
-    function settle(uint64 balance, bytes calldata decryptionProof) external;
+    function settle(uint64 released, bytes calldata decryptionProof) external;
 }

@@ -56,6 +56,27 @@ library RoyaltyMath {
     }
 
     /**
+     * @notice Public upper bound on what an epoch's claims leave unpaid, `pool - sum(shares)`.
+     * @dev Each of the `participants` floors and the factor's floor lose less than one unit, and shares use the
+     * noisy total `T' = T + N` with `N < 2^noiseBits`, so `pool - sum(shares) < pool * N / T' + participants + 1`.
+     * @param pool Public pool of the epoch.
+     * @param noisyTotal The revealed (noisy) total, non-zero.
+     * @param noiseBits Noise width of the epoch's rules (0 = none).
+     * @param participants Distinct contributors of the epoch.
+     * @return The bound, at most `pool`.
+     */
+    function remainderBound(
+        uint64 pool,
+        uint64 noisyTotal,
+        uint8 noiseBits,
+        uint32 participants
+    ) internal pure returns (uint64) {
+        uint256 bound = uint256(participants) + 1;
+        if (noiseBits != 0) bound += Math.ceilDiv(uint256(pool) * ((uint256(1) << noiseBits) - 1), noisyTotal);
+        return uint64(Math.min(bound, pool));
+    }
+
+    /**
      * @notice Worst-case score of one submission, `sum(weight_k * cap_k)`, computed without overflow.
      * @param weights Plaintext weight of each metric.
      * @param caps Plaintext cap of each metric.

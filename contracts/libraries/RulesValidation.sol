@@ -143,6 +143,10 @@ library RulesValidation {
             IRoyaltyPool.RoyaltyPoolInvalidNoiseBits(params.noiseBits, MAX_NOISE_BITS)
         );
         require(
+            params.noiseBits == 0 || params.claimWindow != 0,
+            IRoyaltyPool.RoyaltyPoolNoiseWithoutClaimWindow(params.noiseBits)
+        );
+        require(
             params.attestors.length <= MAX_ATTESTORS,
             IRoyaltyPool.RoyaltyPoolTooManyAttestors(params.attestors.length, MAX_ATTESTORS)
         );

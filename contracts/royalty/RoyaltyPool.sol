@@ -38,6 +38,12 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     /// @notice k-anonymity floor: no aggregate of fewer distinct contributors is ever revealed.
     uint32 public constant MIN_PARTICIPANTS_FLOOR = RulesValidation.MIN_PARTICIPANTS_FLOOR;
 
+    /// @notice Widest settlement mask (`FHE.randEuint64` takes a power-of-two bound of at most 2^63).
+    uint8 public constant MAX_MASK_BITS = 63;
+    /// @notice Extra mask bits beyond the hold-back bound: a mask twice as wide as the secret it hides reveals
+    /// nothing in at least half of the settlements and at most a one-sided bound in the others.
+    uint8 public constant MASK_EXTRA_BITS = 1;
+
     /// @notice Human-readable name of the model this pool pays royalties for.
     string public modelName;
     /// @notice Public ERC20 funders pay in.
@@ -52,11 +58,18 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     IMetricAggregator public metricAggregator;
 
     /// @dev outstandingEpochs: closed but unrevealed, or revealed with claims outstanding;
-    /// settledThroughEpochId: every epoch up to it had its remainder carried forward.
+    /// settledThroughEpochId: every epoch up to it had its remainder carried forward;
+    /// remainderBound / noisy: public bound on the remainder of the epochs revealed since the last request,
+    /// and whether one of them was noisy; maskBits: width of the settlement mask (never decreases);
+    /// hiddenCarry: the part of the remainder the last settlement kept hidden in the pool.
     struct SettlementState {
         uint256 outstandingEpochs;
         uint256 settledThroughEpochId;
         PendingSettlement pending;
+        uint64 remainderBound;
+        bool noisy;
+        uint8 maskBits;
+        euint64 hiddenCarry;
     }
 
     /// @dev Who a contribution is for, who submitted it (zero if self-reported) and its bonus.
@@ -212,10 +225,18 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
             previous < rules.maxSubmissionsPerContributor,
             RoyaltyPoolSubmissionLimitReached(epochId, contributor, rules.maxSubmissionsPerContributor)
         );
+        // Equivalent to `submissions < maxSubmissionsPerEpoch` under one rules version; the bound also covers an
+        // extended epoch that adopted a newer version after submissions made under an older one.
         require(
-            epoch.submissions < rules.maxSubmissionsPerEpoch,
+            _fitsBound(epoch.scoreBound, rules.maxSubmissionScore, rules.noiseBits),
             RoyaltyPoolEpochCapacityReached(epochId, rules.maxSubmissionsPerEpoch)
         );
+    }
+
+    /// @dev Whether `scoreBound + maxScore` plus the largest noise still fits 64 bits.
+    function _fitsBound(uint64 scoreBound, uint64 maxScore, uint8 noiseBits) private pure returns (bool) {
+        uint256 maxNoise = (uint256(1) << noiseBits) - 1;
+        return uint256(scoreBound) + maxScore + maxNoise <= type(uint64).max;
     }
 
     /// @dev Adds a contribution to the contributor's score and the epoch total, with their ACL.
@@ -238,6 +259,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
 
         _submissions[epochId][contributor] = previous + 1;
         ++epoch.submissions;
+        epoch.scoreBound += _rules[epoch.rulesVersion].maxSubmissionScore;
         _scores[epochId][contributor] = score;
         epoch.total = total;
 
@@ -307,15 +329,15 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         uint256 epochId = _currentEpochId;
         Epoch storage epoch = _epochs[epochId];
         require(block.timestamp >= epoch.end, RoyaltyPoolEpochNotEnded(epochId, epoch.end));
-        Rules storage rules = _rules[epoch.rulesVersion];
+        Rules storage rules = _adoptNewestRules(epochId, epoch);
 
         if (epoch.participants < rules.minParticipants) {
             // k-anonymity: revealing a total of fewer contributors would expose their scores, so the
             // epoch stays open until the first period boundary at which it has enough of them.
             uint64 periodsPassed = (uint64(block.timestamp) - epoch.end) / rules.epochLength + 1;
             epoch.end += periodsPassed * rules.epochLength;
-            emit EpochExtended(epochId, epoch.end, epoch.participants, rules.minParticipants);
-            _appendLog(epochId, LogStep.Extend, abi.encode(epoch.end, epoch.participants));
+            emit EpochExtended(epochId, epoch.end, epoch.participants, rules.minParticipants, epoch.rulesVersion);
+            _appendLog(epochId, LogStep.Extend, abi.encode(epoch.end, epoch.participants, epoch.rulesVersion));
             return false;
         }
 
@@ -327,6 +349,22 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         _appendLog(epochId, LogStep.Close, abi.encode(epoch.participants, epoch.submissions, epoch.pool, epoch.total));
         _startEpoch(epochId + 1, uint64(block.timestamp), _rulesVersionCount);
         return true;
+    }
+
+    /// @dev At a boundary where the epoch is still below its k, it takes the newest rules version (if the
+    /// encrypted total so far plus that version's noise still fits 64 bits), so that no rules version, such as
+    /// a k nobody can reach, can hold an epoch, its pool and every later funding for ever: a new vote applies
+    /// at the next boundary. An epoch that has reached its k closes under the rules it has.
+    function _adoptNewestRules(uint256 epochId, Epoch storage epoch) private returns (Rules storage rules) {
+        uint32 version = epoch.rulesVersion;
+        rules = _rules[version];
+        uint32 newest = _rulesVersionCount;
+        if (newest == version || epoch.participants >= rules.minParticipants) return rules;
+        Rules storage candidate = _rules[newest];
+        if (!_fitsBound(epoch.scoreBound, 0, candidate.noiseBits)) return rules;
+        epoch.rulesVersion = newest;
+        emit EpochRulesAdopted(epochId, version, newest);
+        return candidate;
     }
 
     /// @inheritdoc IRoyaltyPool
@@ -352,7 +390,13 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
             _addToCurrentPool(epoch.pool);
             emit PoolCarriedForward(epochId, epoch.pool, _currentEpochId);
             _appendLog(_currentEpochId, LogStep.CarryIn, abi.encode(epochId, epoch.pool));
+            return;
         }
+        uint8 noiseBits = _rules[epoch.rulesVersion].noiseBits;
+        uint256 bound = uint256(_settlement.remainderBound) +
+            RoyaltyMath.remainderBound(epoch.pool, total, noiseBits, epoch.participants);
+        _settlement.remainderBound = uint64(Math.min(bound, type(uint64).max));
+        if (noiseBits != 0) _settlement.noisy = true;
     }
 
     // ---------------------------------------------------------------- claims and settlement
@@ -422,36 +466,62 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
 
     /// @inheritdoc IRoyaltyPool
     function requestSettlement() external nonReentrant {
-        require(!FHE.isInitialized(_settlement.pending.balance), RoyaltyPoolSettlementPending());
-        require(_settlement.outstandingEpochs == 0, RoyaltyPoolEpochsOutstanding(_settlement.outstandingEpochs));
+        SettlementState storage settlement = _settlement;
+        require(!FHE.isInitialized(settlement.pending.released), RoyaltyPoolSettlementPending());
+        require(settlement.outstandingEpochs == 0, RoyaltyPoolEpochsOutstanding(settlement.outstandingEpochs));
         uint256 currentId = _currentEpochId;
-        uint256 fromEpochId = _settlement.settledThroughEpochId + 1;
+        uint256 fromEpochId = settlement.settledThroughEpochId + 1;
         euint64 balance = payoutToken.confidentialBalanceOf(address(this));
         require(fromEpochId < currentId && FHE.isInitialized(balance), RoyaltyPoolNothingToSettle());
 
         uint64 liability = _epochs[currentId].pool;
-        _settlement.pending = PendingSettlement(balance, liability, fromEpochId, currentId - 1);
-        FHE.makePubliclyDecryptable(balance);
-        emit SettlementRequested(fromEpochId, currentId - 1, balance, liability);
+        // Plaintext accounting keeps the balance at or above the liability; max() keeps a token that breaks
+        // it from wrapping the subtraction into a huge remainder.
+        euint64 remainder = FHE.sub(FHE.max(balance, liability), liability);
+        uint8 maskBits = _nextMaskBits(settlement);
+        euint64 released = remainder;
+        euint64 kept;
+        if (maskBits != 0) {
+            // pool - sum(shares) would give away the noise of a noisy total: only a masked part is revealed.
+            kept = FHE.min(remainder, FHE.randEuint64(uint64(1) << maskBits));
+            released = FHE.sub(remainder, kept);
+            FHE.allowThis(kept);
+        }
+        FHE.allowThis(released);
+        FHE.makePubliclyDecryptable(released);
+        settlement.pending = PendingSettlement(released, kept, liability, maskBits, fromEpochId, currentId - 1);
+        emit SettlementRequested(fromEpochId, currentId - 1, liability, maskBits, released, kept);
+    }
+
+    /// @dev Masks once a noisy epoch was settled, at least as wide as before and one bit wider than the new
+    /// epochs' remainder bound; consumes that bound.
+    function _nextMaskBits(SettlementState storage settlement) private returns (uint8 maskBits) {
+        maskBits = settlement.maskBits;
+        if (settlement.noisy || maskBits != 0) {
+            uint256 needed = uint256(RoyaltyMath.bitLength(settlement.remainderBound)) + MASK_EXTRA_BITS;
+            maskBits = uint8(Math.min(Math.max(needed, maskBits), MAX_MASK_BITS));
+        }
+        settlement.maskBits = maskBits;
+        settlement.remainderBound = 0;
+        settlement.noisy = false;
     }
 
     /// @inheritdoc IRoyaltyPool
-    function settle(uint64 balance, bytes calldata decryptionProof) external nonReentrant {
+    function settle(uint64 released, bytes calldata decryptionProof) external nonReentrant {
         PendingSettlement memory pending = _settlement.pending;
-        require(FHE.isInitialized(pending.balance), RoyaltyPoolNoPendingSettlement());
+        require(FHE.isInitialized(pending.released), RoyaltyPoolNoPendingSettlement());
         // Cleared first: a KMS proof is public and unbound to any caller, so it counts once.
         delete _settlement.pending;
-        FHE.checkSignatures(_handleList(pending.balance), abi.encode(balance), decryptionProof);
-        require(balance >= pending.liability, RoyaltyPoolBalanceBelowLiability(balance, pending.liability));
+        FHE.checkSignatures(_handleList(pending.released), abi.encode(released), decryptionProof);
 
-        uint64 remainder = balance - pending.liability;
         _settlement.settledThroughEpochId = pending.toEpochId;
-        _addToCurrentPool(remainder);
-        emit PoolSettled(pending.fromEpochId, pending.toEpochId, balance, remainder, _currentEpochId);
+        _settlement.hiddenCarry = pending.kept;
+        _addToCurrentPool(released);
+        emit PoolSettled(pending.fromEpochId, pending.toEpochId, released, pending.kept, _currentEpochId);
         _appendLog(
             _currentEpochId,
             LogStep.Settle,
-            abi.encode(pending.fromEpochId, pending.toEpochId, balance, remainder)
+            abi.encode(pending.fromEpochId, pending.toEpochId, released, pending.kept)
         );
     }
 
@@ -475,18 +545,34 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     }
 
     /**
-     * @notice Settlement bookkeeping: epochs still blocking a settlement, the last settled epoch and
-     * the settlement waiting for its reveal (balance handle zero when none).
+     * @notice Settlement bookkeeping: epochs still blocking a settlement, the last settled epoch, the settlement
+     * waiting for its reveal (released handle zero when none), the mask width and the hidden carry.
      * @return outstandingEpochs Epochs closed but unrevealed, or revealed with claims outstanding.
      * @return settledThroughEpochId Every epoch up to this id has had its remainder carried forward.
      * @return pending The pending settlement.
+     * @return maskBits Width of the settlement mask (0 until a noisy epoch is settled; never decreases).
+     * @return hiddenCarry The encrypted part of the remainder kept in the pool by the last settlement (below
+     * `2^maskBits`; nobody may decrypt it).
      */
     function settlementStatus()
         external
         view
-        returns (uint256 outstandingEpochs, uint256 settledThroughEpochId, PendingSettlement memory pending)
+        returns (
+            uint256 outstandingEpochs,
+            uint256 settledThroughEpochId,
+            PendingSettlement memory pending,
+            uint8 maskBits,
+            euint64 hiddenCarry
+        )
     {
-        return (_settlement.outstandingEpochs, _settlement.settledThroughEpochId, _settlement.pending);
+        SettlementState storage settlement = _settlement;
+        return (
+            settlement.outstandingEpochs,
+            settlement.settledThroughEpochId,
+            settlement.pending,
+            settlement.maskBits,
+            settlement.hiddenCarry
+        );
     }
 
     /**

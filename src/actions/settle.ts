@@ -53,30 +53,36 @@ export async function revealEpochTotal(
 }
 
 export interface SettlePoolReturnType {
-  /** First and last epoch whose rounding remainder this settlement carried forward. */
+  /** First and last epoch whose unpaid remainder this settlement carried forward. */
   fromEpochId: bigint;
   toEpochId: bigint;
-  /** The pool's revealed confidential balance and the part of it that was not owed to anyone. */
-  balance: bigint;
-  remainder: bigint;
+  /**
+   * The part of the remainder (rounding dust, noise hold-back, earlier hidden carry) moved into the public
+   * pool of `intoEpochId`. With noise, the rest stays hidden in the pool (below 2^maskBits) and is released
+   * by a later settlement: `pool − Σ shares` is never public, since it would give away the noise.
+   */
+  released: bigint;
+  /** Width of the mask hiding the kept part (0: the whole remainder was released). */
+  maskBits: number;
   intoEpochId: bigint;
   receipts: ContractTransactionReceipt[];
 }
 
 /**
- * Once every revealed epoch is fully claimed: reveals the pool's balance and carries the rounding
- * remainder into the current epoch (requesting the settlement first if nobody has).
+ * Once every revealed epoch is fully claimed: releases the pool's unpaid remainder (masked when noise was
+ * used) into the current epoch, requesting the settlement first if nobody has.
  * @example
- * const { remainder } = await settlePool(client);
+ * const { released } = await settlePool(client);
  */
 export async function settlePool(client: PoolClient): Promise<SettlePoolReturnType> {
   const receipts: ContractTransactionReceipt[] = [];
   let status = await client.pool.settlementStatus();
-  if (status.pending.balance === ZeroHash) {
+  if (status.pending.released === ZeroHash) {
     receipts.push(await withPoolErrors(() => confirmed(client.pool.requestSettlement())));
     status = await client.pool.settlementStatus();
   }
-  const { value, proof } = await publicValue(client.fhe, status.pending.balance);
+  const maskBits = Number(status.pending.maskBits);
+  const { value, proof } = await publicValue(client.fhe, status.pending.released);
   const receipt = await withPoolErrors(() => confirmed(client.pool.settle(value, proof)));
   receipts.push(receipt);
   const event = findPoolEvent(client, receipt, "PoolSettled");
@@ -84,8 +90,8 @@ export async function settlePool(client: PoolClient): Promise<SettlePoolReturnTy
   return {
     fromEpochId: event.args.fromEpochId as bigint,
     toEpochId: event.args.toEpochId as bigint,
-    balance: event.args.balance as bigint,
-    remainder: event.args.remainder as bigint,
+    released: event.args.released as bigint,
+    maskBits,
     intoEpochId: event.args.intoEpochId as bigint,
     receipts,
   };

@@ -61,10 +61,11 @@ export interface SettlementAudit {
   toEpochId: bigint;
   intoEpochId: bigint;
   liability: bigint;
-  balance: bigint;
-  remainder: bigint;
-  /** Pools of the settled epochs minus the remainder: what contributors were paid in all. */
-  paid: bigint;
+  /** What the settlement moved into the public pool (the unpaid remainder minus the hidden carry). */
+  released: bigint;
+  /** Width of the mask on the hidden carry, and the width the public record says it must have at least. */
+  maskBits: bigint;
+  expectedMaskBits: bigint;
   settledPools: bigint;
   proofValid: boolean;
 }
@@ -98,7 +99,7 @@ function stepOf(event: PoolEvent): StepOf | undefined {
     case "PoolFunded":
       return { epochId: a.epochId as bigint, step: "Fund", fields: [a.funder, a.amount, a.units] };
     case "EpochExtended":
-      return { epochId: a.epochId as bigint, step: "Extend", fields: [a.newEnd, a.participants] };
+      return { epochId: a.epochId as bigint, step: "Extend", fields: [a.newEnd, a.participants, a.rulesVersion] };
     case "EpochClosed":
       return {
         epochId: a.epochId as bigint,
@@ -115,11 +116,32 @@ function stepOf(event: PoolEvent): StepOf | undefined {
       return {
         epochId: a.intoEpochId as bigint,
         step: "Settle",
-        fields: [a.fromEpochId, a.toEpochId, a.balance, a.remainder],
+        fields: [a.fromEpochId, a.toEpochId, a.released, a.kept],
       };
     default:
       return undefined;
   }
+}
+
+/** Largest mask a settlement may use (the bound of `FHE.randEuint64` is at most 2^63). */
+const MAX_MASK_BITS = 63n;
+
+/** `RoyaltyMath.remainderBound`: public bound on `pool − Σ shares` of one revealed epoch. */
+export function remainderBound(pool: bigint, noisyTotal: bigint, noiseBits: bigint, participants: bigint): bigint {
+  let bound = participants + 1n;
+  if (noiseBits !== 0n) bound += ceilDiv(pool * ((1n << noiseBits) - 1n), noisyTotal);
+  return bound < pool ? bound : pool;
+}
+
+/** The pool's mask rule: one bit wider than the bound's bit length, never narrower than before, at most 63. */
+export function nextMaskBits(previous: bigint, bound: bigint): bigint {
+  const needed = BigInt(bound.toString(2).length - (bound === 0n ? 1 : 0)) + 1n;
+  const widest = needed > previous ? needed : previous;
+  return widest < MAX_MASK_BITS ? widest : MAX_MASK_BITS;
+}
+
+function ceilDiv(a: bigint, b: bigint): bigint {
+  return a === 0n ? 0n : (a - 1n) / b + 1n;
 }
 
 function newEpoch(epochId: bigint): EpochAudit {
@@ -156,7 +178,10 @@ export async function auditEvents(
   const closeHandles = new Map<bigint, string>();
   const contributors = new Map<bigint, Set<string>>();
   const settlements: SettlementAudit[] = [];
-  const requested = new Map<string, { balance: string; liability: bigint }>();
+  const requested = new Map<string, { released: string; liability: bigint; maskBits: bigint }>();
+  // Mask rule of the pool, replayed from public values: once a noisy epoch is settled, the mask is at least
+  // one bit wider than the settled epochs' remainder bound and never narrower than before.
+  let maskBits = 0n;
   const epochOf = (id: bigint) => epochs.get(id) ?? epochs.set(id, newEpoch(id)).get(id)!;
   const fail = (epochId: bigint, step: string, message: string, transactionHash?: string) => {
     findings.push({ epochId, step, message, transactionHash });
@@ -231,6 +256,9 @@ export async function auditEvents(
     }
 
     switch (event.name) {
+      case "EpochRulesAdopted":
+        epochOf(a.epochId as bigint).rulesVersion = a.toVersion as bigint;
+        break;
       case "EpochStarted":
         epochOf(a.epochId as bigint).rulesVersion = a.rulesVersion as bigint;
         break;
@@ -337,23 +365,28 @@ export async function auditEvents(
       }
       case "SettlementRequested":
         requested.set(`${a.fromEpochId}-${a.toEpochId}`, {
-          balance: a.balance as string,
+          released: a.released as string,
           liability: a.liability as bigint,
+          maskBits: BigInt(a.maskBits as bigint | number),
         });
         break;
       case "PoolSettled": {
         const from = a.fromEpochId as bigint;
         const to = a.toEpochId as bigint;
         const request = requested.get(`${from}-${to}`);
-        const balance = a.balance as bigint;
-        const remainder = a.remainder as bigint;
+        const released = a.released as bigint;
         let settledPools = 0n;
+        let bound = 0n;
+        let noisy = false;
         for (let id = from; id <= to; id++) {
           const epoch = epochs.get(id);
           // An epoch whose pool was carried forward whole paid nothing and is not counted.
-          if (epoch?.revealedTotal !== undefined && epoch.revealedTotal > 0n && epoch.pool > 0n)
-            settledPools += epoch.pool;
+          if (epoch?.revealedTotal === undefined || epoch.revealedTotal === 0n || epoch.pool === 0n) continue;
+          settledPools += epoch.pool;
+          bound += remainderBound(epoch.pool, epoch.revealedTotal, epoch.noiseBits, epoch.participants);
+          if (epoch.noiseBits !== 0n) noisy = true;
         }
+        const expectedMaskBits = noisy || maskBits !== 0n ? nextMaskBits(maskBits, bound) : 0n;
         let proofValid = false;
         if (request === undefined) {
           fail(
@@ -365,33 +398,32 @@ export async function auditEvents(
         } else {
           const submitted = await chain.submittedDecryption(event.transactionHash);
           proofValid =
-            submitted.value === balance && (await chain.verifyDecryption([request.balance], balance, submitted.proof));
+            submitted.value === released &&
+            (await chain.verifyDecryption([request.released], released, submitted.proof));
           if (!proofValid)
-            fail(to, "Settle", "the KMS proof does not cover the pool balance handle", event.transactionHash);
-          if (remainder !== balance - request.liability) {
+            fail(to, "Settle", "the KMS proof does not cover the released remainder handle", event.transactionHash);
+          if (request.maskBits < expectedMaskBits) {
             fail(
               to,
               "Settle",
-              `remainder ${remainder} ≠ balance ${balance} − liability ${request.liability}`,
+              `mask of ${request.maskBits} bits is narrower than the ${expectedMaskBits} the settled epochs need`,
               event.transactionHash,
             );
           }
+          maskBits = request.maskBits;
         }
-        const paid = settledPools - remainder;
-        if (paid < 0n)
-          fail(to, "Settle", `remainder ${remainder} exceeds the settled pools ${settledPools}`, event.transactionHash);
         settlements.push({
           fromEpochId: from,
           toEpochId: to,
           intoEpochId: a.intoEpochId as bigint,
           liability: request?.liability ?? 0n,
-          balance,
-          remainder,
-          paid,
+          released,
+          maskBits: request?.maskBits ?? 0n,
+          expectedMaskBits,
           settledPools,
           proofValid,
         });
-        epochOf(a.intoEpochId as bigint).carriedIn += remainder;
+        epochOf(a.intoEpochId as bigint).carriedIn += released;
         break;
       }
       default:

@@ -18,18 +18,17 @@ function epochRows(report: AuditReport): string[][] {
 }
 
 const EPOCH_HEADERS = ["epoch", "participants", "k", "pool", "total", "claims", "log", "digest", "proof"];
-const SETTLEMENT_HEADERS = ["epochs", "into", "pools", "balance", "liability", "remainder", "paid", "proof"];
+const SETTLEMENT_HEADERS = ["epochs", "into", "pools", "liability", "released", "mask bits", "proof"];
 
 function settlementRows(report: AuditReport): string[][] {
   return report.settlements.map((s) => [
     `${s.fromEpochId}..${s.toEpochId}`,
     s.intoEpochId.toString(),
     s.settledPools.toLocaleString("en-US"),
-    s.balance.toLocaleString("en-US"),
     s.liability.toLocaleString("en-US"),
-    s.remainder.toLocaleString("en-US"),
-    s.paid.toLocaleString("en-US"),
-    mark(s.proofValid),
+    s.released.toLocaleString("en-US"),
+    `${s.maskBits} (≥ ${s.expectedMaskBits})`,
+    mark(s.proofValid && s.maskBits >= s.expectedMaskBits),
   ]);
 }
 

@@ -158,7 +158,7 @@ async function runEpoch(s: Scenario): Promise<EpochOutcome> {
   if (s.nextEpochUnits > 0n) await (await f.pool.connect(f.funder).fund(s.nextEpochUnits * RATE)).wait();
   await (await f.pool.requestSettlement()).wait();
   const pending = (await f.pool.settlementStatus()).pending;
-  const { value, proof } = await publicValue(pending.balance);
+  const { value, proof } = await publicValue(pending.released);
   const receipt = await (await f.pool.settle(value, proof)).wait();
   const settled = receipt!.logs
     .map((log) => f.pool.interface.parseLog(log))
@@ -169,7 +169,7 @@ async function runEpoch(s: Scenario): Promise<EpochOutcome> {
   expect(shares.reduce((a, b) => a + b, 0n) + remainder + carried).to.equal(pool);
 
   const balanceHandle = await f.payout.confidentialBalanceOf(f.poolAddress);
-  expect(balanceHandle).to.equal(pending.balance);
+  expect(balanceHandle).to.equal(pending.released);
   const next = await f.pool.getEpoch(2);
   expect(next.pool).to.equal(value);
   expect(next.pool).to.equal(s.nextEpochUnits + carried + remainder);

@@ -44,7 +44,7 @@ describe("RoyaltyPool claim window: an absent contributor never blocks settlemen
       .withArgs(1n, alice.address);
 
     await f.pool.requestSettlement();
-    const { value, proof } = await publicValue((await f.pool.settlementStatus()).pending.balance);
+    const { value, proof } = await publicValue((await f.pool.settlementStatus()).pending.released);
     await expect(f.pool.settle(value, proof)).to.emit(f.pool, "PoolSettled");
   });
 

@@ -57,7 +57,7 @@ async function runNoisyEpoch(s: NoiseScenario) {
   // Held back by the noise (plus rounding dust): carried into epoch 2 by the settlement.
   await (await f.pool.requestSettlement()).wait();
   const pending = (await f.pool.settlementStatus()).pending;
-  const balance = await publicValue(pending.balance);
+  const balance = await publicValue(pending.released);
   await (await f.pool.settle(balance.value, balance.proof)).wait();
   expect((await f.pool.getEpoch(2)).pool).to.equal(s.units - paid);
   return { trueTotal, noisyTotal, paid };

@@ -562,7 +562,7 @@ describe("RoyaltyPool", function () {
         .withArgs(1n, 1n, (h: string) => h !== ethers.ZeroHash, 2_000_000n);
       await expect(f.pool.requestSettlement()).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolSettlementPending");
       const pending = (await f.pool.settlementStatus()).pending;
-      const { value, proof } = await publicValue(pending.balance);
+      const { value, proof } = await publicValue(pending.released);
       expect(value).to.equal(1_000_000_000n - sum + 2_000_000n);
       await expect(f.pool.settle(value + 1n, proof)).to.be.revertedWithCustomError(
         ...fhevm.revertedWithCustomErrorArgs("KMSVerifier", "KMSInvalidSigner"),

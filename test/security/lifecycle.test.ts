@@ -175,7 +175,7 @@ describe("Security: epoch lifecycle, claims and settlement", function () {
       paid += share;
     }
     await f.pool.requestSettlement();
-    const { value, proof } = await publicValue((await f.pool.settlementStatus()).pending.balance);
+    const { value, proof } = await publicValue((await f.pool.settlementStatus()).pending.released);
     await expect(f.pool.settle(value, proof))
       .to.emit(f.pool, "PoolSettled")
       .withArgs(1n, 1n, value, pool - paid, 2n);

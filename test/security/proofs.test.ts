@@ -94,12 +94,12 @@ describe("Security: input and decryption proofs", function () {
       await claimAll(p, 1n, 3);
       await (await p.pool.requestSettlement()).wait();
     }
-    const fromF = await publicValue((await f.pool.settlementStatus()).pending.balance);
+    const fromF = await publicValue((await f.pool.settlementStatus()).pending.released);
     const before = await snapshot(g);
     await expect(g.pool.settle(fromF.value, fromF.proof)).to.be.revertedWithCustomError(...INVALID_KMS());
     await expectUnchanged(g, before);
     // g's own proof still settles g, and f's proof still settles f: the failed replay consumed nothing.
-    const fromG = await publicValue((await g.pool.settlementStatus()).pending.balance);
+    const fromG = await publicValue((await g.pool.settlementStatus()).pending.released);
     await expect(g.pool.settle(fromG.value, fromG.proof)).to.emit(g.pool, "PoolSettled");
     await expect(f.pool.settle(fromF.value, fromF.proof)).to.emit(f.pool, "PoolSettled");
   });
@@ -136,7 +136,7 @@ describe("Security: input and decryption proofs", function () {
     await f.pool.closeEpoch();
     expect((await f.pool.getEpoch(2)).state).to.equal(State.Closed);
 
-    const balance = await publicValue((await f.pool.settlementStatus()).pending.balance);
+    const balance = await publicValue((await f.pool.settlementStatus()).pending.released);
     const total = await publicValue((await f.pool.getEpoch(2)).total);
     const before = await snapshot(f);
     await expect(f.pool.revealEpochTotal(2, balance.value, balance.proof)).to.be.revertedWithCustomError(

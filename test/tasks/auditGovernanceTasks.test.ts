@@ -19,7 +19,7 @@ describe("royalties tasks: audit, verify, governance, portfolio (in-process)", f
     await closeAndReveal(f);
     for (let i = 0; i < 3; i++) await f.pool.connect(f.contributors[i]).claim(1, f.contributors[i].address);
     await f.pool.requestSettlement();
-    const { value, proof } = await publicValue((await f.pool.settlementStatus()).pending.balance);
+    const { value, proof } = await publicValue((await f.pool.settlementStatus()).pending.released);
     await f.pool.settle(value, proof);
 
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "audit-")), "report.md");
