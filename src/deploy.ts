@@ -27,10 +27,44 @@ export interface RulesParameters {
   attestors?: readonly string[];
   /** Multipliers of bonus classes 1..n that attestors may attach; default none. */
   bonusMultipliers?: readonly bigint[];
-  /** Seconds after a reveal before anyone may push unclaimed shares to their contributors; default 0 (never). */
+  /**
+   * Seconds after a reveal before anyone may push unclaimed shares to their contributors; default
+   * {@link DEFAULT_NOISY_CLAIM_WINDOW} when the pool adds noise (noise needs one), else 0 (never).
+   */
   claimWindow?: bigint;
-  /** Encrypted noise below 2^noiseBits is added to each epoch total before its reveal; default 0 (none). */
+  /**
+   * Encrypted noise below 2^noiseBits is added to each epoch total before its reveal. Default
+   * {@link DEFAULT_NOISE_BITS} for a self-reported pool (free Sybil identities defeat k-anonymity without it),
+   * 0 when attestation is required.
+   */
   noiseBits?: number;
+}
+
+/**
+ * Noise width a self-reported pool gets unless it says otherwise: k − 1 Sybil addresses submitting zeros make
+ * an epoch revealable whose total is one victim's score, and only noise stops that. 2^16 leaves the attacker
+ * at least 15 bits (about 32,000 equally likely scores) per epoch; see the README for how to choose.
+ */
+export const DEFAULT_NOISE_BITS = 16;
+/** Claim window a noisy pool gets unless it says otherwise (30 days): noise needs one to settle. */
+export const DEFAULT_NOISY_CLAIM_WINDOW = 30n * 24n * 60n * 60n;
+
+/** The noise width rules get: the given one, else {@link DEFAULT_NOISE_BITS} for a self-reported pool. */
+export function effectiveNoiseBits(rules: Pick<RulesParameters, "noiseBits" | "attestationRequired">): number {
+  return rules.noiseBits ?? (rules.attestationRequired === true ? 0 : DEFAULT_NOISE_BITS);
+}
+
+/**
+ * A warning for rules that do not protect contributors against free identities, or undefined: a self-reported
+ * pool without noise reveals one contributor's exact score to anyone who adds k − 1 addresses of their own.
+ */
+export function sybilWarning(rules: Pick<RulesParameters, "noiseBits" | "attestationRequired">): string | undefined {
+  if (rules.attestationRequired === true || effectiveNoiseBits(rules) !== 0) return undefined;
+  return (
+    "WARNING: a self-reported pool without noise does not protect contributors against Sybils: k − 1 addresses " +
+    "submitting zeros make a revealed total equal one contributor's exact score. Set --noise-bits (default " +
+    `${DEFAULT_NOISE_BITS}) or require attestation.`
+  );
 }
 
 export interface CreateModelParameters extends RulesParameters {
@@ -51,8 +85,8 @@ export function toRulesStruct(rules: RulesParameters): IRoyaltyPool.RulesParamsS
     attestationRequired: rules.attestationRequired ?? false,
     attestors: [...(rules.attestors ?? [])],
     bonusMultipliers: [...(rules.bonusMultipliers ?? [])],
-    claimWindow: rules.claimWindow ?? 0n,
-    noiseBits: rules.noiseBits ?? 0,
+    claimWindow: rules.claimWindow ?? (effectiveNoiseBits(rules) !== 0 ? DEFAULT_NOISY_CLAIM_WINDOW : 0n),
+    noiseBits: effectiveNoiseBits(rules),
   };
 }
 

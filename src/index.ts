@@ -18,7 +18,16 @@ export type { CloseEpochReturnType, RevealEpochTotalReturnType, SettlePoolReturn
 export { claimRoyalty, pushUnclaimed } from "./actions/claim";
 export type { ClaimRoyaltyParameters, ClaimRoyaltyReturnType } from "./actions/claim";
 export { decryptScore, decryptShare, decryptPayoutBalance, NothingToDecryptError } from "./actions/decrypt";
-export { createModel, deployModelRegistry, deployPayoutToken, toRulesStruct } from "./deploy";
+export {
+  createModel,
+  deployModelRegistry,
+  deployPayoutToken,
+  toRulesStruct,
+  effectiveNoiseBits,
+  sybilWarning,
+  DEFAULT_NOISE_BITS,
+  DEFAULT_NOISY_CLAIM_WINDOW,
+} from "./deploy";
 export type { CreateModelParameters, MetricParameters, RulesParameters } from "./deploy";
 export { contributionScore, exactShare, expectedShare, shareParameters } from "./math";
 export { formatAmount, formatTable } from "./format";

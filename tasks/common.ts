@@ -50,8 +50,10 @@ export interface EpochRuleArgs {
   epochLength: number;
   minParticipants: number;
   maxSubmissions: number;
-  claimWindow: number;
-  noiseBits: number;
+  /** Undefined: the library's default (30 days for a noisy pool, else none). */
+  claimWindow?: number;
+  /** Undefined: the library's default (noise for a self-reported pool, none with attestation). */
+  noiseBits?: number;
 }
 
 /** Adds the {@link EpochRuleArgs} options. */
@@ -62,14 +64,14 @@ export function withEpochRuleOptions(definition: ConfigurableTaskDefinition): Co
     .addOptionalParam("maxSubmissions", "Submissions allowed per contributor and epoch", 4, types.int)
     .addOptionalParam(
       "claimWindow",
-      "Seconds after a reveal before unclaimed shares may be pushed (0 = never)",
-      0,
+      "Seconds after a reveal before unclaimed shares may be pushed (0 = never; default 30 days with noise, else 0)",
+      undefined,
       types.int,
     )
     .addOptionalParam(
       "noiseBits",
-      "Add encrypted noise below 2^n to each epoch total before its reveal (0 = none)",
-      0,
+      "Add encrypted noise below 2^n to each epoch total before its reveal (0 = none; default 16 when self-reported)",
+      undefined,
       types.int,
     );
 }
@@ -80,7 +82,7 @@ export function epochRulesOf(args: EpochRuleArgs) {
     epochLength: BigInt(args.epochLength),
     minParticipants: args.minParticipants,
     maxSubmissionsPerContributor: args.maxSubmissions,
-    claimWindow: BigInt(args.claimWindow),
+    claimWindow: args.claimWindow === undefined ? undefined : BigInt(args.claimWindow),
     noiseBits: args.noiseBits,
   };
 }

@@ -43,17 +43,22 @@ withEpochRuleOptions(
           : parseAddress(args.payoutToken, "--payout-token");
       const signer = await getSigner(hre, args.account);
       const registry = await getRegistry(hre, args, signer);
-      const { registerModel } = await import("../src");
+      const { registerModel, toRulesStruct, sybilWarning } = await import("../src");
+      const rulesArgs = { metrics, ...epochRulesOf(args) };
+      const applied = toRulesStruct(rulesArgs);
+      const warning = sybilWarning(rulesArgs);
       const model = await registerModel(registry, {
         modelName: args.name,
         payoutToken,
-        metrics,
-        ...epochRulesOf(args),
+        ...rulesArgs,
         governance,
       });
-      output(args.json, { ...model, metrics }, () =>
+      const noiseBits = Number(applied.noiseBits);
+      const claimWindow = BigInt(applied.claimWindow);
+      output(args.json, { ...model, metrics, noiseBits, claimWindow, warning }, () =>
         [
           `Model "${model.name}" created.`,
+          ...(warning === undefined ? [] : [warning]),
           recordTable([
             ["model id", model.modelId],
             ["pool", model.pool],
@@ -63,8 +68,8 @@ withEpochRuleOptions(
             ["epoch length", `${args.epochLength} s`],
             ["min participants", args.minParticipants],
             ["max submissions", args.maxSubmissions],
-            ["claim window", args.claimWindow === 0 ? "none (claims only)" : `${args.claimWindow} s`],
-            ["total noise", args.noiseBits === 0 ? "none" : `below 2^${args.noiseBits}`],
+            ["claim window", claimWindow === 0n ? "none (claims only)" : `${claimWindow} s`],
+            ["total noise", noiseBits === 0 ? "none" : `below 2^${noiseBits}`],
           ]),
           "",
           formatTable(

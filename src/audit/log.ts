@@ -10,12 +10,12 @@ const coder = AbiCoder.defaultAbiCoder();
 const FIELD_TYPES: Record<LogStepName, readonly string[]> = {
   Submit: ["address", "address", "uint8", "uint32", "bytes32", "bytes32"],
   Fund: ["address", "uint256", "uint64"],
-  Extend: ["uint64", "uint32"],
+  Extend: ["uint64", "uint32", "uint32"],
   Close: ["uint32", "uint64", "uint64", "bytes32"],
   Reveal: ["uint64", "uint64", "uint128", "uint8"],
   Claim: ["address", "address", "bytes32"],
   CarryIn: ["uint256", "uint64"],
-  Settle: ["uint256", "uint256", "uint64", "uint64"],
+  Settle: ["uint256", "uint256", "uint64", "bytes32"],
 };
 
 /** `keccak256(abi.encode(step, abi.encode(fields...)))`: the entry the pool appends for a step. */

@@ -1,6 +1,9 @@
+import { FhevmType } from "@fhevm/hardhat-plugin";
 import { expect } from "chai";
 import fc from "fast-check";
+import { fhevm } from "hardhat";
 
+import { nextMaskBits, remainderBound } from "../../src/audit/audit";
 import { contributionScore, expectedShare } from "../../src/math";
 import { DEFAULT_METRICS, RATE, defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import { decrypt, endCurrentEpoch, publicValue, submit } from "../helpers/fhe";
@@ -54,12 +57,20 @@ async function runNoisyEpoch(s: NoiseScenario) {
   const paid = shares.reduce((a, b) => a + b, 0n);
   expect(paid).to.be.lte(s.units);
 
-  // Held back by the noise (plus rounding dust): carried into epoch 2 by the settlement.
+  // Held back by the noise (plus rounding dust): the settlement releases a masked part into epoch 2 and keeps
+  // the rest hidden in the pool (below 2^maskBits); nothing is lost: released + kept = pool − Σ shares.
   await (await f.pool.requestSettlement()).wait();
   const pending = (await f.pool.settlementStatus()).pending;
-  const balance = await publicValue(pending.released);
-  await (await f.pool.settle(balance.value, balance.proof)).wait();
-  expect((await f.pool.getEpoch(2)).pool).to.equal(s.units - paid);
+  const released = await publicValue(pending.released);
+  await (await f.pool.settle(released.value, released.proof)).wait();
+  const status = await f.pool.settlementStatus();
+  const kept = await fhevm.debugger.decryptEuint(FhevmType.euint64, status.hiddenCarry);
+  const bound = remainderBound(s.units, noisyTotal, BigInt(s.noiseBits), BigInt(people.length));
+  expect(status.maskBits).to.equal(nextMaskBits(0n, bound));
+  expect(kept).to.be.lt(2n ** status.maskBits);
+  expect(released.value + kept).to.equal(s.units - paid);
+  expect(s.units - paid).to.be.lte(bound);
+  expect((await f.pool.getEpoch(2)).pool).to.equal(released.value);
   return { trueTotal, noisyTotal, paid };
 }
 

@@ -330,7 +330,7 @@ describe("RoyaltyPool", function () {
       await time.setNextBlockTimestamp(first.end + length * 2n + length / 2n);
       await expect(f.pool.closeEpoch())
         .to.emit(f.pool, "EpochExtended")
-        .withArgs(1n, first.end + length * 3n, 2n, 3n);
+        .withArgs(1n, first.end + length * 3n, 2n, 3n, 1n);
       const extended = await f.pool.getEpoch(1);
       expect(extended.state).to.equal(State.Open);
       expect(await f.pool.currentEpochId()).to.equal(1n);
@@ -540,7 +540,7 @@ describe("RoyaltyPool", function () {
   });
 
   describe("settlement", function () {
-    it("waits for every claim, then reveals the pool balance and carries the rounding remainder forward", async function () {
+    it("waits for every claim, then releases the whole rounding remainder (no noise: no mask) into the current pool", async function () {
       const f = await revealedEpochFixture();
       await expect(f.pool.requestSettlement())
         .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolEpochsOutstanding")
@@ -559,20 +559,22 @@ describe("RoyaltyPool", function () {
       await f.pool.connect(f.funder).fund(tokens(2n));
       await expect(f.pool.requestSettlement())
         .to.emit(f.pool, "SettlementRequested")
-        .withArgs(1n, 1n, (h: string) => h !== ethers.ZeroHash, 2_000_000n);
+        .withArgs(1n, 1n, 2_000_000n, 0n, (h: string) => h !== ethers.ZeroHash, ethers.ZeroHash);
       await expect(f.pool.requestSettlement()).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolSettlementPending");
       const pending = (await f.pool.settlementStatus()).pending;
       const { value, proof } = await publicValue(pending.released);
-      expect(value).to.equal(1_000_000_000n - sum + 2_000_000n);
+      expect(value).to.equal(1_000_000_000n - sum);
       await expect(f.pool.settle(value + 1n, proof)).to.be.revertedWithCustomError(
         ...fhevm.revertedWithCustomErrorArgs("KMSVerifier", "KMSInvalidSigner"),
       );
       await expect(f.pool.settle(value, proof))
         .to.emit(f.pool, "PoolSettled")
-        .withArgs(1n, 1n, value, 1_000_000_000n - sum, 2n);
+        .withArgs(1n, 1n, 1_000_000_000n - sum, ethers.ZeroHash, 2n);
       expect((await f.pool.getEpoch(2)).pool).to.equal(2_000_000n + 1_000_000_000n - sum);
       const status = await f.pool.settlementStatus();
       expect(status.settledThroughEpochId).to.equal(1n);
+      expect(status.maskBits).to.equal(0n);
+      expect(status.hiddenCarry).to.equal(ethers.ZeroHash);
       await expect(f.pool.settle(value, proof)).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNoPendingSettlement");
       await expect(f.pool.requestSettlement()).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingToSettle");
     });

@@ -1,0 +1,111 @@
+/**
+ * What an attacker can still not tell about one contributor's score, computed from public values only.
+ *
+ * Every function here narrows an inclusive interval of candidate scores for a victim, the way an attacker
+ * with k − 1 colluders (or Sybils) does: from a noisy revealed total, from a settlement's released
+ * remainder, from several epochs in which the victim repeats a score. The attack tests and the privacy
+ * bench use these to state, in bits, what each public value leaves to guess.
+ */
+
+/** An inclusive interval of candidate scores (empty when `low > high`). */
+export interface ScoreCandidates {
+  low: bigint;
+  high: bigint;
+}
+
+/** Number of candidates in an interval. */
+export function candidateCount(candidates: ScoreCandidates): bigint {
+  return candidates.high < candidates.low ? 0n : candidates.high - candidates.low + 1n;
+}
+
+/** log2 of a candidate count: the attacker's remaining uncertainty in bits (0 for one candidate). */
+export function bitsOf(count: bigint): number {
+  if (count <= 1n) return 0;
+  const bits = count.toString(2).length;
+  // Exact enough for reporting: the leading 53 bits carry the fraction.
+  const shift = bits > 53 ? BigInt(bits - 53) : 0n;
+  return Math.log2(Number(count >> shift)) + Number(shift);
+}
+
+/** Remaining uncertainty of an interval, in bits. */
+export function candidateBits(candidates: ScoreCandidates): number {
+  return bitsOf(candidateCount(candidates));
+}
+
+/** The scores both intervals allow (a victim who repeats one score across epochs). */
+export function intersect(a: ScoreCandidates, b: ScoreCandidates): ScoreCandidates {
+  return { low: a.low > b.low ? a.low : b.low, high: a.high < b.high ? a.high : b.high };
+}
+
+export interface FromNoisyTotalParameters {
+  /** The revealed total `T' = T + N`, noise `N` uniform below `2^noiseBits`. */
+  revealedTotal: bigint;
+  /** Sum of every other contributor's score (known to colluders and Sybils). */
+  othersScore: bigint;
+  noiseBits: number;
+  /** Largest score the victim can have (submissions × the rules' `maxSubmissionScore`). */
+  maxScore: bigint;
+}
+
+/**
+ * Scores consistent with a revealed noisy total: `T' − others − v` must be a possible noise value.
+ * @example
+ * const candidates = fromNoisyTotal({ revealedTotal: 1_234_567n, othersScore: 1000n, noiseBits: 16, maxScore: 10n ** 9n });
+ */
+export function fromNoisyTotal(params: FromNoisyTotalParameters): ScoreCandidates {
+  const rest = params.revealedTotal - params.othersScore;
+  const widest = (1n << BigInt(params.noiseBits)) - 1n;
+  const low = rest - widest > 0n ? rest - widest : 0n;
+  const high = rest < params.maxScore ? rest : params.maxScore;
+  return { low, high };
+}
+
+export interface NarrowBySettlementParameters {
+  /** The settled epoch's public pool and share parameters. */
+  pool: bigint;
+  shareFactor: bigint;
+  shareShift: bigint;
+  /** Σ of every other contributor's share (colluders decrypt their own). */
+  othersShares: bigint;
+  /** What the settlement released, and the mask width of its hidden part (0: the remainder itself). */
+  released: bigint;
+  maskBits: bigint;
+  /** Mask width of the hidden carry the settlement started from (0 for the first one). */
+  priorMaskBits: bigint;
+}
+
+/**
+ * Narrows candidates with a settlement of one epoch. The victim's share is `⌊v·f / 2^shift⌋`, so the epoch's
+ * unpaid remainder is `R(v) = pool − others − ⌊v·f / 2^shift⌋`, non-increasing in `v`. The settlement
+ * released `R + K₀ − K₁`, with the prior hidden carry `K₀ < 2^priorMaskBits` and the new one
+ * `K₁ < 2^maskBits`, `K₁ ≤ R + K₀`: so `released − (2^priorMaskBits − 1) ≤ R(v) ≤ released + 2^maskBits − 1`.
+ */
+export function narrowBySettlement(candidates: ScoreCandidates, params: NarrowBySettlementParameters): ScoreCandidates {
+  const remainder = (v: bigint) =>
+    params.pool - params.othersShares - ((v * params.shareFactor) >> params.shareShift);
+  const lowest = params.released - ((1n << params.priorMaskBits) - 1n);
+  const highest = params.released + (1n << params.maskBits) - 1n;
+  // Smallest v with R(v) ≤ highest, largest v with R(v) ≥ lowest (R non-increasing in v).
+  let lo = candidates.low;
+  let hi = candidates.high;
+  if (lo > hi) return candidates;
+  let first = hi + 1n;
+  for (let a = lo, b = hi; a <= b; ) {
+    const mid = (a + b) / 2n;
+    if (remainder(mid) <= highest) {
+      first = mid;
+      b = mid - 1n;
+    } else a = mid + 1n;
+  }
+  let last = lo - 1n;
+  for (let a = lo, b = hi; a <= b; ) {
+    const mid = (a + b) / 2n;
+    if (remainder(mid) >= lowest) {
+      last = mid;
+      a = mid + 1n;
+    } else b = mid - 1n;
+  }
+  lo = first;
+  hi = last;
+  return { low: lo, high: hi };
+}
