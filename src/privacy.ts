@@ -81,8 +81,7 @@ export interface NarrowBySettlementParameters {
  * `K₁ < 2^maskBits`, `K₁ ≤ R + K₀`: so `released − (2^priorMaskBits − 1) ≤ R(v) ≤ released + 2^maskBits − 1`.
  */
 export function narrowBySettlement(candidates: ScoreCandidates, params: NarrowBySettlementParameters): ScoreCandidates {
-  const remainder = (v: bigint) =>
-    params.pool - params.othersShares - ((v * params.shareFactor) >> params.shareShift);
+  const remainder = (v: bigint) => params.pool - params.othersShares - ((v * params.shareFactor) >> params.shareShift);
   const lowest = params.released - ((1n << params.priorMaskBits) - 1n);
   const highest = params.released + (1n << params.maskBits) - 1n;
   // Smallest v with R(v) ≤ highest, largest v with R(v) ≥ lowest (R non-increasing in v).
@@ -90,7 +89,7 @@ export function narrowBySettlement(candidates: ScoreCandidates, params: NarrowBy
   let hi = candidates.high;
   if (lo > hi) return candidates;
   let first = hi + 1n;
-  for (let a = lo, b = hi; a <= b; ) {
+  for (let a = lo, b = hi; a <= b;) {
     const mid = (a + b) / 2n;
     if (remainder(mid) <= highest) {
       first = mid;
@@ -98,7 +97,7 @@ export function narrowBySettlement(candidates: ScoreCandidates, params: NarrowBy
     } else a = mid + 1n;
   }
   let last = lo - 1n;
-  for (let a = lo, b = hi; a <= b; ) {
+  for (let a = lo, b = hi; a <= b;) {
     const mid = (a + b) / 2n;
     if (remainder(mid) >= lowest) {
       last = mid;

@@ -393,8 +393,9 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
             return;
         }
         uint8 noiseBits = _rules[epoch.rulesVersion].noiseBits;
-        uint256 bound = uint256(_settlement.remainderBound) +
-            RoyaltyMath.remainderBound(epoch.pool, total, noiseBits, epoch.participants);
+        uint256 bound =
+            uint256(_settlement.remainderBound) +
+                RoyaltyMath.remainderBound(epoch.pool, total, noiseBits, epoch.participants);
         _settlement.remainderBound = uint64(Math.min(bound, type(uint64).max));
         if (noiseBits != 0) _settlement.noisy = true;
     }

@@ -174,7 +174,10 @@ async function runEpoch(s: Scenario): Promise<EpochOutcome> {
   const next = await f.pool.getEpoch(2);
   expect(next.pool).to.equal(s.nextEpochUnits + carried + remainder);
   // The pool's confidential balance is exactly what it owes now: the next epoch's pool.
-  const balance = await fhevm.debugger.decryptEuint(FhevmType.euint64, await f.payout.confidentialBalanceOf(f.poolAddress));
+  const balance = await fhevm.debugger.decryptEuint(
+    FhevmType.euint64,
+    await f.payout.confidentialBalanceOf(f.poolAddress),
+  );
   expect(balance).to.equal(next.pool);
   return { pool, total, shares, remainder, carried, wide };
 }

@@ -1,0 +1,114 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+
+import { DAY, RATE, defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
+import { decrypt, endCurrentEpoch, publicValue, submit } from "../helpers/fhe";
+
+const State = { Open: 1n, Closed: 2n, Revealed: 3n };
+const UINT32_MAX = 2 ** 32 - 1;
+
+/**
+ * Liveness under hostile governance: no rules version that validation accepts can hold an epoch, its pool or
+ * every later funding for ever, and no accepted configuration can keep a noise hold-back out of every pool.
+ */
+describe("RoyaltyPool: liveness under hostile rules", function () {
+  it("a k nobody can reach holds an epoch only until a new vote: the extended epoch adopts the newest rules and closes", async function () {
+    const [, , , , , , , , timelock] = await ethers.getSigners();
+    const f = await deployPoolFixture(defaultRules(), timelock.address);
+    const [alice, bob, carol] = f.contributors;
+    for (const who of [alice, bob, carol]) await submit(f, who, [10n, 10n, 10n]);
+    // A hostile vote: k = 2^32 − 1 from epoch 2 on (epoch 1 has its k and keeps version 1).
+    await f.pool.connect(timelock).updateRules(defaultRules({ minParticipants: UINT32_MAX }));
+    await endCurrentEpoch(f);
+    await expect(f.pool.closeEpoch()).to.emit(f.pool, "EpochClosed");
+    // Epoch 2 runs under the hostile version and is funded; three contributors are far from 2^32 − 1.
+    expect((await f.pool.getEpoch(2)).rulesVersion).to.equal(2n);
+    await f.pool.connect(f.funder).fund(100n * RATE);
+    for (const who of [alice, bob, carol]) await submit(f, who, [5n, 5n, 5n]);
+    await endCurrentEpoch(f);
+    await expect(f.pool.closeEpoch())
+      .to.emit(f.pool, "EpochExtended")
+      .withArgs(2n, (end: bigint) => end > 0n, 3n, BigInt(UINT32_MAX), 2n);
+    expect((await f.pool.getEpoch(2)).state).to.equal(State.Open);
+
+    // A second vote restores k = 3: at the next boundary the stuck epoch takes it and closes with its pool.
+    await f.pool.connect(timelock).updateRules(defaultRules({ minParticipants: 3 }));
+    await endCurrentEpoch(f);
+    await expect(f.pool.closeEpoch())
+      .to.emit(f.pool, "EpochRulesAdopted")
+      .withArgs(2n, 2n, 3n)
+      .and.to.emit(f.pool, "EpochClosed");
+    const epoch2 = await f.pool.getEpoch(2);
+    expect(epoch2.state).to.equal(State.Closed);
+    expect(epoch2.rulesVersion).to.equal(3n);
+    expect(epoch2.pool).to.equal(100n);
+    const { value, proof } = await publicValue(epoch2.total);
+    await f.pool.revealEpochTotal(2, value, proof);
+    let paid = 0n;
+    for (const who of [alice, bob, carol]) {
+      await f.pool.connect(who).claim(2, who.address);
+      paid += await decrypt(await f.pool.shareOf(2, who.address), f.poolAddress, who);
+    }
+    expect(paid).to.be.gte(97n); // 100 units less at most one unit of rounding per claim
+    expect((await f.pool.getEpoch(3)).rulesVersion).to.equal(3n);
+  });
+
+  it("an epoch that has reached its k closes under the rules it has, a newer version waits for the next epoch", async function () {
+    const [, , , , , , , , timelock] = await ethers.getSigners();
+    const f = await deployPoolFixture(defaultRules(), timelock.address);
+    for (const who of f.contributors.slice(0, 3)) await submit(f, who, [1n, 1n, 1n]);
+    await f.pool.connect(timelock).updateRules(defaultRules({ minParticipants: 4 }));
+    await endCurrentEpoch(f);
+    await expect(f.pool.closeEpoch()).to.emit(f.pool, "EpochClosed").and.not.to.emit(f.pool, "EpochRulesAdopted");
+    expect((await f.pool.getEpoch(1)).rulesVersion).to.equal(1n);
+    expect((await f.pool.getEpoch(2)).rulesVersion).to.equal(2n);
+  });
+
+  it("refuses noise without a claim window (one absent participant would block every settlement), state unchanged", async function () {
+    const [, , , , , , , , timelock] = await ethers.getSigners();
+    const f = await deployPoolFixture(defaultRules(), timelock.address);
+    const before = await f.registry.modelCount();
+    await expect(
+      f.registry.createModel(
+        "noisy-no-window",
+        await f.payout.getAddress(),
+        defaultRules({ noiseBits: 16, claimWindow: 0n }),
+        timelock.address,
+      ),
+    )
+      .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNoiseWithoutClaimWindow")
+      .withArgs(16);
+    expect(await f.registry.modelCount()).to.equal(before);
+    await expect(f.pool.connect(timelock).updateRules(defaultRules({ noiseBits: 8, claimWindow: 0n })))
+      .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNoiseWithoutClaimWindow")
+      .withArgs(8);
+    expect(await f.pool.rulesVersionCount()).to.equal(1n);
+    await expect(f.pool.connect(timelock).updateRules(defaultRules({ noiseBits: 8, claimWindow: DAY }))).to.emit(
+      f.pool,
+      "RulesVersionCreated",
+    );
+  });
+
+  it("with noise and a claim window, an absent participant cannot hold the hold-back: pushed, then settled", async function () {
+    const f = await deployPoolFixture(defaultRules({ noiseBits: 12, claimWindow: DAY }));
+    const [alice, bob, carol] = f.contributors;
+    await f.pool.connect(f.funder).fund(1_000n * RATE);
+    for (const who of [alice, bob, carol]) await submit(f, who, [100n, 100n, 10n]);
+    await endCurrentEpoch(f);
+    await f.pool.closeEpoch();
+    const { value, proof } = await publicValue((await f.pool.getEpoch(1)).total);
+    await f.pool.revealEpochTotal(1, value, proof);
+    await f.pool.connect(alice).claim(1, alice.address);
+    await f.pool.connect(bob).claim(1, bob.address);
+    // Carol never claims (lost key, or a Sybil that blocks on purpose).
+    await expect(f.pool.requestSettlement()).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolEpochsOutstanding");
+    await ethers.provider.send("evm_increaseTime", [Number(DAY)]);
+    await f.pool.connect(f.stranger).pushUnclaimed(1, carol.address);
+    await expect(f.pool.requestSettlement()).to.emit(f.pool, "SettlementRequested");
+    const pending = (await f.pool.settlementStatus()).pending;
+    expect(pending.maskBits).to.be.gt(0n);
+    const released = await publicValue(pending.released);
+    await expect(f.pool.settle(released.value, released.proof)).to.emit(f.pool, "PoolSettled");
+    expect((await f.pool.getEpoch(2)).pool).to.equal(released.value);
+  });
+});
