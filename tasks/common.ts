@@ -64,7 +64,7 @@ export function withEpochRuleOptions(definition: ConfigurableTaskDefinition): Co
     .addOptionalParam("maxSubmissions", "Submissions allowed per contributor and epoch", 4, types.int)
     .addOptionalParam(
       "claimWindow",
-      "Seconds after a reveal before unclaimed shares may be pushed (0 = never; default 30 days with noise, else 0)",
+      "Seconds after a reveal before unclaimed shares may be pushed (0 = the longest, 730 days; default 30 days with noise)",
       undefined,
       types.int,
     )

@@ -68,7 +68,7 @@ withEpochRuleOptions(
             ["epoch length", `${args.epochLength} s`],
             ["min participants", args.minParticipants],
             ["max submissions", args.maxSubmissions],
-            ["claim window", claimWindow === 0n ? "none (claims only)" : `${claimWindow} s`],
+            ["claim window", claimWindow === 0n ? "730 days (the longest)" : `${claimWindow} s`],
             ["total noise", noiseBits === 0 ? "none" : `below 2^${noiseBits}`],
           ]),
           "",

@@ -53,7 +53,7 @@ interface IRoyaltyPool {
         // Multipliers of the governance-approved bonus classes 1..n an attestor may attach (class 0 = x1).
         uint64[] bonusMultipliers;
         // Seconds after the reveal during which only contributors pull their shares; afterwards anyone may
-        // push an unclaimed share to its contributor so the epoch can settle. 0 = no push, claims only.
+        // push an unclaimed share to its contributor so the epoch can settle. 0 = the longest window (730 days).
         uint64 claimWindow;
         // At close, encrypted random noise in [0, 2^noiseBits) is added to the epoch total before its reveal,
         // so k-1 colluders cannot subtract their way to the last contributor's exact score. 0 = no noise

@@ -411,10 +411,13 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     function pushUnclaimed(uint256 epochId, address contributor) external nonReentrant returns (euint64 share) {
         Epoch storage epoch = _epochs[epochId];
         uint64 window = _rules[epoch.rulesVersion].claimWindow;
+        // No window in the rules means the longest one: a share nobody claims for ever would block every later
+        // settlement, and with it the remainder (and any noise hold-back) of every later epoch.
+        if (window == 0) window = RulesValidation.MAX_CLAIM_WINDOW;
         uint64 endsAt = epoch.revealedAt + window;
         require(
-            window != 0 && epoch.revealedAt != 0 && block.timestamp >= endsAt,
-            RoyaltyPoolClaimWindowOpen(epochId, window == 0 ? type(uint64).max : endsAt)
+            epoch.revealedAt != 0 && block.timestamp >= endsAt,
+            RoyaltyPoolClaimWindowOpen(epochId, epoch.revealedAt == 0 ? type(uint64).max : endsAt)
         );
         return _claim(epochId, contributor, contributor);
     }

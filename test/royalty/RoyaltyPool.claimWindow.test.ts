@@ -48,17 +48,22 @@ describe("RoyaltyPool claim window: an absent contributor never blocks settlemen
     await expect(f.pool.settle(value, proof)).to.emit(f.pool, "PoolSettled");
   });
 
-  it("without a claim window nobody can push: claims are the contributor's alone", async function () {
+  it("without a claim window in the rules, the longest one (730 days) applies: nothing blocks settlement for ever", async function () {
     const f = await deployPoolFixture();
     const [alice, bob, carol] = f.contributors;
     await f.pool.connect(f.funder).fund(10n ** 21n);
     for (const who of [alice, bob, carol]) await submit(f, who, [1n, 1n, 1n]);
     await closeAndReveal(f);
-    await time.increase(3650n * 24n * 3600n);
+    const revealedAt = (await f.pool.getEpoch(1)).revealedAt;
+    const endsAt = revealedAt + 730n * 24n * 3600n;
+    await time.increaseTo(endsAt - 10n);
     await expect(f.pool.connect(f.stranger).pushUnclaimed(1, alice.address))
       .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolClaimWindowOpen")
-      .withArgs(1n, 2n ** 64n - 1n);
+      .withArgs(1n, endsAt);
     expect(await f.pool.hasClaimed(1, alice.address)).to.equal(false);
+    await time.increaseTo(endsAt);
+    await expect(f.pool.connect(f.stranger).pushUnclaimed(1, alice.address)).to.emit(f.pool, "RoyaltyClaimed");
+    expect(await f.pool.hasClaimed(1, alice.address)).to.equal(true);
   });
 
   for (const window of [1n, 731n * 24n * 3600n]) {

@@ -1,0 +1,224 @@
+/**
+ * A plaintext model of one pool's life under any rules validation accepts: governance votes, fundings,
+ * submissions, closes (extension below k, adoption of the newest rules at an extension boundary), reveals,
+ * claims, absent contributors pushed after the claim window, masked settlements and time. It mirrors
+ * RoyaltyPool step by step; test/properties/liveness.property.test.ts fuzzes it and replays sequences on the
+ * fhEVM mock to check the chain and the model agree.
+ */
+import { nextMaskBits, remainderBound } from "../../src/audit/audit";
+import { shareParameters } from "../../src/math";
+
+export const POPULATION = 5;
+/** Contributors 3 and 4 never claim: their shares must be pushed after the claim window. */
+export const ABSENT = new Set([3, 4]);
+export const MIN_EPOCH = 60n;
+/** The claim window of rules that set none. */
+export const MAX_CLAIM_WINDOW = 730n * 24n * 3600n;
+
+export interface ModelRules {
+  k: number;
+  epochLength: bigint;
+  noiseBits: number;
+  claimWindow: bigint;
+}
+
+export type Command =
+  | { kind: "vote"; rules: ModelRules }
+  | { kind: "fund"; units: bigint }
+  | { kind: "submit"; who: number; score: bigint }
+  | { kind: "close" }
+  | { kind: "reveal" }
+  | { kind: "claim"; who: number }
+  | { kind: "push" }
+  | { kind: "settle" }
+  | { kind: "wait"; seconds: bigint };
+
+export interface ModelEpochState {
+  version: number;
+  start: bigint;
+  end: bigint;
+  state: "Open" | "Closed" | "Revealed";
+  pool: bigint;
+  scores: Map<number, bigint>;
+  noisyTotal: bigint;
+  factor: bigint;
+  shift: bigint;
+  revealedAt: bigint;
+  claimed: Set<number>;
+}
+
+/** Random values the chain draws (noise, settlement mask), supplied by the fuzzer or read back from a chain. */
+export interface LivenessDraws {
+  noise(epochId: number, noiseBits: number): bigint;
+  kept(settlement: number, remainder: bigint, maskBits: bigint): bigint;
+}
+
+export class PoolModel {
+  readonly rules: ModelRules[];
+  readonly epochs: ModelEpochState[] = [];
+  now: bigint;
+  funded = 0n;
+  paid = 0n;
+  hidden = 0n;
+  maskBits = 0n;
+  private bound = 0n;
+  private noisy = false;
+  private outstanding = 0;
+  private settledThrough = 0;
+  private settlements = 0;
+  /** Every total revealed, with the participants and k it was revealed under (never below k). */
+  readonly reveals: { participants: number; k: number }[] = [];
+
+  constructor(
+    first: ModelRules,
+    now: bigint,
+    private readonly draws: LivenessDraws,
+  ) {
+    this.rules = [first];
+    this.now = now;
+    this.startEpoch(now, 1);
+  }
+
+  get current(): ModelEpochState {
+    return this.epochs[this.epochs.length - 1];
+  }
+
+  get currentId(): number {
+    return this.epochs.length;
+  }
+
+  private startEpoch(start: bigint, version: number): void {
+    this.epochs.push({
+      version,
+      start,
+      end: start + this.rules[version - 1].epochLength,
+      state: "Open",
+      pool: 0n,
+      scores: new Map(),
+      noisyTotal: 0n,
+      factor: 0n,
+      shift: 0n,
+      revealedAt: 0n,
+      claimed: new Set(),
+    });
+  }
+
+  /** Validation of the contract: returns false (and changes nothing) for rules it refuses. */
+  vote(rules: ModelRules): boolean {
+    if (rules.k < 3 || rules.epochLength < MIN_EPOCH) return false;
+    if (rules.noiseBits !== 0 && rules.claimWindow === 0n) return false;
+    this.rules.push(rules);
+    return true;
+  }
+
+  fund(units: bigint): void {
+    this.current.pool += units;
+    this.funded += units;
+  }
+
+  submit(who: number, score: bigint): boolean {
+    const epoch = this.current;
+    if (this.now >= epoch.end || epoch.scores.has(who)) return false;
+    epoch.scores.set(who, score);
+    return true;
+  }
+
+  close(): boolean {
+    const epoch = this.current;
+    if (this.now < epoch.end) return false;
+    let rules = this.rules[epoch.version - 1];
+    const newest = this.rules.length;
+    if (newest !== epoch.version && epoch.scores.size < rules.k) {
+      epoch.version = newest;
+      rules = this.rules[newest - 1];
+    }
+    if (epoch.scores.size < rules.k) {
+      const periods = (this.now - epoch.end) / rules.epochLength + 1n;
+      epoch.end += periods * rules.epochLength;
+      return false;
+    }
+    epoch.state = "Closed";
+    this.outstanding++;
+    const total = [...epoch.scores.values()].reduce((a, b) => a + b, 0n);
+    epoch.noisyTotal = total + (rules.noiseBits === 0 ? 0n : this.draws.noise(this.currentId, rules.noiseBits));
+    this.startEpoch(this.now, this.rules.length);
+    return true;
+  }
+
+  /** Reveals the oldest closed epoch, if any; returns its id or 0. */
+  reveal(): number {
+    const id = this.epochs.findIndex((e) => e.state === "Closed") + 1;
+    if (id === 0) return 0;
+    const epoch = this.epochs[id - 1];
+    const rules = this.rules[epoch.version - 1];
+    this.reveals.push({ participants: epoch.scores.size, k: rules.k });
+    epoch.state = "Revealed";
+    epoch.revealedAt = this.now;
+    const { factor, shift } = shareParameters(epoch.pool, epoch.noisyTotal);
+    epoch.factor = factor;
+    epoch.shift = shift;
+    if (factor === 0n) {
+      this.outstanding--;
+      this.current.pool += epoch.pool;
+      return id;
+    }
+    this.bound += remainderBound(epoch.pool, epoch.noisyTotal, BigInt(rules.noiseBits), BigInt(epoch.scores.size));
+    if (rules.noiseBits !== 0) this.noisy = true;
+    return id;
+  }
+
+  /** Epochs `who` can claim now. */
+  claimable(who: number): number[] {
+    return this.epochs
+      .map((e, i) => ({ e, id: i + 1 }))
+      .filter(({ e }) => e.state === "Revealed" && e.factor !== 0n && e.scores.has(who) && !e.claimed.has(who))
+      .map(({ id }) => id);
+  }
+
+  claim(epochId: number, who: number): bigint {
+    const epoch = this.epochs[epochId - 1];
+    const share = (epoch.scores.get(who)! * epoch.factor) >> epoch.shift;
+    epoch.claimed.add(who);
+    this.paid += share;
+    if (epoch.claimed.size === epoch.scores.size) this.outstanding--;
+    return share;
+  }
+
+  /** Pushes every unclaimed share whose claim window has passed; returns the (epoch, who) pairs pushed. */
+  pushable(): [number, number][] {
+    const pairs: [number, number][] = [];
+    this.epochs.forEach((e, i) => {
+      const window = this.rules[e.version - 1].claimWindow || MAX_CLAIM_WINDOW;
+      if (e.state !== "Revealed" || e.factor === 0n || window === 0n || this.now < e.revealedAt + window) return;
+      for (const who of e.scores.keys()) if (!e.claimed.has(who)) pairs.push([i + 1, who]);
+    });
+    return pairs;
+  }
+
+  canSettle(): boolean {
+    return this.outstanding === 0 && this.settledThrough + 1 < this.currentId && this.funded > 0n;
+  }
+
+  /**
+   * Unpaid remainder of the pool, what the chain computes as balance − current pool: when a settlement may
+   * happen every earlier epoch is revealed and fully claimed, so the balance holds only the current pool,
+   * the hidden carry and the settled epochs' remainders.
+   */
+  remainder(): bigint {
+    return this.funded - this.paid - this.current.pool;
+  }
+
+  settle(): bigint {
+    const remainder = this.remainder();
+    if (this.noisy || this.maskBits !== 0n) this.maskBits = nextMaskBits(this.maskBits, this.bound);
+    const kept = this.maskBits === 0n ? 0n : this.draws.kept(this.settlements, remainder, this.maskBits);
+    const released = remainder - kept;
+    this.current.pool += released;
+    this.hidden = kept;
+    this.bound = 0n;
+    this.noisy = false;
+    this.settledThrough = this.currentId - 1;
+    this.settlements++;
+    return released;
+  }
+}
