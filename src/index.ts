@@ -119,7 +119,7 @@ export {
   computeDeviation,
   connectConsensus,
   consensusStatus,
-  decryptDeviation,
+  decryptWithinTolerance,
   deployConsensus,
   finalize,
   toConsensusError,
@@ -129,6 +129,7 @@ export {
 export type {
   AttestParameters,
   AttestReturnType,
+  ComputeDeviationReturnType,
   ConsensusClient,
   ConsensusConfigParameters,
   ConsensusStatus,
