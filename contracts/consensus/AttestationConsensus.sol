@@ -30,9 +30,10 @@ import {RoyaltyPool} from "../royalty/RoyaltyPool.sol";
  * Every configuration is checked against the pool's newest rules when it is recorded: the worst-case HCU of a
  * {finalize} ({ConsensusCost-finalizeCost}, every metric tracked across models) must fit the budgets below the
  * fhEVM's per-transaction limits, and the deviation tolerance must be below the largest submission score. Rules
- * changed later are the pool's side to check (its rules validation can call the same library). WARNING: a
- * consensus deployed before its pool (at a predicted address) cannot read the rules: its initial configuration
- * is checked only by the pool's own validation.
+ * changed later are the pool's side to check (its rules validation can call the same library); as a backstop, and
+ * for a consensus deployed before its pool (at a predicted address, when no rules can be read), the first
+ * attestation under each (configuration, pool rules) pair checks the cost again and refuses to collect attestations
+ * that no finalize could count.
  */
 contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
     /// @notice Most attestors a panel may list (bounds the cost of replacing a pending configuration).
@@ -64,6 +65,9 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
     mapping(uint32 version => mapping(address account => bool)) private _onPanel;
     /// @dev Metric count per pool rules version (immutable in the pool once recorded, so safe to cache).
     mapping(uint32 rulesVersion => uint256) private _metricCounts;
+    /// @dev A configuration version's finalize cost was checked against a pool rules version (both immutable once
+    /// an epoch runs under them, so safe to cache).
+    mapping(uint32 version => mapping(uint32 rulesVersion => bool)) private _costChecked;
 
     mapping(uint256 epochId => mapping(address contributor => Tally)) private _tallies;
     /// @dev Attested values by arrival slot 0..count-1.
@@ -159,8 +163,17 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
         uint32 newest = pool.rulesVersionCount();
         if (newest == 0) return;
         IRoyaltyPool.Metric[] memory metrics = pool.getRules(newest).metrics;
+        uint256 maxScore = _checkFinalizeCost(required, metrics);
+        require(tolerance < maxScore, AttestationConsensusInvalidTolerance(tolerance, maxScore));
+    }
+
+    /// @dev Refuses `required` attestations over `metrics` when a finalize's worst case exceeds the budgets; returns
+    /// the largest submission score (sum of weight * cap, multiplier 1).
+    function _checkFinalizeCost(
+        uint8 required,
+        IRoyaltyPool.Metric[] memory metrics
+    ) private pure returns (uint256 maxScore) {
         uint64[] memory weights = new uint64[](metrics.length);
-        uint256 maxScore;
         for (uint256 k = 0; k < metrics.length; ++k) {
             weights[k] = metrics[k].weight;
             maxScore += uint256(metrics[k].weight) * metrics[k].cap;
@@ -177,7 +190,6 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
                 ConsensusCost.DEPTH_BUDGET
             )
         );
-        require(tolerance < maxScore, AttestationConsensusInvalidTolerance(tolerance, maxScore));
     }
 
     // ---------------------------------------------------------------- attest
@@ -228,6 +240,10 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
         uint64 closesAt = epoch.end - config.finalizationPeriod;
         require(block.timestamp < closesAt, AttestationConsensusAttestationClosed(epochId, closesAt));
         metricCount = _metricCount(epoch.rulesVersion);
+        if (!_costChecked[version][epoch.rulesVersion]) {
+            _checkFinalizeCost(config.attestationsRequired, pool.getRules(epoch.rulesVersion).metrics);
+            _costChecked[version][epoch.rulesVersion] = true;
+        }
     }
 
     // ---------------------------------------------------------------- finalize
