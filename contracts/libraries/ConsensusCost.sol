@@ -62,7 +62,10 @@ library ConsensusCost {
      * @return hcu Upper bound of the transaction's HCU.
      * @return depth Upper bound of the transaction's HCU depth.
      */
-    function finalizeCost(uint256 attestations, uint64[] memory weights) internal pure returns (uint256 hcu, uint256 depth) {
+    function finalizeCost(
+        uint256 attestations,
+        uint64[] memory weights
+    ) internal pure returns (uint256 hcu, uint256 depth) {
         (uint256 medianHcu, uint256 medianDepth) = medianCost(attestations);
         uint256 m = weights.length;
         if (m == 0) return (0, 0);

@@ -118,7 +118,10 @@ function domainOf(metrics: readonly AttackMetric[]): Domain {
 
 /** sum_k w_k * |min(a_k, cap_k) - m_k| for a median vector m already within the caps. */
 function deviationOf(metrics: readonly AttackMetric[], own: readonly number[], median: readonly number[]): number {
-  return median.reduce((s, m, k) => s + Number(metrics[k].weight) * Math.abs(Math.min(own[k], Number(metrics[k].cap)) - m), 0);
+  return median.reduce(
+    (s, m, k) => s + Number(metrics[k].weight) * Math.abs(Math.min(own[k], Number(metrics[k].cap)) - m),
+    0,
+  );
 }
 
 /** Candidate scores left by each answer of a query, and the query's expected leak (uniform median vectors). */

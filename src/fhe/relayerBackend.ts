@@ -300,22 +300,18 @@ export async function createRelayerFheBackend({
     const startTimestamp = Math.floor(Date.now() / 1000);
     const contractAddresses = [contractAddress];
     const eip712 = instance.createEIP712(publicKey, contractAddresses, startTimestamp, USER_DECRYPT_DURATION_DAYS);
-    const signature = await signer.signTypedData(
-      { ...eip712.domain },
-      stripEip712Domain(eip712.types),
-      eip712.message,
-    );
+    const signature = await signer.signTypedData({ ...eip712.domain }, stripEip712Domain(eip712.types), eip712.message);
     const userAddress = await signer.getAddress();
     const result = await reaching(endpoints, `user-decrypting ${handle}`, () =>
       instance.userDecrypt(
-      [{ handle, contractAddress }],
-      privateKey,
-      publicKey,
-      signature,
-      contractAddresses,
-      userAddress,
-      startTimestamp,
-      USER_DECRYPT_DURATION_DAYS,
+        [{ handle, contractAddress }],
+        privateKey,
+        publicKey,
+        signature,
+        contractAddresses,
+        userAddress,
+        startTimestamp,
+        USER_DECRYPT_DURATION_DAYS,
       ),
     );
     return clearValueOf(result, handle);

@@ -152,7 +152,11 @@ describe("ConsensusCost: worst-case HCU of a consensus finalize", function () {
         await registry.createModel(
           name,
           await payout.getAddress(),
-          defaultRules({ metrics: schema(weights), attestationRequired: true, attestors: [await consensus.getAddress()] }),
+          defaultRules({
+            metrics: schema(weights),
+            attestationRequired: true,
+            attestors: [await consensus.getAddress()],
+          }),
           ethers.ZeroAddress,
         )
       ).wait();
