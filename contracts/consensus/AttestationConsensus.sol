@@ -63,11 +63,15 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
     /// @dev Versions 1..n at indexes 0..n-1.
     ConfigVersion[] private _configs;
     mapping(uint32 version => mapping(address account => bool)) private _onPanel;
-    /// @dev Metric count per pool rules version (immutable in the pool once recorded, so safe to cache).
-    mapping(uint32 rulesVersion => uint256) private _metricCounts;
-    /// @dev A configuration version's finalize cost was checked against a pool rules version (both immutable once
-    /// an epoch runs under them, so safe to cache).
-    mapping(uint32 version => mapping(uint32 rulesVersion => bool)) private _costChecked;
+    /// @dev What the attestations of a pool rules version need from those rules (immutable in the pool once
+    /// recorded, so safe to cache): their metric count, and the last configuration version whose finalize cost was
+    /// checked against them (configuration versions are immutable once an epoch runs under them). One slot.
+    struct RulesCache {
+        uint64 metricCount;
+        uint32 costCheckedVersion;
+    }
+
+    mapping(uint32 rulesVersion => RulesCache) private _rulesCache;
 
     mapping(uint256 epochId => mapping(address contributor => Tally)) private _tallies;
     /// @dev Attested values by arrival slot 0..count-1.
@@ -239,11 +243,7 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
         );
         uint64 closesAt = epoch.end - config.finalizationPeriod;
         require(block.timestamp < closesAt, AttestationConsensusAttestationClosed(epochId, closesAt));
-        metricCount = _metricCount(epoch.rulesVersion);
-        if (!_costChecked[version][epoch.rulesVersion]) {
-            _checkFinalizeCost(config.attestationsRequired, pool.getRules(epoch.rulesVersion).metrics);
-            _costChecked[version][epoch.rulesVersion] = true;
-        }
+        metricCount = _checkedMetricCount(version, config.attestationsRequired, epoch.rulesVersion);
     }
 
     // ---------------------------------------------------------------- finalize
@@ -486,11 +486,17 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
         return (uint32(i), _configs[i - 1].config);
     }
 
-    function _metricCount(uint32 rulesVersion) private returns (uint256 count) {
-        count = _metricCounts[rulesVersion];
-        if (count == 0) {
-            count = pool.getRules(rulesVersion).metrics.length;
-            _metricCounts[rulesVersion] = count;
+    /// @dev The metric count of a rules version; the first attestation under each (configuration version, rules
+    /// version) pair also checks the finalize cost (a backstop for rules or a pool that appeared after the check
+    /// of {setConfig}), with one read of the rules.
+    function _checkedMetricCount(uint32 version, uint8 required, uint32 rulesVersion) private returns (uint256) {
+        RulesCache storage cache = _rulesCache[rulesVersion];
+        if (cache.costCheckedVersion != version) {
+            IRoyaltyPool.Metric[] memory metrics = pool.getRules(rulesVersion).metrics;
+            _checkFinalizeCost(required, metrics);
+            cache.metricCount = uint64(metrics.length);
+            cache.costCheckedVersion = version;
         }
+        return cache.metricCount;
     }
 }
