@@ -112,6 +112,17 @@ describe("consensus client and tasks", function () {
     await expect(
       deployConsensus(deployer, fhe, { ...base, attestors: [base.attestors[0], base.attestors[0], base.attestors[1]] }),
     ).to.be.rejectedWith(InvalidConsensusInputError, /duplicate/);
+    await expect(deployConsensus(deployer, fhe, { ...base, deviationTolerance: 2n ** 64n })).to.be.rejectedWith(
+      InvalidConsensusInputError,
+      /deviationTolerance must fit 64 bits/,
+    );
+    // The tolerance must be below the pool's largest submission score (3 * 1,000,000 + 500,000 + 5 * 100).
+    const tooWide = await deployConsensus(deployer, fhe, { ...base, deviationTolerance: 3_500_500n }).catch(
+      (e: unknown) => e,
+    );
+    expect(tooWide).to.be.instanceOf(ConsensusRevertError);
+    expect((tooWide as ConsensusRevertError).errorName).to.equal("AttestationConsensusInvalidTolerance");
+    expect((tooWide as Error).message).to.match(/below the pool's largest submission score/);
     const { client } = await deployConsensus(deployer, fhe, base);
     const mine = await connectConsensus({ address: client.address, signer: attestors[0], fhe });
     const alice = f.contributors[0].address;
@@ -129,6 +140,42 @@ describe("consensus client and tasks", function () {
       /AttestationConsensusFinalizationNotOpen/,
     );
     expect((await client.consensus.tallyOf(1, alice)).count).to.equal(1n);
+  });
+
+  it("a configuration whose finalize could exceed the HCU limit is refused with the figures and a next step", async function () {
+    const signers = await ethers.getSigners();
+    const metrics = Array.from({ length: 8 }, (_, k) => ({ name: `metric${k}`, weight: 1n, cap: 1_000_000n }));
+    const f = await deployPoolFixture(defaultRules({ metrics }));
+    const error = await deployConsensus(signers[0], fhe, {
+      pool: f.poolAddress,
+      attestors: signers.slice(10, 15).map((a) => a.address),
+      attestationsRequired: 5,
+      minAttestations: 3,
+      finalizationPeriod: FINALIZATION_PERIOD,
+      deviationTolerance: TOLERANCE,
+    }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(ConsensusRevertError);
+    expect((error as ConsensusRevertError).errorName).to.equal("AttestationConsensusFinalizeTooExpensive");
+    // 5 attestations, 8 metrics, 22,210,256 HCU modelled against the 18 M budget.
+    expect((error as ConsensusRevertError).args.map(String)).to.deep.equal([
+      "5",
+      "8",
+      "22210256",
+      "18000000",
+      "3314032",
+      "4500000",
+    ]);
+    expect((error as Error).message).to.match(/use 3 attestations, fewer metrics or power-of-two weights/);
+    await expect(
+      runTask("consensus-deploy", {
+        pool: f.poolAddress,
+        attestors: signers
+          .slice(10, 13)
+          .map((a) => a.address)
+          .join(","),
+        deviationTolerance: "-1",
+      }),
+    ).to.be.rejectedWith(/--deviation-tolerance must be a whole number below 2\^64/);
   });
 
   it("tasks: consensus-deploy warns when the pool is not wired; attest, status, finalize, deviation print results", async function () {
