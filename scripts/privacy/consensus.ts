@@ -293,3 +293,68 @@ export async function measureConsensusAttack(params: MeasureConsensusAttackParam
     foreignHandlesDecrypted,
   };
 }
+
+export interface SimulateRepeatedConsensusAttackParameters {
+  metrics?: readonly AttackMetric[];
+  /** The capped median the pool counts in every epoch (the same contribution each epoch: the worst case). */
+  victimMedian: readonly bigint[];
+  deviationTolerance?: bigint;
+  /** Epoch counts to report, ascending (e.g. 1, 4, 16, 52). */
+  epochs: readonly number[];
+}
+
+export interface RepeatedConsensusAttackResult {
+  bitsBefore: number;
+  /** Per requested epoch count E: log2 of the candidate scores left after E adaptive queries. */
+  after: { epochs: number; bitsAfter: number; leakedBits: number }[];
+}
+
+/**
+ * The same attestor on the panel of E epochs, each time with the query (a grid point of the domain) whose bit
+ * carries the most information about the remaining candidates, against a contributor whose counted median is the
+ * same every epoch. Plaintext: {@link measureConsensusAttack} checks on the mock that the decrypted bit is the
+ * plaintext model's. Each epoch yields one bit, so the leak after E epochs is at most E bits.
+ * @example
+ * const { after } = simulateRepeatedConsensusAttack({ victimMedian: [200n, 150n], epochs: [1, 4, 16, 52] });
+ */
+export function simulateRepeatedConsensusAttack(
+  params: SimulateRepeatedConsensusAttackParameters,
+): RepeatedConsensusAttackResult {
+  const metrics = params.metrics ?? ATTACK_METRICS;
+  const tolerance = Number(params.deviationTolerance ?? DEFAULT_TOLERANCE);
+  const domain = domainOf(metrics);
+  const truth = params.victimMedian.map(Number);
+  const maxScore = Math.max(...domain.scores);
+  const steps = 8;
+  const grid = metrics.map((m) => Array.from({ length: steps + 1 }, (_, i) => Math.round((Number(m.cap) * i) / steps)));
+  const queries: number[][] = grid.reduce<number[][]>(
+    (acc, values) => acc.flatMap((prefix) => values.map((v) => [...prefix, v])),
+    [[]],
+  );
+  const distinct = (indexes: readonly number[]) => new Set(indexes.map((i) => domain.scores[i])).size;
+  let remaining = domain.vectors.map((_, i) => i);
+  const bitsBefore = Math.log2(domain.distinctScores);
+  const after: RepeatedConsensusAttackResult["after"] = [];
+  const last = params.epochs.length === 0 ? 0 : Math.max(...params.epochs);
+  for (let epoch = 1; epoch <= last; epoch++) {
+    // The query whose bit has the most entropy over the remaining vectors (uniform) is the most informative.
+    let best = queries[0];
+    let bestBalance = -1;
+    for (const q of queries) {
+      let ones = 0;
+      for (const i of remaining) if (deviationOf(metrics, q, domain.vectors[i]) <= tolerance) ones++;
+      const balance = Math.min(ones, remaining.length - ones);
+      if (balance > bestBalance) [best, bestBalance] = [q, balance];
+    }
+    const bit = deviationOf(metrics, best, truth) <= tolerance;
+    remaining = remaining.filter((i) => deviationOf(metrics, best, domain.vectors[i]) <= tolerance === bit);
+    if (params.epochs.includes(epoch)) {
+      const bitsAfter = Math.log2(distinct(remaining));
+      after.push({ epochs: epoch, bitsAfter, leakedBits: bitsBefore - bitsAfter });
+    }
+  }
+  if (!remaining.some((i) => domain.scores[i] === truth.reduce((s, v, k) => s + Number(metrics[k].weight) * v, 0))) {
+    throw new Error(`The victim's score left the candidate set (max score ${maxScore}).`);
+  }
+  return { bitsBefore, after };
+}

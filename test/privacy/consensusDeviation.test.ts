@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { measureConsensusAttack } from "../../scripts/privacy/consensus";
+import { measureConsensusAttack, simulateRepeatedConsensusAttack } from "../../scripts/privacy/consensus";
 import type { ConsensusAttackResult } from "../../scripts/privacy/consensus";
 
 function report(r: ConsensusAttackResult): void {
@@ -60,5 +60,16 @@ describe("privacy: a consensus attestor and its deviation (issue 15, attack 3)",
     expect(r.leakedBits).to.be.closeTo(Math.log2(1021 / 65), 1e-9);
     expect(r.expectedLeakedBits).to.be.at.most(1);
     expect(r.legacyBitsAfter).to.equal(0);
+  });
+
+  it("repetition: the same attestor over E epochs of the same contribution learns at most E bits", async function () {
+    const epochs = [1, 4, 16];
+    const r = simulateRepeatedConsensusAttack({ victimMedian: [200n, 150n], epochs });
+    console.log(
+      `      adaptive queries, tolerance 64: ${r.after
+        .map((a) => `E=${a.epochs}: ${a.bitsAfter.toFixed(2)} bits left`)
+        .join(", ")} of ${r.bitsBefore.toFixed(2)}`,
+    );
+    for (const a of r.after) expect(a.leakedBits).to.be.at.most(a.epochs);
   });
 });
