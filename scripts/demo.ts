@@ -34,7 +34,7 @@ import {
   computeDeviation,
   connectAggregator,
   connectConsensus,
-  decryptDeviation,
+  decryptWithinTolerance,
   deployConsensus,
   finalize,
   grantDisclosure,
@@ -114,6 +114,8 @@ const EVAL_ATTESTATIONS = [
   ],
 ];
 const FINALIZATION_PERIOD = 24n * 60n * 60n;
+/** eval-7's consensus tolerance: an evaluator is "within" when its weighted deviation from the medians is <= 100. */
+const DEVIATION_TOLERANCE = 100n;
 /** The metric the registry sums across models. */
 const AGGREGATED_METRIC = "computeUnits";
 /** The rules the DAO votes for subnet-7 during epoch 2. */
@@ -453,6 +455,7 @@ async function main(): Promise<void> {
     attestationsRequired: 3,
     minAttestations: 2,
     finalizationPeriod: FINALIZATION_PERIOD,
+    deviationTolerance: DEVIATION_TOLERANCE,
   });
   check(
     deployed.poolWired && deployed.client.address === predictedConsensus,
@@ -484,11 +487,19 @@ async function main(): Promise<void> {
     .then(() => false)
     .catch(() => true);
   check(evaluatorCannotPeek, "an evaluator cannot decrypt another evaluator's attested values");
-  await computeDeviation(bobsOutlier, { epochId: 1n, contributor: people[1].address });
-  const deviation = await decryptDeviation(bobsOutlier, { epochId: 1n, contributor: people[1].address });
+  // Each evaluator learns one bit, "within tolerance", never its numeric deviation: an evaluator that attested
+  // zeros would read bob's exact score in it. bob's medians are 62, 55: evaluator 1 deviates by 10*2 + 3*5 = 35,
+  // the outlier by 10*38 + 3*45 = 515.
+  const bobsFirst = await connectConsensus({ address: predictedConsensus, signer: evaluators[0], fhe });
+  const within: boolean[] = [];
+  for (const evaluator of [bobsFirst, bobsOutlier]) {
+    await computeDeviation(evaluator, { epochId: 1n, contributor: people[1].address });
+    within.push(await decryptWithinTolerance(evaluator, { epochId: 1n, contributor: people[1].address }));
+  }
   check(
-    deviation === 10n * (100n - 62n) + 3n * (100n - 55n),
-    `bob's outlier evaluator decrypts its own weighted deviation from the consensus: ${deviation} (only it can)`,
+    within[0] && !within[1],
+    `bob's evaluators each decrypt one bit: the first is within the tolerance of ${DEVIATION_TOLERANCE}, ` +
+      "the outlier is not (the deviations themselves are never revealed)",
   );
   await time.increase(EPOCH_LENGTH);
   await closeEpoch(evalPool);

@@ -128,7 +128,7 @@ export {
   computeDeviation,
   connectConsensus,
   consensusStatus,
-  decryptDeviation,
+  decryptWithinTolerance,
   deployConsensus,
   finalize,
   toConsensusError,
@@ -138,6 +138,7 @@ export {
 export type {
   AttestParameters,
   AttestReturnType,
+  ComputeDeviationReturnType,
   ConsensusClient,
   ConsensusConfigParameters,
   ConsensusStatus,

@@ -1,5 +1,5 @@
-/** Consensus tasks: deploy a model's encrypted multi-attestor consensus, attest, finalize, deviations, status. */
-import { ZeroAddress } from "ethers";
+/** Consensus tasks: deploy a model's encrypted multi-attestor consensus, attest, finalize, deviation bits, status. */
+import { ZeroAddress, ZeroHash } from "ethers";
 import type { Signer } from "ethers";
 import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
 import { types } from "hardhat/config";
@@ -26,6 +26,7 @@ interface DeployConsensusArgs extends PoolArgs {
   required: number;
   min: number;
   finalizationPeriod: number;
+  deviationTolerance: string;
   governance?: string;
 }
 
@@ -67,6 +68,15 @@ async function getConsensusClient(
   return connectConsensus({ address, signer, fhe: lazyFheBackend(hre) });
 }
 
+/** `--deviation-tolerance 1500` → a whole number below 2^64. */
+function parseTolerance(text: string): bigint {
+  const trimmed = text.trim().replace(/_/g, "");
+  if (!/^\d+$/.test(trimmed) || BigInt(trimmed) >= 2n ** 64n) {
+    fail(`--deviation-tolerance must be a whole number below 2^64 (score units); got "${text}".`);
+  }
+  return BigInt(trimmed);
+}
+
 function parseAddressList(text: string, option: string): string[] {
   const list = text
     .split(",")
@@ -92,6 +102,12 @@ withPoolOptions(royalties.task("consensus-deploy", "Deploy the encrypted multi-a
     24 * 60 * 60,
     types.int,
   )
+  .addOptionalParam(
+    "deviationTolerance",
+    "Largest weighted deviation (score units) an attestor's private 'within tolerance' bit accepts; " +
+      "below the pool's largest submission score",
+    "0",
+  )
   .addOptionalParam("governance", "Address allowed to change the configuration (default: fixed forever)")
   .setAction(
     action(async (args: DeployConsensusArgs, hre) => {
@@ -100,6 +116,7 @@ withPoolOptions(royalties.task("consensus-deploy", "Deploy the encrypted multi-a
       if (!Number.isInteger(args.finalizationPeriod) || args.finalizationPeriod <= 0) {
         fail(`--finalization-period must be a positive number of seconds; got ${args.finalizationPeriod}.`);
       }
+      const deviationTolerance = parseTolerance(args.deviationTolerance);
       const signer = await getSigner(hre, args.account);
       const pool = await getPoolClient(hre, args, signer);
       const { deployConsensus } = await import("../src");
@@ -110,6 +127,7 @@ withPoolOptions(royalties.task("consensus-deploy", "Deploy the encrypted multi-a
         attestationsRequired: args.required,
         minAttestations: args.min,
         finalizationPeriod: BigInt(args.finalizationPeriod),
+        deviationTolerance,
       });
       const data = {
         consensus: client.address,
@@ -119,6 +137,7 @@ withPoolOptions(royalties.task("consensus-deploy", "Deploy the encrypted multi-a
         attestationsRequired: args.required,
         minAttestations: args.min,
         finalizationPeriod: args.finalizationPeriod,
+        deviationTolerance,
         poolWired,
       };
       output(args.json, data, () =>
@@ -132,6 +151,7 @@ withPoolOptions(royalties.task("consensus-deploy", "Deploy the encrypted multi-a
             ["required", args.required],
             ["minimum", args.min],
             ["finalization period", `${args.finalizationPeriod} s`],
+            ["deviation tolerance", deviationTolerance],
             ["pool wired", poolWired ? "yes (only attestor of the current rules)" : "NO"],
           ]),
           ...(poolWired ? [] : ["", WIRING_HINT]),
@@ -199,7 +219,10 @@ withConsensusOptions(
   );
 
 withConsensusOptions(
-  royalties.task("consensus-deviation", "Compute (if needed) and decrypt the signer's deviation from the consensus"),
+  royalties.task(
+    "consensus-deviation",
+    "Compute (if needed) and decrypt whether the signer's deviation from the consensus is within the tolerance",
+  ),
 )
   .addParam("contributor", "A contributor the signer attested")
   .addOptionalParam("epoch", "Epoch id (default: the pool's current epoch)")
@@ -210,20 +233,24 @@ withConsensusOptions(
       const client = await getConsensusClient(hre, args, signer);
       const epochId = args.epoch === undefined ? await client.pool.currentEpochId() : parseEpochId(args.epoch);
       const attestor = await signer.getAddress();
-      const { computeDeviation, decryptDeviation } = await import("../src");
+      const { computeDeviation, decryptWithinTolerance } = await import("../src");
       let tx = "already computed";
-      const existing = await client.consensus.deviationOf(epochId, contributor, attestor);
-      if (existing === "0x" + "0".repeat(64)) {
+      const existing = await client.consensus.withinToleranceOf(epochId, contributor, attestor);
+      if (existing === ZeroHash) {
         tx = (await computeDeviation(client, { epochId, contributor })).receipt.hash;
       }
-      const deviation = await decryptDeviation(client, { epochId, contributor });
-      output(args.json, { epochId, contributor, attestor, deviation, tx }, () =>
+      const [, config] = await client.consensus.configForEpoch(epochId);
+      const withinTolerance = await decryptWithinTolerance(client, { epochId, contributor });
+      const deviationTolerance = config.deviationTolerance;
+      output(args.json, { epochId, contributor, attestor, withinTolerance, deviationTolerance, tx }, () =>
         [
-          `Deviation of ${attestor} from the consensus (weighted, capped; only you can decrypt it):`,
+          `Whether ${attestor} is within the consensus tolerance (one bit only you can decrypt; the numeric deviation ` +
+            "is never revealed):",
           recordTable([
             ["epoch", epochId],
             ["contributor", contributor],
-            ["deviation", deviation],
+            ["within tolerance", withinTolerance ? "yes" : "no"],
+            ["tolerance", `weighted, capped deviation <= ${deviationTolerance}`],
             ["tx", tx],
           ]),
         ].join("\n"),
@@ -244,6 +271,7 @@ withConsensusOptions(royalties.task("consensus-status", "Show the consensus conf
         ["config version", s.configVersion],
         ["attestors", s.config.attestors.length],
         ["required / minimum", `${s.config.attestationsRequired} / ${s.config.minAttestations}`],
+        ["deviation tolerance", s.config.deviationTolerance],
         ["attesting closes", isoTime(s.closesAt)],
         ["epoch ends", isoTime(s.end)],
         ["pending config", s.pending ? `version ${s.pending.version} from epoch ${s.pending.fromEpochId}` : "none"],

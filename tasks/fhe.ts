@@ -80,6 +80,13 @@ export function lazyFheBackend(hre: HardhatRuntimeEnvironment): FheBackend {
     async userDecryptUint64(handle, contractAddress, signer) {
       return (await get()).userDecryptUint64(handle, contractAddress, signer);
     },
+    async userDecryptBool(handle, contractAddress, signer) {
+      const backend = await get();
+      if (backend.userDecryptBool === undefined) {
+        throw new HardhatPluginError(PLUGIN_NAME, `The FHE backend of ${hre.network.name} cannot decrypt an ebool.`);
+      }
+      return backend.userDecryptBool(handle, contractAddress, signer);
+    },
     async publicDecrypt(handles) {
       return (await get()).publicDecrypt(handles);
     },

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: BSD-3-Clause-Clear
 pragma solidity ^0.8.27;
 
-import {FHE, euint64, externalEuint64} from "@fhevm/solidity/lib/FHE.sol";
+import {FHE, ebool, euint64, externalEuint64} from "@fhevm/solidity/lib/FHE.sol";
 import {ZamaEthereumConfig} from "@fhevm/solidity/config/ZamaConfig.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IAttestationConsensus} from "../interfaces/IAttestationConsensus.sol";
 import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
+import {ConsensusCost} from "../libraries/ConsensusCost.sol";
 import {EncryptedMedian} from "../libraries/EncryptedMedian.sol";
 import {RoyaltyPool} from "../royalty/RoyaltyPool.sol";
 
@@ -16,7 +17,7 @@ import {RoyaltyPool} from "../royalty/RoyaltyPool.sol";
  * lower median per metric is what reaches the pool.
  * @dev The pool must list this contract as its only attestor with `attestationRequired: true`. Epochs,
  * their end (which the pool may extend for k-anonymity) and the metric schema, weights and caps are always
- * read from the pool; this contract keeps only attestations, medians, deviations and its own configuration.
+ * read from the pool; this contract keeps only attestations, medians, deviation bits and its own configuration.
  *
  * Outcome rule of {finalize}, decided in plaintext from the public attestation count:
  * count >= minAttestations -> lower median of the `count` values per metric goes to the pool;
@@ -25,6 +26,14 @@ import {RoyaltyPool} from "../royalty/RoyaltyPool.sol";
  * Configuration versions: version n applies from pool epoch `fromEpochId(n)`; ids increase strictly and
  * at most the newest version is pending (it applies from the next epoch), so the configuration of the
  * current epoch is always the newest or the one before it: O(1) for every state-changing call.
+ *
+ * Every configuration is checked against the pool's newest rules when it is recorded: the worst-case HCU of a
+ * {finalize} ({ConsensusCost-finalizeCost}, every metric tracked across models) must fit the budgets below the
+ * fhEVM's per-transaction limits, and the deviation tolerance must be below the largest submission score. Rules
+ * changed later are the pool's side to check (its rules validation can call the same library); as a backstop, and
+ * for a consensus deployed before its pool (at a predicted address, when no rules can be read), the first
+ * attestation under each (configuration, pool rules) pair checks the cost again and refuses to collect attestations
+ * that no finalize could count.
  */
 contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
     /// @notice Most attestors a panel may list (bounds the cost of replacing a pending configuration).
@@ -54,8 +63,15 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
     /// @dev Versions 1..n at indexes 0..n-1.
     ConfigVersion[] private _configs;
     mapping(uint32 version => mapping(address account => bool)) private _onPanel;
-    /// @dev Metric count per pool rules version (immutable in the pool once recorded, so safe to cache).
-    mapping(uint32 rulesVersion => uint256) private _metricCounts;
+    /// @dev What the attestations of a pool rules version need from those rules (immutable in the pool once
+    /// recorded, so safe to cache): their metric count, and the last configuration version whose finalize cost was
+    /// checked against them (configuration versions are immutable once an epoch runs under them). One slot.
+    struct RulesCache {
+        uint64 metricCount;
+        uint32 costCheckedVersion;
+    }
+
+    mapping(uint32 rulesVersion => RulesCache) private _rulesCache;
 
     mapping(uint256 epochId => mapping(address contributor => Tally)) private _tallies;
     /// @dev Attested values by arrival slot 0..count-1.
@@ -63,8 +79,8 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
     /// @dev slot + 1 of an attestor's values; 0 = did not attest.
     mapping(uint256 epochId => mapping(address contributor => mapping(address attestor => uint256))) private _slots;
     mapping(uint256 epochId => mapping(address contributor => euint64[])) private _medians;
-    mapping(uint256 epochId => mapping(address contributor => mapping(address attestor => euint64)))
-        private _deviations;
+    mapping(uint256 epochId => mapping(address contributor => mapping(address attestor => ebool)))
+        private _withinTolerance;
 
     /**
      * @param pool_ The model's RoyaltyPool (it may not exist yet: deploy this first at a predicted pool address,
@@ -120,6 +136,7 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
             size >= required && size <= MAX_PANEL_SIZE,
             AttestationConsensusInvalidPanelSize(size, required, MAX_PANEL_SIZE)
         );
+        _checkAgainstPoolRules(required, config.deviationTolerance);
         for (uint256 i = 0; i < size; ++i) {
             address attestor = config.attestors[i];
             require(
@@ -137,7 +154,45 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
             config.attestors,
             required,
             config.minAttestations,
-            config.finalizationPeriod
+            config.finalizationPeriod,
+            config.deviationTolerance
+        );
+    }
+
+    /// @dev The checks that need the pool's newest rules (the ones the next epoch runs under): the worst-case cost
+    /// of a finalize with `required` attestations, and a tolerance below the largest submission score. Skipped while
+    /// the pool has no code or no rules yet (a consensus deployed first at a predicted pool address).
+    function _checkAgainstPoolRules(uint8 required, uint64 tolerance) private view {
+        if (address(pool).code.length == 0) return;
+        uint32 newest = pool.rulesVersionCount();
+        if (newest == 0) return;
+        IRoyaltyPool.Metric[] memory metrics = pool.getRules(newest).metrics;
+        uint256 maxScore = _checkFinalizeCost(required, metrics);
+        require(tolerance < maxScore, AttestationConsensusInvalidTolerance(tolerance, maxScore));
+    }
+
+    /// @dev Refuses `required` attestations over `metrics` when a finalize's worst case exceeds the budgets; returns
+    /// the largest submission score (sum of weight * cap, multiplier 1).
+    function _checkFinalizeCost(
+        uint8 required,
+        IRoyaltyPool.Metric[] memory metrics
+    ) private pure returns (uint256 maxScore) {
+        uint64[] memory weights = new uint64[](metrics.length);
+        for (uint256 k = 0; k < metrics.length; ++k) {
+            weights[k] = metrics[k].weight;
+            maxScore += uint256(metrics[k].weight) * metrics[k].cap;
+        }
+        (uint256 hcu, uint256 depth) = ConsensusCost.finalizeCost(required, weights);
+        require(
+            ConsensusCost.withinBudget(hcu, depth),
+            AttestationConsensusFinalizeTooExpensive(
+                required,
+                metrics.length,
+                hcu,
+                ConsensusCost.HCU_BUDGET,
+                depth,
+                ConsensusCost.DEPTH_BUDGET
+            )
         );
     }
 
@@ -188,7 +243,7 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
         );
         uint64 closesAt = epoch.end - config.finalizationPeriod;
         require(block.timestamp < closesAt, AttestationConsensusAttestationClosed(epochId, closesAt));
-        metricCount = _metricCount(epoch.rulesVersion);
+        metricCount = _checkedMetricCount(version, config.attestationsRequired, epoch.rulesVersion);
     }
 
     // ---------------------------------------------------------------- finalize
@@ -248,20 +303,21 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
     // ---------------------------------------------------------------- deviation
 
     /// @inheritdoc IAttestationConsensus
-    function computeDeviation(uint256 epochId, address contributor) external returns (euint64 deviation) {
+    function computeDeviation(uint256 epochId, address contributor) external returns (ebool withinTolerance) {
         Tally storage tally = _tallies[epochId][contributor];
         require(tally.finalized, AttestationConsensusNotFinalized(epochId, contributor));
         require(tally.counted, AttestationConsensusNotCounted(epochId, contributor));
         uint256 slot = _slots[epochId][contributor][msg.sender];
         require(slot != 0, AttestationConsensusDidNotAttest(epochId, contributor, msg.sender));
         require(
-            !FHE.isInitialized(_deviations[epochId][contributor][msg.sender]),
+            !FHE.isInitialized(_withinTolerance[epochId][contributor][msg.sender]),
             AttestationConsensusDeviationExists(epochId, contributor, msg.sender)
         );
 
         IRoyaltyPool.Metric[] memory schema = pool.getRules(pool.getEpoch(epochId).rulesVersion).metrics;
         euint64[] storage own = _values[epochId][contributor][slot - 1];
         euint64[] storage medians = _medians[epochId][contributor];
+        euint64 deviation;
         for (uint256 k = 0; k < schema.length; ++k) {
             // Every cap is below 2^64 - 1 (the pool's capacity rule refuses an uncapped metric).
             euint64 a = FHE.min(own[k], schema[k].cap);
@@ -272,10 +328,15 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
             // Each term <= weight * cap and the pool's rules bound sum(weight * cap) below 2^64: no wrap.
             deviation = k == 0 ? term : FHE.add(deviation, term);
         }
-        FHE.allowThis(deviation);
-        FHE.allow(deviation, msg.sender);
-        _deviations[epochId][contributor][msg.sender] = deviation;
-        emit DeviationComputed(epochId, contributor, msg.sender, deviation);
+        // The deviation is a function of the counted median and of values the attestor chose (zeros make it the
+        // contributor's score): it stays an intermediate of this transaction, allowed to nobody. One bit leaves.
+        (, ConsensusConfig storage config) = _configAt(epochId);
+        uint64 tolerance = config.deviationTolerance;
+        withinTolerance = FHE.le(deviation, tolerance);
+        FHE.allowThis(withinTolerance);
+        FHE.allow(withinTolerance, msg.sender);
+        _withinTolerance[epochId][contributor][msg.sender] = withinTolerance;
+        emit DeviationChecked(epochId, contributor, msg.sender, tolerance, withinTolerance);
     }
 
     /// @dev value * weight as the pool scales it: free for 1, a shift for a power of two, else a multiply.
@@ -390,14 +451,15 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
     }
 
     /**
-     * @notice An attestor's encrypted deviation from the consensus (only that attestor may decrypt it).
+     * @notice Whether an attestor's deviation from the consensus was within the tolerance: one encrypted bit only
+     * that attestor may decrypt.
      * @param epochId A pool epoch id.
      * @param contributor The contributor.
      * @param attestor The attestor.
-     * @return The handle (uninitialized before {computeDeviation}).
+     * @return The ebool handle (uninitialized before {computeDeviation}).
      */
-    function deviationOf(uint256 epochId, address contributor, address attestor) external view returns (euint64) {
-        return _deviations[epochId][contributor][attestor];
+    function withinToleranceOf(uint256 epochId, address contributor, address attestor) external view returns (ebool) {
+        return _withinTolerance[epochId][contributor][attestor];
     }
 
     /**
@@ -424,11 +486,17 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
         return (uint32(i), _configs[i - 1].config);
     }
 
-    function _metricCount(uint32 rulesVersion) private returns (uint256 count) {
-        count = _metricCounts[rulesVersion];
-        if (count == 0) {
-            count = pool.getRules(rulesVersion).metrics.length;
-            _metricCounts[rulesVersion] = count;
+    /// @dev The metric count of a rules version; the first attestation under each (configuration version, rules
+    /// version) pair also checks the finalize cost (a backstop for rules or a pool that appeared after the check
+    /// of {setConfig}), with one read of the rules.
+    function _checkedMetricCount(uint32 version, uint8 required, uint32 rulesVersion) private returns (uint256) {
+        RulesCache storage cache = _rulesCache[rulesVersion];
+        if (cache.costCheckedVersion != version) {
+            IRoyaltyPool.Metric[] memory metrics = pool.getRules(rulesVersion).metrics;
+            _checkFinalizeCost(required, metrics);
+            cache.metricCount = uint64(metrics.length);
+            cache.costCheckedVersion = version;
         }
+        return cache.metricCount;
     }
 }

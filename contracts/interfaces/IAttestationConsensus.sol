@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: BSD-3-Clause-Clear
 pragma solidity ^0.8.27;
 
-import {euint64, externalEuint64} from "@fhevm/solidity/lib/FHE.sol";
+import {ebool, euint64, externalEuint64} from "@fhevm/solidity/lib/FHE.sol";
 
 /**
  * @title IAttestationConsensus
  * @notice Encrypted multi-attestor consensus for one model: several authorized attestors each submit
  * encrypted metrics about a contributor without seeing the others' values; one O(1) finalize step per
  * contributor takes the encrypted lower median per metric and submits it to the model's pool, which
- * applies weights and caps. Each attestor can decrypt its own weighted deviation from the consensus.
+ * applies weights and caps. Each attestor can decrypt one bit about its own attestation: whether its weighted
+ * deviation from the consensus is within the governed tolerance (never the deviation itself, which would tell
+ * an attestor that submitted zeros the contributor's exact score).
  * @dev A model "requires consensus" by listing this contract as the ONLY attestor of its pool rules with
  * `attestationRequired: true`. Outcome rule of {finalize}, decided in plaintext from the public
  * attestation count (never by branching on a ciphertext):
@@ -30,6 +32,9 @@ interface IAttestationConsensus {
         uint8 minAttestations;
         // Seconds before the pool epoch's end when attesting stops and incomplete contributors may be finalized.
         uint64 finalizationPeriod;
+        // Largest weighted deviation from the consensus that counts as "within tolerance" (score units); below the
+        // pool's largest submission score, or every attestor would always be within it.
+        uint64 deviationTolerance;
     }
 
     /// @notice Public state of one contributor in one epoch: attestation count and finalization outcome.
@@ -53,6 +58,20 @@ interface IAttestationConsensus {
     error AttestationConsensusInvalidMinimum(uint8 minAttestations, uint8 attestationsRequired);
     /// @notice The finalization period is outside the supported range.
     error AttestationConsensusInvalidFinalizationPeriod(uint64 finalizationPeriod, uint64 min, uint64 max);
+    /// @notice The deviation tolerance is not below the pool's largest submission score `max` (sum of weight * cap
+    /// of its newest rules): every deviation would be within it.
+    error AttestationConsensusInvalidTolerance(uint64 deviationTolerance, uint256 max);
+    /// @notice With `attestations` attestations over the pool's newest rules (`metricCount` metrics, every one
+    /// tracked across models), a finalize could cost `hcu` HCU at depth `depth`, above the budgets `hcuBudget` /
+    /// `depthBudget` kept below the fhEVM's per-transaction limits (20,000,000 HCU, 5,000,000 depth).
+    error AttestationConsensusFinalizeTooExpensive(
+        uint8 attestations,
+        uint256 metricCount,
+        uint256 hcu,
+        uint256 hcuBudget,
+        uint256 depth,
+        uint256 depthBudget
+    );
 
     /// @notice The caller is not on the attestor panel in force for the epoch.
     error AttestationConsensusNotAttestor(uint256 epochId, address account);
@@ -82,7 +101,7 @@ interface IAttestationConsensus {
     error AttestationConsensusNotCounted(uint256 epochId, address contributor);
     /// @notice The caller did not attest this contributor in this epoch.
     error AttestationConsensusDidNotAttest(uint256 epochId, address contributor, address attestor);
-    /// @notice The caller's deviation for this contributor and epoch was already computed.
+    /// @notice The caller's deviation bit for this contributor and epoch was already computed.
     error AttestationConsensusDeviationExists(uint256 epochId, address contributor, address attestor);
 
     /// @notice A configuration version was recorded; it applies from pool epoch `fromEpochId` (a later call in
@@ -93,7 +112,8 @@ interface IAttestationConsensus {
         address[] attestors,
         uint8 attestationsRequired,
         uint8 minAttestations,
-        uint64 finalizationPeriod
+        uint64 finalizationPeriod,
+        uint64 deviationTolerance
     );
     /// @notice An attestor submitted encrypted metrics about a contributor (only that attestor may decrypt them).
     event Attested(
@@ -115,12 +135,15 @@ interface IAttestationConsensus {
         euint64[] medians,
         euint64 score
     );
-    /// @notice An attestor's weighted deviation from the consensus was computed (only that attestor may decrypt it).
-    event DeviationComputed(
+    /// @notice Whether an attestor's weighted deviation from the consensus is at most `deviationTolerance` was
+    /// computed: `withinTolerance` is one encrypted bit only that attestor may decrypt (the deviation itself is
+    /// never stored, allowed or emitted).
+    event DeviationChecked(
         uint256 indexed epochId,
         address indexed contributor,
         address indexed attestor,
-        euint64 deviation
+        uint64 deviationTolerance,
+        ebool withinTolerance
     );
 
     /**
@@ -160,13 +183,17 @@ interface IAttestationConsensus {
     function finalize(address contributor) external returns (bool counted);
 
     /**
-     * @notice The calling attestor's encrypted deviation from the consensus of a finalized contributor:
-     * sum_k weight_k * |min(a_k, cap_k) - min(median_k, cap_k)| with the epoch's pool weights and caps.
-     * @dev Fits 64 bits because the pool's rules bound sum(weight * cap). Once per (epoch, contributor,
-     * attestor); only the attestor (and this contract) may decrypt it.
+     * @notice Whether the calling attestor's weighted deviation from the consensus of a finalized contributor,
+     * sum_k weight_k * |min(a_k, cap_k) - min(median_k, cap_k)| with the epoch's pool weights and caps, is at most
+     * the `deviationTolerance` of the consensus configuration in force for that epoch: one encrypted bit.
+     * @dev The deviation is an intermediate of this transaction only: never stored, allowed or emitted. It is a
+     * function of the median the pool counted and of values the attestor chose (zeros make it the contributor's
+     * score), so only the comparison leaves: an attestor learns at most one bit about the contributor per
+     * (epoch, contributor). Once per (epoch, contributor, attestor); only the attestor (and this contract) may
+     * decrypt the bit.
      * @param epochId The pool epoch.
      * @param contributor A contributor the caller attested and that was finalized with a consensus.
-     * @return deviation The encrypted deviation.
+     * @return withinTolerance The encrypted bit `deviation <= deviationTolerance`.
      */
-    function computeDeviation(uint256 epochId, address contributor) external returns (euint64 deviation);
+    function computeDeviation(uint256 epochId, address contributor) external returns (ebool withinTolerance);
 }

@@ -29,6 +29,11 @@ export interface ConsensusConfigParameters {
   minAttestations: number;
   /** Seconds before the pool epoch's end when attesting stops and incomplete contributors may be finalized. */
   finalizationPeriod: bigint;
+  /**
+   * Largest weighted deviation from the consensus (score units) an attestor's "within tolerance" bit accepts;
+   * below the pool's largest submission score (sum of weight * cap).
+   */
+  deviationTolerance: bigint;
 }
 
 export interface DeployConsensusParameters extends ConsensusConfigParameters {
@@ -55,6 +60,9 @@ const CONSENSUS_NEXT_STEP: Record<string, string> = {
   AttestationConsensusInvalidRequired: "attestationsRequired must be 3 or 5.",
   AttestationConsensusInvalidMinimum: "minAttestations must be between 2 and attestationsRequired.",
   AttestationConsensusInvalidFinalizationPeriod: "pick a finalization period between 1 minute and 30 days.",
+  AttestationConsensusInvalidTolerance: "pick a deviation tolerance below the pool's largest submission score.",
+  AttestationConsensusFinalizeTooExpensive:
+    "a finalize could exceed the per-transaction HCU limit: use 3 attestations, fewer metrics or power-of-two weights.",
   AttestationConsensusNotAttestor: "only attestors of the panel in force for this epoch may attest.",
   AttestationConsensusInvalidContributor: "name a non-zero contributor address.",
   AttestationConsensusSelfAttestation: "an attestor cannot attest about itself.",
@@ -69,7 +77,7 @@ const CONSENSUS_NEXT_STEP: Record<string, string> = {
   AttestationConsensusNoAttestations: "nobody attested this contributor in the current epoch.",
   AttestationConsensusNotFinalized: "finalize the contributor first.",
   AttestationConsensusNotCounted: "too few attestations: there is no consensus to deviate from.",
-  AttestationConsensusDidNotAttest: "only attestors of this contributor have a deviation.",
+  AttestationConsensusDidNotAttest: "only attestors of this contributor have a deviation bit.",
   AttestationConsensusDeviationExists: "already computed: decrypt it instead.",
 };
 
@@ -113,6 +121,9 @@ function checkConfig(config: ConsensusConfigParameters): void {
   const unique = new Set(config.attestors.map((a) => getAddress(a)));
   if (unique.size !== config.attestors.length || unique.has(ZeroAddress)) {
     throw new InvalidConsensusInputError("The attestor panel has a duplicate or the zero address.");
+  }
+  if (config.deviationTolerance < 0n || config.deviationTolerance > UINT64_MAX) {
+    throw new InvalidConsensusInputError(`deviationTolerance must fit 64 bits, got ${config.deviationTolerance}.`);
   }
   if (config.attestors.length < config.attestationsRequired) {
     throw new InvalidConsensusInputError(
@@ -191,6 +202,7 @@ function toConfigStruct(config: ConsensusConfigParameters) {
     attestationsRequired: config.attestationsRequired,
     minAttestations: config.minAttestations,
     finalizationPeriod: config.finalizationPeriod,
+    deviationTolerance: config.deviationTolerance,
   };
 }
 
@@ -292,37 +304,55 @@ export interface DeviationParameters {
   contributor: string;
 }
 
+export interface ComputeDeviationReturnType {
+  /** Handle of the encrypted bit "my deviation <= deviationTolerance" (only the signer can decrypt it). */
+  withinToleranceHandle: string;
+  /** The tolerance of the configuration in force for the epoch (public). */
+  deviationTolerance: bigint;
+  receipt: ContractTransactionReceipt;
+}
+
 /**
- * The signer (an attestor of the contributor) computes its encrypted weighted deviation from the consensus.
+ * The signer (an attestor of the contributor) computes whether its weighted deviation from the consensus is within
+ * the configuration's tolerance: one encrypted bit. The numeric deviation is never revealed to anyone: an attestor
+ * that submitted zeros would read the contributor's score in it.
  * @example
- * const { deviationHandle } = await computeDeviation(validatorClient, { epochId: 1n, contributor: miner });
+ * const { withinToleranceHandle } = await computeDeviation(validatorClient, { epochId: 1n, contributor: miner });
  */
 export async function computeDeviation(
   client: ConsensusClient,
   { epochId, contributor }: DeviationParameters,
-): Promise<{ deviationHandle: string; receipt: ContractTransactionReceipt }> {
+): Promise<ComputeDeviationReturnType> {
   const receipt = await withConsensusErrors(() => confirmed(client.consensus.computeDeviation(epochId, contributor)));
-  const event = findEvent(client, receipt, "DeviationComputed");
-  return { deviationHandle: event.args.deviation as string, receipt };
+  const event = findEvent(client, receipt, "DeviationChecked");
+  return {
+    withinToleranceHandle: event.args.withinTolerance as string,
+    deviationTolerance: event.args.deviationTolerance as bigint,
+    receipt,
+  };
 }
 
 /**
- * Decrypts the signer's own deviation from the consensus (computed with {@link computeDeviation}).
+ * Decrypts the signer's own "within tolerance" bit (computed with {@link computeDeviation}): true when its weighted
+ * deviation from the consensus was at most the configuration's `deviationTolerance`.
  * @example
- * const deviation = await decryptDeviation(validatorClient, { epochId: 1n, contributor: miner });
+ * const within = await decryptWithinTolerance(validatorClient, { epochId: 1n, contributor: miner });
  */
-export async function decryptDeviation(
+export async function decryptWithinTolerance(
   client: ConsensusClient,
   { epochId, contributor }: DeviationParameters,
-): Promise<bigint> {
+): Promise<boolean> {
   const attestor = await client.signer.getAddress();
-  const handle = await client.consensus.deviationOf(epochId, contributor, attestor);
+  const handle = await client.consensus.withinToleranceOf(epochId, contributor, attestor);
   if (handle === ZeroHash) {
     throw new RoyaltiesError(
-      `No deviation of ${attestor} for ${contributor} in epoch ${epochId}: compute it first (computeDeviation).`,
+      `No deviation bit of ${attestor} for ${contributor} in epoch ${epochId}: compute it first (computeDeviation).`,
     );
   }
-  return client.fhe.userDecryptUint64(handle, client.address, client.signer);
+  if (client.fhe.userDecryptBool === undefined) {
+    throw new RoyaltiesError("This FHE backend cannot decrypt an ebool: use the Hardhat or relayer backend.");
+  }
+  return client.fhe.userDecryptBool(handle, client.address, client.signer);
 }
 
 export interface ConsensusStatus {
@@ -367,6 +397,7 @@ export async function consensusStatus(
     attestationsRequired: Number(c.attestationsRequired),
     minAttestations: Number(c.minAttestations),
     finalizationPeriod: c.finalizationPeriod,
+    deviationTolerance: c.deviationTolerance,
   };
   const status: ConsensusStatus = {
     epochId,

@@ -23,6 +23,11 @@ export interface FheBackend {
   encryptUint64(contractAddress: string, userAddress: string, values: readonly bigint[]): Promise<EncryptedInput>;
   /** Decrypts a euint64 handle the signer is allowed on (EIP-712 user decryption). */
   userDecryptUint64(handle: string, contractAddress: string, signer: Signer): Promise<bigint>;
+  /**
+   * Decrypts an ebool handle the signer is allowed on (an attestor's "within tolerance" bit). Optional so existing
+   * backends stay valid; the consensus actions say when it is missing.
+   */
+  userDecryptBool?(handle: string, contractAddress: string, signer: Signer): Promise<boolean>;
   /** Publicly decrypts handles that were made publicly decryptable. */
   publicDecrypt(handles: readonly string[]): Promise<PublicDecryption>;
   /**

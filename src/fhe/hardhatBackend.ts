@@ -23,6 +23,9 @@ export function createHardhatFheBackend(fhevm: HardhatFhevmRuntimeEnvironment): 
     userDecryptUint64(handle: string, contractAddress: string, signer: Signer): Promise<bigint> {
       return fhevm.userDecryptEuint(FhevmType.euint64, handle, contractAddress, signer);
     },
+    userDecryptBool(handle: string, contractAddress: string, signer: Signer): Promise<boolean> {
+      return fhevm.userDecryptEbool(handle, contractAddress, signer);
+    },
     async publicDecrypt(handles: readonly string[]): Promise<PublicDecryption> {
       const result = await fhevm.publicDecrypt([...handles]);
       return { clearValues: { ...result.clearValues }, decryptionProof: result.decryptionProof };

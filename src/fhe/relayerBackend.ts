@@ -294,6 +294,29 @@ export async function createRelayerFheBackend({
     throw new RelayerUnavailableError(endpoint, endpoints, "creating the FHE instance", error);
   }
 
+  /** EIP-712 user decryption of one handle the signer is allowed on; the clear value as the SDK returns it. */
+  async function userDecrypt(handle: string, contractAddress: string, signer: Signer): Promise<unknown> {
+    const { publicKey, privateKey } = instance.generateKeypair();
+    const startTimestamp = Math.floor(Date.now() / 1000);
+    const contractAddresses = [contractAddress];
+    const eip712 = instance.createEIP712(publicKey, contractAddresses, startTimestamp, USER_DECRYPT_DURATION_DAYS);
+    const signature = await signer.signTypedData({ ...eip712.domain }, stripEip712Domain(eip712.types), eip712.message);
+    const userAddress = await signer.getAddress();
+    const result = await reaching(endpoints, `user-decrypting ${handle}`, () =>
+      instance.userDecrypt(
+        [{ handle, contractAddress }],
+        privateKey,
+        publicKey,
+        signature,
+        contractAddresses,
+        userAddress,
+        startTimestamp,
+        USER_DECRYPT_DURATION_DAYS,
+      ),
+    );
+    return clearValueOf(result, handle);
+  }
+
   return {
     async encryptUint64(
       contractAddress: string,
@@ -313,33 +336,22 @@ export async function createRelayerFheBackend({
     },
 
     async userDecryptUint64(handle: string, contractAddress: string, signer: Signer): Promise<bigint> {
-      const { publicKey, privateKey } = instance.generateKeypair();
-      const startTimestamp = Math.floor(Date.now() / 1000);
-      const contractAddresses = [contractAddress];
-      const eip712 = instance.createEIP712(publicKey, contractAddresses, startTimestamp, USER_DECRYPT_DURATION_DAYS);
-      const signature = await signer.signTypedData(
-        { ...eip712.domain },
-        stripEip712Domain(eip712.types),
-        eip712.message,
-      );
-      const userAddress = await signer.getAddress();
-      const result = await reaching(endpoints, `user-decrypting ${handle}`, () =>
-        instance.userDecrypt(
-          [{ handle, contractAddress }],
-          privateKey,
-          publicKey,
-          signature,
-          contractAddresses,
-          userAddress,
-          startTimestamp,
-          USER_DECRYPT_DURATION_DAYS,
-        ),
-      );
-      const value = clearValueOf(result, handle);
+      const value = await userDecrypt(handle, contractAddress, signer);
       if (typeof value !== "bigint") {
         throw new RoyaltiesError(
           `Handle ${handle} did not decrypt to a euint64 (got ${value === undefined ? "nothing" : typeof value}): ` +
             "pass the handle of a euint64.",
+        );
+      }
+      return value;
+    },
+
+    async userDecryptBool(handle: string, contractAddress: string, signer: Signer): Promise<boolean> {
+      const value = await userDecrypt(handle, contractAddress, signer);
+      if (typeof value !== "boolean") {
+        throw new RoyaltiesError(
+          `Handle ${handle} did not decrypt to an ebool (got ${value === undefined ? "nothing" : typeof value}): ` +
+            "pass the handle of an ebool.",
         );
       }
       return value;

@@ -7,6 +7,7 @@ import { DEFAULT_METRICS } from "../fixtures/royaltyPool.fixture";
 import { decrypt, endCurrentEpoch } from "../helpers/fhe";
 import {
   FINALIZATION_PERIOD,
+  TOLERANCE,
   UINT64_MAX,
   attest,
   attestAll,
@@ -201,7 +202,7 @@ describe("AttestationConsensus", function () {
       await expect(f.consensus.connect(f.attestors[0]).computeDeviation(1, alice.address))
         .to.be.revertedWithCustomError(f.consensus, "AttestationConsensusNotCounted")
         .withArgs(1n, alice.address);
-      expect(await f.consensus.deviationOf(1, alice.address, f.attestors[0].address)).to.equal(ethers.ZeroHash);
+      expect(await f.consensus.withinToleranceOf(1, alice.address, f.attestors[0].address)).to.equal(ethers.ZeroHash);
     });
   });
 
@@ -360,9 +361,17 @@ describe("AttestationConsensus", function () {
     });
   });
 
-  describe("deviation from the consensus", function () {
-    it("each attestor decrypts its own weighted, capped deviation; nobody else can; once per attestor", async function () {
-      const f = await deployConsensusFixture({ required: 3, min: 2, panelSize: 4, metrics: DEFAULT_METRICS });
+  describe("deviation from the consensus: one bit", function () {
+    it("each attestor decrypts only whether its weighted, capped deviation is within the tolerance; nobody else can; once", async function () {
+      // Tolerance exactly the first attestor's deviation: "<=" is tested at its boundary.
+      const tolerance = 400_090n;
+      const f = await deployConsensusFixture({
+        required: 3,
+        min: 2,
+        panelSize: 4,
+        metrics: DEFAULT_METRICS,
+        deviationTolerance: tolerance,
+      });
       const [alice] = f.contributors;
       // Caps 1,000,000 / 500,000 / 100; weights 3 / 1 / 5. One value above each cap.
       const vectors = [
@@ -376,31 +385,69 @@ describe("AttestationConsensus", function () {
         .withArgs(1n, alice.address);
       await (await f.consensus.finalize(alice.address)).wait();
       const median = medians(vectors);
+      const deviations = vectors.map((v) => deviation(v, median, DEFAULT_METRICS));
+      expect(deviations).to.deep.equal([3n * 0n + 1n * (400_000n - 10n) + 5n * 20n, 3n * 100_000n, 2_799_700n]);
 
       for (let i = 0; i < 3; i++) {
         const attestor = f.attestors[i];
-        await expect(f.consensus.connect(attestor).computeDeviation(1, alice.address))
-          .to.emit(f.consensus, "DeviationComputed")
-          .withArgs(1n, alice.address, attestor.address, (h: string) => h !== ethers.ZeroHash);
-        const handle = await f.consensus.deviationOf(1, alice.address, attestor.address);
-        const expected = deviation(vectors[i], median, DEFAULT_METRICS);
-        expect(await decrypt(handle, f.consensusAddress, attestor)).to.equal(expected);
+        const receipt = await (await f.consensus.connect(attestor).computeDeviation(1, alice.address)).wait();
+        const handle = await f.consensus.withinToleranceOf(1, alice.address, attestor.address);
+        await expect(receipt)
+          .to.emit(f.consensus, "DeviationChecked")
+          .withArgs(1n, alice.address, attestor.address, tolerance, handle);
+        expect(handle).to.not.equal(ethers.ZeroHash);
+        expect(await fhevm.userDecryptEbool(handle, f.consensusAddress, attestor)).to.equal(deviations[i] <= tolerance);
         for (const other of [f.attestors[(i + 1) % 3], alice, f.stranger]) {
-          await expect(decrypt(handle, f.consensusAddress, other)).to.be.rejected;
+          await expect(fhevm.userDecryptEbool(handle, f.consensusAddress, other)).to.be.rejected;
         }
+        // The only event of the call carries the bit, never a numeric deviation.
+        const names = receipt!.logs
+          .filter((log) => log.address === f.consensusAddress)
+          .map((log) => f.consensus.interface.parseLog(log)?.name);
+        expect(names).to.deep.equal(["DeviationChecked"]);
         await expect(f.consensus.connect(attestor).computeDeviation(1, alice.address))
           .to.be.revertedWithCustomError(f.consensus, "AttestationConsensusDeviationExists")
           .withArgs(1n, alice.address, attestor.address);
-        expect(await f.consensus.deviationOf(1, alice.address, attestor.address)).to.equal(handle);
+        expect(await f.consensus.withinToleranceOf(1, alice.address, attestor.address)).to.equal(handle);
       }
-      // The median attestor's deviation is zero on the metrics where it is the median.
-      expect(deviation(vectors[0], median, DEFAULT_METRICS)).to.equal(3n * 0n + 1n * (400_000n - 10n) + 5n * 20n);
 
       for (const outsider of [f.attestors[3], f.stranger]) {
         await expect(f.consensus.connect(outsider).computeDeviation(1, alice.address))
           .to.be.revertedWithCustomError(f.consensus, "AttestationConsensusDidNotAttest")
           .withArgs(1n, alice.address, outsider.address);
-        expect(await f.consensus.deviationOf(1, alice.address, outsider.address)).to.equal(ethers.ZeroHash);
+        expect(await f.consensus.withinToleranceOf(1, alice.address, outsider.address)).to.equal(ethers.ZeroHash);
+      }
+    });
+
+    it("uses the tolerance of the configuration in force for the epoch, not a later one", async function () {
+      const f = await deployConsensusFixture({ metrics: DEFAULT_METRICS, deviationTolerance: 0n });
+      const [alice] = f.contributors;
+      const vectors = [
+        [5n, 5n, 5n],
+        [5n, 5n, 5n],
+        [6n, 5n, 5n],
+      ];
+      await attestAll(f, alice.address, vectors);
+      await (await f.consensus.finalize(alice.address)).wait();
+      // A pending version with a huge tolerance does not apply to epoch 1.
+      const next = config(
+        f.attestors.map((a) => a.address),
+        3,
+        2,
+        FINALIZATION_PERIOD,
+        1_000_000n,
+      );
+      await (await f.consensus.connect(f.governance).setConfig(next)).wait();
+      for (const [i, within] of [
+        [0, true],
+        [2, false],
+      ] as const) {
+        const attestor = f.attestors[i];
+        await expect(f.consensus.connect(attestor).computeDeviation(1, alice.address))
+          .to.emit(f.consensus, "DeviationChecked")
+          .withArgs(1n, alice.address, attestor.address, 0n, (h: string) => h !== ethers.ZeroHash);
+        const handle = await f.consensus.withinToleranceOf(1, alice.address, attestor.address);
+        expect(await fhevm.userDecryptEbool(handle, f.consensusAddress, attestor)).to.equal(within);
       }
     });
   });
@@ -411,11 +458,12 @@ describe("AttestationConsensus", function () {
       const [version, current] = await f.consensus.configForEpoch(1);
       expect(version).to.equal(1n);
       expect(current.attestors).to.deep.equal(f.attestors.map((a) => a.address));
-      expect([current.attestationsRequired, current.minAttestations, current.finalizationPeriod]).to.deep.equal([
-        5n,
-        3n,
-        FINALIZATION_PERIOD,
-      ]);
+      expect([
+        current.attestationsRequired,
+        current.minAttestations,
+        current.finalizationPeriod,
+        current.deviationTolerance,
+      ]).to.deep.equal([5n, 3n, FINALIZATION_PERIOD, TOLERANCE]);
       expect(await f.consensus.pendingConfig()).to.deep.equal([false, 0n, 0n]);
       const [stored, fromEpochId] = await f.consensus.getConfig(1);
       expect(stored.attestors).to.deep.equal(current.attestors);
@@ -471,6 +519,12 @@ describe("AttestationConsensus", function () {
       await expect(deploy(config([panel[0], ethers.ZeroAddress, panel[2]], 3, 2)))
         .to.be.revertedWithCustomError(factory, "AttestationConsensusInvalidAttestor")
         .withArgs(1n, ethers.ZeroAddress);
+      // The tolerance must be below the pool's largest submission score (3 metrics of weight 1, cap 2^40).
+      const maxScore = 3n * 2n ** 40n;
+      await expect(deploy(config(panel, 3, 2, FINALIZATION_PERIOD, maxScore)))
+        .to.be.revertedWithCustomError(factory, "AttestationConsensusInvalidTolerance")
+        .withArgs(maxScore, maxScore);
+      await expect(deploy(config(panel, 3, 2, FINALIZATION_PERIOD, maxScore - 1n))).to.not.be.reverted;
     });
 
     it("only governance may change it, with valid values; a rejected change leaves everything as it was", async function () {
@@ -520,6 +574,7 @@ describe("AttestationConsensus", function () {
           3n,
           3n,
           FINALIZATION_PERIOD,
+          TOLERANCE,
         );
       expect(await f.consensus.configVersionCount()).to.equal(2n);
       expect(await f.consensus.pendingConfig()).to.deep.equal([true, 2n, 2n]);

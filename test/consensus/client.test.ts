@@ -9,13 +9,13 @@ import {
   connectConsensus,
   consensusStatus,
   createHardhatFheBackend,
-  decryptDeviation,
+  decryptWithinTolerance,
   deployConsensus,
   finalize,
 } from "../../src";
 import { DEFAULT_METRICS, defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import { decrypt } from "../helpers/fhe";
-import { FINALIZATION_PERIOD, deviation, medians } from "./consensus.fixture";
+import { FINALIZATION_PERIOD, TOLERANCE, deviation, medians } from "./consensus.fixture";
 import { runTask } from "../helpers/tasks";
 
 /** A pool whose only attestor is the consensus that `signers[19]` deploys next. */
@@ -33,7 +33,7 @@ async function wiredPool() {
 describe("consensus client and tasks", function () {
   const fhe = createHardhatFheBackend(hre.fhevm);
 
-  it("deploy, attest, status, finalize, deviation through the client library", async function () {
+  it("deploy, attest, status, finalize, deviation bit through the client library", async function () {
     const { f, deployer, predicted, attestors, governance } = await wiredPool();
     const { client, poolWired } = await deployConsensus(deployer, fhe, {
       pool: f.poolAddress,
@@ -42,6 +42,8 @@ describe("consensus client and tasks", function () {
       attestationsRequired: 3,
       minAttestations: 2,
       finalizationPeriod: FINALIZATION_PERIOD,
+      // The second attestor's deviation exactly (3 * 100,000): within, at the boundary.
+      deviationTolerance: 300_000n,
     });
     expect(client.address).to.equal(predicted);
     expect(poolWired).to.equal(true);
@@ -62,6 +64,7 @@ describe("consensus client and tasks", function () {
     const status = await consensusStatus(client, { contributor: alice.address });
     expect(status.epochId).to.equal(1n);
     expect(status.config.attestationsRequired).to.equal(3);
+    expect(status.config.deviationTolerance).to.equal(300_000n);
     expect(status.poolWired).to.equal(true);
     expect(status.pending).to.equal(null);
     expect(status.end - status.closesAt).to.equal(FINALIZATION_PERIOD);
@@ -78,15 +81,18 @@ describe("consensus client and tasks", function () {
     expect(await decrypt(finalized.scoreHandle!, f.poolAddress, alice)).to.equal(expectedScore);
 
     const computed = await computeDeviation(clients[1], { epochId: 1n, contributor: alice.address });
-    expect(computed.deviationHandle).to.not.equal(ethers.ZeroHash);
-    expect(await decryptDeviation(clients[1], { epochId: 1n, contributor: alice.address })).to.equal(
-      deviation(vectors[1], median, DEFAULT_METRICS),
-    );
-    // Another attestor has no deviation of its own yet, and cannot read the first one's.
-    await expect(decryptDeviation(clients[0], { epochId: 1n, contributor: alice.address })).to.be.rejectedWith(
+    expect(computed.withinToleranceHandle).to.not.equal(ethers.ZeroHash);
+    expect(computed.deviationTolerance).to.equal(300_000n);
+    expect(deviation(vectors[1], median, DEFAULT_METRICS)).to.equal(300_000n);
+    expect(await decryptWithinTolerance(clients[1], { epochId: 1n, contributor: alice.address })).to.equal(true);
+    // The third attestor deviates by far more: its bit says so, and nothing more.
+    await computeDeviation(clients[2], { epochId: 1n, contributor: alice.address });
+    expect(await decryptWithinTolerance(clients[2], { epochId: 1n, contributor: alice.address })).to.equal(false);
+    // Another attestor has no bit of its own yet, and cannot read the second one's.
+    await expect(decryptWithinTolerance(clients[0], { epochId: 1n, contributor: alice.address })).to.be.rejectedWith(
       /compute it first/,
     );
-    await expect(fhe.userDecryptUint64(computed.deviationHandle, client.address, attestors[0])).to.be.rejected;
+    await expect(fhe.userDecryptBool!(computed.withinToleranceHandle, client.address, attestors[0])).to.be.rejected;
   });
 
   it("translates consensus errors and checks inputs before sending anything", async function () {
@@ -97,6 +103,7 @@ describe("consensus client and tasks", function () {
       attestationsRequired: 3,
       minAttestations: 2,
       finalizationPeriod: FINALIZATION_PERIOD,
+      deviationTolerance: TOLERANCE,
     };
     await expect(deployConsensus(deployer, fhe, { ...base, attestationsRequired: 4 })).to.be.rejectedWith(
       InvalidConsensusInputError,
@@ -105,6 +112,17 @@ describe("consensus client and tasks", function () {
     await expect(
       deployConsensus(deployer, fhe, { ...base, attestors: [base.attestors[0], base.attestors[0], base.attestors[1]] }),
     ).to.be.rejectedWith(InvalidConsensusInputError, /duplicate/);
+    await expect(deployConsensus(deployer, fhe, { ...base, deviationTolerance: 2n ** 64n })).to.be.rejectedWith(
+      InvalidConsensusInputError,
+      /deviationTolerance must fit 64 bits/,
+    );
+    // The tolerance must be below the pool's largest submission score (3 * 1,000,000 + 500,000 + 5 * 100).
+    const tooWide = await deployConsensus(deployer, fhe, { ...base, deviationTolerance: 3_500_500n }).catch(
+      (e: unknown) => e,
+    );
+    expect(tooWide).to.be.instanceOf(ConsensusRevertError);
+    expect((tooWide as ConsensusRevertError).errorName).to.equal("AttestationConsensusInvalidTolerance");
+    expect((tooWide as Error).message).to.match(/below the pool's largest submission score/);
     const { client } = await deployConsensus(deployer, fhe, base);
     const mine = await connectConsensus({ address: client.address, signer: attestors[0], fhe });
     const alice = f.contributors[0].address;
@@ -124,6 +142,42 @@ describe("consensus client and tasks", function () {
     expect((await client.consensus.tallyOf(1, alice)).count).to.equal(1n);
   });
 
+  it("a configuration whose finalize could exceed the HCU limit is refused with the figures and a next step", async function () {
+    const signers = await ethers.getSigners();
+    const metrics = Array.from({ length: 8 }, (_, k) => ({ name: `metric${k}`, weight: 1n, cap: 1_000_000n }));
+    const f = await deployPoolFixture(defaultRules({ metrics }));
+    const error = await deployConsensus(signers[0], fhe, {
+      pool: f.poolAddress,
+      attestors: signers.slice(10, 15).map((a) => a.address),
+      attestationsRequired: 5,
+      minAttestations: 3,
+      finalizationPeriod: FINALIZATION_PERIOD,
+      deviationTolerance: TOLERANCE,
+    }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(ConsensusRevertError);
+    expect((error as ConsensusRevertError).errorName).to.equal("AttestationConsensusFinalizeTooExpensive");
+    // 5 attestations, 8 metrics, 22,210,256 HCU modelled against the 18 M budget.
+    expect((error as ConsensusRevertError).args.map(String)).to.deep.equal([
+      "5",
+      "8",
+      "22210256",
+      "18000000",
+      "3314032",
+      "4500000",
+    ]);
+    expect((error as Error).message).to.match(/use 3 attestations, fewer metrics or power-of-two weights/);
+    await expect(
+      runTask("consensus-deploy", {
+        pool: f.poolAddress,
+        attestors: signers
+          .slice(10, 13)
+          .map((a) => a.address)
+          .join(","),
+        deviationTolerance: "-1",
+      }),
+    ).to.be.rejectedWith(/--deviation-tolerance must be a whole number below 2\^64/);
+  });
+
   it("tasks: consensus-deploy warns when the pool is not wired; attest, status, finalize, deviation print results", async function () {
     const { f, signers, attestors } = await wiredPool();
     // Deployed by account 0 (not the predicted deployer), so the pool does not list it.
@@ -140,6 +194,7 @@ describe("consensus client and tasks", function () {
       await runTask("consensus-deploy", {
         pool: f.poolAddress,
         attestors: attestors.map((a) => a.address).join(","),
+        deviationTolerance: "270",
         account: 19,
         json: true,
       }),
@@ -168,9 +223,18 @@ describe("consensus client and tasks", function () {
         account: index(attestors[0].address),
         json: true,
       }),
-    ) as { deviation: string };
-    // Medians 40, 50, 60; weights 3, 1, 5: |10-40|*3 + |20-50| + |30-60|*5.
-    expect(BigInt(dev.deviation)).to.equal(90n + 30n + 150n);
+    ) as { withinTolerance: boolean; deviationTolerance: string };
+    // Medians 40, 50, 60; weights 3, 1, 5: |10-40|*3 + |20-50| + |30-60|*5 = 270, the tolerance: within.
+    expect(dev.withinTolerance).to.equal(true);
+    expect(BigInt(dev.deviationTolerance)).to.equal(90n + 30n + 150n);
+    // The median attestor (deviation 0) in text form: the bit and the tolerance, no numeric deviation.
+    const text = await runTask("consensus-deviation", {
+      consensus: json.consensus,
+      contributor: alice,
+      account: index(attestors[1].address),
+    });
+    expect(text).to.match(/within tolerance\s+yes/);
+    expect(text).to.contain("deviation <= 270");
     await expect(
       runTask("consensus-attest", { consensus: json.consensus, contributor: alice, metrics: "1,2,3", account: 0 }),
     ).to.be.rejectedWith(/AttestationConsensusNotAttestor/);

@@ -11,6 +11,8 @@ import { encryptMetrics } from "../helpers/fhe";
 
 export const UINT64_MAX = 2n ** 64n - 1n;
 export const FINALIZATION_PERIOD = DAY;
+/** Default deviation tolerance of the fixture's configurations (score units). */
+export const TOLERANCE = 1_000n;
 
 /** Weight 1 and a large cap: the contributor's score is the sum of the medians. */
 export const PLAIN_METRICS: IRoyaltyPool.MetricStruct[] = [
@@ -35,6 +37,7 @@ export interface ConsensusOptions {
   panelSize?: number;
   metrics?: IRoyaltyPool.MetricStruct[];
   finalizationPeriod?: bigint;
+  deviationTolerance?: bigint;
 }
 
 /** Plaintext lower median: the ceil(n/2)-th smallest value. */
@@ -67,8 +70,15 @@ export function config(
   required: number,
   min: number,
   finalizationPeriod: bigint = FINALIZATION_PERIOD,
+  deviationTolerance: bigint = TOLERANCE,
 ): IAttestationConsensus.ConsensusConfigStruct {
-  return { attestors: [...attestors], attestationsRequired: required, minAttestations: min, finalizationPeriod };
+  return {
+    attestors: [...attestors],
+    attestationsRequired: required,
+    minAttestations: min,
+    finalizationPeriod,
+    deviationTolerance,
+  };
 }
 
 /**
@@ -103,6 +113,7 @@ export async function deployConsensusFixture(options: ConsensusOptions = {}): Pr
       required,
       options.min ?? 2,
       options.finalizationPeriod ?? FINALIZATION_PERIOD,
+      options.deviationTolerance ?? TOLERANCE,
     ),
   );
   await deployed.waitForDeployment();
