@@ -144,6 +144,7 @@ export {
   disclosureViewers,
   grantDisclosure,
   isOmnibusClaim,
+  nextClaimNonce,
   parseSignedClaim,
   relayClaim,
   relayOmnibusClaim,
