@@ -133,7 +133,17 @@ function ledgerPath(hre: HardhatRuntimeEnvironment): string {
 function readLedger(hre: HardhatRuntimeEnvironment): PendingClaim[] {
   try {
     const parsed: unknown = JSON.parse(fs.readFileSync(ledgerPath(hre), "utf8"));
-    return Array.isArray(parsed) ? (parsed as PendingClaim[]) : [];
+    if (!Array.isArray(parsed)) return [];
+    // A hand-edited or corrupt entry is dropped, never trusted.
+    return parsed.filter(
+      (c: unknown): c is PendingClaim =>
+        typeof c === "object" &&
+        c !== null &&
+        ["chainId", "registry", "contributor", "file"].every(
+          (k) => typeof (c as Record<string, unknown>)[k] === "string",
+        ) &&
+        ["nonce", "deadline"].every((k) => /^\d{1,78}$/.test(String((c as Record<string, unknown>)[k]))),
+    );
   } catch {
     return []; // no ledger yet (or an unreadable one): the registry's nonce is the floor anyway
   }

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import hre, { ethers } from "hardhat";
 
 import {
   InvalidSignedClaimError,
@@ -191,6 +191,10 @@ describe("claims signed in a row get distinct nonces", function () {
       const alice = await accountIndex(w.alice.address);
       const relayer = await accountIndex(w.relayer.address);
       const base = { registry: w.registryAddress, pool: w.poolAddress, account: alice };
+      // A corrupt ledger of pending claims is ignored, never trusted or fatal.
+      const ledger = path.join(hre.config.paths.cache, "royalties-signed-claims.json");
+      fs.mkdirSync(path.dirname(ledger), { recursive: true });
+      fs.writeFileSync(ledger, JSON.stringify([{ nonce: { x: 1 } }, 5, null, { nonce: "0", deadline: "zz" }]));
       const first = path.join(dir, "epoch-1.json");
       const second = path.join(dir, "epoch-2.json");
       const text1 = await runTask("sign-claim", { ...base, epoch: "1", out: first });
