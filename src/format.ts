@@ -39,14 +39,17 @@ export function escapeTerminalLines(text: string): string {
 
 /**
  * Renders rows as an aligned text table; numbers (and bigints) are right-aligned. Every cell goes
- * through {@link escapeTerminal}, so a hostile name can neither move the cursor nor break the rows.
+ * through {@link escapeTerminal} (without cutting it: callers cut strings from the chain), so a hostile
+ * name can neither move the cursor nor break the rows.
  */
 export function formatTable(
   headers: readonly string[],
   rows: readonly (readonly (string | number | bigint)[])[],
 ): string {
   const cells = rows.map((row) =>
-    row.map((cell) => escapeTerminal(typeof cell === "string" ? cell : cell.toLocaleString("en-US"))),
+    row.map((cell) =>
+      escapeTerminal(typeof cell === "string" ? cell : cell.toLocaleString("en-US"), Number.POSITIVE_INFINITY),
+    ),
   );
   const numeric = headers.map(
     (_, col) =>

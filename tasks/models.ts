@@ -110,7 +110,7 @@ withRegistryOptions(royalties.task("models", "List the models of the registry"))
             ["id", "name", "pool", "payout token", "symbol", "payout token check", "governance", "created"],
             models.map((m) => [
               m.modelId.toString(),
-              m.name,
+              escapeTerminal(m.name),
               m.pool,
               m.payoutToken,
               m.payoutTokenSymbol === null ? "(unreadable)" : escapeTerminal(m.payoutTokenSymbol, 16),
