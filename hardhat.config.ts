@@ -44,7 +44,14 @@ subtask(TASK_TEST_GET_TEST_FILES).setAction(async (args: { testFiles: string[] }
   return args.testFiles.length > 0 ? files : files.filter((file) => !file.startsWith(BROWSER_TESTS));
 });
 
-const MNEMONIC = process.env.MNEMONIC ?? "test test test test test test test test test test test junk";
+/**
+ * The public test mnemonic: the only accounts of the local networks (`hardhat`, and `localhost`, the
+ * `npx hardhat node` that unlocks them for any caller). `MNEMONIC` / `PRIVATE_KEY` from the environment
+ * configure real networks only, so a node started in a shell that exported a real key never holds it.
+ */
+export const PUBLIC_TEST_MNEMONIC = "test test test test test test test test test test test junk";
+const LOCAL_ACCOUNTS = { mnemonic: PUBLIC_TEST_MNEMONIC, count: 20 };
+const MNEMONIC = process.env.MNEMONIC;
 const PRIVATE_KEY = process.env.PRIVATE_KEY;
 const SEPOLIA_RPC_URL = process.env.SEPOLIA_RPC_URL ?? "https://ethereum-sepolia-rpc.publicnode.com";
 
@@ -55,19 +62,19 @@ const config: HardhatUserConfig = {
   },
   networks: {
     hardhat: {
-      accounts: { mnemonic: MNEMONIC, count: 20 },
+      accounts: LOCAL_ACCOUNTS,
       chainId: 31337,
     },
     localhost: {
-      url: "http://localhost:8545",
-      accounts: { mnemonic: MNEMONIC, count: 20 },
+      url: "http://127.0.0.1:8545",
+      accounts: LOCAL_ACCOUNTS,
       chainId: 31337,
     },
     sepolia: {
       url: SEPOLIA_RPC_URL,
       // Only keys from the environment: without PRIVATE_KEY or MNEMONIC the network has no account and
       // the royalties tasks say what to set (the public test mnemonic must never sign on Sepolia).
-      accounts: PRIVATE_KEY ? [PRIVATE_KEY] : process.env.MNEMONIC ? { mnemonic: process.env.MNEMONIC, count: 10 } : [],
+      accounts: PRIVATE_KEY ? [PRIVATE_KEY] : MNEMONIC ? { mnemonic: MNEMONIC, count: 10 } : [],
       chainId: 11155111,
     },
   },

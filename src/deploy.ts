@@ -154,7 +154,11 @@ export async function deployModelRegistry(signer: Signer, options: RegistryOptio
  *   minParticipants: 3, maxSubmissionsPerContributor: 4 });
  */
 export async function createModel(registry: ModelRegistry, params: CreateModelParameters): Promise<RoyaltyPool> {
-  const predicted = await registry.predictPool(params.modelName);
+  const runner = registry.runner as { getAddress?: () => Promise<string> } | null;
+  if (typeof runner?.getAddress !== "function")
+    throw new RoyaltiesError("Connect the registry to a signer to create a model.");
+  // The pool's address is bound to its creator: this signer.
+  const predicted = await registry.predictPool(await runner.getAddress(), params.modelName);
   const tx = await registry.createModel(
     params.modelName,
     params.payoutToken,

@@ -1,6 +1,6 @@
 export { connectPool, withSigner, PoolNotFoundError } from "./client";
 export type { PoolClient, ConnectPoolParameters } from "./client";
-export { RoyaltiesError, PoolRevertError, toRoyaltiesError } from "./errors";
+export { RoyaltiesError, PoolRevertError, redactError, redactSecrets, toRoyaltiesError } from "./errors";
 export type { FheBackend, EncryptedInput, PublicDecryption } from "./fhe/backend";
 export { createHardhatFheBackend } from "./fhe/hardhatBackend";
 export { getEpoch, getRules, EPOCH_STATES } from "./actions/read";
@@ -30,7 +30,7 @@ export {
 } from "./deploy";
 export type { CreateModelParameters, MetricParameters, RulesParameters } from "./deploy";
 export { contributionScore, exactShare, expectedShare, shareParameters } from "./math";
-export { formatAmount, formatTable } from "./format";
+export { escapeTerminal, escapeTerminalLines, formatAmount, formatTable, terminalSafeJson } from "./format";
 export { verifyShare } from "./actions/verify";
 export type { ShareVerification } from "./actions/verify";
 export { auditEvents, auditPool, providerChainView, readPoolEvents, UnsupportedChainError } from "./audit/audit";
@@ -154,6 +154,7 @@ export {
   disclosureViewers,
   grantDisclosure,
   isOmnibusClaim,
+  nextClaimNonce,
   parseSignedClaim,
   relayClaim,
   relayOmnibusClaim,

@@ -15,7 +15,7 @@ withRegistryOptions(
     action(async (args: MetricArgs, hre) => {
       const reader = await getReader(hre, args.account);
       const registry = await getRegistry(hre, args, reader);
-      const { connectAggregator, formatTable, getAggregateStatus } = await import("../src");
+      const { connectAggregator, escapeTerminal, formatTable, getAggregateStatus } = await import("../src");
       const aggregator = await connectAggregator(registry, reader);
       const names = args.metric === undefined ? await aggregator.trackedMetrics() : [args.metric];
       const statuses = await Promise.all(names.map((name) => getAggregateStatus(aggregator, name)));
@@ -24,7 +24,7 @@ withRegistryOptions(
         return statuses
           .map((s) =>
             [
-              `${s.name}${s.tracked ? "" : " (not tracked)"}: revealed total ${s.cumulative.toLocaleString("en-US")}, k = ${s.minContributors}`,
+              `${escapeTerminal(s.name)}${s.tracked ? "" : " (not tracked)"}: revealed total ${s.cumulative.toLocaleString("en-US")}, k = ${s.minContributors}`,
               formatTable(
                 ["round", "contributors", "submissions", "state", "sum"],
                 s.rounds.map((r) => [

@@ -11,7 +11,8 @@ import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hard
 import { types } from "hardhat/config";
 
 import type { PoolClient } from "../src/client";
-import { formatAmount, formatTable } from "../src/format";
+import { redactError, redactSecrets } from "../src/errors";
+import { escapeTerminal, escapeTerminalLines, formatAmount, formatTable, terminalSafeJson } from "../src/format";
 import type { ModelRegistry } from "../types";
 import { fail, parseAddress, parseEpochId } from "./args";
 import { PLUGIN_NAME, lazyFheBackend, missingRealNetworkEnv } from "./fhe";
@@ -198,17 +199,21 @@ export async function unitsFormatter(client: PoolClient): Promise<(units: bigint
   const { ConfidentialPayoutToken__factory } = await import("../types");
   const token = ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), client.signer);
   const [decimals, symbol] = await Promise.all([token.decimals(), token.symbol()]);
-  return (units) => `${formatAmount(units, Number(decimals))} ${symbol}`;
+  return (units) => `${formatAmount(units, Number(decimals))} ${escapeTerminal(symbol, 16)}`;
 }
 
-/** JSON with bigints as decimal strings. */
+/** JSON with bigints as decimal strings, safe to print (see {@link terminalSafeJson}). */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2);
+  return terminalSafeJson(JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2));
 }
 
-/** Prints `data` as JSON with `--json`, else the text rendering. */
+/**
+ * Prints `data` as JSON with `--json`, else the text rendering. Strings from the chain inside the text
+ * go through `escapeTerminal` where the text is built (tables do it for every cell); the whole text
+ * passes through it once more here, line by line, so no control sequence ever reaches the terminal.
+ */
 export function output(json: boolean, data: unknown, text: () => string): void {
-  console.log(json ? toJson(data) : text());
+  console.log(json ? toJson(data) : escapeTerminalLines(text()));
 }
 
 /** A two-column "field / value" table of one record. */
@@ -257,6 +262,20 @@ async function toTaskError(error: unknown, hre: HardhatRuntimeEnvironment): Prom
     if (_isProviderError === true && typeof message === "string" && message.includes("reverted")) {
       return new HardhatPluginError(PLUGIN_NAME, `The node rejected the transaction: ${message}`, error as Error);
     }
+    // The RPC is unreachable or answers with an error: one line (redacted by the caller), no stack.
+    const unreachable = (error as { number?: unknown }).number === 108 || code === "ECONNREFUSED";
+    const answered = _isProviderError === true || code === "SERVER_ERROR" || code === "NETWORK_ERROR";
+    if (unreachable || answered || code === "TIMEOUT") {
+      const config = hre.network.config;
+      const url = "url" in config ? ` at ${config.url}` : "";
+      const what = unreachable ? "cannot be reached" : "answered with an error";
+      const detail = typeof message === "string" ? `: ${message.split("\n")[0]}` : "";
+      return new HardhatPluginError(
+        PLUGIN_NAME,
+        `The RPC of --network ${hre.network.name}${url} ${what}${detail}. Check the network's RPC URL and your connection.`,
+        error as Error,
+      );
+    }
     if (code === "CALL_EXCEPTION" && typeof shortMessage === "string") {
       return new HardhatPluginError(PLUGIN_NAME, `The transaction reverted: ${shortMessage}.`, error as Error);
     }
@@ -276,7 +295,8 @@ function invokedFromCli(): boolean {
  * Wraps a task action so that expected failures (bad arguments, pool custom errors, missing
  * deployments) end the command with one clear message on stderr and exit code 1, without a stack
  * trace (Hardhat prints stacks of thrown errors on CI and on Linux without a display). With `--json`
- * the message is also printed on stdout as `{ "error": "…" }`. Unexpected errors propagate as is.
+ * the message is also printed on stdout as `{ "error": "…" }`. Unexpected errors propagate, their
+ * messages and stacks redacted. Every message is redacted and escaped for the terminal.
  */
 export function action<A extends CommonArgs>(
   run: (args: A, hre: HardhatRuntimeEnvironment) => Promise<void>,
@@ -289,10 +309,12 @@ export function action<A extends CommonArgs>(
       await import("../src");
       await run(args, hre);
     } catch (error) {
-      const translated = await toTaskError(error, hre);
+      // Secrets (RPC URLs with API keys, keys, mnemonics) never reach stderr, --json or a stack trace.
+      const translated = redactError(await toTaskError(error, hre));
       if (!HardhatPluginError.isHardhatPluginError(translated) || !invokedFromCli()) throw translated;
-      if (args.json) console.log(toJson({ error: translated.message }));
-      console.error(`Error: ${translated.message}`);
+      const message = escapeTerminal(redactSecrets(translated.message), Number.POSITIVE_INFINITY);
+      if (args.json) console.log(toJson({ error: message }));
+      console.error(`Error: ${message}`);
       process.exitCode = 1;
     }
   };

@@ -1,5 +1,5 @@
 /** Money tasks: fund a pool in the public payment token, unwrap confidential payouts back into it. */
-import { formatAmount } from "../src/format";
+import { escapeTerminal, formatAmount } from "../src/format";
 
 import { fail, parseAddress, parseAmount } from "./args";
 import { action, getPoolClient, getSigner, output, recordTable, unitsFormatter, withPoolOptions } from "./common";
@@ -30,7 +30,7 @@ withPoolOptions(royalties.task("fund", "Pay the current epoch's pool in the publ
         token.balanceOf(await signer.getAddress()),
       ]);
       const amount = parseAmount(args.amount, Number(decimals), "--amount");
-      const tokens = (value: bigint) => `${formatAmount(value, Number(decimals))} ${symbol}`;
+      const tokens = (value: bigint) => `${formatAmount(value, Number(decimals))} ${escapeTerminal(symbol, 16)}`;
       if (balance < amount) {
         fail(
           `Account ${args.account} holds ${tokens(balance)}, less than --amount ${tokens(amount)}: fund less or use another --account.`,
@@ -87,7 +87,7 @@ withPoolOptions(royalties.task("unwrap", "Unwrap confidential payout tokens back
         data = { requestId, recipient, units, underlyingAmount, txs: result.receipts.map((r) => r.hash) };
       }
       const units = await unitsFormatter(client);
-      const received = `${formatAmount(data.underlyingAmount, Number(erc20Decimals))} ${erc20Symbol}`;
+      const received = `${formatAmount(data.underlyingAmount, Number(erc20Decimals))} ${escapeTerminal(erc20Symbol, 16)}`;
       output(args.json, data, () =>
         [
           `Unwrapped ${units(data.units)}: ${data.recipient} received ${received}.`,

@@ -1,7 +1,8 @@
 /** Registry tasks: create a model, list the models. */
-import { ZeroAddress } from "ethers";
+import { ZeroAddress, getAddress } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import { formatTable } from "../src/format";
+import { escapeTerminal, formatTable } from "../src/format";
 import { parseAddress, parseMetricSchema } from "./args";
 import {
   action,
@@ -57,7 +58,7 @@ withEpochRuleOptions(
       const claimWindow = BigInt(applied.claimWindow);
       output(args.json, { ...model, metrics, noiseBits, claimWindow, warning }, () =>
         [
-          `Model "${model.name}" created.`,
+          `Model "${escapeTerminal(model.name)}" created.`,
           ...(warning === undefined ? [] : [warning]),
           recordTable([
             ["model id", model.modelId],
@@ -81,21 +82,44 @@ withEpochRuleOptions(
     }),
   );
 
+/** A token's symbol, or undefined when the token does not answer (a hostile or broken token). */
+async function symbolOf(hre: HardhatRuntimeEnvironment, token: string): Promise<string | undefined> {
+  const { IERC20Metadata__factory } = await import("../types");
+  try {
+    return await IERC20Metadata__factory.connect(token, hre.ethers.provider).symbol();
+  } catch {
+    return undefined;
+  }
+}
+
 withRegistryOptions(royalties.task("models", "List the models of the registry")).setAction(
   action(async (args: RegistryArgs, hre) => {
     const registry = await getRegistry(hre, args, await getReader(hre, args.account));
     const { listModels } = await import("../src");
-    const models = await listModels(registry);
+    // Anyone can create a model with any payout token, even one named like ours: flag every other one.
+    const deployed = await hre.deployments.getOrNull("ConfidentialPayoutToken");
+    const ownToken = deployed ? getAddress(deployed.address) : undefined;
+    const models = await Promise.all(
+      (await listModels(registry)).map(async (m) => ({
+        ...m,
+        payoutTokenSymbol: (await symbolOf(hre, m.payoutToken)) ?? null,
+        payoutTokenIsDeployments: ownToken === undefined ? null : getAddress(m.payoutToken) === ownToken,
+      })),
+    );
+    const check = (own: boolean | null) =>
+      own === null ? "unknown (no deployment)" : own ? "deployment's" : "OTHER TOKEN: not the deployment's";
     output(args.json, models, () =>
       models.length === 0
         ? `The registry ${String(registry.target)} has no model yet: create one with royalties deploy-model.`
         : formatTable(
-            ["id", "name", "pool", "payout token", "governance", "created"],
+            ["id", "name", "pool", "payout token", "symbol", "payout token check", "governance", "created"],
             models.map((m) => [
               m.modelId.toString(),
-              m.name,
+              escapeTerminal(m.name),
               m.pool,
               m.payoutToken,
+              m.payoutTokenSymbol === null ? "(unreadable)" : escapeTerminal(m.payoutTokenSymbol, 16),
+              check(m.payoutTokenIsDeployments),
               m.governance === ZeroAddress ? "fixed rules" : m.governance,
               isoTime(m.createdAt),
             ]),

@@ -3,12 +3,14 @@
  * for a relayer to submit, submit one, and claim to an omnibus sub-account.
  */
 import fs from "node:fs";
+import path from "node:path";
 
-import { ZeroAddress } from "ethers";
+import { ZeroAddress, getAddress } from "ethers";
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { types } from "hardhat/config";
 
+import type { SignedClaim, SignedOmnibusClaim } from "../src";
 import type { ModelRegistry } from "../types";
 import { fail, parseAddress, parseEpochId } from "./args";
 import {
@@ -20,10 +22,10 @@ import {
   isoTime,
   output,
   recordTable,
-  withCommonOptions,
   withPoolOptions,
+  withRegistryOptions,
 } from "./common";
-import type { CommonArgs, PoolArgs } from "./common";
+import type { PoolArgs, RegistryArgs } from "./common";
 import { royalties } from "./scope";
 
 /** The registry, the model id and the pool named by `--model` / `--pool`. */
@@ -111,7 +113,58 @@ withPoolOptions(
     }),
   );
 
+/**
+ * The signed claims of this machine that may still be waiting for a relayer, kept so that two claims
+ * signed in a row never share a nonce (the registry accepts one claim per nonce, in order).
+ */
+interface PendingClaim {
+  chainId: string;
+  registry: string;
+  contributor: string;
+  nonce: string;
+  deadline: string;
+  file: string;
+}
+
+function ledgerPath(hre: HardhatRuntimeEnvironment): string {
+  return path.join(hre.config.paths.cache, "royalties-signed-claims.json");
+}
+
+function readLedger(hre: HardhatRuntimeEnvironment): PendingClaim[] {
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(ledgerPath(hre), "utf8"));
+    if (!Array.isArray(parsed)) return [];
+    // A hand-edited or corrupt entry is dropped, never trusted.
+    return parsed.filter(
+      (c: unknown): c is PendingClaim =>
+        typeof c === "object" &&
+        c !== null &&
+        ["chainId", "registry", "contributor", "file"].every(
+          (k) => typeof (c as Record<string, unknown>)[k] === "string",
+        ) &&
+        ["nonce", "deadline"].every((k) => /^\d{1,78}$/.test(String((c as Record<string, unknown>)[k]))),
+    );
+  } catch {
+    return []; // no ledger yet (or an unreadable one): the registry's nonce is the floor anyway
+  }
+}
+
+/** Whether the claim's file still holds that very claim (same registry, contributor and nonce). */
+function stillHolds(claim: PendingClaim, parse: (json: string) => SignedClaim | SignedOmnibusClaim): boolean {
+  try {
+    const signed = parse(fs.readFileSync(claim.file, "utf8"));
+    return (
+      signed.registry === claim.registry &&
+      signed.authorization.contributor === claim.contributor &&
+      signed.authorization.nonce.toString() === claim.nonce
+    );
+  } catch {
+    return false;
+  }
+}
+
 interface SignClaimArgs extends PoolArgs {
+  nonce?: string;
   epoch?: string;
   recipient?: string;
   relayer?: string;
@@ -128,6 +181,10 @@ withPoolOptions(royalties.task("sign-claim", "Sign a claim (EIP-712) that a rela
   .addOptionalParam("omnibus", "Pay an omnibus account instead, for the encrypted --sub-account")
   .addOptionalParam("subAccount", "Your sub-account at the omnibus (encrypted; only the omnibus can read it)")
   .addOptionalParam("validFor", "Seconds the authorization stays valid", 86_400, types.int)
+  .addOptionalParam(
+    "nonce",
+    "Nonce to sign with (default: the next one not held by a claim signed here and not yet relayed or expired)",
+  )
   .addParam("out", "File to write the signed authorization to")
   .setAction(
     action(async (args: SignClaimArgs, hre) => {
@@ -139,7 +196,36 @@ withPoolOptions(royalties.task("sign-claim", "Sign a claim (EIP-712) that a rela
       const block = await hre.ethers.provider.getBlock("latest");
       const deadline = BigInt(block?.timestamp ?? Math.floor(Date.now() / 1000)) + BigInt(args.validFor);
       const relayer = args.relayer === undefined ? undefined : parseAddress(args.relayer, "--relayer");
-      const { serializeSignedClaim, signClaimAuthorization, signOmnibusClaimAuthorization } = await import("../src");
+      const {
+        nextClaimNonce,
+        parseSignedClaim,
+        serializeSignedClaim,
+        signClaimAuthorization,
+        signOmnibusClaimAuthorization,
+      } = await import("../src");
+      const contributor = await signer.getAddress();
+      const registryAddress = await registry.getAddress();
+      const { chainId } = await hre.ethers.provider.getNetwork();
+      const onChain = await registry.nonces(contributor);
+      const mine = (c: PendingClaim) =>
+        c.chainId === chainId.toString() && c.registry === registryAddress && c.contributor === contributor;
+      const ledger = readLedger(hre);
+      const now = BigInt(block?.timestamp ?? 0);
+      let nonce: bigint;
+      if (args.nonce !== undefined) {
+        if (!/^\d{1,78}$/.test(args.nonce))
+          fail(`--nonce must be a whole number, e.g. --nonce 3; got "${args.nonce}".`);
+        nonce = BigInt(args.nonce);
+        if (nonce < onChain) {
+          fail(`--nonce ${nonce} is already used: the registry's next nonce for ${contributor} is ${onChain}.`);
+        }
+      } else {
+        // A claim counts as pending while its file still holds it: deleting or overwriting the file frees its nonce.
+        const pending = ledger
+          .filter((c) => mine(c) && stillHolds(c, parseSignedClaim))
+          .map((c) => ({ nonce: BigInt(c.nonce), deadline: BigInt(c.deadline) }));
+        nonce = nextClaimNonce({ onChain, pending, now });
+      }
       let signed;
       if (args.omnibus !== undefined || args.subAccount !== undefined) {
         if (args.omnibus === undefined || args.subAccount === undefined) fail("Pass both --omnibus and --sub-account.");
@@ -156,17 +242,43 @@ withPoolOptions(royalties.task("sign-claim", "Sign a claim (EIP-712) that a rela
           omnibus: parseAddress(args.omnibus, "--omnibus"),
           subAccount: parseAddress(args.subAccount, "--sub-account"),
           relayer,
+          nonce,
           deadline,
         });
       } else {
         const recipient = args.recipient === undefined ? undefined : parseAddress(args.recipient, "--recipient");
-        signed = await signClaimAuthorization(registry, signer, { modelId, epochId, recipient, relayer, deadline });
+        signed = await signClaimAuthorization(registry, signer, {
+          modelId,
+          epochId,
+          recipient,
+          relayer,
+          nonce,
+          deadline,
+        });
       }
       fs.writeFileSync(args.out, serializeSignedClaim(signed) + "\n");
+      // Remember it until it is relayed (its nonce is below the registry's) or it expires.
+      const kept = ledger.filter((c) => !mine(c) || (BigInt(c.nonce) >= onChain && BigInt(c.deadline) >= now));
+      const entry = {
+        chainId: chainId.toString(),
+        registry: registryAddress,
+        contributor,
+        nonce: nonce.toString(),
+        deadline: deadline.toString(),
+        file: path.resolve(args.out),
+      };
+      fs.mkdirSync(path.dirname(ledgerPath(hre)), { recursive: true });
+      fs.writeFileSync(ledgerPath(hre), JSON.stringify([...kept, entry], null, 2) + "\n");
       const auth = signed.authorization;
-      output(args.json, { file: args.out, ...signed }, () =>
+      const order =
+        nonce === onChain
+          ? `Signed with nonce ${nonce}, the registry's next one for ${contributor}.`
+          : `Signed with nonce ${nonce}: the registry accepts nonces in order, so the claims signed with nonces ` +
+            `${onChain}..${nonce - 1n} must be relayed first (or pass --nonce ${onChain} to replace them).`;
+      output(args.json, { file: args.out, ...signed, onChainNonce: onChain }, () =>
         [
           `Signed claim written to ${args.out}; give it to the relayer (royalties relay-claim --file ${args.out}).`,
+          order,
           recordTable([
             ["model", modelId],
             ["epoch", epochId],
@@ -180,24 +292,32 @@ withPoolOptions(royalties.task("sign-claim", "Sign a claim (EIP-712) that a rela
     }),
   );
 
-interface RelayClaimArgs extends CommonArgs {
+interface RelayClaimArgs extends RegistryArgs {
   file: string;
 }
 
-withCommonOptions(royalties.task("relay-claim", "Submit a claim someone signed with sign-claim (you pay the gas)"))
+withRegistryOptions(royalties.task("relay-claim", "Submit a claim someone signed with sign-claim (you pay the gas)"))
   .addParam("file", "The JSON file sign-claim wrote")
   .setAction(
     action(async (args: RelayClaimArgs, hre) => {
       if (!fs.existsSync(args.file)) fail(`No file ${args.file}: pass the file royalties sign-claim wrote.`);
-      const { connectRegistry, isOmnibusClaim, parseSignedClaim, relayClaim, relayOmnibusClaim } =
-        await import("../src");
+      const { isOmnibusClaim, parseSignedClaim, relayClaim, relayOmnibusClaim } = await import("../src");
       const signed = parseSignedClaim(fs.readFileSync(args.file, "utf8"));
       const { chainId } = await hre.ethers.provider.getNetwork();
       if (chainId !== signed.chainId) {
         fail(`The claim is for chain ${signed.chainId}, --network ${hre.network.name} is chain ${chainId}.`);
       }
       const signer = await getSigner(hre, args.account);
-      const registry = await connectRegistry({ address: signed.registry, runner: signer });
+      // The file only names a registry: the transaction goes to the deployment's (or --registry), never
+      // to whatever contract the file names.
+      const registry = await getRegistry(hre, args, signer);
+      const expected = await registry.getAddress();
+      if (getAddress(signed.registry) !== expected) {
+        fail(
+          `The claim names registry ${signed.registry}, but this network's registry is ${expected}: refused. ` +
+            "Relay only claims for the deployment's registry (or name the one you trust with --registry).",
+        );
+      }
       const auth = signed.authorization;
       const result = isOmnibusClaim(signed)
         ? await relayOmnibusClaim(registry, signed)

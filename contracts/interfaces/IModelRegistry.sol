@@ -31,8 +31,11 @@ interface IModelRegistry {
 
     /// @notice A model with this name already exists.
     error ModelRegistryNameTaken(string name);
-    /// @notice The model name is empty.
-    error ModelRegistryEmptyName();
+    /**
+     * @notice The model name is not 1 to {MAX_NAME_LENGTH} bytes of lowercase ASCII letters, digits, '-', '_'
+     * and '.' (which rules out look-alikes, invisible, bidirectional and control characters, and huge names).
+     */
+    error ModelRegistryInvalidName(string name);
     /// @notice No model has this id.
     error ModelRegistryUnknownModel(uint256 modelId);
     /// @notice The pool implementation address has no code.
@@ -59,7 +62,11 @@ interface IModelRegistry {
     event EarningsSynced(address indexed contributor, uint256 indexed modelId, uint256 indexed epochId);
 
     /**
-     * @notice Deploys and initializes the royalty pool of a new model in one transaction.
+     * @notice Deploys and initializes the royalty pool of a new model in one transaction, at
+     * {predictPool}(msg.sender, name): the address is bound to its creator, so nobody else can create a
+     * pool there, even by taking the name first.
+     * @dev Reverts with {ModelRegistryInvalidName} unless the name is 1 to 64 bytes of `[a-z0-9._-]`,
+     * and with {ModelRegistryNameTaken} if a model already has it.
      * @param name Unique model name.
      * @param payoutToken The ERC7984 wrapper of the model's payment token.
      * @param rules The metric schema and epoch rules (rules version 1).
@@ -109,11 +116,31 @@ interface IModelRegistry {
     function earningsOf(address contributor, address payoutToken) external view returns (euint64);
 
     /**
-     * @notice Address the pool of a model named `name` will have.
+     * @notice Address the pool of a model named `name` will have if `creator` creates it (clone salt
+     * keccak256(abi.encode(creator, keccak256(name)))). Only `creator` can ever create a pool there.
+     * @dev WARNING: a name is still first come, first served. If someone else takes `name` first, the
+     * creator's call reverts with {ModelRegistryNameTaken} and nothing is ever created at this address:
+     * check {modelIdByName} and {getModel}'s creator before relying on a model.
+     * @param creator The account that will call {createModel}.
      * @param name A model name.
      * @return The deterministic clone address.
      */
-    function predictPool(string calldata name) external view returns (address);
+    function predictPool(address creator, string calldata name) external view returns (address);
+
+    /**
+     * @notice Id of the model named `name` (0 if none).
+     * @param name A model name.
+     * @return The model id.
+     */
+    function modelIdByName(string calldata name) external view returns (uint256);
+
+    /**
+     * @notice Whether `name` is a valid model name: 1 to 64 bytes of lowercase ASCII letters, digits,
+     * '-', '_' and '.'.
+     * @param name A candidate name.
+     * @return True when {createModel} accepts the name (if it is not taken).
+     */
+    function isValidName(string calldata name) external pure returns (bool);
 
     /**
      * @notice Number of models created.

@@ -40,6 +40,8 @@ contract ModelRegistry is IModelRegistry, IModelRegistryPayouts, ZamaEthereumCon
     uint256 public constant PAIR_HCU_DEPTH = 217_000;
     /// @notice Depth of the first pair's share computation before the chained balance updates (measured).
     uint256 public constant FIRST_PAIR_HCU_DEPTH = 1_102_064;
+    /// @notice Longest model name, in bytes (names are lowercase ASCII: one byte per character).
+    uint256 public constant MAX_NAME_LENGTH = 64;
     /// @notice Most viewers one (contributor, model, epoch) pair may disclose to (bounds the share grants in a claim).
     uint256 public constant MAX_DISCLOSURE_VIEWERS = 8;
     /// @notice EIP-712 type of {ClaimAuthorization}.
@@ -58,7 +60,7 @@ contract ModelRegistry is IModelRegistry, IModelRegistryPayouts, ZamaEthereumCon
 
     Model[] private _models;
     mapping(address pool => uint256 modelId) private _modelIds;
-    mapping(bytes32 nameHash => bool) private _nameTaken;
+    mapping(bytes32 nameHash => uint256 modelId) private _modelIdByName;
     mapping(address contributor => mapping(address payoutToken => euint64)) private _earnings;
     mapping(uint256 modelId => mapping(uint256 epochId => mapping(address contributor => bool))) private _counted;
 
@@ -95,12 +97,11 @@ contract ModelRegistry is IModelRegistry, IModelRegistryPayouts, ZamaEthereumCon
         IRoyaltyPool.RulesParams calldata rules,
         address governance
     ) external returns (uint256 modelId, address pool) {
-        require(bytes(name).length != 0, ModelRegistryEmptyName());
+        require(isValidName(name), ModelRegistryInvalidName(name));
         bytes32 nameHash = keccak256(bytes(name));
-        require(!_nameTaken[nameHash], ModelRegistryNameTaken(name));
-        _nameTaken[nameHash] = true;
+        require(_modelIdByName[nameHash] == 0, ModelRegistryNameTaken(name));
 
-        pool = Clones.cloneDeterministic(poolImplementation, nameHash);
+        pool = Clones.cloneDeterministic(poolImplementation, _salt(msg.sender, nameHash));
         IRoyaltyPool(pool).initialize(name, payoutToken, rules, governance);
 
         _models.push(
@@ -116,6 +117,7 @@ contract ModelRegistry is IModelRegistry, IModelRegistryPayouts, ZamaEthereumCon
         );
         modelId = _models.length;
         _modelIds[pool] = modelId;
+        _modelIdByName[nameHash] = modelId;
         emit ModelCreated(modelId, pool, name, payoutToken.underlying(), address(payoutToken), governance, msg.sender);
     }
 
@@ -242,8 +244,25 @@ contract ModelRegistry is IModelRegistry, IModelRegistryPayouts, ZamaEthereumCon
     }
 
     /// @inheritdoc IModelRegistry
-    function predictPool(string calldata name) external view returns (address) {
-        return Clones.predictDeterministicAddress(poolImplementation, keccak256(bytes(name)));
+    function predictPool(address creator, string calldata name) external view returns (address) {
+        return Clones.predictDeterministicAddress(poolImplementation, _salt(creator, keccak256(bytes(name))));
+    }
+
+    /// @inheritdoc IModelRegistry
+    function modelIdByName(string calldata name) external view returns (uint256) {
+        return _modelIdByName[keccak256(bytes(name))];
+    }
+
+    /// @inheritdoc IModelRegistry
+    function isValidName(string calldata name) public pure returns (bool) {
+        bytes calldata raw = bytes(name);
+        if (raw.length == 0 || raw.length > MAX_NAME_LENGTH) return false;
+        for (uint256 i = 0; i < raw.length; ++i) {
+            bytes1 c = raw[i];
+            bool allowed = (c >= "a" && c <= "z") || (c >= "0" && c <= "9") || c == "-" || c == "_" || c == ".";
+            if (!allowed) return false;
+        }
+        return true;
     }
 
     /// @inheritdoc IModelRegistry
@@ -259,6 +278,11 @@ contract ModelRegistry is IModelRegistry, IModelRegistryPayouts, ZamaEthereumCon
     /// @inheritdoc IModelRegistry
     function modelIdOf(address pool) external view returns (uint256) {
         return _modelIds[pool];
+    }
+
+    /// @dev Clone salt of a pool: its creator and its name, so no one else can deploy at a creator's predicted address.
+    function _salt(address creator, bytes32 nameHash) private pure returns (bytes32) {
+        return keccak256(abi.encode(creator, nameHash));
     }
 
     function _model(uint256 modelId) private view returns (Model storage) {

@@ -37,7 +37,7 @@ export interface ConsensusConfigParameters {
 }
 
 export interface DeployConsensusParameters extends ConsensusConfigParameters {
-  /** The model's RoyaltyPool (it may be created later at this address, e.g. `registry.predictPool(name)`). */
+  /** The model's RoyaltyPool (it may be created later at this address, e.g. `registry.predictPool(creator, name)`). */
   pool: string;
   /** Address allowed to change the configuration (the model's timelock); omitted = fixed forever. */
   governance?: string;

@@ -1,4 +1,4 @@
-import { Interface, ZeroAddress, getAddress, hexlify } from "ethers";
+import { Interface, ZeroAddress, getAddress, hexlify, isAddress } from "ethers";
 import type { ContractTransactionReceipt, Signer, TypedDataDomain, TypedDataField } from "ethers";
 
 import { ModelRegistry__factory, RoyaltyPool__factory } from "../../types";
@@ -145,12 +145,42 @@ function registryEvents(registry: ModelRegistry, receipt: ContractTransactionRec
     .filter((parsed) => parsed?.name === name);
 }
 
-function claimedShare(receipt: ContractTransactionReceipt): string {
-  for (const log of receipt.logs) {
+/**
+ * The share handle of a relayed claim, read only from the events of the contracts that must emit them:
+ * the model's pool (its `RoyaltyClaimed` for this contributor and epoch) and the registry (its
+ * `ClaimRelayed` with this nonce). Any contract can emit an event with the same signature, so an event
+ * from another address proves nothing.
+ */
+function claimedShare(
+  registry: ModelRegistry,
+  pool: string,
+  receipt: ContractTransactionReceipt,
+  auth: ClaimAuthorization,
+): string {
+  const from = (address: string) => receipt.logs.filter((log) => getAddress(log.address) === getAddress(address));
+  const relayed = from(registry.target.toString())
+    .map((log) => registry.interface.parseLog(log))
+    .some(
+      (parsed) =>
+        parsed?.name === "ClaimRelayed" &&
+        getAddress(parsed.args.contributor as string) === getAddress(auth.contributor) &&
+        (parsed.args.nonce as bigint) === auth.nonce,
+    );
+  for (const log of from(pool)) {
     const parsed = poolInterface.parseLog(log);
-    if (parsed?.name === "RoyaltyClaimed") return parsed.args.share as string;
+    if (
+      relayed &&
+      parsed?.name === "RoyaltyClaimed" &&
+      (parsed.args.epochId as bigint) === auth.epochId &&
+      getAddress(parsed.args.contributor as string) === getAddress(auth.contributor)
+    ) {
+      return parsed.args.share as string;
+    }
   }
-  throw new RoyaltiesError("The claim emitted no RoyaltyClaimed event.");
+  throw new RoyaltiesError(
+    `The transaction ${receipt.hash} carries no RoyaltyClaimed event of pool ${pool} and ClaimRelayed event of ` +
+      `registry ${String(registry.target)} for ${auth.contributor}, epoch ${auth.epochId}: the claim is not paid.`,
+  );
 }
 
 /** The registry's EIP-712 domain, read from the contract (ERC-5267) so it can never drift. */
@@ -241,10 +271,11 @@ async function checkRelayable(
 export async function relayClaim(registry: ModelRegistry, signed: SignedClaim): Promise<RelayClaimReturnType> {
   const relayer = await signerOf(registry, "relay a claim").getAddress();
   await checkRelayable(registry, signed, relayer);
+  const { pool } = await withPayoutErrors(() => registry.getModel(signed.authorization.modelId));
   const receipt = await withPayoutErrors(() =>
     confirmed(registry.claimWithSignature(signed.authorization, signed.signature)),
   );
-  return { shareHandle: claimedShare(receipt), receipt };
+  return { shareHandle: claimedShare(registry, pool, receipt, signed.authorization), receipt };
 }
 
 export interface OmnibusClaimParameters {
@@ -270,8 +301,19 @@ async function encryptSubAccount(fhe: FheBackend, registry: string, user: string
   return { handle: hexlify(encrypted.handles[0]), inputProof: hexlify(encrypted.inputProof) };
 }
 
-function omnibusResult(registry: ModelRegistry, receipt: ContractTransactionReceipt): ClaimToOmnibusReturnType {
-  const [event] = registryEvents(registry, receipt, "OmnibusClaimed");
+function omnibusResult(
+  registry: ModelRegistry,
+  receipt: ContractTransactionReceipt,
+  { contributor, modelId, epochId }: { contributor: string; modelId: bigint; epochId: bigint },
+): ClaimToOmnibusReturnType {
+  // Only the registry's own event for this very (contributor, model, epoch) counts.
+  const event = registryEvents(registry, receipt, "OmnibusClaimed").find(
+    (e) =>
+      e !== null &&
+      getAddress(e.args.contributor as string) === getAddress(contributor) &&
+      (e.args.modelId as bigint) === modelId &&
+      (e.args.epochId as bigint) === epochId,
+  );
   if (event === undefined || event === null) throw new RoyaltiesError("The claim emitted no OmnibusClaimed event.");
   return { amountHandle: event.args.amount as string, recipientHandle: event.args.recipient as string, receipt };
 }
@@ -292,7 +334,7 @@ export async function claimToOmnibus(
   const receipt = await withPayoutErrors(() =>
     confirmed(registry.claimToOmnibus(modelId, epochId, omnibus, encrypted.handle, encrypted.inputProof)),
   );
-  return omnibusResult(registry, receipt);
+  return omnibusResult(registry, receipt, { contributor, modelId, epochId });
 }
 
 export interface SignOmnibusClaimParameters extends OmnibusClaimParameters {
@@ -352,7 +394,7 @@ export async function relayOmnibusClaim(
   const receipt = await withPayoutErrors(() =>
     confirmed(registry.claimToOmnibusWithSignature(signed.authorization, signed.inputProof, signed.signature)),
   );
-  return omnibusResult(registry, receipt);
+  return omnibusResult(registry, receipt, signed.authorization);
 }
 
 /** Whether a parsed JSON file holds an omnibus claim. */
@@ -365,40 +407,139 @@ export function serializeSignedClaim(signed: SignedClaim | SignedOmnibusClaim): 
   return JSON.stringify(signed, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value), 2);
 }
 
-const BIGINT_FIELDS = ["modelId", "epochId", "nonce", "deadline"] as const;
+const UINT256_MAX = 2n ** 256n - 1n;
+/** Longest signature or input proof a file may hold (ERC-1271 signatures have no fixed length). */
+const MAX_HEX_BYTES = 16_384;
 
-/** Parses a file written by {@link serializeSignedClaim}; throws {@link InvalidSignedClaimError} if malformed. */
+function invalid(field: string, expected: string, value: unknown): never {
+  const shown = value === undefined ? "nothing" : (JSON.stringify(value) ?? String(value)).slice(0, 48);
+  throw new InvalidSignedClaimError(
+    `The signed-claim file's ${field} must be ${expected} (got ${shown}): use the file royalties sign-claim wrote.`,
+  );
+}
+
+function onlyFields(record: Record<string, unknown>, where: string, allowed: readonly string[]): void {
+  const extra = Object.keys(record).find((key) => !allowed.includes(key));
+  if (extra !== undefined) invalid(`${where}${extra}`, `absent (unknown field)`, record[extra]);
+  const missing = allowed.find((key) => !(key in record));
+  if (missing !== undefined) invalid(`${where}${missing}`, "present", undefined);
+}
+
+function addressField(record: Record<string, unknown>, field: string, where = ""): string {
+  const value = record[field];
+  if (typeof value !== "string" || !isAddress(value))
+    invalid(`${where}${field}`, "an address (0x + 40 hex digits)", value);
+  return getAddress(value);
+}
+
+function uintField(record: Record<string, unknown>, field: string, where = ""): bigint {
+  const value = record[field];
+  if (typeof value !== "string" || !/^\d{1,78}$/.test(value) || BigInt(value) > UINT256_MAX) {
+    invalid(`${where}${field}`, "a whole number written as a decimal string", value);
+  }
+  return BigInt(value);
+}
+
+function hexField(record: Record<string, unknown>, field: string, bytes?: number): string {
+  const value = record[field];
+  const ok =
+    typeof value === "string" &&
+    /^0x([0-9a-fA-F]{2})+$/.test(value) &&
+    (bytes === undefined ? value.length <= 2 + 2 * MAX_HEX_BYTES : value.length === 2 + 2 * bytes);
+  if (!ok) invalid(field, bytes === undefined ? "0x-prefixed hex bytes" : `${bytes} bytes of 0x-prefixed hex`, value);
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Parses a file written by {@link serializeSignedClaim}, checking every field (addresses, whole numbers
+ * below 2^256, hex byte strings, no missing or unknown field); throws {@link InvalidSignedClaimError}
+ * with a one-line message naming the first bad field.
+ * @example
+ * const signed = parseSignedClaim(fs.readFileSync("claim.json", "utf8"));
+ */
 export function parseSignedClaim(json: string): SignedClaim | SignedOmnibusClaim {
   let raw: unknown;
   try {
     raw = JSON.parse(json);
   } catch {
-    throw new InvalidSignedClaimError("The authorization file is not JSON: use the file `royalties sign-claim` wrote.");
+    throw new InvalidSignedClaimError("The signed-claim file is not JSON: use the file royalties sign-claim wrote.");
   }
-  const record = raw as {
-    registry?: unknown;
-    chainId?: unknown;
-    signature?: unknown;
-    authorization?: Record<string, unknown>;
+  if (!isRecord(raw)) invalid("content", "a JSON object", raw);
+  const omnibus = "inputProof" in raw;
+  onlyFields(raw, "", ["registry", "chainId", "authorization", "signature", ...(omnibus ? ["inputProof"] : [])]);
+  const registry = addressField(raw, "registry");
+  const chainId = uintField(raw, "chainId");
+  if (chainId === 0n) invalid("chainId", "a chain id above 0", raw.chainId);
+  const signature = hexField(raw, "signature");
+  const auth = raw.authorization;
+  if (!isRecord(auth)) invalid("authorization", "an object", auth);
+  const at = "authorization.";
+  const common = {
+    contributor: addressField(auth, "contributor", at),
+    modelId: uintField(auth, "modelId", at),
+    epochId: uintField(auth, "epochId", at),
   };
-  const auth = record.authorization;
-  if (
-    typeof record.registry !== "string" ||
-    typeof record.signature !== "string" ||
-    typeof auth !== "object" ||
-    auth === null
-  ) {
-    throw new InvalidSignedClaimError(
-      "The authorization file lacks registry, signature or authorization: sign the claim again.",
+  const tail = { nonce: uintField(auth, "nonce", at), deadline: uintField(auth, "deadline", at) };
+  if (omnibus) {
+    onlyFields(
+      auth,
+      at,
+      OMNIBUS_CLAIM_AUTHORIZATION_TYPES.OmnibusClaimAuthorization.map((f) => f.name),
     );
+    const recipient = auth.recipient;
+    if (typeof recipient !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(recipient)) {
+      invalid(`${at}recipient`, "the 32-byte handle of the encrypted sub-account", recipient);
+    }
+    const relayer = addressField(auth, "relayer", at);
+    if (relayer === ZeroAddress) invalid(`${at}relayer`, "the relayer's address (an omnibus claim names it)", relayer);
+    const authorization: OmnibusClaimAuthorization = {
+      ...common,
+      omnibus: addressField(auth, "omnibus", at),
+      recipient,
+      relayer,
+      ...tail,
+    };
+    return { registry, chainId, authorization, inputProof: hexField(raw, "inputProof"), signature };
   }
-  const authorization: Record<string, unknown> = { ...auth };
-  for (const field of BIGINT_FIELDS) {
-    if (typeof auth[field] !== "string") throw new InvalidSignedClaimError(`The authorization lacks ${field}.`);
-    authorization[field] = BigInt(auth[field]);
-  }
-  const parsed: unknown = { ...record, chainId: BigInt(String(record.chainId)), authorization };
-  return parsed as SignedClaim | SignedOmnibusClaim;
+  onlyFields(
+    auth,
+    at,
+    CLAIM_AUTHORIZATION_TYPES.ClaimAuthorization.map((f) => f.name),
+  );
+  const authorization: ClaimAuthorization = {
+    ...common,
+    recipient: addressField(auth, "recipient", at),
+    relayer: addressField(auth, "relayer", at),
+    ...tail,
+  };
+  return { registry, chainId, authorization, signature };
+}
+
+/**
+ * The nonce to sign a new claim with: the registry's current nonce for the contributor, skipping every
+ * nonce already held by a signed claim that is neither relayed nor expired (the registry accepts a
+ * contributor's nonces in order, so those claims are relayed first). A signed claim that expired
+ * unrelayed gives its nonce back.
+ * @example
+ * const nonce = nextClaimNonce({ onChain: await registry.nonces(alice), pending: [{ nonce: 0n, deadline }], now });
+ */
+export function nextClaimNonce({
+  onChain,
+  pending,
+  now,
+}: {
+  onChain: bigint;
+  pending: readonly { nonce: bigint; deadline: bigint }[];
+  now: bigint;
+}): bigint {
+  const held = new Set(pending.filter((p) => p.deadline >= now && p.nonce >= onChain).map((p) => p.nonce));
+  let nonce = onChain;
+  while (held.has(nonce)) nonce++;
+  return nonce;
 }
 
 /** One (model, epoch) pair. */

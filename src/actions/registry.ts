@@ -53,7 +53,7 @@ export class ModelNameTakenError extends RoyaltiesError {
 /** What to do after each custom error of the registry. */
 const REGISTRY_NEXT_STEP: Record<string, string> = {
   ModelRegistryNameTaken: "pick another model name.",
-  ModelRegistryEmptyName: "give the model a name.",
+  ModelRegistryInvalidName: "use 1 to 64 characters of a-z, 0-9, '-', '_' and '.' (lowercase ASCII only).",
   ModelRegistryUnknownModel: "model ids run from 1 to modelCount().",
 };
 
@@ -113,13 +113,13 @@ export async function listModels(registry: ModelRegistry): Promise<ModelInfo[]> 
 }
 
 /**
- * Finds a model by its unique name (one lookup: pool addresses are derived from names).
+ * Finds a model by its unique name (one lookup in the registry's name index).
  * @example
  * const { pool } = await findModel(registry, { name: "subnet-7" });
  */
 export async function findModel(registry: ModelRegistry, { name }: { name: string }): Promise<ModelInfo> {
   if (name === "") throw new ModelNotFoundError(name);
-  const modelId = await registry.modelIdOf(await registry.predictPool(name));
+  const modelId = await registry.modelIdByName(name);
   if (modelId === 0n) throw new ModelNotFoundError(name);
   return toModelInfo(modelId, await registry.getModel(modelId));
 }
@@ -134,10 +134,8 @@ export async function findModel(registry: ModelRegistry, { name }: { name: strin
  * console.log(model.modelId, model.pool);
  */
 export async function registerModel(registry: ModelRegistry, params: CreateModelParameters): Promise<ModelInfo> {
-  const predicted = await registry.predictPool(params.modelName);
-  if (params.modelName !== "" && (await registry.modelIdOf(predicted)) !== 0n) {
-    throw new ModelNameTakenError(params.modelName, predicted);
-  }
+  const taken = params.modelName === "" ? 0n : await registry.modelIdByName(params.modelName);
+  if (taken !== 0n) throw new ModelNameTakenError(params.modelName, (await registry.getModel(taken)).pool);
   try {
     await createModel(registry, params);
   } catch (error) {

@@ -135,7 +135,7 @@ describe("ConsensusCost: worst-case HCU of a consensus finalize", function () {
       const panel = signers.slice(10, 15);
       const { registry, payout } = await deployPoolFixture();
       const name = `consensus-first-${Date.now()}`;
-      const poolAddress = await registry.predictPool(name);
+      const poolAddress = await registry.predictPool(deployer.address, name);
       // No pool code yet: nothing to check against.
       const consensus = await (
         await ethers.getContractFactory("AttestationConsensus", deployer)

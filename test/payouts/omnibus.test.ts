@@ -123,7 +123,7 @@ describe("Claims to an omnibus sub-account", function () {
     const plain = await (await ethers.getContractFactory("PlainPayoutToken")).deploy(await w.token.getAddress());
     const name = nextModelName();
     await w.registry.createModel(name, await plain.getAddress(), defaultRules(), ethers.ZeroAddress);
-    const pool = await ethers.getContractAt("RoyaltyPool", await w.registry.predictPool(name));
+    const pool = await ethers.getContractAt("RoyaltyPool", await w.registry.predictPool(w.deployer.address, name));
     const ref = { pool, poolAddress: await pool.getAddress() };
     await w.token.connect(w.funder).approve(ref.poolAddress, ethers.MaxUint256);
     await pool.connect(w.funder).fund(100n * 10n ** 6n * RATE);

@@ -63,11 +63,15 @@ describe("royalties tasks: disclose, sign-claim, relay-claim, claim-omnibus (in-
     expect(text).to.contain(`relay-claim --file ${file}`);
     expect(JSON.parse(fs.readFileSync(file, "utf8")).authorization.relayer).to.equal(w.relayer.address);
 
-    const relayed = await runTask("relay-claim", { file, account: relayer });
+    const relayed = await runTask("relay-claim", { file, registry: w.registryAddress, account: relayer });
     expect(relayed).to.contain(`Claim of ${w.alice.address} submitted`);
     expect(await w.pool.hasClaimed(1n, w.alice.address)).to.equal(true);
-    await expect(runTask("relay-claim", { file, account: relayer })).to.be.rejectedWith(/InvalidAccountNonce/);
-    await expect(runTask("relay-claim", { file, account: 0 })).to.be.rejectedWith(/Only .* may submit/);
+    await expect(runTask("relay-claim", { file, registry: w.registryAddress, account: relayer })).to.be.rejectedWith(
+      /InvalidAccountNonce/,
+    );
+    await expect(runTask("relay-claim", { file, registry: w.registryAddress, account: 0 })).to.be.rejectedWith(
+      /Only .* may submit/,
+    );
   });
 
   it("sign-claim for an omnibus requires a relayer; claim-omnibus pays the encrypted sub-account", async function () {

@@ -9,7 +9,7 @@ describe("ModelRegistry", function () {
   it("creates a model's pool as an initialized clone at the predicted address, with its metadata", async function () {
     const f = await deployPoolFixture();
     const name = nextModelName();
-    const predicted = await f.registry.predictPool(name);
+    const predicted = await f.registry.predictPool(f.stranger.address, name);
     expect(await ethers.provider.getCode(predicted)).to.equal("0x");
     await expect(
       f.registry.connect(f.stranger).createModel(name, await f.payout.getAddress(), defaultRules(), f.deployer.address),
@@ -53,17 +53,15 @@ describe("ModelRegistry", function () {
     expect(await implementation.governance()).to.equal(ethers.ZeroAddress);
   });
 
-  it("rejects a taken name, an empty name and unknown model ids", async function () {
+  it("rejects a taken name (by anyone) and unknown model ids", async function () {
     const f = await deployPoolFixture();
     const taken = (await f.registry.getModel(1)).name;
     const payout = await f.payout.getAddress();
-    await expect(f.registry.createModel(taken, payout, defaultRules(), ethers.ZeroAddress))
-      .to.be.revertedWithCustomError(f.registry, "ModelRegistryNameTaken")
-      .withArgs(taken);
-    await expect(f.registry.createModel("", payout, defaultRules(), ethers.ZeroAddress)).to.be.revertedWithCustomError(
-      f.registry,
-      "ModelRegistryEmptyName",
-    );
+    for (const creator of [f.deployer, f.stranger]) {
+      await expect(f.registry.connect(creator).createModel(taken, payout, defaultRules(), ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(f.registry, "ModelRegistryNameTaken")
+        .withArgs(taken);
+    }
     for (const id of [0n, 2n]) {
       await expect(f.registry.getModel(id))
         .to.be.revertedWithCustomError(f.registry, "ModelRegistryUnknownModel")
@@ -91,8 +89,8 @@ describe("ModelRegistry", function () {
     const oneMetric = defaultRules({ metrics: [{ name: "tokensServed", weight: 2n, cap: 1_000n }] });
     await registry.createModel("vision", await payoutA.getAddress(), defaultRules(), ethers.ZeroAddress);
     await registry.createModel("speech", await payoutB.getAddress(), oneMetric, ethers.ZeroAddress);
-    const vision = await ethers.getContractAt("RoyaltyPool", await registry.predictPool("vision"));
-    const speech = await ethers.getContractAt("RoyaltyPool", await registry.predictPool("speech"));
+    const vision = await ethers.getContractAt("RoyaltyPool", await registry.predictPool(deployer.address, "vision"));
+    const speech = await ethers.getContractAt("RoyaltyPool", await registry.predictPool(deployer.address, "speech"));
     expect(await vision.paymentToken()).to.equal(await tokenA.getAddress());
     expect(await speech.paymentToken()).to.equal(await tokenB.getAddress());
     expect((await vision.getRules(1)).metrics.length).to.equal(DEFAULT_METRICS.length);
@@ -103,5 +101,97 @@ describe("ModelRegistry", function () {
     await submit(speechFixture, alice, [500n]);
     expect((await vision.getEpoch(1)).participants).to.equal(1n);
     expect((await speech.getEpoch(1)).participants).to.equal(1n);
+  });
+  describe("model names", function () {
+    const VALID = ["a", "subnet-7", "vision_2.1", "0", "x".repeat(64), "a.b-c_d"];
+    const INVALID: [string, string][] = [
+      ["empty", ""],
+      ["65 bytes", "x".repeat(65)],
+      ["thousands of characters", "subnet-".repeat(1_000)],
+      ["upper case", "Subnet-2"],
+      ["space", "subnet 2"],
+      ["Cyrillic look-alike", "subnet-\u0432"],
+      ["Cyrillic 'е' in place of 'e'", "subn\u0435t-2"],
+      ["fullwidth digit", "subnet-\uff12"],
+      ["zero-width space", "subnet\u200b-2"],
+      ["right-to-left override", "subnet-\u202e2"],
+      ["escape sequence", "subnet-2\u001b[2K"],
+      ["newline", "subnet-2\nfake"],
+      ["NUL", "subnet\u0000"],
+      ["slash", "a/b"],
+    ];
+
+    it("accepts 1 to 64 bytes of [a-z0-9._-]", async function () {
+      const f = await deployPoolFixture();
+      for (const name of VALID) expect(await f.registry.isValidName(name), name).to.equal(true);
+      await expect(
+        f.registry.createModel("x".repeat(64), await f.payout.getAddress(), defaultRules(), ethers.ZeroAddress),
+      ).to.emit(f.registry, "ModelCreated");
+      expect(await f.registry.modelIdByName("x".repeat(64))).to.equal(2n);
+    });
+
+    for (const [what, name] of INVALID) {
+      it(`rejects a name with ${what} (ModelRegistryInvalidName), creating nothing`, async function () {
+        const f = await deployPoolFixture();
+        expect(await f.registry.isValidName(name)).to.equal(false);
+        const predicted = await f.registry.predictPool(f.stranger.address, name);
+        await expect(
+          f.registry
+            .connect(f.stranger)
+            .createModel(name, await f.payout.getAddress(), defaultRules(), ethers.ZeroAddress),
+        )
+          .to.be.revertedWithCustomError(f.registry, "ModelRegistryInvalidName")
+          .withArgs(name);
+        expect(await f.registry.modelCount()).to.equal(1n);
+        expect(await f.registry.modelIdByName(name)).to.equal(0n);
+        expect(await ethers.provider.getCode(predicted)).to.equal("0x");
+      });
+    }
+  });
+
+  describe("pool addresses are bound to their creator", function () {
+    it("predictPool differs per creator, and a model lands at its own creator's prediction", async function () {
+      const f = await deployPoolFixture();
+      const name = nextModelName();
+      const [victim, attacker] = [f.contributors[0], f.stranger];
+      const forVictim = await f.registry.predictPool(victim.address, name);
+      const forAttacker = await f.registry.predictPool(attacker.address, name);
+      expect(forVictim).to.not.equal(forAttacker);
+      await (
+        await f.registry.connect(victim).createModel(name, await f.payout.getAddress(), defaultRules(), victim.address)
+      ).wait();
+      const model = await f.registry.getModel(await f.registry.modelIdByName(name));
+      expect(model.pool).to.equal(forVictim);
+      expect(model.creator).to.equal(victim.address);
+    });
+
+    it("a front-runner that takes the name gets its own address: the victim's predicted pool can never be the attacker's", async function () {
+      const f = await deployPoolFixture();
+      const name = nextModelName();
+      const [victim, attacker] = [f.contributors[0], f.stranger];
+      const payout = await f.payout.getAddress();
+      // The victim announces its plan: a consensus (or anything) is deployed against this address first.
+      const victimPool = await f.registry.predictPool(victim.address, name);
+
+      // The attacker sees it and creates the same name first, with itself as governance.
+      await (await f.registry.connect(attacker).createModel(name, payout, defaultRules(), attacker.address)).wait();
+      const attackerModel = await f.registry.getModel(await f.registry.modelIdByName(name));
+      expect(attackerModel.pool).to.not.equal(victimPool);
+      expect(attackerModel.pool).to.equal(await f.registry.predictPool(attacker.address, name));
+      expect(await ethers.provider.getCode(victimPool)).to.equal("0x"); // nothing the attacker rules is there
+      expect(await f.registry.modelIdOf(victimPool)).to.equal(0n);
+
+      // The victim's own creation fails with the clear error and changes nothing; nobody else can ever
+      // deploy at the victim's predicted address, so whatever was bound to it stays unbound.
+      const count = await f.registry.modelCount();
+      await expect(f.registry.connect(victim).createModel(name, payout, defaultRules(), victim.address))
+        .to.be.revertedWithCustomError(f.registry, "ModelRegistryNameTaken")
+        .withArgs(name);
+      expect(await f.registry.modelCount()).to.equal(count);
+      expect(await ethers.provider.getCode(victimPool)).to.equal("0x");
+      for (const other of [attacker, f.deployer, f.funder]) {
+        expect(await f.registry.predictPool(other.address, name)).to.not.equal(victimPool);
+      }
+    });
   });
 });

@@ -41,7 +41,7 @@ async function threeModels(): Promise<World> {
   const pools: RoyaltyPool[] = [];
   for (const [m, spec] of specs.entries()) {
     await registry.createModel(spec.name, await payouts[spec.payout].getAddress(), spec.rules, ethers.ZeroAddress);
-    const pool = await ethers.getContractAt("RoyaltyPool", await registry.predictPool(spec.name));
+    const pool = await ethers.getContractAt("RoyaltyPool", await registry.predictPool(deployer.address, spec.name));
     const token = underlying[spec.payout];
     await token.mint(funder.address, tokens(1_000n));
     await token.connect(funder).approve(await pool.getAddress(), ethers.MaxUint256);
@@ -139,7 +139,7 @@ describe("Cross-model earnings and batch claims", function () {
       await ethers.getContractFactory("ConfidentialPayoutToken")
     ).deploy(await token.getAddress(), "cA", "cA", "");
     await registry.createModel("big", await payout.getAddress(), defaultRules(), ethers.ZeroAddress);
-    const pool = await ethers.getContractAt("RoyaltyPool", await registry.predictPool("big"));
+    const pool = await ethers.getContractAt("RoyaltyPool", await registry.predictPool(deployer.address, "big"));
     const ref = { pool, poolAddress: await pool.getAddress() };
     const maxPairs = Number(await registry.maxClaimsPerTransaction());
     expect(maxPairs).to.equal(13);

@@ -281,7 +281,7 @@ describe("RoyaltyPool", function () {
       ).deploy(await hostile.getAddress(), "cFEE", "cFEE", "");
       const registry = await deployModelRegistry(deployer);
       await registry.createModel("fee-model", await payout.getAddress(), defaultRules(), ethers.ZeroAddress);
-      const pool = await ethers.getContractAt("RoyaltyPool", await registry.predictPool("fee-model"));
+      const pool = await ethers.getContractAt("RoyaltyPool", await registry.predictPool(deployer.address, "fee-model"));
       await hostile.mint(funder.address, tokens(10n));
       await hostile.connect(funder).approve(await pool.getAddress(), ethers.MaxUint256);
       await expect(pool.connect(funder).fund(tokens(1n)))

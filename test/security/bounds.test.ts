@@ -72,7 +72,7 @@ describe("Security: plaintext bounds (no silent wraparound)", function () {
     const name = nextModelName();
     const rules = defaultRules({ attestors: [validator.address], bonusMultipliers: [4n, 2n, 1n] });
     await f.registry.createModel(name, await f.payout.getAddress(), rules, ethers.ZeroAddress);
-    const pool = await ethers.getContractAt("RoyaltyPool", await f.registry.predictPool(name));
+    const pool = await ethers.getContractAt("RoyaltyPool", await f.registry.predictPool(f.deployer.address, name));
     const stored = await pool.getRules(1);
     expect(stored.maxSubmissionScore).to.equal(base * 4n);
     expect(stored.maxSubmissionsPerEpoch).to.equal(UINT64_MAX / (base * 4n));

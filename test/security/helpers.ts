@@ -98,7 +98,7 @@ export async function claimAll(f: PoolFixture, epochId: bigint, count: number) {
 export async function secondPool(f: PoolFixture, rules: RulesInput = defaultRules()): Promise<PoolFixture> {
   const name = nextModelName();
   await (await f.registry.createModel(name, await f.payout.getAddress(), rules, ethers.ZeroAddress)).wait();
-  const poolAddress = await f.registry.predictPool(name);
+  const poolAddress = await f.registry.predictPool(f.deployer.address, name);
   const pool = await ethers.getContractAt("RoyaltyPool", poolAddress);
   await (await f.token.connect(f.funder).approve(poolAddress, ethers.MaxUint256)).wait();
   return { ...f, pool, poolAddress };

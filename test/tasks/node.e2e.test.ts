@@ -104,7 +104,7 @@ describe("royalties tasks on a hardhat node (end to end)", function () {
     logPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "royalties-e2e-")), "node.log");
     const log = fs.openSync(logPath, "w");
     // --no-deploy: the test deploys with `npx hardhat deploy --network localhost`, as a user would.
-    node = spawn("npx", ["hardhat", "node", "--no-deploy"], {
+    node = spawn("npx", ["hardhat", "node", "--no-deploy", "--hostname", "127.0.0.1"], {
       cwd: ROOT,
       detached: true, // own process group, killed as a whole
       stdio: ["ignore", log, log],
