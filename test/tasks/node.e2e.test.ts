@@ -161,16 +161,15 @@ describe("royalties tasks on a hardhat node (end to end)", function () {
 
   it("creates a model through the registry", async function () {
     this.timeout(300_000);
-    const model = await taskJson<{ modelId: string; pool: string; name: string }>("deploy-model", [
-      "--name",
-      MODEL,
-      "--metrics",
-      SCHEMA,
-      "--epoch-length",
-      String(EPOCH_LENGTH),
-    ]);
+    // No noise, so the test can check exact totals: the task must warn that this does not stop Sybils.
+    const model = await taskJson<{ modelId: string; pool: string; name: string; noiseBits: number; warning?: string }>(
+      "deploy-model",
+      ["--name", MODEL, "--metrics", SCHEMA, "--epoch-length", String(EPOCH_LENGTH), "--noise-bits", "0"],
+    );
     expect(model.modelId).to.equal("1");
     expect(model.name).to.equal(MODEL);
+    expect(model.noiseBits).to.equal(0);
+    expect(model.warning).to.match(/does not protect contributors against Sybils/);
     pool = model.pool;
   });
 
@@ -254,14 +253,16 @@ describe("royalties tasks on a hardhat node (end to end)", function () {
     const scores = CONTRIBUTIONS.map((c) => contributionScore(c.metrics, METRICS));
     const total = scores.reduce((a, b) => a + b, 0n);
     const paid = scores.reduce((sum, score) => sum + expectedShare(score, FUNDED_UNITS, total), 0n);
-    const settled = await taskJson<{ fromEpochId: string; remainder: string; intoEpochId: string }>(
+    const settled = await taskJson<{ fromEpochId: string; released: string; maskBits: number; intoEpochId: string }>(
       "settle",
       poolArgs(),
     );
+    // A pool that never used noise releases its whole rounding remainder: nothing is masked.
     expect(settled).to.deep.include({
       fromEpochId: "1",
       intoEpochId: "2",
-      remainder: (FUNDED_UNITS - paid).toString(),
+      released: (FUNDED_UNITS - paid).toString(),
+      maskBits: 0,
     });
   });
 
