@@ -98,10 +98,13 @@ export type { ClaimAllReturnType, ClaimPair, Portfolio, PortfolioEntry } from ".
 export { ContractRevertError, parseRevert } from "./errors";
 export {
   AggregatorRevertError,
+  approvePool,
   connectAggregator,
+  encodeApprovePool,
   encodeTrackMetric,
   getAggregateStatus,
   revealAggregate,
+  revokePool,
   trackMetric,
   untrackMetric,
 } from "./actions/aggregates";
