@@ -108,7 +108,12 @@ export {
   trackMetric,
   untrackMetric,
 } from "./actions/aggregates";
-export type { AggregateRound, AggregateStatus, RevealAggregateReturnType } from "./actions/aggregates";
+export type {
+  AggregateRound,
+  AggregateStatus,
+  RevealAggregateParameters,
+  RevealAggregateReturnType,
+} from "./actions/aggregates";
 export { auditAggregateEvents, auditAggregates, providerAggregateView, readAggregatorEvents } from "./audit/aggregates";
 export type {
   AggregateAuditReport,

@@ -12,6 +12,7 @@ import {
   withRegistryOptions,
 } from "./common";
 import type { PoolArgs, RegistryArgs } from "./common";
+import { fail } from "./args";
 import { royalties } from "./scope";
 
 interface MetricArgs extends RegistryArgs {
@@ -117,14 +118,19 @@ withRegistryOptions(
   ),
 )
   .addParam("metric", "The metric name")
+  .addOptionalParam("round", "A sealed round (default: the oldest sealed unrevealed one, else the open one)")
   .setAction(
-    action(async (args: MetricArgs & { metric: string }, hre) => {
+    action(async (args: MetricArgs & { metric: string; round?: string }, hre) => {
       const signer = await getSigner(hre, args.account);
       const registry = await getRegistry(hre, args, signer);
       const { connectAggregator, revealAggregate } = await import("../src");
       const { lazyFheBackend } = await import("./fhe");
       const aggregator = await connectAggregator(registry, signer);
-      const result = await revealAggregate(aggregator, lazyFheBackend(hre), args.metric);
+      if (args.round !== undefined && !/^[1-9][0-9]*$/.test(args.round)) {
+        fail(`--round must be a round number (from 1); got "${args.round}".`);
+      }
+      const round = args.round === undefined ? undefined : BigInt(args.round);
+      const result = await revealAggregate(aggregator, lazyFheBackend(hre), args.metric, { round });
       output(args.json, result, () =>
         recordTable([
           ["metric", args.metric],

@@ -147,6 +147,11 @@ export function encodeApprovePool(pool: string, approve = true): string {
   return aggregatorInterface.encodeFunctionData(approve ? "approvePool" : "revokePool", [pool]);
 }
 
+export interface RevealAggregateParameters {
+  /** A sealed, unrevealed round to reveal; default the oldest such round, or else the open round, sealed now. */
+  round?: bigint;
+}
+
 export interface RevealAggregateReturnType {
   round: bigint;
   /** The round's public sum: its true sum plus noise below 2^NOISE_BITS. */
@@ -154,23 +159,36 @@ export interface RevealAggregateReturnType {
   cumulative: bigint;
 }
 
+/** The oldest sealed round not yet revealed after the last revealed one, if any. */
+async function oldestPendingRound(aggregator: MetricAggregator, name: string): Promise<bigint | undefined> {
+  let pending: bigint | undefined;
+  for (let round = await aggregator.sealedRounds(name); round > 0n; round--) {
+    if ((await aggregator.getRound(name, round)).revealed) break;
+    pending = round;
+  }
+  return pending;
+}
+
 /**
- * Seals the open round of a metric once its end has passed and it has k distinct contributors, fetches the
- * KMS decryption of its noisy sum and records it on-chain. A round sealed earlier (by a submission after its
- * end, or a caller) but never revealed is revealed instead.
+ * Reveals a round of a metric: fetches the KMS decryption of its noisy sum and records it on-chain. Without
+ * `round`, the oldest round sealed but not revealed yet (a submission after a round's end seals it), or else
+ * the open round, sealed first: that needs its end to have passed and k distinct contributors.
+ * @example
+ * const { round, value } = await revealAggregate(aggregator, fhe, "computeUnits");
  */
 export async function revealAggregate(
   aggregator: MetricAggregator,
   fhe: FheBackend,
   name: string,
+  { round }: RevealAggregateParameters = {},
 ): Promise<RevealAggregateReturnType> {
-  let round = await aggregator.sealedRounds(name);
-  const pending = round > 0n && !(await aggregator.getRound(name, round)).revealed;
-  if (!pending) {
+  let target = round ?? (await oldestPendingRound(aggregator, name));
+  if (target === undefined) {
     await withAggregatorErrors(() => confirmed(aggregator.requestReveal(name)));
-    round = await aggregator.sealedRounds(name);
+    target = await aggregator.sealedRounds(name);
   }
-  const { value, proof } = await publicValue(fhe, (await aggregator.getRound(name, round)).sum);
-  await withAggregatorErrors(() => confirmed(aggregator.revealAggregate(name, round, value, proof)));
-  return { round, value, cumulative: await aggregator.cumulativeOf(name) };
+  const sealed = target;
+  const { value, proof } = await publicValue(fhe, (await aggregator.getRound(name, sealed)).sum);
+  await withAggregatorErrors(() => confirmed(aggregator.revealAggregate(name, sealed, value, proof)));
+  return { round: sealed, value, cumulative: await aggregator.cumulativeOf(name) };
 }
