@@ -81,7 +81,9 @@ async function trySeal(aggregator: MetricAggregator, fhe: FheBackend, refusals: 
 
 /**
  * Runs attack 2 (the cross-model aggregator narrowed to one submission) against a fresh registry on the
- * in-process network and measures what the attacker has left to guess about the victim's capped metric.
+ * in-process network and measures what the attacker has left to guess about the victim's capped metric from
+ * the aggregator's public values. (In `approvedSybils` the victim's pool epoch is not closed here: its own
+ * total is attack 4's concern, protected by the pool's noise.)
  * @example
  * const { bitsAfter, noiseBits } = await measureAggregatorAttack(hre, { variant: "approvedSybils" });
  */
@@ -176,4 +178,20 @@ export async function measureAggregatorAttack(
     revealed: revealed ?? (record.revealed ? record.value : undefined),
     candidates,
   };
+}
+
+/**
+ * Both variants of attack 2, for the privacy section of the bench.
+ * @example
+ * const rows = await measureAggregatorAttacks(hre); // [{ attack, noiseBits, bitsBefore: 0, bitsAfter }, …]
+ */
+export async function measureAggregatorAttacks(
+  hre: HardhatRuntimeEnvironment,
+): Promise<Pick<AggregatorAttackResult, "attack" | "noiseBits" | "bitsBefore" | "bitsAfter">[]> {
+  const rows = [];
+  for (const variant of ["ownModel", "approvedSybils"] as const) {
+    const { attack, noiseBits, bitsBefore, bitsAfter } = await measureAggregatorAttack(hre, { variant });
+    rows.push({ attack, noiseBits, bitsBefore, bitsAfter });
+  }
+  return rows;
 }
