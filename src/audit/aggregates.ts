@@ -52,6 +52,8 @@ export interface AggregatorEvent {
   name: string;
   args: Record<string, unknown>;
   transactionHash: string;
+  /** The block of the event (read from the chain; lets the audit check that seals kept the schedule). */
+  blockNumber?: number;
 }
 
 /** The public chain reads an aggregate audit makes beyond the event log. */
@@ -63,6 +65,8 @@ export interface AggregateChainView {
   submittedReveal(transactionHash: string): Promise<{ value: bigint; proof: string } | undefined>;
   /** Whether the KMS signatures of `proof` cover `handle` decrypting to `value`. */
   verifyDecryption(handle: string, value: bigint, proof: string): Promise<boolean>;
+  /** The timestamp of a block. */
+  blockTimestamp(blockNumber: number): Promise<bigint>;
 }
 
 /** Reads and decodes an aggregator's events in a block range, in chain order. */
@@ -96,13 +100,18 @@ export async function providerAggregateView(
     verifyDecryption(handle, value, proof) {
       return checkDecryption([handle], "uint128", value, proof);
     },
+    async blockTimestamp(blockNumber) {
+      const block = await provider.getBlock(blockNumber);
+      if (block === null) throw new RoyaltiesError(`Block ${blockNumber} not found: is the node archiving?`);
+      return BigInt(block.timestamp);
+    },
   };
 }
 
 /**
  * Audits the registry's cross-model aggregates from their event log: every value came from a pool the
  * aggregate governance had approved (read the log from the aggregator's deployment for this), every sealed
- * round had at least k distinct contributors, was noised from exactly the sum its recorded values built with
+ * round had at least k distinct contributors and was sealed at or after its scheduled end, was noised from exactly the sum its recorded values built with
  * the aggregator's noise width and sealed that noisy handle, no value was added after a seal (rounds are
  * disjoint), every published value carries a valid KMS decryption proof of the noisy handle (checked against
  * the aggregator's own KMS verifier) and the cumulative totals add up.
@@ -158,6 +167,10 @@ export async function auditAggregateEvents(
       const submissions = BigInt(a.submissions as bigint);
       if (contributors < view.minContributors) {
         fail(`sealed with ${contributors} < k = ${view.minContributors} contributors`);
+      }
+      if (state.end !== undefined && event.blockNumber !== undefined) {
+        const sealedAt = await view.blockTimestamp(event.blockNumber);
+        if (sealedAt < state.end) fail(`sealed at ${sealedAt}, before the round's end ${state.end}`);
       }
       if (state.noised === undefined) fail("sealed without noise: the decryptable handle is not a noised sum");
       else if (a.sum !== state.noised.handle) fail("the sealed handle is not the noisy sum of the noise step");

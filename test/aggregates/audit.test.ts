@@ -116,6 +116,17 @@ describe("Audit of cross-model aggregates", function () {
     );
   });
 
+  it("fails when a round was sealed before its scheduled end", async function () {
+    const i = indexOf("RoundScheduled", 0);
+    const early = [...events];
+    const end = (events[i].args.end as bigint) + 1_000n;
+    early[i] = { ...events[i], args: { ...events[i].args, end } };
+    const messages = (await audit(early)).findings.map((x) => x.message);
+    expect(messages.some((m) => m.startsWith("sealed at ") && m.endsWith(`before the round's end ${end}`))).to.equal(
+      true,
+    );
+  });
+
   it("fails when a value comes from a pool the aggregate governance had not approved", async function () {
     const unapproved = events.filter((e) => e.name !== "PoolApproved");
     const report = await audit(unapproved);
