@@ -315,17 +315,27 @@ async function noiseAndAggregates(bench: Bench, people: Signer[], vector: bigint
   const aggregator = await connectAggregator(bench.registry, bench.deployer);
   await confirm(aggregator.trackMetric("computeUnits"));
   const tracked = await bench.pool(METRICS3);
+  await confirm(aggregator.approvePool(await tracked.getAddress()));
   await bench.submit(tracked, people[0], vector);
   ops.push(
     measure(
       "submit3Tracked",
-      "submit3 with computeUnits aggregated across models: + one 128-bit encrypted add",
+      "submit3 with computeUnits aggregated across models (approved pool): + one 128-bit encrypted add",
       await bench.submit(tracked, people[1], vector),
     ),
   );
   await bench.submit(tracked, people[2], vector);
+  // Rounds are sealed on a fixed grid: from the round's end on.
+  const endOf = async () => (await aggregator.openRound("computeUnits"))[1].end;
+  await time.increaseTo(await endOf());
   const request = await confirm(aggregator.requestReveal("computeUnits"));
-  ops.push(measure("aggregateRequest", "seal a round of ≥ k contributors, make its sum decryptable", request));
+  ops.push(
+    measure(
+      "aggregateRequest",
+      `seal a round of ≥ k contributors past its end: + noise below 2^${await aggregator.NOISE_BITS()}, make it decryptable`,
+      request,
+    ),
+  );
   const round = await aggregator.sealedRounds("computeUnits");
   const handle = (await aggregator.getRound("computeUnits", round)).sum;
   const decryption = await hre.fhevm.publicDecrypt([handle]);
@@ -333,8 +343,18 @@ async function noiseAndAggregates(bench: Bench, people: Signer[], vector: bigint
   ops.push(
     measure(
       "aggregateReveal",
-      "check the KMS proof of the round's sum",
+      "check the KMS proof of the round's noisy sum",
       await confirm(aggregator.revealAggregate("computeUnits", round, value, decryption.decryptionProof)),
+    ),
+  );
+  // The first submission after a round's end with k contributors seals it (noise included) before adding.
+  for (const who of people.slice(0, 3)) await bench.submit(tracked, who, vector);
+  await time.increaseTo(await endOf());
+  ops.push(
+    measure(
+      "submit3TrackedSeals",
+      "submit3 (approved pool) that first seals the metric's ended round of ≥ k: + noise and one more add",
+      await bench.submit(tracked, people[0], vector),
     ),
   );
   // Later measurements (scaling) must not pay for the aggregate.

@@ -107,14 +107,22 @@ export type { ClaimAllReturnType, ClaimPair, Portfolio, PortfolioEntry } from ".
 export { ContractRevertError, parseRevert } from "./errors";
 export {
   AggregatorRevertError,
+  approvePool,
   connectAggregator,
+  encodeApprovePool,
   encodeTrackMetric,
   getAggregateStatus,
   revealAggregate,
+  revokePool,
   trackMetric,
   untrackMetric,
 } from "./actions/aggregates";
-export type { AggregateRound, AggregateStatus, RevealAggregateReturnType } from "./actions/aggregates";
+export type {
+  AggregateRound,
+  AggregateStatus,
+  RevealAggregateParameters,
+  RevealAggregateReturnType,
+} from "./actions/aggregates";
 export { auditAggregateEvents, auditAggregates, providerAggregateView, readAggregatorEvents } from "./audit/aggregates";
 export type {
   AggregateAuditReport,

@@ -1,6 +1,18 @@
-/** Cross-model metric aggregates: which metrics are summed across models, their rounds, and reveals past k. */
-import { action, getReader, getRegistry, getSigner, output, recordTable, withRegistryOptions } from "./common";
-import type { RegistryArgs } from "./common";
+/** Cross-model metric aggregates: which metrics and pools feed them, their scheduled rounds, noisy reveals past k. */
+import {
+  action,
+  getPoolClient,
+  getReader,
+  getRegistry,
+  getSigner,
+  isoTime,
+  output,
+  recordTable,
+  withPoolOptions,
+  withRegistryOptions,
+} from "./common";
+import type { PoolArgs, RegistryArgs } from "./common";
+import { fail } from "./args";
 import { royalties } from "./scope";
 
 interface MetricArgs extends RegistryArgs {
@@ -8,7 +20,7 @@ interface MetricArgs extends RegistryArgs {
 }
 
 withRegistryOptions(
-  royalties.task("aggregates", "Cross-model metric aggregates: rounds, contributors per round, revealed sums"),
+  royalties.task("aggregates", "Cross-model metric aggregates: rounds, their ends, contributors, revealed noisy sums"),
 )
   .addOptionalParam("metric", "One metric name (default: every tracked metric)")
   .setAction(
@@ -24,13 +36,14 @@ withRegistryOptions(
         return statuses
           .map((s) =>
             [
-              `${escapeTerminal(s.name)}${s.tracked ? "" : " (not tracked)"}: revealed total ${s.cumulative.toLocaleString("en-US")}, k = ${s.minContributors}`,
+              `${escapeTerminal(s.name)}${s.tracked ? "" : " (not tracked)"}: revealed total ${s.cumulative.toLocaleString("en-US")}, k = ${s.minContributors}, rounds of ${s.roundLength} s, each sum + noise < 2^${s.noiseBits}`,
               formatTable(
-                ["round", "contributors", "submissions", "state", "sum"],
+                ["round", "contributors", "submissions", "end", "state", "noisy sum"],
                 s.rounds.map((r) => [
                   r.round,
                   r.contributors,
                   r.submissions,
+                  r.end === 0n ? "—" : isoTime(r.end),
                   r.revealed ? "revealed" : r.closed ? "sealed" : "open",
                   r.value ?? "encrypted",
                 ]),
@@ -69,23 +82,60 @@ withRegistryOptions(
     }),
   );
 
+interface ApproveArgs extends PoolArgs {
+  revoke: boolean;
+}
+
+withPoolOptions(
+  royalties.task(
+    "approve-pool",
+    "As the aggregate governance, let a model's pool feed the cross-model aggregates (or stop it)",
+  ),
+)
+  .addFlag("revoke", "Stop the pool feeding the aggregates instead")
+  .setAction(
+    action(async (args: ApproveArgs, hre) => {
+      const signer = await getSigner(hre, args.account);
+      const registry = await getRegistry(hre, args, signer);
+      const { approvePool, connectAggregator, revokePool } = await import("../src");
+      const pool = (await getPoolClient(hre, args, signer)).address;
+      const aggregator = await connectAggregator(registry, signer);
+      const receipt = await (args.revoke ? revokePool : approvePool)(aggregator, pool);
+      output(args.json, { pool, approved: !args.revoke, tx: receipt.hash }, () =>
+        recordTable([
+          ["pool", pool],
+          ["feeds the aggregates", args.revoke ? "no longer" : "from its next submission on"],
+          ["transaction", receipt.hash],
+        ]),
+      );
+    }),
+  );
+
 withRegistryOptions(
-  royalties.task("reveal-aggregate", "Seal a metric's round once it has k contributors and publish its sum"),
+  royalties.task(
+    "reveal-aggregate",
+    "Seal a metric's round once its end has passed with k contributors, and publish its noisy sum",
+  ),
 )
   .addParam("metric", "The metric name")
+  .addOptionalParam("round", "A sealed round (default: the oldest sealed unrevealed one, else the open one)")
   .setAction(
-    action(async (args: MetricArgs & { metric: string }, hre) => {
+    action(async (args: MetricArgs & { metric: string; round?: string }, hre) => {
       const signer = await getSigner(hre, args.account);
       const registry = await getRegistry(hre, args, signer);
       const { connectAggregator, revealAggregate } = await import("../src");
       const { lazyFheBackend } = await import("./fhe");
       const aggregator = await connectAggregator(registry, signer);
-      const result = await revealAggregate(aggregator, lazyFheBackend(hre), args.metric);
+      if (args.round !== undefined && !/^[1-9][0-9]*$/.test(args.round)) {
+        fail(`--round must be a round number (from 1); got "${args.round}".`);
+      }
+      const round = args.round === undefined ? undefined : BigInt(args.round);
+      const result = await revealAggregate(aggregator, lazyFheBackend(hre), args.metric, { round });
       output(args.json, result, () =>
         recordTable([
           ["metric", args.metric],
           ["round", result.round],
-          ["sum of the round", result.value],
+          ["sum of the round + noise", result.value],
           ["revealed total", result.cumulative],
         ]),
       );
@@ -95,7 +145,7 @@ withRegistryOptions(
 withRegistryOptions(
   royalties.task(
     "audit-aggregates",
-    "Audit the cross-model aggregates from their event log: k per round, sealed sums, KMS proofs",
+    "Audit the cross-model aggregates from their event log: approved pools, k per round, noised sums, KMS proofs",
   ),
 ).setAction(
   action(async (args: RegistryArgs, hre) => {
@@ -105,14 +155,15 @@ withRegistryOptions(
     const report = await auditAggregates(reader.provider!, { aggregator: await registry.metricAggregator() });
     output(args.json, report, () =>
       [
-        `Audit of the cross-model aggregates ${report.aggregator} (k = ${report.minContributors}): ${report.ok ? "PASSED" : "FAILED"}`,
+        `Audit of the cross-model aggregates ${report.aggregator} (k = ${report.minContributors}, ${report.approvedPools.length} approved pool(s)): ${report.ok ? "PASSED" : "FAILED"}`,
         formatTable(
-          ["metric key", "round", "contributors", "submissions", "value", "proof"],
+          ["metric key", "round", "contributors", "submissions", "noise bits", "value", "proof"],
           report.rounds.map((r) => [
             `${r.metricKey.slice(0, 10)}…`,
             r.round,
             r.contributors,
             r.submissions,
+            r.noiseBits ?? "none",
             r.value ?? "—",
             r.proofValid === undefined ? "—" : r.proofValid ? "ok" : "INVALID",
           ]),

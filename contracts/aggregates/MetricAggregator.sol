@@ -9,20 +9,40 @@ import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
 
 /**
  * @title MetricAggregator
- * @notice Encrypted cross-model sums of a metric (say, all "computeUnits" contributed to every model of
- * the registry), public only in k-anonymous rounds.
- * @dev Created by the {ModelRegistry} constructor, so only that registry's pools can feed it. A pool
- * passes the capped value of every metric of each submission; the values of tracked metric names are
- * widened to `euint128` and added to the metric's open round, so no sum can wrap (fewer than 2^64
- * additions of values below 2^64). A round's sum becomes public only when at least {minContributors}
- * distinct contributors fed it; sealing it starts a fresh round from zero. Revealing running totals
- * instead would let anyone subtract two successive reveals and read the one submission in between.
+ * @notice Encrypted cross-model sums of a metric (say, all "computeUnits" contributed to the approved models
+ * of the registry), public only in k-anonymous, scheduled and noisy rounds.
+ * @dev Created by the {ModelRegistry} constructor, so only that registry's pools can call it, and only the
+ * pools its governance approved feed it. A pool passes the capped value of every metric of each submission;
+ * the values of tracked metric names are widened to `euint128` and added to the metric's open round, so no
+ * sum can wrap (fewer than 2^64 additions of values below 2^64, plus noise below 2^NOISE_BITS).
+ *
+ * Designed against an attacker with free identities who chooses when to call every permissionless function:
+ * - Admission: anyone can create a model with a tracked metric name, be its attestor and attest any number
+ *   of "contributors"; such a model feeds nothing until the aggregate governance approves its pool.
+ * - Schedule: rounds end on a fixed grid of {ROUND_LENGTH} from {genesis}. A round is sealed only once its end
+ *   has passed and it has at least {minContributors} distinct contributors (otherwise its end moves to the
+ *   next boundary; rounds are never merged, which would count a contributor twice). The first submission after
+ *   the end seals it before its own value is added, so a round holds exactly the submissions made before its
+ *   end (or extended end): nobody can cut a round around one submission by choosing when to seal.
+ * - Noise: sealing adds encrypted uniform noise below 2^NOISE_BITS to the round's sum and only that noisy sum
+ *   becomes decryptable. k−1 Sybils of an approved self-reported pool can still share a round with one victim;
+ *   the noise then leaves the victim's value uncertain over 2^NOISE_BITS values (at least NOISE_BITS − 1 bits
+ *   for any value at least 2^(NOISE_BITS−1) from the bounds of its range). Public aggregates are therefore
+ *   high by less than 2^NOISE_BITS per round, and the cumulative total is the sum of the noisy reveals.
+ * Revealing running totals instead of per-round sums would let anyone subtract two successive reveals.
  */
 contract MetricAggregator is IMetricAggregator, ZamaEthereumConfig {
     /// @notice k-anonymity floor for every revealed sum.
     uint32 public constant MIN_CONTRIBUTORS_FLOOR = 3;
     /// @notice Most metric names tracked at once (each tracked value costs its submission one 128-bit add).
     uint256 public constant MAX_TRACKED_METRICS = 16;
+    /// @notice Length of the round grid: a round ends on a boundary `genesis + n * ROUND_LENGTH`.
+    uint64 public constant ROUND_LENGTH = 1 days;
+    /// @notice Width of the uniform noise added to every revealed round: [0, 2^NOISE_BITS). 20 bits (about
+    /// 10^6) is the scale of one capped metric (the default computeUnits cap is 10^6), so a round that holds
+    /// one real submission among Sybil zeros still hides it over about a million values, while a round of
+    /// many real contributors (sums far above 2^20) stays useful; each reveal is high by at most 2^20 − 1.
+    uint8 public constant NOISE_BITS = 20;
 
     /// @notice The registry whose pools feed the aggregates.
     IModelRegistry public immutable registry;
@@ -30,6 +50,8 @@ contract MetricAggregator is IMetricAggregator, ZamaEthereumConfig {
     address public immutable governance;
     /// @notice Distinct contributors a round needs before its sum may be revealed.
     uint32 public immutable minContributors;
+    /// @notice Origin of the round grid (the deployment time).
+    uint64 public immutable genesis;
 
     /// @dev Metric key (keccak256 of the name) per metric index of one pool rules version; zero = not tracked.
     struct SchemaKeys {
@@ -46,6 +68,7 @@ contract MetricAggregator is IMetricAggregator, ZamaEthereumConfig {
     mapping(bytes32 metricKey => mapping(uint64 round => Round)) private _rounds;
     mapping(bytes32 metricKey => mapping(uint64 round => mapping(address contributor => bool))) private _fed;
     mapping(bytes32 metricKey => uint256) private _cumulative;
+    mapping(address pool => bool) private _approvedPools;
 
     /**
      * @param governance_ Address allowed to track and untrack metric names.
@@ -59,6 +82,7 @@ contract MetricAggregator is IMetricAggregator, ZamaEthereumConfig {
         registry = IModelRegistry(msg.sender);
         governance = governance_;
         minContributors = minContributors_;
+        genesis = uint64(block.timestamp);
     }
 
     /// @inheritdoc IMetricAggregator
@@ -90,8 +114,30 @@ contract MetricAggregator is IMetricAggregator, ZamaEthereumConfig {
     }
 
     /// @inheritdoc IMetricAggregator
+    function approvePool(address pool) external {
+        _onlyGovernance();
+        require(registry.modelIdOf(pool) != 0, MetricAggregatorUnknownPool(pool));
+        require(!_approvedPools[pool], MetricAggregatorPoolAlreadyApproved(pool));
+        _approvedPools[pool] = true;
+        emit PoolApproved(pool);
+    }
+
+    /// @inheritdoc IMetricAggregator
+    function revokePool(address pool) external {
+        _onlyGovernance();
+        require(_approvedPools[pool], MetricAggregatorPoolNotApproved(pool));
+        delete _approvedPools[pool];
+        emit PoolRevoked(pool);
+    }
+
+    /// @inheritdoc IMetricAggregator
     function recordMetrics(address contributor, uint32 rulesVersion, euint64[] calldata cappedMetrics) external {
-        require(registry.modelIdOf(msg.sender) != 0, MetricAggregatorUnknownPool(msg.sender));
+        if (!_approvedPools[msg.sender]) {
+            // Approved pools are registry pools (checked at approval); the others are checked here, and a
+            // registry pool that is not approved is ignored: its submission must not fail because of us.
+            require(registry.modelIdOf(msg.sender) != 0, MetricAggregatorUnknownPool(msg.sender));
+            return;
+        }
         if (_trackedNames.length == 0) return;
         bytes32[] memory keys = _keysOf(msg.sender, rulesVersion);
         for (uint256 i = 0; i < keys.length && i < cappedMetrics.length; ++i) {
@@ -108,11 +154,9 @@ contract MetricAggregator is IMetricAggregator, ZamaEthereumConfig {
             open.contributors >= minContributors,
             MetricAggregatorBelowThreshold(name, round, open.contributors, minContributors)
         );
-        // Sealed rounds never grow again: each public sum covers its own k or more contributors only.
-        open.closed = true;
-        _sealedRounds[metricKey] = round;
-        FHE.makePubliclyDecryptable(open.sum);
-        emit AggregateRevealRequested(metricKey, round, open.contributors, open.submissions, open.sum);
+        // On schedule only: sealing at a chosen moment would let the caller cut a round around one submission.
+        require(block.timestamp >= open.end, MetricAggregatorRoundNotEnded(name, round, open.end));
+        _seal(metricKey, round, open);
     }
 
     /// @inheritdoc IMetricAggregator
@@ -159,7 +203,7 @@ contract MetricAggregator is IMetricAggregator, ZamaEthereumConfig {
      * @notice The open (unsealed) round of a metric.
      * @param name A metric name.
      * @return round Its number (rounds count from 1).
-     * @return record Its contributors, submissions and encrypted sum.
+     * @return record Its contributors, submissions, end and encrypted sum.
      */
     function openRound(string calldata name) external view returns (uint64 round, Round memory record) {
         bytes32 metricKey = keccak256(bytes(name));
@@ -171,7 +215,8 @@ contract MetricAggregator is IMetricAggregator, ZamaEthereumConfig {
      * @notice Any round of a metric.
      * @param name A metric name.
      * @param round A round number.
-     * @return The round (all zero if it never received a value).
+     * @return The round (all zero if it never received a value); `end` may lie in the past for a round below
+     * the threshold: its next submission moves it to the next grid boundary.
      */
     function getRound(string calldata name, uint64 round) external view returns (Round memory) {
         return _rounds[keccak256(bytes(name))][round];
@@ -193,6 +238,24 @@ contract MetricAggregator is IMetricAggregator, ZamaEthereumConfig {
      */
     function sealedRounds(string calldata name) external view returns (uint64) {
         return _sealedRounds[keccak256(bytes(name))];
+    }
+
+    /**
+     * @notice Whether a pool's submissions feed the aggregates.
+     * @param pool A pool address.
+     * @return True when approved by the aggregate governance.
+     */
+    function isApprovedPool(address pool) external view returns (bool) {
+        return _approvedPools[pool];
+    }
+
+    /**
+     * @notice The first grid boundary strictly after a time: the end a round opened (or extended) then gets.
+     * @param timestamp A time at or after {genesis}.
+     * @return The boundary.
+     */
+    function nextBoundary(uint64 timestamp) public view returns (uint64) {
+        return genesis + ((timestamp - genesis) / ROUND_LENGTH + 1) * ROUND_LENGTH;
     }
 
     // ---------------------------------------------------------------- internals
@@ -218,6 +281,18 @@ contract MetricAggregator is IMetricAggregator, ZamaEthereumConfig {
     function _add(bytes32 metricKey, address contributor, euint64 value) private {
         uint64 round = _sealedRounds[metricKey] + 1;
         Round storage open = _rounds[metricKey][round];
+        if (open.end == 0) {
+            _schedule(metricKey, round, open);
+        } else if (block.timestamp >= open.end) {
+            if (open.contributors >= minContributors) {
+                // The round ended with k: seal it as it was at its end; this value opens the next one.
+                _seal(metricKey, round, open);
+                ++round;
+                open = _rounds[metricKey][round];
+            }
+            // Fewer than k at its end: it stays open one more period (never merged into another round).
+            _schedule(metricKey, round, open);
+        }
         euint128 wide = FHE.asEuint128(value);
         euint128 sum = open.submissions == 0 ? wide : FHE.add(open.sum, wide);
         FHE.allowThis(sum);
@@ -228,5 +303,25 @@ contract MetricAggregator is IMetricAggregator, ZamaEthereumConfig {
             ++open.contributors;
         }
         emit MetricRecorded(metricKey, round, msg.sender, open.contributors, sum);
+    }
+
+    function _schedule(bytes32 metricKey, uint64 round, Round storage open) private {
+        uint64 end = nextBoundary(uint64(block.timestamp));
+        open.end = end;
+        emit RoundScheduled(metricKey, round, end);
+    }
+
+    /// @dev Seals a round of at least k contributors past its end: only sum + noise becomes decryptable.
+    /// Sealed rounds never grow again, so each public sum covers its own k or more contributors only.
+    function _seal(bytes32 metricKey, uint64 round, Round storage open) private {
+        open.closed = true;
+        _sealedRounds[metricKey] = round;
+        euint128 sum = open.sum;
+        euint128 noisy = FHE.add(sum, FHE.randEuint128(uint128(1) << NOISE_BITS));
+        FHE.allowThis(noisy);
+        open.sum = noisy;
+        FHE.makePubliclyDecryptable(noisy);
+        emit AggregateNoised(metricKey, round, NOISE_BITS, sum, noisy);
+        emit AggregateRevealRequested(metricKey, round, open.contributors, open.submissions, noisy);
     }
 }

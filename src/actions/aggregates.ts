@@ -10,13 +10,19 @@ import type { FheBackend } from "../fhe/backend";
 
 /** What to do after each custom error of the aggregator. */
 const AGGREGATOR_NEXT_STEP: Record<string, string> = {
-  MetricAggregatorUnauthorized: "only the aggregator's governance (the DAO timelock) chooses the metric names.",
+  MetricAggregatorUnauthorized:
+    "only the aggregator's governance (the DAO timelock) chooses the metric names and approves the pools.",
+  MetricAggregatorUnknownPool: "only pools of this registry can feed or be approved; check the pool address.",
+  MetricAggregatorPoolAlreadyApproved: "the pool already feeds the aggregates.",
+  MetricAggregatorPoolNotApproved: "the pool does not feed the aggregates; nothing to revoke.",
+  MetricAggregatorRoundNotEnded:
+    "rounds are sealed on a fixed schedule: wait until the round's end (royalties aggregates shows it).",
   MetricAggregatorEmptyName: "give the metric name as it appears in the model schemas.",
   MetricAggregatorAlreadyTracked: "the metric is already aggregated.",
   MetricAggregatorNotTracked: "list the tracked metrics (royalties aggregates) first.",
   MetricAggregatorTooManyMetrics: "untrack a metric first.",
   MetricAggregatorBelowThreshold:
-    "the round needs more distinct contributors before its sum may be public; try again after more submissions.",
+    "the round needs more distinct contributors before its sum may be public; its end moves to the next boundary at its next submission.",
   MetricAggregatorRoundNotPending: "the round is not sealed yet or was already revealed.",
 };
 
@@ -47,10 +53,15 @@ export interface AggregateRound {
   round: bigint;
   contributors: bigint;
   submissions: bigint;
-  /** Sealed: its sum was made publicly decryptable and it takes no more values. */
+  /**
+   * Unix time from which the round may be sealed (a grid boundary; 0 before its first value). A round still
+   * below k at its end gets the next boundary at its next submission.
+   */
+  end: bigint;
+  /** Sealed: its noisy sum was made publicly decryptable and it takes no more values. */
   closed: boolean;
   revealed: boolean;
-  /** The clear sum, once revealed. */
+  /** The clear noisy sum (true sum + noise below 2^noiseBits), once revealed. */
   value?: bigint;
 }
 
@@ -60,20 +71,26 @@ export interface AggregateStatus {
   tracked: boolean;
   /** Distinct contributors a round needs before its sum may be revealed. */
   minContributors: bigint;
+  /** Length of the round grid, in seconds. */
+  roundLength: bigint;
+  /** Width of the noise added to every revealed round: each public sum is high by less than 2^noiseBits. */
+  noiseBits: bigint;
   /** Sealed rounds, oldest first, then the open round. */
   rounds: AggregateRound[];
-  /** Sum of every revealed round. */
+  /** Sum of every revealed (noisy) round. */
   cumulative: bigint;
 }
 
 /**
- * Reads a metric's cross-model aggregate: every round with its distinct-contributor count, and the
- * clear sums of the revealed ones (the open round's sum stays encrypted).
+ * Reads a metric's cross-model aggregate: every round with its distinct-contributor count and end, and the
+ * clear noisy sums of the revealed ones (the open round's sum stays encrypted).
  */
 export async function getAggregateStatus(aggregator: MetricAggregator, name: string): Promise<AggregateStatus> {
-  const [tracked, minContributors, sealed, cumulative] = await Promise.all([
+  const [tracked, minContributors, roundLength, noiseBits, sealed, cumulative] = await Promise.all([
     aggregator.isTracked(name),
     aggregator.minContributors(),
+    aggregator.ROUND_LENGTH(),
+    aggregator.NOISE_BITS(),
     aggregator.sealedRounds(name),
     aggregator.cumulativeOf(name),
   ]);
@@ -85,13 +102,14 @@ export async function getAggregateStatus(aggregator: MetricAggregator, name: str
         round,
         contributors: r.contributors,
         submissions: r.submissions,
+        end: r.end,
         closed: r.closed,
         revealed: r.revealed,
         value: r.revealed ? r.value : undefined,
       };
     }),
   );
-  return { name, tracked, minContributors, rounds, cumulative };
+  return { name, tracked, minContributors, roundLength, noiseBits, rounds, cumulative };
 }
 
 /** Starts aggregating a metric name across models (the aggregator's governance account only). */
@@ -109,28 +127,68 @@ export function encodeTrackMetric(name: string, track = true): string {
   return aggregatorInterface.encodeFunctionData(track ? "trackMetric" : "untrackMetric", [name]);
 }
 
+/**
+ * Lets a pool of the registry feed the aggregates (the aggregator's governance account only). Until then its
+ * submissions are ignored by the aggregates: anyone can create a model with a tracked metric name.
+ * @example
+ * await approvePool(aggregator, await registry.predictPool("subnet-7"));
+ */
+export async function approvePool(aggregator: MetricAggregator, pool: string): Promise<ContractTransactionReceipt> {
+  return withAggregatorErrors(() => confirmed(aggregator.approvePool(pool)));
+}
+
+/** Stops a pool feeding the aggregates (the aggregator's governance account only). */
+export async function revokePool(aggregator: MetricAggregator, pool: string): Promise<ContractTransactionReceipt> {
+  return withAggregatorErrors(() => confirmed(aggregator.revokePool(pool)));
+}
+
+/** Calldata for a governance proposal that approves (or revokes) a pool as a feeder of the aggregates. */
+export function encodeApprovePool(pool: string, approve = true): string {
+  return aggregatorInterface.encodeFunctionData(approve ? "approvePool" : "revokePool", [pool]);
+}
+
+export interface RevealAggregateParameters {
+  /** A sealed, unrevealed round to reveal; default the oldest such round, or else the open round, sealed now. */
+  round?: bigint;
+}
+
 export interface RevealAggregateReturnType {
   round: bigint;
+  /** The round's public sum: its true sum plus noise below 2^NOISE_BITS. */
   value: bigint;
   cumulative: bigint;
 }
 
+/** The oldest sealed round not yet revealed after the last revealed one, if any. */
+async function oldestPendingRound(aggregator: MetricAggregator, name: string): Promise<bigint | undefined> {
+  let pending: bigint | undefined;
+  for (let round = await aggregator.sealedRounds(name); round > 0n; round--) {
+    if ((await aggregator.getRound(name, round)).revealed) break;
+    pending = round;
+  }
+  return pending;
+}
+
 /**
- * Seals the open round of a metric once it has k distinct contributors, fetches the KMS decryption of
- * its sum and records it on-chain. A round sealed earlier but never revealed is revealed instead.
+ * Reveals a round of a metric: fetches the KMS decryption of its noisy sum and records it on-chain. Without
+ * `round`, the oldest round sealed but not revealed yet (a submission after a round's end seals it), or else
+ * the open round, sealed first: that needs its end to have passed and k distinct contributors.
+ * @example
+ * const { round, value } = await revealAggregate(aggregator, fhe, "computeUnits");
  */
 export async function revealAggregate(
   aggregator: MetricAggregator,
   fhe: FheBackend,
   name: string,
+  { round }: RevealAggregateParameters = {},
 ): Promise<RevealAggregateReturnType> {
-  let round = await aggregator.sealedRounds(name);
-  const pending = round > 0n && !(await aggregator.getRound(name, round)).revealed;
-  if (!pending) {
+  let target = round ?? (await oldestPendingRound(aggregator, name));
+  if (target === undefined) {
     await withAggregatorErrors(() => confirmed(aggregator.requestReveal(name)));
-    round = await aggregator.sealedRounds(name);
+    target = await aggregator.sealedRounds(name);
   }
-  const { value, proof } = await publicValue(fhe, (await aggregator.getRound(name, round)).sum);
-  await withAggregatorErrors(() => confirmed(aggregator.revealAggregate(name, round, value, proof)));
-  return { round, value, cumulative: await aggregator.cumulativeOf(name) };
+  const sealed = target;
+  const { value, proof } = await publicValue(fhe, (await aggregator.getRound(name, sealed)).sum);
+  await withAggregatorErrors(() => confirmed(aggregator.revealAggregate(name, sealed, value, proof)));
+  return { round: sealed, value, cumulative: await aggregator.cumulativeOf(name) };
 }

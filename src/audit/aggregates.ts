@@ -12,6 +12,10 @@ export interface AggregateRoundAudit {
   submissions: bigint;
   /** Submissions the MetricRecorded events show for the round. */
   recordedSubmissions: bigint;
+  /** The round's end as last scheduled (RoundScheduled), if the log range shows it. */
+  end?: bigint;
+  /** Width of the noise added at sealing (AggregateNoised); the revealed value is sum + noise. */
+  noiseBits?: bigint;
   revealed: boolean;
   value?: bigint;
   proofValid?: boolean;
@@ -27,6 +31,8 @@ export interface AggregateFinding {
 export interface AggregateAuditReport {
   aggregator: string;
   minContributors: bigint;
+  /** Pools approved at the end of the range, as the log shows (read from the deployment block for all). */
+  approvedPools: string[];
   rounds: AggregateRoundAudit[];
   findings: AggregateFinding[];
   ok: boolean;
@@ -35,6 +41,9 @@ export interface AggregateAuditReport {
 interface RoundState {
   lastSum?: string;
   recorded: bigint;
+  end?: bigint;
+  /** The noise step of the round: its width and the noisy handle it produced. */
+  noised?: { noiseBits: bigint; handle: string };
   sealed?: AggregateRoundAudit & { sum: string };
 }
 
@@ -43,15 +52,21 @@ export interface AggregatorEvent {
   name: string;
   args: Record<string, unknown>;
   transactionHash: string;
+  /** The block of the event (read from the chain; lets the audit check that seals kept the schedule). */
+  blockNumber?: number;
 }
 
 /** The public chain reads an aggregate audit makes beyond the event log. */
 export interface AggregateChainView {
   minContributors: bigint;
+  /** The aggregator's noise width (NOISE_BITS). */
+  noiseBits: bigint;
   /** The value and proof submitted in a revealAggregate transaction. */
   submittedReveal(transactionHash: string): Promise<{ value: bigint; proof: string } | undefined>;
   /** Whether the KMS signatures of `proof` cover `handle` decrypting to `value`. */
   verifyDecryption(handle: string, value: bigint, proof: string): Promise<boolean>;
+  /** The timestamp of a block. */
+  blockTimestamp(blockNumber: number): Promise<bigint>;
 }
 
 /** Reads and decodes an aggregator's events in a block range, in chain order. */
@@ -74,6 +89,7 @@ export async function providerAggregateView(
   const checkDecryption = await kmsDecryptionCheck(provider, aggregator, blockTag);
   return {
     minContributors: BigInt(await contract.minContributors({ blockTag })),
+    noiseBits: BigInt(await contract.NOISE_BITS({ blockTag })),
     async submittedReveal(transactionHash) {
       const tx = await provider.getTransaction(transactionHash);
       if (tx === null) throw new RoyaltiesError(`Transaction ${transactionHash} not found: is the node archiving?`);
@@ -84,14 +100,21 @@ export async function providerAggregateView(
     verifyDecryption(handle, value, proof) {
       return checkDecryption([handle], "uint128", value, proof);
     },
+    async blockTimestamp(blockNumber) {
+      const block = await provider.getBlock(blockNumber);
+      if (block === null) throw new RoyaltiesError(`Block ${blockNumber} not found: is the node archiving?`);
+      return BigInt(block.timestamp);
+    },
   };
 }
 
 /**
- * Audits the registry's cross-model aggregates from their event log: every sealed round had at least
- * k distinct contributors and sealed exactly the sum its recorded values built, no value was added
- * after a seal (rounds are disjoint), every published sum carries a valid KMS decryption proof of that
- * sum (checked against the aggregator's own KMS verifier) and the cumulative totals add up.
+ * Audits the registry's cross-model aggregates from their event log: every value came from a pool the
+ * aggregate governance had approved (read the log from the aggregator's deployment for this), every sealed
+ * round had at least k distinct contributors and was sealed at or after its scheduled end, was noised from exactly the sum its recorded values built with
+ * the aggregator's noise width and sealed that noisy handle, no value was added after a seal (rounds are
+ * disjoint), every published value carries a valid KMS decryption proof of the noisy handle (checked against
+ * the aggregator's own KMS verifier) and the cumulative totals add up.
  */
 export async function auditAggregateEvents(
   aggregator: string,
@@ -102,6 +125,7 @@ export async function auditAggregateEvents(
   const cumulative = new Map<string, bigint>();
   const findings: AggregateFinding[] = [];
   const rounds: (AggregateRoundAudit & { sum: string })[] = [];
+  const approved = new Set<string>();
   const stateOf = (key: string, round: bigint) => {
     const id = `${key}:${round}`;
     const state = states.get(id) ?? { recorded: 0n };
@@ -111,6 +135,12 @@ export async function auditAggregateEvents(
 
   for (const event of events) {
     const a = event.args;
+    if (event.name === "PoolApproved" || event.name === "PoolRevoked") {
+      const pool = (a.pool as string).toLowerCase();
+      if (event.name === "PoolApproved") approved.add(pool);
+      else approved.delete(pool);
+      continue;
+    }
     const key = a.metricKey as string;
     const round = a.round as bigint;
     const fail = (message: string) =>
@@ -118,8 +148,19 @@ export async function auditAggregateEvents(
     if (event.name === "MetricRecorded") {
       const state = stateOf(key, round);
       if (state.sealed !== undefined) fail("a value was added to a round after it was sealed");
+      if (!approved.has((a.pool as string).toLowerCase())) {
+        fail(`a value was recorded from pool ${a.pool}, which the aggregate governance had not approved`);
+      }
       state.recorded += 1n;
       state.lastSum = a.sum as string;
+    } else if (event.name === "RoundScheduled") {
+      stateOf(key, round).end = a.end as bigint;
+    } else if (event.name === "AggregateNoised") {
+      const state = stateOf(key, round);
+      const noiseBits = BigInt(a.noiseBits as bigint);
+      if (a.sum !== state.lastSum) fail("the sealed sum is not the sum its recorded values built");
+      if (noiseBits !== view.noiseBits) fail(`noised with ${noiseBits} bits, the aggregator adds ${view.noiseBits}`);
+      state.noised = { noiseBits, handle: a.noisySum as string };
     } else if (event.name === "AggregateRevealRequested") {
       const state = stateOf(key, round);
       const contributors = BigInt(a.contributors as bigint);
@@ -127,7 +168,12 @@ export async function auditAggregateEvents(
       if (contributors < view.minContributors) {
         fail(`sealed with ${contributors} < k = ${view.minContributors} contributors`);
       }
-      if (a.sum !== state.lastSum) fail("the sealed sum is not the sum its recorded values built");
+      if (state.end !== undefined && event.blockNumber !== undefined) {
+        const sealedAt = await view.blockTimestamp(event.blockNumber);
+        if (sealedAt < state.end) fail(`sealed at ${sealedAt}, before the round's end ${state.end}`);
+      }
+      if (state.noised === undefined) fail("sealed without noise: the decryptable handle is not a noised sum");
+      else if (a.sum !== state.noised.handle) fail("the sealed handle is not the noisy sum of the noise step");
       if (submissions !== state.recorded)
         fail(`sealed with ${submissions} submissions, the log records ${state.recorded}`);
       state.sealed = {
@@ -136,6 +182,8 @@ export async function auditAggregateEvents(
         contributors,
         submissions,
         recordedSubmissions: state.recorded,
+        end: state.end,
+        noiseBits: state.noised?.noiseBits,
         revealed: false,
         sum: a.sum as string,
       };
@@ -164,6 +212,7 @@ export async function auditAggregateEvents(
   return {
     aggregator,
     minContributors: view.minContributors,
+    approvedPools: [...approved],
     rounds: rounds.map(({ sum: _sum, ...round }) => round),
     findings,
     ok: findings.length === 0,

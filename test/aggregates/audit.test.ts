@@ -1,7 +1,10 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+
 import {
+  approvePool,
   auditAggregateEvents,
   auditAggregates,
   connectAggregator,
@@ -12,24 +15,37 @@ import {
   trackMetric,
 } from "../../src";
 import type { AggregatorEvent } from "../../src";
+import type { MetricAggregator } from "../../types";
 import { defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import { submit } from "../helpers/fhe";
 import { fhevm } from "hardhat";
 
+/** Moves time to the end of the open round of a metric (rounds are sealed on a fixed grid). */
+async function endOpenRound(contract: MetricAggregator, name: string): Promise<void> {
+  await time.increaseTo((await contract.openRound(name))[1].end);
+}
+
 describe("Audit of cross-model aggregates", function () {
   let aggregator: string;
+  let pool: string;
+  let noiseWidth: bigint;
   let events: AggregatorEvent[];
   let toBlock: number;
 
-  /** Two published rounds of qualityScore (3 and 4 contributors) and an open third one. */
+  /** An approved pool, two published noisy rounds of qualityScore (3 and 4 contributors) and an open third one. */
   before(async function () {
     const f = await deployPoolFixture(defaultRules());
     const contract = await connectAggregator(f.registry, f.deployer);
     const fhe = createHardhatFheBackend(fhevm);
+    pool = f.poolAddress;
+    noiseWidth = 1n << (await contract.NOISE_BITS());
     await trackMetric(contract, "qualityScore");
+    await approvePool(contract, pool);
     for (const who of f.contributors.slice(0, 3)) await submit(f, who, [1n, 1n, 10n]);
+    await endOpenRound(contract, "qualityScore");
     await revealAggregate(contract, fhe, "qualityScore");
     for (const who of f.contributors.slice(0, 4)) await submit(f, who, [1n, 1n, 20n]);
+    await endOpenRound(contract, "qualityScore");
     await revealAggregate(contract, fhe, "qualityScore");
     await submit(f, f.contributors[0], [1n, 1n, 30n]);
     aggregator = await contract.getAddress();
@@ -42,20 +58,34 @@ describe("Audit of cross-model aggregates", function () {
   const indexOf = (name: string, nth: number) =>
     events.map((e, i) => [e.name, i] as const).filter(([n]) => n === name)[nth][1];
 
-  it("passes on an honest run: k per round, sealed sums, valid KMS proofs, cumulative totals", async function () {
+  it("passes on an honest run: approved pool, k per round, noised sums, valid KMS proofs, cumulative totals", async function () {
     const report = await auditAggregates(ethers.provider, { aggregator });
     expect(report.ok, JSON.stringify(report.findings)).to.equal(true);
     expect(report.minContributors).to.equal(3n);
-    expect(report.rounds.map((r) => [r.round, r.contributors, r.submissions, r.value, r.proofValid])).to.deep.equal([
-      [1n, 3n, 3n, 30n, true],
-      [2n, 4n, 4n, 80n, true],
-    ]);
+    expect(report.approvedPools).to.deep.equal([pool.toLowerCase()]);
+    expect(report.rounds.map((r) => [r.round, r.contributors, r.submissions, r.noiseBits, r.proofValid])).to.deep.equal(
+      [
+        [1n, 3n, 3n, 20n, true],
+        [2n, 4n, 4n, 20n, true],
+      ],
+    );
+    // Each published value is the round's sum plus noise below 2^NOISE_BITS.
+    const [first, second] = report.rounds.map((r) => r.value!);
+    expect(first - 30n)
+      .to.be.gte(0n)
+      .and.lt(noiseWidth);
+    expect(second - 80n)
+      .to.be.gte(0n)
+      .and.lt(noiseWidth);
+    for (const r of report.rounds) expect(r.end).to.be.a("bigint");
   });
 
   it("fails when a published value is changed (its KMS proof no longer matches) or the cumulative is off", async function () {
     const i = indexOf("AggregateRevealed", 1);
+    const value = events[i].args.value as bigint;
+    const total = events[i].args.cumulative as bigint;
     const tampered = [...events];
-    tampered[i] = { ...events[i], args: { ...events[i].args, value: 81n, cumulative: 111n } };
+    tampered[i] = { ...events[i], args: { ...events[i].args, value: value + 1n, cumulative: total + 1n } };
     const report = await audit(tampered);
     expect(report.ok).to.equal(false);
     expect(report.findings.map((x) => x.message)).to.include(
@@ -64,8 +94,50 @@ describe("Audit of cross-model aggregates", function () {
     const cumulative = [...events];
     cumulative[i] = { ...events[i], args: { ...events[i].args, cumulative: 1n } };
     expect((await audit(cumulative)).findings.map((x) => x.message)).to.include(
-      "published cumulative 1 ≠ the sum of published rounds 110",
+      `published cumulative 1 ≠ the sum of published rounds ${total}`,
     );
+  });
+
+  it("fails when a round is sealed without its noise step, with another width, or sealing another handle", async function () {
+    const i = indexOf("AggregateNoised", 0);
+    const bare = events.filter((_, j) => j !== i);
+    expect((await audit(bare)).findings.map((x) => x.message)).to.include(
+      "sealed without noise: the decryptable handle is not a noised sum",
+    );
+    const narrow = [...events];
+    narrow[i] = { ...events[i], args: { ...events[i].args, noiseBits: 4n } };
+    expect((await audit(narrow)).findings.map((x) => x.message)).to.include(
+      "noised with 4 bits, the aggregator adds 20",
+    );
+    const swapped = [...events];
+    swapped[i] = { ...events[i], args: { ...events[i].args, noisySum: events[i].args.sum } };
+    expect((await audit(swapped)).findings.map((x) => x.message)).to.include(
+      "the sealed handle is not the noisy sum of the noise step",
+    );
+  });
+
+  it("fails when a round was sealed before its scheduled end", async function () {
+    const i = indexOf("RoundScheduled", 0);
+    const early = [...events];
+    const end = (events[i].args.end as bigint) + 1_000n;
+    early[i] = { ...events[i], args: { ...events[i].args, end } };
+    const messages = (await audit(early)).findings.map((x) => x.message);
+    expect(messages.some((m) => m.startsWith("sealed at ") && m.endsWith(`before the round's end ${end}`))).to.equal(
+      true,
+    );
+  });
+
+  it("fails when a value comes from a pool the aggregate governance had not approved", async function () {
+    const unapproved = events.filter((e) => e.name !== "PoolApproved");
+    const report = await audit(unapproved);
+    expect(report.ok).to.equal(false);
+    expect(report.findings.map((x) => x.message)).to.include(
+      `a value was recorded from pool ${events.find((e) => e.name === "MetricRecorded")!.args.pool}, which the aggregate governance had not approved`,
+    );
+    const revoked = [...events];
+    const approval = indexOf("PoolApproved", 0);
+    revoked.splice(approval + 1, 0, { ...events[approval], name: "PoolRevoked" });
+    expect((await audit(revoked)).ok).to.equal(false);
   });
 
   it("fails when a round is sealed under k, or with a sum its recorded values did not build", async function () {

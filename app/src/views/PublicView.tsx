@@ -260,13 +260,16 @@ function AggregatesSection({ aggregates }: { aggregates: AggregateStatus[] }) {
     <section className="card" data-testid="aggregates">
       <h2>Metrics across models</h2>
       <p className="muted small">
-        Each round sums a metric over every model; its total is published only once at least k distinct contributors fed
-        it, and the next round starts from zero, so no two public sums can be subtracted to single anyone out.
+        Each round sums a metric over the models the aggregate governance approved. Rounds end on a fixed daily grid (a
+        round still below k at its end runs one more day); a round&apos;s sum is published only after its end, once at
+        least k distinct contributors fed it, plus random noise, and the next round starts from zero, so no public sum
+        can be narrowed to anyone.
       </p>
       {aggregates.map((a) => (
         <div key={a.name}>
           <h3>
-            {a.name} — published so far: {a.cumulative.toLocaleString("en-US")} (k = {a.minContributors.toString()})
+            {a.name} — published so far: {a.cumulative.toLocaleString("en-US")} (k = {a.minContributors.toString()},
+            each sum + noise below 2^{a.noiseBits.toString()})
           </h3>
           <table className="compact">
             <thead>
@@ -274,8 +277,9 @@ function AggregatesSection({ aggregates }: { aggregates: AggregateStatus[] }) {
                 <th className="num">round</th>
                 <th className="num">contributors</th>
                 <th className="num">submissions</th>
+                <th>ends</th>
                 <th>state</th>
-                <th className="num">sum</th>
+                <th className="num">sum + noise</th>
               </tr>
             </thead>
             <tbody>
@@ -284,6 +288,9 @@ function AggregatesSection({ aggregates }: { aggregates: AggregateStatus[] }) {
                   <td className="num">{r.round.toString()}</td>
                   <td className="num">{r.contributors.toString()}</td>
                   <td className="num">{r.submissions.toString()}</td>
+                  <td>
+                    {r.end === 0n ? "—" : new Date(Number(r.end) * 1000).toISOString().slice(0, 16).replace("T", " ")}
+                  </td>
                   <td>{r.revealed ? "published" : r.closed ? "sealed, awaiting the KMS" : "open"}</td>
                   <td className="num">{r.value === undefined ? "encrypted" : r.value.toLocaleString("en-US")}</td>
                 </tr>
