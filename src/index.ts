@@ -24,13 +24,21 @@ export { contributionScore, exactShare, expectedShare, shareParameters } from ".
 export { formatAmount, formatTable } from "./format";
 export { verifyShare } from "./actions/verify";
 export type { ShareVerification } from "./actions/verify";
-export { auditEvents, auditPool, providerChainView, readPoolEvents, UnsupportedChainError } from "./audit/audit";
+export {
+  auditEvents,
+  auditPool,
+  providerChainView,
+  readPoolEvents,
+  DEFAULT_LOG_BLOCK_RANGE,
+  UnsupportedChainError,
+} from "./audit/audit";
 export type {
   AuditChainView,
   AuditFinding,
   AuditPoolParameters,
   AuditReport,
   EpochAudit,
+  EpochLogOnChain,
   PoolEvent,
   SettlementAudit,
 } from "./audit/audit";
