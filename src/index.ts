@@ -92,18 +92,37 @@ export {
 } from "./actions/registry";
 export type { ConnectRegistryParameters, ModelInfo } from "./actions/registry";
 export {
+  applyRulesChange,
+  delegateVotes,
   deployGovernance,
   describeRulesChange,
   executeProposal,
+  governanceToken,
+  listProposals,
   proposeRulesChange,
   PROPOSAL_STATES,
   queueProposal,
+  rulesChanges,
   rulesHistory,
+  voteOnProposal,
+  NoRulesChangeError,
+  NoVotingPowerError,
+  UnknownMetricError,
+  VOTE_SUPPORT,
 } from "./governance";
-export type { DeployGovernanceParameters, Governance, RulesProposal } from "./governance";
+export type {
+  DelegateVotesParameters,
+  DelegateVotesReturnType,
+  DeployGovernanceParameters,
+  Governance,
+  ProposalInfo,
+  RulesChange,
+  RulesProposal,
+  VoteParameters,
+} from "./governance";
 export { claimAll, claimablePairs, getPortfolio } from "./actions/portfolio";
 export type { ClaimAllReturnType, ClaimPair, Portfolio, PortfolioEntry } from "./actions/portfolio";
-export { ContractRevertError, parseRevert } from "./errors";
+export { ContractRevertError, GovernanceRevertError, parseRevert } from "./errors";
 export {
   AggregatorRevertError,
   connectAggregator,
