@@ -115,7 +115,7 @@ withCommonOptions(royalties.task("deploy-governance", "Deploy a model's DAO: vot
           recordTable(Object.entries(saved)),
           "",
           `Create a governed model: npx hardhat royalties deploy-model --governance ${saved.RoyaltyTimelock} …`,
-          "Holders must delegate their votes before a proposal (token.delegate(self)).",
+          "Holders must delegate their votes before a proposal's snapshot: npx hardhat royalties delegate --account <i>.",
         ].join("\n"),
       );
     }),
@@ -350,7 +350,7 @@ withCommonOptions(royalties.task("delegate", "Delegate the signer's voting token
         [
           `Votes of ${result.delegator} delegated to ${result.delegatee === result.delegator ? "itself" : result.delegatee}.`,
           `${result.delegatee} now has ${votes(result.votes)} of voting power, counted for proposals whose ` +
-            `snapshot block is after block ${result.fromBlock}.`,
+            `snapshot block is at or after block ${result.fromBlock}.`,
         ].join("\n"),
       );
     }),
