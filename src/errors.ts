@@ -128,6 +128,8 @@ const GOVERNANCE_MESSAGES: Record<string, (args: readonly unknown[]) => string> 
   GovernorUnexpectedProposalState: ([id, current, expected]) => {
     const state = PROPOSAL_STATES[Number(current)];
     const needed = statesOf(expected, PROPOSAL_STATES).join(" or ");
+    // No expected state: the call needed the proposal not to exist (the same actions and description).
+    if (needed === "") return `Proposal ${String(id)} already exists (${state}): ${NEXT_STEP_BY_PROPOSAL_STATE[state]}`;
     return `Proposal ${String(id)} is ${state}, this needs it ${needed}: ${NEXT_STEP_BY_PROPOSAL_STATE[state]}`;
   },
   GovernorInsufficientProposerVotes: ([proposer, votes, threshold]) =>

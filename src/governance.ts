@@ -311,14 +311,14 @@ export interface ProposalInfo {
 }
 
 /**
- * Every proposal of a governor, oldest first, read from its ProposalCreated events (in bounded block
- * ranges) with its current state, votes and ETA.
+ * Every proposal of a governor (or only `proposalId`), oldest first, read from its ProposalCreated
+ * events (in bounded block ranges) with its current state, votes and ETA.
  * @example
  * for (const p of await listProposals(governor)) console.log(p.proposalId, p.state);
  */
 export async function listProposals(
   governor: RoyaltyGovernor,
-  params: { fromBlock?: number; toBlock?: number; blockRange?: number } = {},
+  params: { fromBlock?: number; toBlock?: number; blockRange?: number; proposalId?: bigint } = {},
 ): Promise<ProposalInfo[]> {
   const provider = governor.runner?.provider;
   if (provider == null) throw new RoyaltiesError("Listing proposals needs a governor connected to a provider.");
@@ -333,8 +333,8 @@ export async function listProposals(
   );
   const proposals: ProposalInfo[] = [];
   for (const { name, args } of events) {
-    if (name !== "ProposalCreated") continue;
     const proposalId = args.proposalId as bigint;
+    if (name !== "ProposalCreated" || (params.proposalId !== undefined && proposalId !== params.proposalId)) continue;
     const [[againstVotes, forVotes, abstainVotes], state, snapshot, deadline, eta] = await Promise.all([
       governor.proposalVotes(proposalId),
       governor.state(proposalId),

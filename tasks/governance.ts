@@ -46,7 +46,7 @@ function parseProposalId(text: string): bigint {
 /** A proposal of the governor, with its actions read back from its ProposalCreated event. */
 async function findProposal(governor: RoyaltyGovernor, proposalId: bigint) {
   const { listProposals } = await import("../src");
-  const proposal = (await listProposals(governor)).find((p) => p.proposalId === proposalId);
+  const [proposal] = await listProposals(governor, { proposalId });
   if (proposal === undefined) {
     fail(
       `No proposal ${proposalId} on this governor: check --proposal (royalties proposals lists them) and --governor.`,

@@ -191,6 +191,12 @@ describe("governance from the terminal: propose-rules, delegate, proposals, vote
         "block has passed (royalties proposals shows it), then vote.",
     );
     await mine(VOTING_DELAY + 1);
+    expect(
+      await failure("propose-rules", { pool: f.poolAddress, governor, account: ALICE, weights: "computeUnits:4" }),
+    ).to.equal(
+      `Proposal ${proposalId} already exists (Active): its vote is still open: wait until its deadline block has ` +
+        "passed, then queue it (royalties queue).",
+    );
     await runTask("vote", { governor, proposal: proposalId, account: ALICE });
     expect(await failure("vote", { governor, proposal: proposalId, account: ALICE })).to.equal(
       `${signers[ALICE].address} already voted on this proposal: an account votes once; see the tally with royalties proposals.`,
