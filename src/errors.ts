@@ -1,6 +1,12 @@
 import { Interface, LangEn } from "ethers";
 
-import { RoyaltyPool__factory } from "../types";
+import { formatAmount } from "./format";
+import {
+  GovernanceToken__factory,
+  RoyaltyGovernor__factory,
+  RoyaltyPool__factory,
+  RoyaltyTimelock__factory,
+} from "../types";
 
 /** Base class of every error the library throws: `message` says what happened and what to do. */
 export class RoyaltiesError extends Error {
@@ -33,15 +39,19 @@ const NEXT_STEP: Record<string, string> = {
 
 const poolInterface: Interface = new Interface(RoyaltyPool__factory.abi);
 
-/** A transaction a contract rejected with one of its custom errors; the message adds what to do next. */
+/**
+ * A transaction a contract rejected with one of its custom errors; the message adds what to do next.
+ * `what` replaces the raw `Error(args)` text where a sentence reads better.
+ */
 export class ContractRevertError extends RoyaltiesError {
   constructor(
     readonly errorName: string,
     readonly args: readonly unknown[],
     hints: Readonly<Record<string, string>>,
+    what?: string,
   ) {
     const hint = hints[errorName];
-    super(`${errorName}(${args.map(String).join(", ")})${hint ? `: ${hint}` : ""}`);
+    super(`${what ?? `${errorName}(${args.map(String).join(", ")})`}${hint ? `: ${hint}` : ""}`);
   }
 }
 
@@ -79,9 +89,115 @@ export function revertData(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Rethrows a pool custom error as a {@link PoolRevertError}; anything else unchanged. */
+/** Governor proposal states, as OpenZeppelin numbers them. */
+export const PROPOSAL_STATES = [
+  "Pending",
+  "Active",
+  "Canceled",
+  "Defeated",
+  "Succeeded",
+  "Queued",
+  "Expired",
+  "Executed",
+] as const;
+
+/** TimelockController operation states, as OpenZeppelin numbers them. */
+const OPERATION_STATES = ["Unset", "Waiting", "Ready", "Done"] as const;
+
+/** What to do next about a proposal in each state, when a call needed another one. */
+const NEXT_STEP_BY_PROPOSAL_STATE: Record<(typeof PROPOSAL_STATES)[number], string> = {
+  Pending:
+    "its vote has not started: wait until its snapshot block has passed (royalties proposals shows it), then vote.",
+  Active: "its vote is still open: wait until its deadline block has passed, then queue it (royalties queue).",
+  Canceled: "it was cancelled: make a new proposal (royalties propose-rules).",
+  Defeated: "it did not pass (quorum or majority): make a new proposal if the change is still wanted.",
+  Succeeded: "it passed but is not queued: queue it (royalties queue), then execute it after the timelock delay.",
+  Queued: "it waits in the timelock: execute it once its ETA has passed (royalties execute).",
+  Expired: "it expired before execution: make a new proposal.",
+  Executed: "it is already executed: nothing is left to do.",
+};
+
+/** The states set in an OpenZeppelin `bytes32` state bitmap (bit i = state i). */
+function statesOf<T extends string>(bitmap: unknown, names: readonly T[]): T[] {
+  const bits = BigInt(String(bitmap));
+  return names.filter((_, i) => ((bits >> BigInt(i)) & 1n) === 1n);
+}
+
+/** Governor, timelock and voting-token errors as one-line sentences that end with the next step. */
+const GOVERNANCE_MESSAGES: Record<string, (args: readonly unknown[]) => string> = {
+  GovernorUnexpectedProposalState: ([id, current, expected]) => {
+    const state = PROPOSAL_STATES[Number(current)];
+    const needed = statesOf(expected, PROPOSAL_STATES).join(" or ");
+    // No expected state: the call needed the proposal not to exist (the same actions and description).
+    if (needed === "") return `Proposal ${String(id)} already exists (${state}): ${NEXT_STEP_BY_PROPOSAL_STATE[state]}`;
+    return `Proposal ${String(id)} is ${state}, this needs it ${needed}: ${NEXT_STEP_BY_PROPOSAL_STATE[state]}`;
+  },
+  GovernorInsufficientProposerVotes: ([proposer, votes, threshold]) =>
+    `${String(proposer)} has ${formatAmount(BigInt(String(votes)), 18)} votes, the proposal threshold is ` +
+    `${formatAmount(BigInt(String(threshold)), 18)}: get votes delegated to the proposer (royalties delegate) ` +
+    "before proposing.",
+  GovernorAlreadyCastVote: ([voter]) =>
+    `${String(voter)} already voted on this proposal: an account votes once; see the tally with royalties proposals.`,
+  GovernorNonexistentProposal: ([id]) =>
+    `No proposal ${String(id)} on this governor: check the id (royalties proposals lists them) and --governor.`,
+  GovernorInvalidVoteType: () => "Unknown vote type: vote for, against or abstain.",
+  GovernorUnableToCancel: ([id, account]) =>
+    `${String(account)} cannot cancel proposal ${String(id)}: only its proposer can, and only before its vote starts.`,
+  GovernorRestrictedProposer: ([proposer]) =>
+    `${String(proposer)} may not make this proposal (restricted by its description): propose from the named account.`,
+  GovernorAlreadyQueuedProposal: ([id]) =>
+    `Proposal ${String(id)} is already queued: execute it once its ETA has passed (royalties execute).`,
+  GovernorOnlyExecutor: ([account]) =>
+    `Only the governance executor (the timelock) may call this, not ${String(account)}: make a proposal instead.`,
+  TimelockUnexpectedOperationState: ([operation, expected]) => {
+    const needed = statesOf(expected, OPERATION_STATES);
+    const next = needed.includes("Ready")
+      ? "the timelock delay has not passed: wait until the proposal's ETA (royalties proposals shows it), then execute."
+      : needed.includes("Unset")
+        ? "it is already scheduled: execute it once its ETA has passed (royalties execute)."
+        : "check the proposal's state with royalties proposals.";
+    return `Timelock operation ${String(operation)} is not ${needed.join(" or ")}: ${next}`;
+  },
+  TimelockInsufficientDelay: ([delay, minDelay]) =>
+    `A timelock delay of ${String(delay)} s is below the minimum of ${String(minDelay)} s: schedule with a longer delay.`,
+  TimelockUnexecutedPredecessor: ([predecessor]) =>
+    `Timelock operation ${String(predecessor)} must be executed first: execute it, then retry.`,
+  TimelockUnauthorizedCaller: ([caller]) =>
+    `${String(caller)} may not execute timelock operations: execute through the governor (royalties execute).`,
+  AccessControlUnauthorizedAccount: ([account, role]) =>
+    `${String(account)} lacks timelock role ${String(role)}: only the governor schedules and cancels; go through a proposal.`,
+  ERC5805FutureLookup: ([timepoint, clock]) =>
+    `Block ${String(timepoint)} is not mined yet (now ${String(clock)}): votes at a snapshot can be read once it has passed.`,
+};
+
+function errorFragments(abis: readonly (readonly { type: string; name?: string }[])[]) {
+  const seen = new Map<string, { type: string; name?: string }>();
+  for (const fragment of abis.flat()) if (fragment.type === "error") seen.set(fragment.name ?? "", fragment);
+  return [...seen.values()];
+}
+
+const governanceInterface: Interface = new Interface(
+  errorFragments([RoyaltyGovernor__factory.abi, RoyaltyTimelock__factory.abi, GovernanceToken__factory.abi]),
+);
+
+/** A transaction the Governor, its timelock or its voting token rejected: one sentence with the next step. */
+export class GovernanceRevertError extends ContractRevertError {
+  constructor(errorName: string, args: readonly unknown[]) {
+    const message = GOVERNANCE_MESSAGES[errorName];
+    super(errorName, args, {}, message?.(args));
+  }
+}
+
+/**
+ * The project's one error decoder: rethrows a pool custom error as a {@link PoolRevertError} and a
+ * Governor / timelock / voting-token error as a {@link GovernanceRevertError}; anything else unchanged.
+ */
 export function toRoyaltiesError(error: unknown): unknown {
-  return parseRevert(error, poolInterface, (name, args) => new PoolRevertError(name, args)) ?? error;
+  return (
+    parseRevert(error, poolInterface, (name, args) => new PoolRevertError(name, args)) ??
+    parseRevert(error, governanceInterface, (name, args) => new GovernanceRevertError(name, args)) ??
+    error
+  );
 }
 
 /** Runs a contract call and translates pool custom errors. */

@@ -12,7 +12,8 @@ import type { PoolClient } from "./client";
 import { confirmed } from "./client";
 import { toRulesStruct } from "./deploy";
 import type { RulesParameters } from "./deploy";
-import { RoyaltiesError } from "./errors";
+import { PROPOSAL_STATES, RoyaltiesError } from "./errors";
+import { readDecodedEvents } from "./audit/audit";
 import { getRules } from "./actions/read";
 import type { RulesInfo } from "./actions/read";
 
@@ -80,6 +81,13 @@ const list = (values: readonly (string | bigint)[]) => (values.length === 0 ? "n
  * describeRulesChange(current, proposed) // "Change rules of pool 0x…: weight of computeUnits 3 → 4; …"
  */
 export function describeRulesChange(pool: string, current: RulesInfo, proposed: RulesParameters): string {
+  const changes = rulesChanges(current, proposed);
+  const summary = changes.length === 0 ? "no change" : changes.join("; ");
+  return `Change royalty rules of pool ${pool} from the next epoch: ${summary}.`;
+}
+
+/** Every field of `proposed` that differs from `current`, as "old → new" phrases (empty: no change). */
+export function rulesChanges(current: RulesInfo, proposed: RulesParameters): string[] {
   const changes: string[] = [];
   const before = new Map(current.metrics.map((m) => [m.name, m]));
   for (const metric of proposed.metrics) {
@@ -127,8 +135,57 @@ export function describeRulesChange(pool: string, current: RulesInfo, proposed: 
   if (current.noiseBits !== (proposed.noiseBits ?? 0)) {
     changes.push(`total noise ${current.noiseBits} → ${proposed.noiseBits ?? 0} bits`);
   }
-  const summary = changes.length === 0 ? "no change" : changes.join("; ");
-  return `Change royalty rules of pool ${pool} from the next epoch: ${summary}.`;
+  return changes;
+}
+
+/**
+ * A rules change: only the fields given change, everything else keeps the pool's latest rules version.
+ * `metrics` replaces the whole schema (to add, remove or reorder metrics); `weights` and `caps` change
+ * existing metrics by name.
+ */
+export interface RulesChange extends Partial<RulesParameters> {
+  weights?: Readonly<Record<string, bigint>>;
+  caps?: Readonly<Record<string, bigint>>;
+}
+
+/** A proposal that would change nothing: the pool's latest rules already have every value it names. */
+export class NoRulesChangeError extends RoyaltiesError {}
+
+/** A `weights`/`caps` entry names a metric the pool's rules do not have. */
+export class UnknownMetricError extends RoyaltiesError {}
+
+/**
+ * The rules `current` becomes under `change`: the fields `change` names, the rest of `current` as is.
+ * @example
+ * applyRulesChange(await getRules(pool), { weights: { computeUnits: 4n } }) // only that weight differs
+ */
+export function applyRulesChange(current: RulesInfo, change: RulesChange): RulesParameters {
+  const metrics = (change.metrics ?? current.metrics).map((m) => ({ name: m.name, weight: m.weight, cap: m.cap }));
+  for (const [field, values] of [
+    ["weight", change.weights],
+    ["cap", change.caps],
+  ] as const) {
+    for (const [name, value] of Object.entries(values ?? {})) {
+      const metric = metrics.find((m) => m.name === name);
+      if (metric === undefined) {
+        throw new UnknownMetricError(
+          `No metric "${name}" in the rules (${metrics.map((m) => m.name).join(", ")}): check the ${field} change.`,
+        );
+      }
+      metric[field] = value;
+    }
+  }
+  return {
+    metrics,
+    epochLength: change.epochLength ?? current.epochLength,
+    minParticipants: change.minParticipants ?? Number(current.minParticipants),
+    maxSubmissionsPerContributor: change.maxSubmissionsPerContributor ?? Number(current.maxSubmissionsPerContributor),
+    attestationRequired: change.attestationRequired ?? current.attestationRequired,
+    attestors: [...(change.attestors ?? current.attestors)],
+    bonusMultipliers: [...(change.bonusMultipliers ?? current.bonusMultipliers)],
+    claimWindow: change.claimWindow ?? current.claimWindow,
+    noiseBits: change.noiseBits ?? current.noiseBits,
+  };
 }
 
 export interface RulesProposal {
@@ -141,20 +198,29 @@ export interface RulesProposal {
 }
 
 /**
- * Proposes a rules change of a governed pool, with a description generated from the change.
+ * Proposes a rules change of a governed pool, starting from its latest rules version: only what
+ * `change` names changes, and the description lists exactly those changes. A change that changes
+ * nothing is refused ({@link NoRulesChangeError}) before anything is sent.
  * @example
- * const { proposalId } = await proposeRulesChange(governor, pool, newRules);
+ * const { proposalId, description } = await proposeRulesChange(governor, pool, { weights: { computeUnits: 4n } });
+ * // description: "Change royalty rules of pool 0x… from the next epoch: weight of computeUnits 3 → 4."
  */
 export async function proposeRulesChange(
   governor: RoyaltyGovernor,
   pool: PoolClient,
-  rules: RulesParameters,
+  change: RulesChange,
 ): Promise<RulesProposal> {
   const timelock = await governor.timelock();
   if ((await pool.pool.governance()).toLowerCase() !== timelock.toLowerCase()) {
     throw new RoyaltiesError(`Pool ${pool.address} is not governed by this governor's timelock ${timelock}.`);
   }
   const current = await getRules(pool, { version: await pool.pool.rulesVersionCount() });
+  const rules = applyRulesChange(current, change);
+  if (rulesChanges(current, rules).length === 0) {
+    throw new NoRulesChangeError(
+      `The proposal changes nothing: rules version ${current.version} of pool ${pool.address} already has every value it names.`,
+    );
+  }
   const description = describeRulesChange(pool.address, current, rules);
   const calldata = RoyaltyPool__factory.createInterface().encodeFunctionData("updateRules", [toRulesStruct(rules)]);
   const targets = [pool.address];
@@ -181,17 +247,165 @@ export async function executeProposal(
   return confirmed(governor.execute(proposal.targets, proposal.values, proposal.calldatas, id(proposal.description)));
 }
 
-/** Governor proposal states, as OpenZeppelin numbers them. */
-export const PROPOSAL_STATES = [
-  "Pending",
-  "Active",
-  "Canceled",
-  "Defeated",
-  "Succeeded",
-  "Queued",
-  "Expired",
-  "Executed",
-] as const;
+export { PROPOSAL_STATES } from "./errors";
+
+/** The voting token of a governor, connected with the governor's runner. */
+export async function governanceToken(governor: RoyaltyGovernor): Promise<GovernanceToken> {
+  return GovernanceToken__factory.connect(await governor.token(), governor.runner);
+}
+
+export interface DelegateVotesParameters {
+  /** Who receives the signer's votes; default: the signer itself. */
+  to?: string;
+}
+
+export interface DelegateVotesReturnType {
+  delegator: string;
+  delegatee: string;
+  /** The delegatee's voting power after the delegation, in token base units. */
+  votes: bigint;
+  /** Votes count for proposals whose snapshot is at or after this block. */
+  fromBlock: number;
+  receipt: ContractTransactionReceipt;
+}
+
+/**
+ * Delegates the signer's voting tokens (to itself by default): ERC20Votes counts no vote that is not
+ * delegated, and a proposal counts the delegations made before its snapshot block.
+ * @example
+ * await delegateVotes(governor.connect(holder)); // to self
+ */
+export async function delegateVotes(
+  governor: RoyaltyGovernor,
+  params: DelegateVotesParameters = {},
+): Promise<DelegateVotesReturnType> {
+  const token = await governanceToken(governor);
+  const signer = governor.runner;
+  if (signer === null || !("getAddress" in signer)) {
+    throw new RoyaltiesError("Delegating needs a governor connected with a signer.");
+  }
+  const delegator = await (signer as Signer).getAddress();
+  const delegatee = params.to ?? delegator;
+  const receipt = await confirmed(token.delegate(delegatee));
+  return { delegator, delegatee, votes: await token.getVotes(delegatee), fromBlock: receipt.blockNumber, receipt };
+}
+
+/** A proposal as listed: its actions, state, votes (token base units) and schedule. */
+export interface ProposalInfo {
+  proposalId: bigint;
+  proposer: string;
+  state: (typeof PROPOSAL_STATES)[number];
+  forVotes: bigint;
+  againstVotes: bigint;
+  abstainVotes: bigint;
+  /** Votes count as delegated at this block; voting opens after it. */
+  snapshot: bigint;
+  /** Last block of the vote. */
+  deadline: bigint;
+  /** Unix time from which a queued proposal can be executed (0 when not queued). */
+  eta: bigint;
+  description: string;
+  targets: string[];
+  values: bigint[];
+  calldatas: string[];
+}
+
+/**
+ * Every proposal of a governor (or only `proposalId`), oldest first, read from its ProposalCreated
+ * events (in bounded block ranges) with its current state, votes and ETA.
+ * @example
+ * for (const p of await listProposals(governor)) console.log(p.proposalId, p.state);
+ */
+export async function listProposals(
+  governor: RoyaltyGovernor,
+  params: { fromBlock?: number; toBlock?: number; blockRange?: number; proposalId?: bigint } = {},
+): Promise<ProposalInfo[]> {
+  const provider = governor.runner?.provider;
+  if (provider == null) throw new RoyaltiesError("Listing proposals needs a governor connected to a provider.");
+  const toBlock = params.toBlock ?? (await provider.getBlockNumber());
+  const events = await readDecodedEvents(
+    provider,
+    await governor.getAddress(),
+    governor.interface,
+    params.fromBlock ?? 0,
+    toBlock,
+    params.blockRange,
+  );
+  const proposals: ProposalInfo[] = [];
+  for (const { name, args } of events) {
+    const proposalId = args.proposalId as bigint;
+    if (name !== "ProposalCreated" || (params.proposalId !== undefined && proposalId !== params.proposalId)) continue;
+    const [[againstVotes, forVotes, abstainVotes], state, snapshot, deadline, eta] = await Promise.all([
+      governor.proposalVotes(proposalId),
+      governor.state(proposalId),
+      governor.proposalSnapshot(proposalId),
+      governor.proposalDeadline(proposalId),
+      governor.proposalEta(proposalId),
+    ]);
+    proposals.push({
+      proposalId,
+      proposer: args.proposer as string,
+      state: PROPOSAL_STATES[Number(state)],
+      forVotes,
+      againstVotes,
+      abstainVotes,
+      snapshot,
+      deadline,
+      eta,
+      description: args.description as string,
+      targets: [...(args.targets as string[])],
+      values: [...(args.values as bigint[])],
+      calldatas: [...(args.calldatas as string[])],
+    });
+  }
+  return proposals;
+}
+
+/** The voter had no votes delegated to it at the proposal's snapshot: a vote would count nothing. */
+export class NoVotingPowerError extends RoyaltiesError {}
+
+/** How to vote, as the Governor counts it (GovernorCountingSimple). */
+export const VOTE_SUPPORT = { against: 0, for: 1, abstain: 2 } as const;
+
+export interface VoteParameters {
+  proposalId: bigint;
+  support: keyof typeof VOTE_SUPPORT;
+}
+
+/**
+ * Votes on an active proposal with the signer's votes at its snapshot. Refuses, before sending, a
+ * vote that would count nothing (no votes delegated to the signer before the snapshot).
+ * @example
+ * await voteOnProposal(governor.connect(holder), { proposalId, support: "for" });
+ */
+export async function voteOnProposal(
+  governor: RoyaltyGovernor,
+  params: VoteParameters,
+): Promise<{ weight: bigint; receipt: ContractTransactionReceipt }> {
+  const signer = governor.runner;
+  if (signer === null || !("getAddress" in signer)) {
+    throw new RoyaltiesError("Voting needs a governor connected with a signer.");
+  }
+  const voter = await (signer as Signer).getAddress();
+  const state = PROPOSAL_STATES[Number(await governor.state(params.proposalId))];
+  let weight = 0n;
+  if (state === "Active") {
+    const snapshot = await governor.proposalSnapshot(params.proposalId);
+    weight = await governor.getVotes(voter, snapshot);
+    if (weight === 0n) {
+      const token = await governanceToken(governor);
+      const balance = await token.balanceOf(voter);
+      throw new NoVotingPowerError(
+        `${voter} had no votes at proposal ${params.proposalId}'s snapshot (block ${snapshot})` +
+          (balance > 0n ? ", although it holds voting tokens: they were not delegated" : "") +
+          ": votes count only when delegated before the snapshot. Delegate now (royalties delegate) to vote on " +
+          "proposals made from the next block on.",
+      );
+    }
+  }
+  const receipt = await confirmed(governor.castVote(params.proposalId, VOTE_SUPPORT[params.support]));
+  return { weight, receipt };
+}
 
 /**
  * Every rules version of a pool, with the epochs it applied to, oldest first.

@@ -33,13 +33,21 @@ export { contributionScore, exactShare, expectedShare, shareParameters } from ".
 export { escapeTerminal, escapeTerminalLines, formatAmount, formatTable, terminalSafeJson } from "./format";
 export { verifyShare } from "./actions/verify";
 export type { ShareVerification } from "./actions/verify";
-export { auditEvents, auditPool, providerChainView, readPoolEvents, UnsupportedChainError } from "./audit/audit";
+export {
+  auditEvents,
+  auditPool,
+  providerChainView,
+  readPoolEvents,
+  DEFAULT_LOG_BLOCK_RANGE,
+  UnsupportedChainError,
+} from "./audit/audit";
 export type {
   AuditChainView,
   AuditFinding,
   AuditPoolParameters,
   AuditReport,
   EpochAudit,
+  EpochLogOnChain,
   PoolEvent,
   SettlementAudit,
 } from "./audit/audit";
@@ -93,18 +101,37 @@ export {
 } from "./actions/registry";
 export type { ConnectRegistryParameters, ModelInfo } from "./actions/registry";
 export {
+  applyRulesChange,
+  delegateVotes,
   deployGovernance,
   describeRulesChange,
   executeProposal,
+  governanceToken,
+  listProposals,
   proposeRulesChange,
   PROPOSAL_STATES,
   queueProposal,
+  rulesChanges,
   rulesHistory,
+  voteOnProposal,
+  NoRulesChangeError,
+  NoVotingPowerError,
+  UnknownMetricError,
+  VOTE_SUPPORT,
 } from "./governance";
-export type { DeployGovernanceParameters, Governance, RulesProposal } from "./governance";
+export type {
+  DelegateVotesParameters,
+  DelegateVotesReturnType,
+  DeployGovernanceParameters,
+  Governance,
+  ProposalInfo,
+  RulesChange,
+  RulesProposal,
+  VoteParameters,
+} from "./governance";
 export { claimAll, claimablePairs, getPortfolio } from "./actions/portfolio";
 export type { ClaimAllReturnType, ClaimPair, Portfolio, PortfolioEntry } from "./actions/portfolio";
-export { ContractRevertError, parseRevert } from "./errors";
+export { ContractRevertError, GovernanceRevertError, parseRevert } from "./errors";
 export {
   AggregatorRevertError,
   approvePool,

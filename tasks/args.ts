@@ -47,6 +47,22 @@ export function parseMetricSchema(text: string): MetricParameters[] {
   });
 }
 
+/** `--weights computeUnits:4,qualityScore:60` → `{ computeUnits: 4n, qualityScore: 60n }` (each 1..2^64-1). */
+export function parseNamedValues(text: string, option: string): Record<string, bigint> {
+  const values: Record<string, bigint> = {};
+  for (const entry of text.split(",")) {
+    const [name, raw, extra] = entry.trim().split(":");
+    const value = raw === undefined ? undefined : wholeNumber(raw);
+    if (!name || extra !== undefined || value === undefined || value === 0n || value > UINT64_MAX) {
+      fail(
+        `${option} entry "${entry}" is not name:value with a whole value from 1 to 2^64-1, e.g. ${option} computeUnits:4.`,
+      );
+    }
+    values[name] = value;
+  }
+  return values;
+}
+
 /** A decimal token amount (`"1000"`, `"12.5"`) in base units of a token with `decimals`. */
 export function parseAmount(text: string, decimals: number, option: string): bigint {
   let value: bigint;

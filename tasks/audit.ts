@@ -1,7 +1,7 @@
 /** Audit tasks: rebuild and check a pool's log and accounting; a contributor verifies their share. */
 import fs from "node:fs";
 
-import { parseBlock } from "./args";
+import { fail, parseBlock } from "./args";
 import {
   action,
   epochOrLastClosed,
@@ -18,12 +18,20 @@ import { royalties } from "./scope";
 interface AuditArgs extends PoolArgs {
   fromBlock?: string;
   toBlock?: string;
+  logBlockRange?: string;
   out?: string;
+}
+
+function blockRange(text: string): number {
+  const value = parseBlock(text, "--log-block-range");
+  if (value < 1) fail(`--log-block-range must be at least 1 block; got "${text}".`);
+  return value;
 }
 
 withPoolOptions(royalties.task("audit", "Audit a pool from its event log: hash chains, KMS proofs, accounting, k"))
   .addOptionalParam("fromBlock", "First block of the range (default: 0)")
-  .addOptionalParam("toBlock", "Last block of the range (default: latest)")
+  .addOptionalParam("toBlock", "Last block of the range, the audited block (default: latest)")
+  .addOptionalParam("logBlockRange", "Blocks per eth_getLogs request (default: 5000; lower it if the RPC refuses)")
   .addOptionalParam("out", "Also write the report as Markdown to this file, e.g. report.md")
   .setAction(
     action(async (args: AuditArgs, hre) => {
@@ -33,6 +41,7 @@ withPoolOptions(royalties.task("audit", "Audit a pool from its event log: hash c
         pool: client.address,
         fromBlock: args.fromBlock === undefined ? undefined : parseBlock(args.fromBlock, "--from-block"),
         toBlock: args.toBlock === undefined ? undefined : parseBlock(args.toBlock, "--to-block"),
+        logBlockRange: args.logBlockRange === undefined ? undefined : blockRange(args.logBlockRange),
       });
       if (args.out !== undefined) fs.writeFileSync(args.out, formatAuditMarkdown(report));
       output(args.json, report, () => formatAuditText(report) + (args.out ? `\n\nMarkdown report: ${args.out}` : ""));

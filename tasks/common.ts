@@ -57,12 +57,24 @@ export interface EpochRuleArgs {
   noiseBits?: number;
 }
 
-/** Adds the {@link EpochRuleArgs} options. */
-export function withEpochRuleOptions(definition: ConfigurableTaskDefinition): ConfigurableTaskDefinition {
+/**
+ * Adds the {@link EpochRuleArgs} options; with `defaults` false they have none (absent = unchanged, as
+ * propose-rules needs).
+ */
+export function withEpochRuleOptions(
+  definition: ConfigurableTaskDefinition,
+  defaults = true,
+): ConfigurableTaskDefinition {
+  const or = <T>(value: T) => (defaults ? value : undefined);
   return definition
-    .addOptionalParam("epochLength", "Minimum epoch length in seconds", 7 * 24 * 60 * 60, types.int)
-    .addOptionalParam("minParticipants", "Distinct contributors needed to reveal an epoch total (k ≥ 3)", 3, types.int)
-    .addOptionalParam("maxSubmissions", "Submissions allowed per contributor and epoch", 4, types.int)
+    .addOptionalParam("epochLength", "Minimum epoch length in seconds", or(7 * 24 * 60 * 60), types.int)
+    .addOptionalParam(
+      "minParticipants",
+      "Distinct contributors needed to reveal an epoch total (k ≥ 3)",
+      or(3),
+      types.int,
+    )
+    .addOptionalParam("maxSubmissions", "Submissions allowed per contributor and epoch", or(4), types.int)
     .addOptionalParam(
       "claimWindow",
       "Seconds after a reveal before unclaimed shares may be pushed (0 = the longest, 730 days; default 30 days with noise)",

@@ -2,15 +2,16 @@
 import { types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
+import type { RulesChange } from "../src/governance";
 import type { RoyaltyGovernor } from "../types";
-import { fail, parseAddress, parseMetricSchema } from "./args";
+import { fail, parseAddress, parseBlock, parseMetricSchema, parseNamedValues } from "./args";
 import {
   action,
   deployedAddress,
-  epochRulesOf,
   getPoolClient,
   getReader,
   getSigner,
+  isoTime,
   output,
   recordTable,
   withCommonOptions,
@@ -42,17 +43,24 @@ function parseProposalId(text: string): bigint {
   return BigInt(text.trim());
 }
 
-/** The proposal's actions, read back from its ProposalCreated event (the Governor stores only their hash). */
-async function proposalActions(governor: RoyaltyGovernor, proposalId: bigint) {
-  const events = await governor.queryFilter(governor.filters.ProposalCreated());
-  const created = events.find((e) => e.args.proposalId === proposalId);
-  if (created === undefined) fail(`No proposal ${proposalId} on this governor: check --proposal and --governor.`);
-  return {
-    targets: [...created.args.targets],
-    values: [...created.args[3]],
-    calldatas: [...created.args.calldatas],
-    description: created.args.description,
-  };
+/** A proposal of the governor, with its actions read back from its ProposalCreated event. */
+async function findProposal(governor: RoyaltyGovernor, proposalId: bigint) {
+  const { listProposals } = await import("../src");
+  const [proposal] = await listProposals(governor, { proposalId });
+  if (proposal === undefined) {
+    fail(
+      `No proposal ${proposalId} on this governor: check --proposal (royalties proposals lists them) and --governor.`,
+    );
+  }
+  return proposal;
+}
+
+/** Formats votes (token base units) in whole tokens of the governor's voting token. */
+async function votesFormatter(governor: RoyaltyGovernor): Promise<(votes: bigint) => string> {
+  const { formatAmount, governanceToken } = await import("../src");
+  const token = await governanceToken(governor);
+  const [decimals, symbol] = await Promise.all([token.decimals(), token.symbol()]);
+  return (votes) => `${formatAmount(votes, Number(decimals))} ${symbol}`;
 }
 
 interface DeployGovernanceArgs extends CommonArgs {
@@ -107,45 +115,91 @@ withCommonOptions(royalties.task("deploy-governance", "Deploy a model's DAO: vot
           recordTable(Object.entries(saved)),
           "",
           `Create a governed model: npx hardhat royalties deploy-model --governance ${saved.RoyaltyTimelock} …`,
-          "Holders must delegate their votes before a proposal (token.delegate(self)).",
+          "Holders must delegate their votes before a proposal's snapshot: npx hardhat royalties delegate --account <i>.",
         ].join("\n"),
       );
     }),
   );
 
-interface ProposeArgs extends PoolArgs, GovernorArgs, EpochRuleArgs {
-  metrics: string;
+interface ProposeArgs extends PoolArgs, GovernorArgs, Partial<EpochRuleArgs> {
+  metrics?: string;
+  weights?: string;
+  caps?: string;
   attestors?: string;
   bonus?: string;
-  attestationRequired: boolean;
+  attestationRequired?: boolean;
+}
+
+/** A comma-separated list, or "none" for an empty one. */
+const listOrNone = (text: string) => (text.trim().toLowerCase() === "none" ? [] : text.split(","));
+
+/** The rules change propose-rules' options name: every option given, nothing else. */
+function rulesChangeOf(args: ProposeArgs): RulesChange {
+  const change: RulesChange = {
+    metrics: args.metrics === undefined ? undefined : parseMetricSchema(args.metrics),
+    weights: args.weights === undefined ? undefined : parseNamedValues(args.weights, "--weights"),
+    caps: args.caps === undefined ? undefined : parseNamedValues(args.caps, "--caps"),
+    epochLength: args.epochLength === undefined ? undefined : BigInt(args.epochLength),
+    minParticipants: args.minParticipants,
+    maxSubmissionsPerContributor: args.maxSubmissions,
+    claimWindow: args.claimWindow === undefined ? undefined : BigInt(args.claimWindow),
+    noiseBits: args.noiseBits,
+    attestationRequired: args.attestationRequired,
+    attestors:
+      args.attestors === undefined ? undefined : listOrNone(args.attestors).map((a) => parseAddress(a, "--attestors")),
+    bonusMultipliers: args.bonus === undefined ? undefined : listOrNone(args.bonus).map((b) => parseBonus(b)),
+  };
+  if (Object.values(change).every((value) => value === undefined)) {
+    fail(
+      "propose-rules needs at least one change: --weights name:w,…, --caps name:c,…, --metrics name:weight:cap,… " +
+        "(the whole schema), --epoch-length, --min-participants, --max-submissions, --claim-window, --noise-bits, " +
+        "--attestors a,b|none, --bonus 2,3|none or --attestation-required true|false. Every rule not named keeps " +
+        "the pool's latest rules version.",
+    );
+  }
+  return change;
+}
+
+function parseBonus(text: string): bigint {
+  if (!/^\d+$/.test(text.trim()) || BigInt(text.trim()) === 0n) {
+    fail(`--bonus must be whole multipliers ≥ 1 separated by commas (or none), e.g. --bonus 2,3; got "${text}".`);
+  }
+  return BigInt(text.trim());
 }
 
 withEpochRuleOptions(
-  withPoolOptions(royalties.task("propose-rules", "Propose new rules for a governed pool (apply from the next epoch)")),
+  withPoolOptions(
+    royalties.task(
+      "propose-rules",
+      "Propose a rules change of a governed pool (applies from the next epoch): only the rules named change",
+    ),
+  ),
+  false,
 )
   .addOptionalParam("governor", "Governor address (default: the deployed RoyaltyGovernor)")
-  .addParam("metrics", "New metric schema as name:weight:cap,…")
-  .addOptionalParam("attestors", "Attestor addresses, comma-separated")
-  .addOptionalParam("bonus", "Bonus class multipliers, comma-separated, e.g. 2,3")
-  .addFlag("attestationRequired", "Accept attested contributions only")
+  .addOptionalParam("weights", "New weights of existing metrics as name:weight,…")
+  .addOptionalParam("caps", "New caps of existing metrics as name:cap,…")
+  .addOptionalParam("metrics", "A whole new metric schema as name:weight:cap,… (to add, remove or reorder metrics)")
+  .addOptionalParam("attestors", "Attestor addresses, comma-separated, or none")
+  .addOptionalParam("bonus", "Bonus class multipliers, comma-separated (e.g. 2,3), or none")
+  .addOptionalParam(
+    "attestationRequired",
+    "true: attested contributions only; false: self-reports too",
+    undefined,
+    types.boolean,
+  )
   .setAction(
     action(async (args: ProposeArgs, hre) => {
+      const change = rulesChangeOf(args);
       const governor = await getGovernor(hre, args, args.account);
       const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
       const { proposeRulesChange } = await import("../src");
-      const proposal = await proposeRulesChange(governor, client, {
-        metrics: parseMetricSchema(args.metrics),
-        ...epochRulesOf(args),
-        attestationRequired: args.attestationRequired,
-        attestors:
-          args.attestors === undefined ? [] : args.attestors.split(",").map((a) => parseAddress(a, "--attestors")),
-        bonusMultipliers: args.bonus === undefined ? [] : args.bonus.split(",").map((b) => BigInt(b.trim())),
-      });
+      const proposal = await proposeRulesChange(governor, client, change);
       output(args.json, { proposalId: proposal.proposalId, description: proposal.description }, () =>
         [
           `Proposal ${proposal.proposalId}`,
           `"${proposal.description}"`,
-          "Next: vote once the voting delay has passed.",
+          "Next: vote once the voting delay has passed (royalties proposals shows when).",
         ].join("\n"),
       );
     }),
@@ -156,43 +210,61 @@ interface ProposalArgs extends GovernorArgs {
   support?: string;
 }
 
-const SUPPORT: Record<string, number> = { against: 0, for: 1, abstain: 2 };
-
-/** A proposal's state and vote counts, as data and as a table. */
+/** A proposal's state, votes (whole tokens) and schedule, as data and as a table; its id without separators. */
 async function proposalSummary(governor: RoyaltyGovernor, proposalId: bigint) {
-  const { PROPOSAL_STATES } = await import("../src");
-  const [against, forVotes, abstain] = await governor.proposalVotes(proposalId);
-  const state = PROPOSAL_STATES[Number(await governor.state(proposalId))];
+  const p = await findProposal(governor, proposalId);
+  const votes = await votesFormatter(governor);
   const table = recordTable([
-    ["proposal", proposalId],
-    ["state", state],
-    ["for", forVotes],
-    ["against", against],
-    ["abstain", abstain],
+    ["proposal", proposalId.toString()],
+    ["state", p.state],
+    ["for", votes(p.forVotes)],
+    ["against", votes(p.againstVotes)],
+    ["abstain", votes(p.abstainVotes)],
+    ["snapshot block", p.snapshot.toString()],
+    ["deadline block", p.deadline.toString()],
+    ["eta", p.eta === 0n ? "—" : isoTime(p.eta)],
   ]);
-  return { data: { proposalId, state, for: forVotes, against, abstain }, table };
+  const data = {
+    proposalId,
+    state: p.state,
+    for: p.forVotes,
+    against: p.againstVotes,
+    abstain: p.abstainVotes,
+    snapshot: p.snapshot,
+    deadline: p.deadline,
+    eta: p.eta,
+    description: p.description,
+  };
+  return { proposal: p, data, table };
 }
 
-withCommonOptions(royalties.task("vote", "Vote on a proposal with the signer's delegated votes"))
+withCommonOptions(royalties.task("vote", "Vote on a proposal with the votes delegated to the signer at its snapshot"))
   .addOptionalParam("governor", "Governor address (default: the deployed RoyaltyGovernor)")
   .addParam("proposal", "Proposal id")
   .addOptionalParam("support", "for | against | abstain", "for")
   .setAction(
     action(async (args: ProposalArgs, hre) => {
-      const support = SUPPORT[(args.support ?? "for").toLowerCase()];
-      if (support === undefined) fail(`--support must be for, against or abstain; got "${args.support}".`);
+      const { VOTE_SUPPORT, voteOnProposal } = await import("../src");
+      const support = (args.support ?? "for").toLowerCase();
+      if (!(support in VOTE_SUPPORT)) fail(`--support must be for, against or abstain; got "${args.support}".`);
       const governor = await getGovernor(hre, args, args.account);
       const proposalId = parseProposalId(args.proposal);
-      await (await governor.castVote(proposalId, support)).wait();
+      const { weight } = await voteOnProposal(governor, {
+        proposalId,
+        support: support as keyof typeof VOTE_SUPPORT,
+      });
       const summary = await proposalSummary(governor, proposalId);
-      output(args.json, summary.data, () => summary.table);
+      const votes = await votesFormatter(governor);
+      output(args.json, { ...summary.data, weight }, () =>
+        [`Voted ${support} with ${votes(weight)}.`, summary.table].join("\n"),
+      );
     }),
   );
 
 for (const [name, description] of [
   ["queue", "Queue a passed proposal in the timelock"],
   ["execute", "Execute a queued proposal once the timelock delay has passed"],
-  ["proposal", "Show a proposal's state and votes"],
+  ["proposal", "Show a proposal's state, votes and ETA"],
 ] as const) {
   withCommonOptions(royalties.task(name, description))
     .addOptionalParam("governor", "Governor address (default: the deployed RoyaltyGovernor)")
@@ -201,17 +273,112 @@ for (const [name, description] of [
       action(async (args: ProposalArgs, hre) => {
         const governor = await getGovernor(hre, args, args.account);
         const proposalId = parseProposalId(args.proposal);
-        const actions = await proposalActions(governor, proposalId);
+        const actions = await findProposal(governor, proposalId);
         const { executeProposal, queueProposal } = await import("../src");
         if (name === "queue") await queueProposal(governor, actions);
         if (name === "execute") await executeProposal(governor, actions);
         const summary = await proposalSummary(governor, proposalId);
-        output(args.json, { ...summary.data, description: actions.description }, () =>
-          [`"${actions.description}"`, summary.table].join("\n"),
-        );
+        output(args.json, summary.data, () => [`"${actions.description}"`, summary.table].join("\n"));
       }),
     );
 }
+
+interface ProposalsArgs extends GovernorArgs {
+  fromBlock?: string;
+}
+
+withCommonOptions(royalties.task("proposals", "List the governor's proposals: id, state, votes, ETA"))
+  .addOptionalParam("governor", "Governor address (default: the deployed RoyaltyGovernor)")
+  .addOptionalParam("fromBlock", "First block to read proposals from (default: 0)")
+  .setAction(
+    action(async (args: ProposalsArgs, hre) => {
+      const governor = await getGovernor(hre, args, args.account);
+      const { formatTable, listProposals } = await import("../src");
+      const fromBlock = args.fromBlock === undefined ? undefined : parseBlock(args.fromBlock, "--from-block");
+      const proposals = await listProposals(governor, { fromBlock });
+      const votes = await votesFormatter(governor);
+      const block = await hre.ethers.provider.getBlockNumber();
+      output(
+        args.json,
+        proposals.map(({ targets: _t, values: _v, calldatas: _c, ...p }) => p),
+        () =>
+          proposals.length === 0
+            ? "No proposals yet: make one with royalties propose-rules."
+            : [
+                formatTable(
+                  ["id", "state", "for", "against", "abstain", "snapshot", "deadline", "eta", "description"],
+                  proposals.map((p) => [
+                    p.proposalId.toString(),
+                    p.state,
+                    votes(p.forVotes),
+                    votes(p.againstVotes),
+                    votes(p.abstainVotes),
+                    p.snapshot.toString(),
+                    p.deadline.toString(),
+                    p.eta === 0n ? "—" : isoTime(p.eta),
+                    p.description.length > 60 ? `${p.description.slice(0, 59)}…` : p.description,
+                  ]),
+                ),
+                "",
+                `Current block ${block}. Votes count as delegated at each proposal's snapshot block.`,
+              ].join("\n"),
+      );
+    }),
+  );
+
+interface DelegateArgs extends GovernorArgs {
+  to?: string;
+}
+
+withCommonOptions(royalties.task("delegate", "Delegate the signer's voting tokens (to itself by default)"))
+  .addOptionalParam("governor", "Governor address (default: the deployed RoyaltyGovernor)")
+  .addOptionalParam("to", "Address receiving the votes (default: the signer itself)")
+  .setAction(
+    action(async (args: DelegateArgs, hre) => {
+      const to = args.to === undefined ? undefined : parseAddress(args.to, "--to");
+      const governor = await getGovernor(hre, args, args.account);
+      const { delegateVotes } = await import("../src");
+      const result = await delegateVotes(governor, { to });
+      const votes = await votesFormatter(governor);
+      const data = {
+        delegator: result.delegator,
+        delegatee: result.delegatee,
+        votes: result.votes,
+        fromBlock: result.fromBlock,
+      };
+      output(args.json, data, () =>
+        [
+          `Votes of ${result.delegator} delegated to ${result.delegatee === result.delegator ? "itself" : result.delegatee}.`,
+          `${result.delegatee} now has ${votes(result.votes)} of voting power, counted for proposals whose ` +
+            `snapshot block is at or after block ${result.fromBlock}.`,
+        ].join("\n"),
+      );
+    }),
+  );
+
+interface AdvanceTimeArgs extends CommonArgs {
+  seconds: number;
+  blocks: number;
+}
+
+withCommonOptions(royalties.task("advance-time", "Local networks only: move the node's clock forward and mine blocks"))
+  .addOptionalParam("seconds", "Seconds to add to the clock (e.g. an epoch length or the timelock delay)", 0, types.int)
+  .addOptionalParam("blocks", "Blocks to mine (e.g. a voting delay or period); at least one is mined", 1, types.int)
+  .setAction(
+    action(async (args: AdvanceTimeArgs, hre) => {
+      const chainId = (await hre.ethers.provider.getNetwork()).chainId;
+      if (!["hardhat", "localhost"].includes(hre.network.name) || chainId !== 31337n) {
+        fail(`advance-time only moves a local node's clock (--network hardhat or localhost), not ${hre.network.name}.`);
+      }
+      if (!Number.isInteger(args.seconds) || args.seconds < 0) fail(`--seconds must be ≥ 0; got ${args.seconds}.`);
+      if (!Number.isInteger(args.blocks) || args.blocks < 1) fail(`--blocks must be ≥ 1; got ${args.blocks}.`);
+      if (args.seconds > 0) await hre.ethers.provider.send("evm_increaseTime", [args.seconds]);
+      await hre.ethers.provider.send("hardhat_mine", [`0x${args.blocks.toString(16)}`]);
+      const block = await hre.ethers.provider.getBlock("latest");
+      const data = { block: block?.number ?? 0, timestamp: block?.timestamp ?? 0 };
+      output(args.json, data, () => `Now at block ${data.block}, ${isoTime(BigInt(data.timestamp))}.`);
+    }),
+  );
 
 withPoolOptions(
   royalties.task("rules-history", "Every rules version of a pool and the epochs it applied to"),

@@ -131,7 +131,7 @@ export function encodeTrackMetric(name: string, track = true): string {
  * Lets a pool of the registry feed the aggregates (the aggregator's governance account only). Until then its
  * submissions are ignored by the aggregates: anyone can create a model with a tracked metric name.
  * @example
- * await approvePool(aggregator, await registry.predictPool("subnet-7"));
+ * await approvePool(aggregator, await registry.predictPool(creator, "subnet-7"));
  */
 export async function approvePool(aggregator: MetricAggregator, pool: string): Promise<ContractTransactionReceipt> {
   return withAggregatorErrors(() => confirmed(aggregator.approvePool(pool)));

@@ -5,6 +5,7 @@ import type { Log, Provider } from "ethers";
 import { RoyaltyPool__factory } from "../../types";
 import { RoyaltiesError } from "../errors";
 import { LOG_STEPS, logEntry, nextDigest } from "./log";
+import { EPOCH_STATES } from "../actions/read";
 import type { LogStepName } from "./log";
 
 /** One event of the pool, decoded, with its position in the chain. */
@@ -16,10 +17,25 @@ export interface PoolEvent {
   logIndex: number;
 }
 
+/** An epoch's log as the chain stores it, with the counters that say which steps it must contain. */
+export interface EpochLogOnChain {
+  digest: string;
+  length: bigint;
+  rulesVersion: bigint;
+  /** `IRoyaltyPool.EpochState` as its name: None, Open, Closed or Revealed. */
+  state: string;
+  /** Submit entries the log must hold. */
+  submissions: bigint;
+  /** Claim entries the log must hold. */
+  claims: bigint;
+}
+
 /** What the auditor asks the chain beyond the event log (all public). */
 export interface AuditChainView {
-  /** The digest and length of an epoch's log as stored on-chain. */
-  epochLog(epochId: bigint): Promise<{ digest: string; length: bigint }>;
+  /** The pool's current epoch at the audited block: epochs 1..this one must all be in the log. */
+  currentEpochId(): Promise<bigint>;
+  /** The digest, length and step counters of an epoch's log as stored on-chain. */
+  epochLog(epochId: bigint): Promise<EpochLogOnChain>;
   /** What the audit checks a close against in a rules version: k, and the noise width (0 = none). */
   closeRules(rulesVersion: bigint): Promise<{ minParticipants: bigint; noiseBits: bigint }>;
   /** The clear value and KMS proof submitted in a reveal or settle transaction. */
@@ -30,6 +46,7 @@ export interface AuditChainView {
 
 export interface AuditFinding {
   epochId: bigint;
+  /** What failed: a log entry with its step ("log entry 12 (Claim)"), or a check ("Close", "Reveal", "Settle"). */
   step: string;
   message: string;
   transactionHash?: string;
@@ -144,6 +161,55 @@ function ceilDiv(a: bigint, b: bigint): bigint {
   return a === 0n ? 0n : (a - 1n) / b + 1n;
 }
 
+/** A log entry that failed, named by its index; its step is resolved once every received entry is known. */
+interface EntryFinding {
+  epochId: bigint;
+  index: bigint;
+  step?: LogStepName;
+  message: string;
+  /** The entry was not where the next received one was: dropped, or reordered if it came later. */
+  gap?: boolean;
+  transactionHash?: string;
+}
+
+/** Steps that only an open epoch records, in any order and number the chain does not count (but Submit). */
+const OPEN_STEPS: readonly LogStepName[] = ["Submit", "Fund", "Extend", "CarryIn", "Settle"];
+const UNCOUNTED_STEPS = OPEN_STEPS.filter((step) => step !== "Submit");
+const oneOf = (steps: readonly string[]) => steps.join(", ").replace(/, (?=[^,]*$)/, " or ");
+
+/**
+ * The step of entry `index` of an epoch's log, from the chain's counters alone: a closed epoch's log
+ * ends with Close, then Reveal once revealed, then one Claim per claim (nothing else can append to a
+ * closed epoch); before the Close, Submit entries are counted and the other open-epoch steps are not.
+ */
+function stepAt(onChain: EpochLogOnChain, index: bigint, received: ReadonlyMap<bigint, LogStepName>): string {
+  const revealed = onChain.state === "Revealed" ? 1n : 0n;
+  const closed = revealed === 1n || onChain.state === "Closed";
+  const closeIndex = closed ? onChain.length - onChain.claims - revealed - 1n : onChain.length;
+  if (closed && closeIndex >= 0n && index >= closeIndex) {
+    return index === closeIndex ? "Close" : index === closeIndex + 1n && revealed === 1n ? "Reveal" : "Claim";
+  }
+  const before = [...received].filter(([i]) => i < closeIndex);
+  const missing = closeIndex - BigInt(before.length);
+  const submitsMissing = onChain.submissions - BigInt(before.filter(([, step]) => step === "Submit").length);
+  if (submitsMissing === 0n) return oneOf(UNCOUNTED_STEPS);
+  return submitsMissing === missing ? "Submit" : oneOf(OPEN_STEPS);
+}
+
+/** What an epoch's log holds according to the chain's counters, e.g. "Submit ×3, Close, Reveal, Claim ×3, 1 other". */
+function expectedSteps(onChain: EpochLogOnChain): string {
+  const revealed = onChain.state === "Revealed";
+  const closed = revealed || onChain.state === "Closed";
+  const parts: string[] = [];
+  if (onChain.submissions > 0n) parts.push(`Submit ×${onChain.submissions}`);
+  const counted = onChain.submissions + (closed ? 1n : 0n) + (revealed ? 1n : 0n) + onChain.claims;
+  if (onChain.length > counted) parts.push(`${onChain.length - counted} of ${oneOf(UNCOUNTED_STEPS)}`);
+  if (closed) parts.push("Close");
+  if (revealed) parts.push("Reveal");
+  if (onChain.claims > 0n) parts.push(`Claim ×${onChain.claims}`);
+  return parts.join(", ");
+}
+
 function newEpoch(epochId: bigint): EpochAudit {
   return {
     epochId,
@@ -165,7 +231,9 @@ function newEpoch(epochId: bigint): EpochAudit {
 /**
  * Audits a pool from its event stream alone (plus public chain reads): rebuilds every epoch's hash
  * chain and compares it with the chain, re-checks every reveal's KMS decryption proof, and checks
- * the public accounting. Exported separately from {@link auditPool} so an altered stream can be tested.
+ * the public accounting. Completeness: every epoch from 1 to the current one at the audited block must
+ * be in the stream, each with the log length and digest the chain stores; a missing, extra, reordered
+ * or altered entry is a finding naming the epoch and the entry with its step ("log entry 12 (Claim)"). Exported separately from {@link auditPool} so an altered stream can be tested.
  */
 export async function auditEvents(
   events: readonly PoolEvent[],
@@ -174,7 +242,9 @@ export async function auditEvents(
 ): Promise<AuditReport> {
   const epochs = new Map<bigint, EpochAudit>();
   const findings: AuditFinding[] = [];
+  const entryFindings: EntryFinding[] = [];
   const failedEpochs = new Set<bigint>();
+  const receivedSteps = new Map<bigint, Map<bigint, LogStepName>>();
   const closeHandles = new Map<bigint, string>();
   const contributors = new Map<bigint, Set<string>>();
   const settlements: SettlementAudit[] = [];
@@ -186,7 +256,20 @@ export async function auditEvents(
   const fail = (epochId: bigint, step: string, message: string, transactionHash?: string) => {
     findings.push({ epochId, step, message, transactionHash });
   };
+  /** A broken log entry: the epoch's chain is not checked further, the entry is named once all steps are known. */
+  const failEntry = (finding: EntryFinding) => {
+    entryFindings.push(finding);
+    failedEpochs.add(finding.epochId);
+  };
   let pending: { event: PoolEvent; step: StepOf } | undefined;
+  const unpaired = (p: { event: PoolEvent; step: StepOf }) =>
+    failEntry({
+      epochId: p.step.epochId,
+      index: epochOf(p.step.epochId).logLength,
+      step: p.step.step,
+      message: "step event without its log entry (the LogAppended event was dropped)",
+      transactionHash: p.event.transactionHash,
+    });
 
   for (const event of events) {
     const a = event.args;
@@ -194,46 +277,57 @@ export async function auditEvents(
       const epochId = a.epochId as bigint;
       const epoch = epochOf(epochId);
       const index = a.index as bigint;
-      const stepIndex = a.step as bigint;
+      const logged = LOG_STEPS[Number(a.step)];
+      const seen = receivedSteps.get(epochId) ?? receivedSteps.set(epochId, new Map()).get(epochId)!;
+      if (!seen.has(index)) seen.set(index, logged);
       if (pending === undefined) {
-        fail(
-          epochId,
-          `log entry ${index}`,
-          "log entry without the step event it records (a step was dropped or moved)",
-          event.transactionHash,
-        );
-        failedEpochs.add(epochId);
+        if (!failedEpochs.has(epochId)) {
+          failEntry({
+            epochId,
+            index,
+            step: logged,
+            message: "log entry without the step event it records (the step event was dropped or moved)",
+            transactionHash: event.transactionHash,
+          });
+        }
         continue;
       }
       const { step, event: stepEvent } = pending;
       pending = undefined;
-      const where = `${step.step} (entry ${epoch.logLength})`;
       const entry = logEntry(step.step, step.fields);
       const digest = nextDigest(epoch.digest, entry);
       if (!failedEpochs.has(epochId)) {
-        if (
-          step.epochId !== epochId ||
-          index !== epoch.logLength ||
-          stepIndex !== BigInt(LOG_STEPS.indexOf(step.step))
-        ) {
-          fail(
-            epochId,
-            where,
-            `entry ${index} of epoch ${epochId} does not follow entry ${epoch.logLength - 1n}: an event was dropped or reordered`,
-            stepEvent.transactionHash,
-          );
-          failedEpochs.add(epochId);
+        const at = { epochId, transactionHash: stepEvent.transactionHash };
+        if (index > epoch.logLength) {
+          failEntry({
+            ...at,
+            index: epoch.logLength,
+            message: `the next entry received is ${index} (${logged})`,
+            gap: true,
+          });
+        } else if (index < epoch.logLength) {
+          failEntry({
+            ...at,
+            index,
+            step: logged,
+            message: `received after entry ${epoch.logLength - 1n}: events were reordered`,
+          });
+        } else if (step.epochId !== epochId || step.step !== logged) {
+          failEntry({
+            ...at,
+            index,
+            step: logged,
+            message: `recorded with a ${step.step} event of epoch ${step.epochId}: a step event was dropped, moved or swapped`,
+          });
         } else if (entry !== a.entry) {
-          fail(
-            epochId,
-            where,
-            "the step event's fields do not hash to the logged entry: a value (e.g. a handle) was altered",
-            stepEvent.transactionHash,
-          );
-          failedEpochs.add(epochId);
+          failEntry({
+            ...at,
+            index,
+            step: logged,
+            message: "the step event's fields do not hash to the logged entry: a value (e.g. a handle) was altered",
+          });
         } else if (digest !== a.digest) {
-          fail(epochId, where, "the rebuilt digest differs from the logged one", stepEvent.transactionHash);
-          failedEpochs.add(epochId);
+          failEntry({ ...at, index, step: logged, message: "the rebuilt digest differs from the logged one" });
         }
       }
       epoch.digest = digest;
@@ -243,15 +337,7 @@ export async function auditEvents(
 
     const step = stepOf(event);
     if (step !== undefined) {
-      if (pending !== undefined) {
-        fail(
-          pending.step.epochId,
-          pending.step.step,
-          "step event without its log entry (the entry was dropped)",
-          pending.event.transactionHash,
-        );
-        failedEpochs.add(pending.step.epochId);
-      }
+      if (pending !== undefined) unpaired(pending);
       pending = { event, step };
     }
 
@@ -430,27 +516,92 @@ export async function auditEvents(
         break;
     }
   }
-  if (pending !== undefined) {
-    fail(
-      pending.step.epochId,
-      pending.step.step,
-      "step event without its log entry (the entry was dropped)",
-      pending.event.transactionHash,
-    );
-    failedEpochs.add(pending.step.epochId);
-  }
+  if (pending !== undefined) unpaired(pending);
 
-  for (const epoch of epochs.values()) {
-    const onChain = await chain.epochLog(epoch.epochId);
+  // Completeness: every epoch from 1 to the current one at the audited block, each log whole.
+  const currentEpochId = await chain.currentEpochId();
+  const entries: AuditFinding[] = [];
+  const onChainLogs = new Map<bigint, EpochLogOnChain>();
+  for (let epochId = 1n; epochId <= currentEpochId; epochId++) {
+    const onChain = await chain.epochLog(epochId);
+    onChainLogs.set(epochId, onChain);
+    const received = epochs.has(epochId);
+    const epoch = epochOf(epochId);
     epoch.digestMatchesChain = onChain.digest === epoch.digest && onChain.length === epoch.logLength;
-    if (!epoch.digestMatchesChain && !failedEpochs.has(epoch.epochId)) {
+    if (!received) {
+      entries.push(
+        onChain.length > 0n
+          ? {
+              epochId,
+              step: `log entries 0..${onChain.length - 1n}`,
+              message: `none of the epoch's ${onChain.length} log entries were received (${expectedSteps(onChain)}): its events were withheld`,
+            }
+          : { epochId, step: "EpochStarted", message: "the epoch's start event was not received" },
+      );
+      continue;
+    }
+    if (epoch.rulesVersion !== onChain.rulesVersion) {
       fail(
-        epoch.epochId,
+        epochId,
+        "EpochStarted",
+        `the log shows rules version ${epoch.rulesVersion}, the chain ${onChain.rulesVersion}: the start event was dropped or altered`,
+      );
+    }
+    if (epoch.digestMatchesChain || failedEpochs.has(epochId)) continue;
+    if (epoch.logLength < onChain.length) {
+      failEntry({
+        epochId,
+        index: epoch.logLength,
+        message: `missing: the chain has ${onChain.length} entries, only ${epoch.logLength} were received (the tail of the log was cut)`,
+      });
+    } else if (epoch.logLength > onChain.length) {
+      failEntry({
+        epochId,
+        index: onChain.length,
+        message: `not on the chain: it has ${onChain.length} entries, ${epoch.logLength} were received`,
+      });
+    } else {
+      fail(
+        epochId,
         `log (${epoch.logLength} entries)`,
-        `rebuilt digest ${epoch.digest} ≠ on-chain ${onChain.digest} (${onChain.length} entries): events are missing from the range`,
+        `rebuilt digest ${epoch.digest} ≠ on-chain ${onChain.digest}: the log was altered`,
       );
     }
   }
+  for (const epochId of epochs.keys()) {
+    if (epochId < 1n || epochId > currentEpochId) {
+      fail(
+        epochId,
+        "epoch",
+        `not an epoch of this pool at block ${range.toBlock} (its current epoch is ${currentEpochId})`,
+      );
+    }
+  }
+  for (const f of entryFindings) {
+    const later = receivedSteps.get(f.epochId)?.get(f.index);
+    const name = f.step ?? later ?? missingStep(f.epochId, f.index);
+    const message = !f.gap
+      ? f.message
+      : later === undefined
+        ? `missing (dropped): ${f.message}`
+        : `out of order: ${f.message}, this one came later (events were reordered)`;
+    entries.push({
+      epochId: f.epochId,
+      step: `log entry ${f.index} (${name})`,
+      message,
+      transactionHash: f.transactionHash,
+    });
+  }
+  // By epoch; within an epoch, broken log entries first (a later check may only be their consequence).
+  findings.unshift(...entries);
+  findings.sort((x, y) => (x.epochId < y.epochId ? -1 : x.epochId > y.epochId ? 1 : 0));
+
+  /** The step a dropped entry must have been, from its position and the chain's counters. */
+  function missingStep(epochId: bigint, index: bigint): string {
+    const onChain = onChainLogs.get(epochId);
+    return onChain === undefined ? "unknown step" : stepAt(onChain, index, receivedSteps.get(epochId) ?? new Map());
+  }
+
   const sorted = [...epochs.values()].sort((x, y) => (x.epochId < y.epochId ? -1 : 1));
   return { ...range, epochs: sorted, settlements, findings, ok: findings.length === 0 };
 }
@@ -506,15 +657,29 @@ export async function kmsVerifierOf(provider: Provider, pool: string): Promise<s
 /** The pool has no fhEVM coprocessor configuration to audit against. */
 export class UnsupportedChainError extends RoyaltiesError {}
 
-/** Reads a contract's events in a block range, decoded with `iface` and in chain order. */
+/** Blocks per `eth_getLogs` request by default: RPC providers refuse larger ranges or truncate them. */
+export const DEFAULT_LOG_BLOCK_RANGE = 5_000;
+
+/**
+ * Reads a contract's events in a block range, decoded with `iface` and in chain order, in requests
+ * of at most `blockRange` blocks each.
+ */
 export async function readDecodedEvents(
   provider: Provider,
   address: string,
   iface: Interface,
   fromBlock: number,
   toBlock: number,
+  blockRange: number = DEFAULT_LOG_BLOCK_RANGE,
 ): Promise<PoolEvent[]> {
-  const logs: Log[] = await provider.getLogs({ address, fromBlock, toBlock });
+  if (!Number.isSafeInteger(blockRange) || blockRange < 1) {
+    throw new RoyaltiesError(`The log block range must be a whole number of blocks ≥ 1; got ${blockRange}.`);
+  }
+  const logs: Log[] = [];
+  for (let start = fromBlock; start <= toBlock; start += blockRange) {
+    const end = Math.min(toBlock, start + blockRange - 1);
+    logs.push(...(await provider.getLogs({ address, fromBlock: start, toBlock: end })));
+  }
   const events: PoolEvent[] = [];
   for (const log of logs) {
     const parsed = iface.parseLog(log);
@@ -532,14 +697,15 @@ export async function readDecodedEvents(
   return events;
 }
 
-/** Reads a pool's events in a block range, decoded and in chain order. */
+/** Reads a pool's events in a block range, decoded and in chain order, `blockRange` blocks per request. */
 export function readPoolEvents(
   provider: Provider,
   pool: string,
   fromBlock: number,
   toBlock: number,
+  blockRange?: number,
 ): Promise<PoolEvent[]> {
-  return readDecodedEvents(provider, pool, RoyaltyPool__factory.createInterface(), fromBlock, toBlock);
+  return readDecodedEvents(provider, pool, RoyaltyPool__factory.createInterface(), fromBlock, toBlock, blockRange);
 }
 
 /** The public chain reads an audit makes, against a provider, as of `blockTag`. */
@@ -548,9 +714,19 @@ export async function providerChainView(provider: Provider, pool: string, blockT
   const poolContract = RoyaltyPool__factory.connect(pool, provider);
   const iface = poolContract.interface;
   return {
+    currentEpochId() {
+      return poolContract.currentEpochId({ blockTag });
+    },
     async epochLog(epochId) {
       const epoch = await poolContract.getEpoch(epochId, { blockTag });
-      return { digest: epoch.logDigest, length: epoch.logLength };
+      return {
+        digest: epoch.logDigest,
+        length: epoch.logLength,
+        rulesVersion: epoch.rulesVersion,
+        state: EPOCH_STATES[Number(epoch.state)],
+        submissions: epoch.submissions,
+        claims: epoch.claims,
+      };
     },
     async closeRules(rulesVersion) {
       const rules = await poolContract.getRules(rulesVersion, { blockTag });
@@ -572,8 +748,12 @@ export async function providerChainView(provider: Provider, pool: string, blockT
 
 export interface AuditPoolParameters {
   pool: string;
+  /** First block read; the log is complete only when it is at or before the pool's creation. Default 0. */
   fromBlock?: number;
+  /** The audited block: the chain's state and the log as of this block. Default: latest. */
   toBlock?: number;
+  /** Blocks per `eth_getLogs` request; default {@link DEFAULT_LOG_BLOCK_RANGE}. */
+  logBlockRange?: number;
 }
 
 /**
@@ -587,7 +767,7 @@ export async function auditPool(provider: Provider, params: AuditPoolParameters)
   const toBlock = params.toBlock ?? (await provider.getBlockNumber());
   if ((await provider.getCode(params.pool)) === "0x")
     throw new RoyaltiesError(`No contract at ${params.pool}: check the pool address and the network.`);
-  const events = await readPoolEvents(provider, params.pool, fromBlock, toBlock);
+  const events = await readPoolEvents(provider, params.pool, fromBlock, toBlock, params.logBlockRange);
   const chain = await providerChainView(provider, params.pool, toBlock);
   return auditEvents(events, chain, { pool: params.pool, fromBlock, toBlock });
 }

@@ -34,7 +34,7 @@ function settlementRows(report: AuditReport): string[][] {
 
 function findingLines(report: AuditReport): string[] {
   return report.findings.map(
-    (f) => `epoch ${f.epochId}, step ${f.step}: ${f.message}${f.transactionHash ? ` (tx ${f.transactionHash})` : ""}`,
+    (f) => `epoch ${f.epochId}, ${f.step}: ${f.message}${f.transactionHash ? ` (tx ${f.transactionHash})` : ""}`,
   );
 }
 

@@ -54,7 +54,7 @@ async function twoModels(approve = true): Promise<World> {
   const aggregator = await ethers.getContractAt("MetricAggregator", aggregatorAddress);
   if (approve) {
     for (const name of ["vision", "speech"]) {
-      await (await aggregator.connect(dao).approvePool(await registry.predictPool(name))).wait();
+      await (await aggregator.connect(dao).approvePool(await registry.predictPool(deployer.address, name))).wait();
     }
   }
   return {

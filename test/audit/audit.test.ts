@@ -14,38 +14,9 @@ import {
 import type { AuditReport, PoolEvent } from "../../src";
 import { defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import type { PoolFixture } from "../fixtures/royaltyPool.fixture";
-import { closeAndReveal, endCurrentEpoch, publicValue, submit } from "../helpers/fhe";
+import { closeAndReveal, submit } from "../helpers/fhe";
+import { honestRun, tokens } from "./audit.fixture";
 import { fhevm } from "hardhat";
-
-const tokens = (whole: bigint) => whole * 10n ** 18n;
-
-/** Two settled epochs, the second rolled over once for lack of contributors, and a third one open. */
-async function honestRun(): Promise<PoolFixture> {
-  const f = await deployPoolFixture();
-  const [alice, bob, carol] = f.contributors;
-  await f.pool.connect(f.funder).fund(tokens(100n));
-  for (const [i, who] of [alice, bob, carol].entries()) await submit(f, who, [BigInt(10 + i), 5n, 3n]);
-  await closeAndReveal(f);
-  for (const who of [alice, bob, carol]) await f.pool.connect(who).claim(1, who.address);
-  await settle(f);
-
-  await f.pool.connect(f.funder).fund(tokens(30n));
-  await submit(f, alice, [1n, 2n, 3n]);
-  await submit(f, bob, [4n, 5n, 6n]);
-  await endCurrentEpoch(f);
-  await f.pool.closeEpoch(); // extended: only two contributors
-  await submit(f, carol, [7n, 8n, 9n]);
-  await closeAndReveal(f);
-  for (const who of [alice, bob, carol]) await f.pool.connect(who).claim(2, who.address);
-  await settle(f);
-  return f;
-}
-
-async function settle(f: PoolFixture): Promise<void> {
-  await f.pool.requestSettlement();
-  const { value, proof } = await publicValue((await f.pool.settlementStatus()).pending.released);
-  await f.pool.settle(value, proof);
-}
 
 async function audit(f: PoolFixture, events?: PoolEvent[]): Promise<AuditReport> {
   const toBlock = await ethers.provider.getBlockNumber();
@@ -108,9 +79,9 @@ describe("audit", function () {
     const report = await audit(f, tampered);
     expect(report.ok).to.equal(false);
     const finding = report.findings.find((x) => x.epochId === 2n)!;
-    // Epoch 2's entry 0 is epoch 1's settlement remainder; the funding was entry 1.
-    expect(finding.step).to.equal("Submit (entry 1)");
-    expect(finding.message).to.contain("dropped or reordered");
+    // Epoch 2's entry 0 is epoch 1's settlement remainder; the funding was entry 1 (no counter covers fundings).
+    expect(finding.step).to.equal("log entry 1 (Fund, Extend, CarryIn or Settle)");
+    expect(finding.message).to.equal("missing (dropped): the next entry received is 2 (Submit)");
   });
 
   it("fails, naming the step, when two submissions are reordered", async function () {
