@@ -24,7 +24,7 @@ import {
 import type { FheBackend, MetricParameters } from "../../src";
 import { TestToken__factory } from "../../types";
 import type { MetricAggregator } from "../../types";
-import { bitsOf, candidateRange } from "../../test/privacy/bits";
+import { bitsOf, candidateRange } from "../../src/privacy";
 
 /** The tracked metric the attacker targets. */
 export const AGGREGATOR_ATTACK_METRIC = "computeUnits";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 
 import { measureAggregatorAttack } from "../../scripts/privacy/aggregator";
-import { bitsOf, candidateRange } from "./bits";
+import { bitsOf, candidateRange } from "../../src/privacy";
 
 /**
  * Issue 15, attack 2: "the cross-model aggregator can be made to reveal one submission". Before the fix the
