@@ -3,9 +3,11 @@
  * in-process fhEVM mock, with the attacker's remaining uncertainty about the victim's secret in bits,
  * before and after the fixes, and the effect of repeating a score over many noisy epochs.
  */
-import { ethers } from "hardhat";
+import hre, { ethers } from "hardhat";
 
 import { formatTable } from "../../src/format";
+import { measureAggregatorAttack } from "./aggregator";
+import { measureConsensusAttack } from "./consensus";
 import { AttackWorld, measureSettlementAttack, measureSybilAttack, repetitionEffect } from "./settlement";
 import type { PrivacyMeasurement, RepetitionRow } from "./settlement";
 
@@ -20,13 +22,46 @@ export interface PrivacyResults {
   repetition: RepetitionRow[];
 }
 
-/** Extra attacks measured elsewhere (aggregator, consensus) join the table through this hook. */
-export type AttackMeasurer = () => Promise<PrivacyMeasurement>;
+/** Attack 2, both variants: its value is measured once (a single reveal), so min = median. */
+async function aggregatorRows(): Promise<PrivacyMeasurement[]> {
+  const rows: PrivacyMeasurement[] = [];
+  for (const variant of ["ownModel", "approvedSybils"] as const) {
+    const r = await measureAggregatorAttack(hre, { variant });
+    rows.push({
+      attack: r.attack,
+      description:
+        variant === "ownModel"
+          ? "attacker's own model feeds zeros and seals on demand around the victim's submission"
+          : "k − 1 Sybils submit zeros to an approved pool in the victim's round",
+      noiseBits: r.noiseBits,
+      trials: 1,
+      bitsBefore: r.bitsBefore,
+      bitsAfterMin: r.bitsAfter,
+      bitsAfterMedian: r.bitsAfter,
+    });
+  }
+  return rows;
+}
 
-export async function measurePrivacy(
-  progress: (text: string) => void,
-  extra: readonly AttackMeasurer[] = [],
-): Promise<PrivacyResults> {
+/** Attack 3: a panel attestor attests zeros (or binary-searches) and decrypts what the consensus gives it. */
+async function consensusRows(): Promise<PrivacyMeasurement[]> {
+  const rows: PrivacyMeasurement[] = [];
+  for (const attack of ["zeros", "binarySearch"] as const) {
+    const r = await measureConsensusAttack({ attack });
+    rows.push({
+      attack: `consensus attestor (${attack === "zeros" ? "zeros" : "binary search"})`,
+      description: `one of 3 attestors, tolerance ${r.deviationTolerance}; before: its numeric deviation`,
+      noiseBits: 0,
+      trials: 1,
+      bitsBefore: r.legacyBitsAfter,
+      bitsAfterMin: r.bitsAfter,
+      bitsAfterMedian: r.bitsAfter,
+    });
+  }
+  return rows;
+}
+
+export async function measurePrivacy(progress: (text: string) => void): Promise<PrivacyResults> {
   const world = await AttackWorld.create();
   const signers = await ethers.getSigners();
   progress(`privacy: settlement attack, ${TRIALS} trials`);
@@ -47,8 +82,11 @@ export async function measurePrivacy(
       trials: TRIALS,
     }),
   );
-  const attacks: PrivacyMeasurement[] = [settlement, sybil];
-  for (const measureAttack of extra) attacks.push(await measureAttack());
+  progress("privacy: cross-model aggregator attacks");
+  const aggregator = await aggregatorRows();
+  progress("privacy: consensus attestor attacks");
+  const consensus = await consensusRows();
+  const attacks: PrivacyMeasurement[] = [settlement, ...aggregator, ...consensus, sybil];
   progress("privacy: repetition over noisy epochs");
   const repetition = repetitionEffect({
     noiseBits: ATTACK_NOISE_BITS,
