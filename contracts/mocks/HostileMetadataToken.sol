@@ -13,7 +13,7 @@ contract HostileMetadataToken {
         Reverting,
         // a 20,000-character symbol and 255 decimals.
         Huge,
-        // the deployment's symbol ("cMUD") with 0 decimals.
+        // the deployment's symbol ("cMUD") and decimals (6): a look-alike of the real payout token.
         Lying
     }
 
@@ -40,9 +40,9 @@ contract HostileMetadataToken {
         return string(huge);
     }
 
-    /// @notice Reverts, or answers 255 or 0.
+    /// @notice Reverts, or answers 255 (huge) or 6 (lying).
     function decimals() external view returns (uint8) {
         if (mode == Mode.Reverting) revert HostileMetadataTokenRefused();
-        return mode == Mode.Huge ? 255 : 0;
+        return mode == Mode.Huge ? 255 : 6;
     }
 }

@@ -743,7 +743,7 @@ export function ContributorView({
                     value={balances[view.token.address]}
                     format={(v) => tokens(v, view.token)}
                     busy={ops.busy}
-                    testId="balance"
+                    testId={view.token.official ? "balance" : `balance-${view.token.address}`}
                     label="Decrypt balance"
                     onDecrypt={() =>
                       void ops.run(`Decrypting your ${view.token.symbol} balance`, async (report) => {
