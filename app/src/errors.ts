@@ -23,8 +23,10 @@ export class WrongNetworkError extends RoyaltiesError {
   }
 }
 
+/** The first line of a message, cut at 300 characters (wallet and RPC errors can embed whole transactions). */
 function firstLine(text: string): string {
-  return text.split("\n")[0].trim();
+  const line = text.split("\n")[0].trim();
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
 /** Unix times in an error's arguments (10 digits, 2017–2033) also shown as readable dates. */

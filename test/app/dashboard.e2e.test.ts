@@ -469,6 +469,50 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     }
   });
 
+  it("binds each transaction to the chain: a wallet that switched chain while the page encrypted refuses it", async function () {
+    this.timeout(120_000);
+    const other = await (context as BrowserContext).newPage();
+    try {
+      // A browser wallet on the node's chain (reads forwarded to the node) whose user switches it to
+      // chain 1 while the page encrypts: like MetaMask, it refuses a transaction whose chainId is not
+      // its current chain, and would send one without a chainId on chain 1.
+      await other.addInitScript({
+        content: `window.__sends = [];
+        const forward = async (method, params) => {
+          const response = await fetch("${RPC_URL}", { method: "POST", headers: { "content-type": "application/json" },
+            body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+          const { result, error } = await response.json();
+          if (error) throw Object.assign(new Error(error.message), { code: error.code, data: error.data });
+          return result;
+        };
+        window.ethereum = { request: async ({ method, params = [] }) => {
+          if (method === "eth_requestAccounts" || method === "eth_accounts") return ["${ME_ADDRESS}"];
+          if (method === "eth_sendTransaction") {
+            const chainId = params[0].chainId;
+            window.__sends.push(chainId === undefined ? "no chainId: sent on chain 1" : chainId);
+            if (chainId === undefined) return "0x" + "11".repeat(32);
+            throw Object.assign(new Error("Invalid chainId " + chainId + ": the wallet is on chain 0x1"), { code: -32602 });
+          }
+          return forward(method, params);
+        } };`,
+      });
+      await other.goto(`${appUrl}#/contributor`);
+      await other.getByTestId("connect-injected").click();
+      await other.getByTestId("model-1").waitFor();
+      for (const [i, metric] of METRICS.entries()) {
+        await other.getByTestId(`metric-1-${metric.name}`).fill(ME.metrics[i].toString());
+      }
+      await other.getByTestId("submit-1").click();
+      await other.getByTestId("model-1").getByTestId("error").waitFor({ timeout: 90_000 });
+      expect(await other.evaluate(() => (globalThis as unknown as { __sends: string[] }).__sends)).to.deep.equal([
+        "0x7a69",
+      ]);
+      await other.screenshot({ path: path.join(SCREENSHOTS, "02c-chain-switched-refused.png"), fullPage: true });
+    } finally {
+      await other.close();
+    }
+  });
+
   it("a contributor connects the development wallet and submits encrypted metrics", async function () {
     this.timeout(180_000);
     await page.goto(`${appUrl}#/contributor`);
