@@ -89,8 +89,9 @@ function SubmitForm({ view, now, busy, act }: Omit<ModelCardProps, "decrypted" |
   const current = epochs[0];
   const [values, setValues] = useState<string[]>(() => rules.metrics.map(() => ""));
   const [problem, setProblem] = useState<string>();
-  // The view reloads every block: only a new schema (another rules version or model) clears the form.
-  const schema = `${model.pool}:${rules.version}:${rules.metrics.length}`;
+  // The view reloads every block: only a new schema (another rules version or model) or a counted
+  // submission (the card is read again after it) clears the form.
+  const schema = `${model.pool}:${rules.version}:${rules.metrics.length}:${view.currentSubmissions}`;
   useEffect(() => setValues(Array.from({ length: Number(schema.split(":")[2]) }, () => "")), [schema]);
 
   const parsed = values.map((v) => v.trim().replace(/_/g, ""));
