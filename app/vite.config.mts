@@ -7,23 +7,26 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, loadEnv } from "vite";
 
 import { deploymentsPlugin } from "./vite/deployments";
+import { securityPlugin } from "./vite/security";
 
 const NETWORKS = ["localhost", "sepolia"];
 const APP_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(APP_DIR, "..");
 
-export default defineConfig(() => {
+export default defineConfig(({ mode }) => {
   const network = process.env.VITE_NETWORK ?? "localhost";
-  if (!NETWORKS.includes(network)) {
+  if (network !== "localhost" && network !== "sepolia") {
     throw new Error(`VITE_NETWORK=${network} is not supported: use one of ${NETWORKS.join(", ")}.`);
   }
+  // The RPC URL the bundle will contain (VITE_* values are inlined into the public JavaScript).
+  const rpcUrl = loadEnv(mode, APP_DIR, "VITE_").VITE_RPC_URL;
   return {
     root: APP_DIR,
     envDir: APP_DIR,
-    plugins: [react(), deploymentsPlugin(REPO_ROOT, network)],
+    plugins: [react(), deploymentsPlugin(REPO_ROOT, network), securityPlugin(network, rpcUrl)],
     // A literal, so that a Sepolia build drops the fhEVM mock (and a local build the relayer SDK) entirely.
     define: { __NETWORK__: JSON.stringify(network) },
     resolve: {

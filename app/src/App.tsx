@@ -12,7 +12,6 @@ import { shortAddress } from "./format";
 import { ContributorView } from "./views/ContributorView";
 import { PublicView } from "./views/PublicView";
 import { WalletPanel } from "./views/WalletPanel";
-import { injectedProvider } from "./wallet";
 import type { Wallet } from "./wallet";
 
 type Route = "public" | "contributor";
@@ -89,9 +88,9 @@ export function App() {
     return () => window.removeEventListener("hashchange", onHash);
   }, []);
 
-  // An injected wallet that changes account or chain is disconnected: the views must not act for the old one.
+  // A browser wallet that changes account or chain is disconnected: the views must not act for the old one.
   useEffect(() => {
-    const ethereum = injectedProvider();
+    const ethereum = wallet?.eip1193;
     if (ethereum?.on === undefined || wallet?.kind !== "injected") return;
     const onAccounts = () => {
       setWallet(undefined);

@@ -23,11 +23,14 @@ import { rulesHistory } from "../../src/governance";
 import { connectAggregator, getAggregateStatus } from "../../src/actions/aggregates";
 import type { AggregateStatus } from "../../src/actions/aggregates";
 import type { AppChain } from "./chain";
+import { UnreadableTokenError, unreadableReason, validateTokenMetadata, withTimeout } from "./untrusted";
 
 export interface TokenInfo {
   address: string;
   symbol: string;
   decimals: number;
+  /** True for the deployment's own payout token; any other token is flagged in the views. */
+  official: boolean;
 }
 
 export interface EpochView extends EpochInfo {
@@ -59,21 +62,61 @@ export function readOnlyPool(provider: Provider, address: string): Promise<PoolC
   return connectPool({ address, signer: new VoidSigner(ZeroAddress, provider), fhe: NO_FHE });
 }
 
+/** How long one model may take to load before it is shown as unreadable. */
+const MODEL_TIMEOUT_MS = 20_000;
+/** Epochs read per model (newest first): a long-lived or hostile model must not cost thousands of calls. */
+export const MAX_EPOCHS = 50;
+
+/** A model whose data could not be read or validated: shown as unreadable, skipped everywhere else. */
+export interface UnreadableModel {
+  model: ModelInfo;
+  unreadable: string;
+}
+
+export function isUnreadable<T extends object>(entry: T | UnreadableModel): entry is UnreadableModel {
+  return "unreadable" in entry;
+}
+
+/** The deployment's own payout token, from deployments.json. */
+export function officialPayoutToken(chain: AppChain): string | undefined {
+  return chain.deployments.contracts.ConfidentialPayoutToken?.address;
+}
+
 const tokens = new Map<string, Promise<TokenInfo>>();
 
-export function tokenInfo(provider: Provider, address: string): Promise<TokenInfo> {
+/** A payout token's symbol and decimals, validated: a token answering nonsense is refused, not shown. */
+export function tokenInfo(provider: Provider, address: string, official?: string): Promise<TokenInfo> {
   let info = tokens.get(address);
   if (info === undefined) {
     const token = ConfidentialPayoutToken__factory.connect(address, provider);
-    info = Promise.all([token.symbol(), token.decimals()]).then(([symbol, decimals]) => ({
-      address,
-      symbol,
-      decimals: Number(decimals),
-    }));
+    info = Promise.all([token.symbol(), token.decimals()])
+      .catch((error: unknown) => {
+        throw new UnreadableTokenError(`its symbol() or decimals() failed (${unreadableReason(error)})`);
+      })
+      .then(([symbol, decimals]) => ({
+        address,
+        ...validateTokenMetadata(symbol, decimals),
+        official: official !== undefined && address.toLowerCase() === official.toLowerCase(),
+      }));
     info.catch(() => tokens.delete(address));
     tokens.set(address, info);
   }
   return info;
+}
+
+/** Loads one model with `load`, or says why it cannot be read: one hostile model never fails the page. */
+async function readable<T>(model: ModelInfo, load: () => Promise<T>): Promise<T | UnreadableModel> {
+  try {
+    return await withTimeout(load(), MODEL_TIMEOUT_MS, "the model's contracts");
+  } catch (error) {
+    const reason = unreadableReason(error);
+    console.warn(`Model #${model.modelId} (${model.pool}) is unreadable: ${reason}`);
+    return {
+      model,
+      unreadable:
+        error instanceof UnreadableTokenError ? `its payout token ${model.payoutToken} is unusable: ${reason}` : reason,
+    };
+  }
 }
 
 /** Latest block time, or the wall clock if it is later (a local node mines only on demand). */
@@ -88,11 +131,12 @@ async function loadModel(chain: AppChain, model: ModelInfo, toBlock: number): Pr
   const { provider, fromBlock } = chain;
   const client = await readOnlyPool(provider, model.pool);
   const [token, currentEpochId, events] = await Promise.all([
-    tokenInfo(provider, model.payoutToken),
+    tokenInfo(provider, model.payoutToken, officialPayoutToken(chain)),
     client.pool.currentEpochId(),
     readPoolEvents(provider, model.pool, fromBlock, toBlock),
   ]);
-  const ids = Array.from({ length: Number(currentEpochId) }, (_, i) => BigInt(i + 1));
+  const first = currentEpochId > BigInt(MAX_EPOCHS) ? currentEpochId - BigInt(MAX_EPOCHS) + 1n : 1n;
+  const ids = Array.from({ length: Number(currentEpochId - first + 1n) }, (_, i) => first + BigInt(i));
   const [infos, rules, history, audit] = await Promise.all([
     Promise.all(ids.map((epochId) => getEpoch(client, { epochId }))),
     getRules(client),
@@ -125,11 +169,19 @@ export async function loadAggregates(chain: AppChain): Promise<AggregateStatus[]
   return Promise.all(names.map((name) => getAggregateStatus(aggregator, name)));
 }
 
+/** The aggregates, or none when they cannot be read (they never block the models). */
+export function loadAggregatesOrNone(chain: AppChain): Promise<AggregateStatus[]> {
+  return withTimeout(loadAggregates(chain), MODEL_TIMEOUT_MS, "the aggregator").catch((error: unknown) => {
+    console.warn(`The cross-model aggregates are unreadable: ${unreadableReason(error)}`);
+    return [];
+  });
+}
+
 /** Every model of the registry with its epochs, rules and audit, as any observer sees them. */
-export async function loadPublicModels(chain: AppChain): Promise<ModelView[]> {
+export async function loadPublicModels(chain: AppChain): Promise<(ModelView | UnreadableModel)[]> {
   const toBlock = await chain.provider.getBlockNumber();
   const models = await listModels(chain.registry);
-  return Promise.all(models.map((model) => loadModel(chain, model, toBlock)));
+  return Promise.all(models.map((model) => readable(model, () => loadModel(chain, model, toBlock))));
 }
 
 /** One model as a contributor sees it: the public view plus their own (still encrypted) epochs. */
@@ -169,27 +221,51 @@ async function loadDisclosures(
   return Object.fromEntries(entries);
 }
 
+/** Adds a contributor's own (still encrypted) epochs to a model's public view. */
+async function contributorView(
+  chain: AppChain,
+  contributor: string,
+  signer: Signer,
+  fhe: FheBackend,
+  view: ModelView,
+): Promise<ContributorModelView> {
+  // The client reads through the public provider and signs with the wallet.
+  const client = await connectPool({ address: view.model.pool, signer, fhe });
+  const [status, currentSubmissions] = await Promise.all([
+    getContributorStatus(await readOnlyPool(chain.provider, view.model.pool), {
+      contributor,
+      fromBlock: chain.fromBlock,
+    }),
+    client.pool.submissionsOf(view.currentEpochId, contributor),
+  ]);
+  const disclosures = await loadDisclosures(chain, contributor, view.model.modelId, status.epochs);
+  return { ...view, client, mine: [...status.epochs].reverse(), currentSubmissions, disclosures };
+}
+
 /** The models for a connected contributor: `client` acts as `signer` with `fhe`. */
 export async function loadContributorModels(
   chain: AppChain,
   signer: Signer,
   fhe: FheBackend,
-): Promise<ContributorModelView[]> {
+): Promise<(ContributorModelView | UnreadableModel)[]> {
   const contributor = await signer.getAddress();
   const views = await loadPublicModels(chain);
   return Promise.all(
-    views.map(async (view) => {
-      // The client reads through the public provider and signs with the wallet.
-      const client = await connectPool({ address: view.model.pool, signer, fhe });
-      const [status, currentSubmissions] = await Promise.all([
-        getContributorStatus(await readOnlyPool(chain.provider, view.model.pool), {
-          contributor,
-          fromBlock: chain.fromBlock,
-        }),
-        client.pool.submissionsOf(view.currentEpochId, contributor),
-      ]);
-      const disclosures = await loadDisclosures(chain, contributor, view.model.modelId, status.epochs);
-      return { ...view, client, mine: [...status.epochs].reverse(), currentSubmissions, disclosures };
-    }),
+    views.map((view) =>
+      isUnreadable(view) ? view : readable(view.model, () => contributorView(chain, contributor, signer, fhe, view)),
+    ),
+  );
+}
+
+/** One model for a connected contributor, read again (after one of their transactions). */
+export async function loadContributorModel(
+  chain: AppChain,
+  signer: Signer,
+  fhe: FheBackend,
+  model: ModelInfo,
+): Promise<ContributorModelView | UnreadableModel> {
+  const [contributor, toBlock] = await Promise.all([signer.getAddress(), chain.provider.getBlockNumber()]);
+  return readable(model, async () =>
+    contributorView(chain, contributor, signer, fhe, await loadModel(chain, model, toBlock)),
   );
 }

@@ -3,6 +3,7 @@ import { isError } from "ethers";
 
 import { PoolRevertError, RoyaltiesError, toRoyaltiesError } from "../../src/errors";
 import { NETWORK } from "./config";
+import { dateTime } from "./time";
 
 export interface ErrorReport {
   /** What happened, in one sentence. */
@@ -22,13 +23,21 @@ export class WrongNetworkError extends RoyaltiesError {
   }
 }
 
+/** The first line of a message, cut at 300 characters (wallet and RPC errors can embed whole transactions). */
 function firstLine(text: string): string {
-  return text.split("\n")[0].trim();
+  const line = text.split("\n")[0].trim();
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/** Unix times in an error's arguments (10 digits, 2017–2033) also shown as readable dates. */
+function readableTimes(text: string): string {
+  return text.replace(/\b1[5-9]\d{8}\b/g, (seconds) => `${seconds} (${dateTime(BigInt(seconds))})`);
 }
 
 /** A pool error's message is "Name(args): what to do"; split it into the two halves. */
 function poolReport(error: PoolRevertError): ErrorReport {
-  const [head, ...rest] = error.message.split("): ");
+  const [rawHead, ...rest] = error.message.split("): ");
+  const head = readableTimes(rawHead);
   const hint = rest.join("): ");
   const title = `The pool refused the transaction: ${error.errorName}.`;
   return hint === ""

@@ -21,8 +21,15 @@ export interface Operations {
   error?: ErrorReport;
   notice?: string;
   busy: boolean;
-  /** Runs `task` unless another operation is running; its return value becomes the success notice. */
-  run(label: string, task: (report: Report) => Promise<string | void>): Promise<boolean>;
+  /** What the running (or last) operation acted on (a model's pool): its banners show there, not over it. */
+  scope?: string;
+  /**
+   * Runs `task` unless another operation is running; its return value becomes the success notice.
+   * A new operation clears the previous one's notice and error.
+   */
+  run(label: string, task: (report: Report) => Promise<string | void>, scope?: string): Promise<boolean>;
+  /** Shows a problem found before anything was sent (and clears the last notice beside it). */
+  fail(error: unknown, scope?: string): void;
   dismiss(): void;
 }
 
@@ -30,12 +37,14 @@ export function useOperations(onDone?: () => void): Operations {
   const [progress, setProgress] = useState<Progress>();
   const [error, setError] = useState<ErrorReport>();
   const [notice, setNotice] = useState<string>();
+  const [scope, setScope] = useState<string>();
   const running = useRef(false);
 
   const run = useCallback(
-    async (label: string, task: (report: Report) => Promise<string | void>) => {
+    async (label: string, task: (report: Report) => Promise<string | void>, target?: string) => {
       if (running.current) return false;
       running.current = true;
+      setScope(target);
       setError(undefined);
       setNotice(undefined);
       const startedAt = Date.now();
@@ -62,7 +71,13 @@ export function useOperations(onDone?: () => void): Operations {
     setNotice(undefined);
   }, []);
 
-  return { progress, error, notice, busy: progress !== undefined, run, dismiss };
+  const fail = useCallback((caught: unknown, target?: string) => {
+    setScope(target);
+    setNotice(undefined);
+    setError(describeError(caught));
+  }, []);
+
+  return { progress, error, notice, scope, busy: progress !== undefined, run, fail, dismiss };
 }
 
 /** Wraps an FHE backend so that each FHE step shows up as a phase of the running operation. */

@@ -4,7 +4,9 @@
  * contributors and a funded pool through the royalties tasks, serves the built app with `vite preview`
  * and drives Debian's Chromium with playwright-core: a contributor (development wallet) submits
  * encrypted metrics, closes and reveals the epoch after time travel, decrypts score and share, claims
- * and verifies; the public view then shows the revealed total and no individual value.
+ * and verifies; the public view then shows the revealed total and no individual value. Three hostile
+ * models (payout tokens whose metadata reverts, is absurd, or imitates the real token) are registered
+ * beside it: the page shows them as unreadable or flagged and keeps working for the honest one.
  *
  * Not part of `npm test` (hardhat.config.ts leaves test/app/ out): it needs Chromium
  * (`apt-get install -y chromium`) and the built app. Screenshots go to test/app/screenshots/.
@@ -16,9 +18,12 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { JsonRpcProvider } from "ethers";
 import { chromium } from "playwright-core";
 import type { BrowserContext, Page } from "playwright-core";
 
+import { HostileMetadataToken__factory } from "../../types";
+import { connectRegistry, registerModel } from "../../src/actions/registry";
 import { contributionScore, expectedShare } from "../../src/math";
 import { ROOT, hardhat, portTaken } from "../helpers/processes";
 
@@ -56,6 +61,13 @@ const OTHERS: { account: number; metrics: bigint[] }[] = [
 const ME = { account: 3, metrics: [820_000n, 0n, 91n] };
 const ME_ADDRESS = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"; // account 3 of the test mnemonic
 const FUNDED_UNITS = 10_000n * 10n ** 6n; // 10,000 MUD in confidential units (6 decimals)
+
+/** Models whose payout token is hostile (HostileMetadataToken modes), created after MODEL: ids 2, 3, 4. */
+const HOSTILE = [
+  { id: 2, name: "hostile-reverting", mode: 0 },
+  { id: 3, name: "hostile-huge", mode: 1 },
+  { id: 4, name: "lookalike-cmud", mode: 2 },
+];
 
 const MY_SCORE = contributionScore(ME.metrics, METRICS);
 const TOTAL = [ME, ...OTHERS].reduce((sum, c) => sum + contributionScore(c.metrics, METRICS), 0n);
@@ -97,6 +109,37 @@ function freePort(): Promise<number> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function deployedAddress(name: string): string {
+  return (JSON.parse(fs.readFileSync(path.join(DEPLOYMENTS, `${name}.json`), "utf8")) as { address: string }).address;
+}
+
+/** Registers the HOSTILE models, each with its own hostile payout token, as any registry user can. */
+async function registerHostileModels(): Promise<void> {
+  const provider = new JsonRpcProvider(RPC_URL, 31337, { staticNetwork: true });
+  try {
+    const signer = await provider.getSigner(6);
+    const registry = await connectRegistry({ address: deployedAddress("ModelRegistry"), runner: signer });
+    for (const hostile of HOSTILE) {
+      const token = await new HostileMetadataToken__factory(signer).deploy(
+        deployedAddress("PaymentToken"),
+        hostile.mode,
+      );
+      await token.waitForDeployment();
+      const model = await registerModel(registry, {
+        modelName: hostile.name,
+        payoutToken: await token.getAddress(),
+        metrics: METRICS,
+        epochLength: BigInt(EPOCH_LENGTH),
+        minParticipants: 3,
+        maxSubmissionsPerContributor: 4,
+      });
+      expect(model.modelId).to.equal(BigInt(hostile.id));
+    }
+  } finally {
+    provider.destroy();
+  }
+}
 
 /** A child process in its own process group, killed as a whole. */
 class Service {
@@ -271,6 +314,7 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     const deployed = await hardhat(["deploy", "--network", "localhost"]);
     if (deployed.code !== 0) throw new Error(`npx hardhat deploy failed:\n${deployed.stdout}\n${deployed.stderr}`);
     await task("deploy-model", ["--name", MODEL, "--metrics", SCHEMA, "--epoch-length", String(EPOCH_LENGTH)]);
+    await registerHostileModels();
     await Promise.all([
       task("fund", ["--model", MODEL, "--amount", "10000"]),
       ...OTHERS.map((c) =>
@@ -336,21 +380,82 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     for (const metric of METRICS) expect(model).to.contain(metric.name);
     expect(model).to.match(/≥ 3 distinct contributors/);
     expect(await page.getByTestId("public-audit-1").innerText()).to.match(/✓ Passed/);
+    expect(await page.getByTestId("public-model-1").getByTestId("payout-token").innerText()).to.equal(
+      "cMUD (the deployment's payout token)",
+    );
     await shot("01-public-open-epoch");
+  });
+
+  it("shows hostile models as unreadable or flagged, and the honest model as usual", async function () {
+    this.timeout(120_000);
+    await page.goto(`${appUrl}#/public`);
+    await page.getByTestId("public-epoch-1-1").waitFor();
+    const reverting = page.getByTestId("public-model-2");
+    expect(await reverting.innerText())
+      .to.contain("hostile-reverting")
+      .and.to.contain("unreadable");
+    expect(await reverting.getByTestId("unreadable-reason").innerText()).to.match(
+      /its payout token 0x[0-9a-fA-F]{40} is unusable: its symbol\(\) or decimals\(\) failed/,
+    );
+    const huge = page.getByTestId("public-model-3");
+    expect(await huge.getByTestId("unreadable-reason").innerText()).to.contain(
+      "its symbol is 20,000 characters long (1–16 expected)",
+    );
+    const lookalike = page.getByTestId("public-model-4").getByTestId("payout-token");
+    expect(await lookalike.innerText()).to.match(/^cMUD ⚠ not this deployment's payout token \(0x/);
+    expect(await page.getByTestId("public-model-1").innerText()).to.contain("10,000 cMUD");
+    await shot("01b-public-hostile-models");
+  });
+
+  it("serves a strict Content-Security-Policy and refuses to be framed", async function () {
+    this.timeout(60_000);
+    const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
+    expect(meta).to.contain("script-src 'self' 'wasm-unsafe-eval'").and.to.contain("object-src 'none'");
+    expect(meta).to.contain(`connect-src 'self' ${RPC_URL}`);
+    const response = await fetch(appUrl);
+    expect(response.headers.get("content-security-policy")).to.contain("frame-ancestors 'none'");
+    expect(response.headers.get("x-frame-options")).to.equal("DENY");
+    // Chromium refuses to render it inside a frame (frame-ancestors; main.tsx also busts frames where no header is sent).
+    const framed = await (context as BrowserContext).newPage();
+    try {
+      await framed.goto(`${appUrl}deployments.json`);
+      await framed.setContent(`<iframe src="${appUrl}#/public" width="800" height="600"></iframe>`);
+      await sleep(2000);
+      const frame = framed.frames().find((f) => f !== framed.mainFrame());
+      const inside =
+        frame === undefined
+          ? ""
+          : await frame
+              .locator("body")
+              .innerText()
+              .catch(() => "");
+      expect(inside).to.not.contain("Public record of every model");
+    } finally {
+      await framed.close();
+    }
   });
 
   it("refuses a browser wallet on another chain and says how to switch", async function () {
     this.timeout(60_000);
     const other = await (context as BrowserContext).newPage();
     try {
-      // A minimal EIP-1193 wallet on Ethereum mainnet (chain 1).
+      // A minimal EIP-1193 wallet on Ethereum mainnet (chain 1), announced with EIP-6963 and also
+      // present as the legacy window.ethereum (a second, distinct provider).
       await other.addInitScript({
-        content: `window.ethereum = {
+        content: `const mainnetWallet = () => ({
           request: async ({ method }) =>
             method === "eth_chainId" ? "0x1" : method === "net_version" ? "1" : ["${ME_ADDRESS}"],
-        };`,
+        });
+        window.ethereum = mainnetWallet();
+        const announced = mainnetWallet();
+        const announce = () => window.dispatchEvent(new CustomEvent("eip6963:announceProvider", {
+          detail: Object.freeze({ info: { uuid: "test-wallet", name: "Announced Wallet", icon: "data:image/svg+xml;base64,PHN2Zy8+", rdns: "test.wallet" }, provider: announced }),
+        }));
+        window.addEventListener("eip6963:requestProvider", announce);`,
       });
       await other.goto(`${appUrl}#/contributor`);
+      await other.getByTestId("connect-injected").filter({ hasText: "Announced Wallet" }).waitFor();
+      expect(await other.getByTestId("connect-injected-1").innerText()).to.contain("window.ethereum");
       await other.getByTestId("connect-injected").click();
       const error = other.getByTestId("error");
       await error.waitFor();
@@ -364,16 +469,69 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     }
   });
 
+  it("binds each transaction to the chain: a wallet that switched chain while the page encrypted refuses it", async function () {
+    this.timeout(120_000);
+    const other = await (context as BrowserContext).newPage();
+    try {
+      // A browser wallet on the node's chain (reads forwarded to the node) whose user switches it to
+      // chain 1 while the page encrypts: like MetaMask, it refuses a transaction whose chainId is not
+      // its current chain, and would send one without a chainId on chain 1.
+      await other.addInitScript({
+        content: `window.__sends = [];
+        const forward = async (method, params) => {
+          const response = await fetch("${RPC_URL}", { method: "POST", headers: { "content-type": "application/json" },
+            body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+          const { result, error } = await response.json();
+          if (error) throw Object.assign(new Error(error.message), { code: error.code, data: error.data });
+          return result;
+        };
+        window.ethereum = { request: async ({ method, params = [] }) => {
+          if (method === "eth_requestAccounts" || method === "eth_accounts") return ["${ME_ADDRESS}"];
+          if (method === "eth_sendTransaction") {
+            const chainId = params[0].chainId;
+            window.__sends.push(chainId === undefined ? "no chainId: sent on chain 1" : chainId);
+            if (chainId === undefined) return "0x" + "11".repeat(32);
+            throw Object.assign(new Error("Invalid chainId " + chainId + ": the wallet is on chain 0x1"), { code: -32602 });
+          }
+          return forward(method, params);
+        } };`,
+      });
+      await other.goto(`${appUrl}#/contributor`);
+      await other.getByTestId("connect-injected").click();
+      await other.getByTestId("model-1").waitFor();
+      for (const [i, metric] of METRICS.entries()) {
+        await other.getByTestId(`metric-1-${metric.name}`).fill(ME.metrics[i].toString());
+      }
+      await other.getByTestId("submit-1").click();
+      await other.getByTestId("model-1").getByTestId("error").waitFor({ timeout: 90_000 });
+      expect(await other.evaluate(() => (globalThis as unknown as { __sends: string[] }).__sends)).to.deep.equal([
+        "0x7a69",
+      ]);
+      await other.screenshot({ path: path.join(SCREENSHOTS, "02c-chain-switched-refused.png"), fullPage: true });
+    } finally {
+      await other.close();
+    }
+  });
+
   it("a contributor connects the development wallet and submits encrypted metrics", async function () {
     this.timeout(180_000);
     await page.goto(`${appUrl}#/contributor`);
     await page.getByTestId("dev-wallet").waitFor();
+    // This browser has no wallet extension: the button says so instead of failing when clicked.
+    expect(await page.getByTestId("connect-injected").isDisabled()).to.equal(true);
+    expect(await page.getByTestId("no-wallet").innerText()).to.contain("No browser wallet was found in this browser");
     await shot("02-contributor-connect");
     await page.getByTestId("dev-account").selectOption(String(ME.account));
     await page.getByTestId("connect-dev").click();
     await page.getByTestId("model-1").waitFor();
     expect(await page.getByTestId("model-1").innerText()).to.contain("You have not contributed to this model yet");
+    expect(await page.getByTestId("model-2").innerText()).to.contain("unreadable");
 
+    // A value above its cap shows what will be counted before anything is sent.
+    await page.getByTestId(`metric-1-${METRICS[0].name}`).fill("2000000");
+    expect(await page.getByTestId("capped-1-0").innerText()).to.equal(
+      "above the cap: 1,000,000 will be counted, not 2,000,000",
+    );
     for (const [i, metric] of METRICS.entries()) {
       await page.getByTestId(`metric-1-${metric.name}`).fill(ME.metrics[i].toString());
     }
@@ -384,24 +542,30 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     expect(await progress.innerText()).to.match(/Submitting to dashboard-subnet/);
     await shot("03-contributor-submitting");
     expect(await outcomeOf("notice")).to.match(/encrypted contribution was added to epoch #1/);
-    await page.getByTestId("status-1-1").waitFor();
+    // The card was read again before the notice showed: no stale state beside it.
     expect(await page.getByTestId("status-1-1").innerText()).to.equal("open");
+    // The banners are inside the card acted on, in its flow: they cover nothing.
+    expect(await page.getByTestId("model-1").getByTestId("notice").count()).to.equal(1);
     await shot("04-contributor-submitted");
   });
 
-  it("refuses to close the epoch before its end with what to do, then closes and reveals it once it ended", async function () {
+  it("keeps Close disabled before the epoch's end (with the time), then Submit disabled once it ended; closes and reveals", async function () {
     this.timeout(240_000);
-    await clearBanners();
-    await page.getByTestId("close-1").click();
-    await page.getByTestId("error").waitFor({ timeout: 60_000 });
-    const error = await page.getByTestId("error").innerText();
-    expect(error).to.contain("RoyaltyPoolEpochNotEnded");
-    expect(error).to.match(/What to do: Wait until the epoch's end time, then close it/);
-    await shot("05-error-epoch-not-ended");
+    expect(await page.getByTestId("close-1").isDisabled()).to.equal(true);
+    expect(await page.getByTestId("close-reason-1").innerText()).to.match(
+      /^can be closed from \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in (\d+ min|\d+ s)/,
+    );
+    expect(await page.getByTestId("submit-1").isDisabled()).to.equal(false);
+    await shot("05-close-disabled-before-end");
 
     await rpc("evm_increaseTime", [EPOCH_LENGTH + 1]);
     await rpc("evm_mine");
     await page.getByText("ready to close").first().waitFor({ timeout: 30_000 }); // the dashboard follows the chain
+    await page.locator('[data-testid="close-1"]:not([disabled])').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("submit-1").isDisabled()).to.equal(true);
+    expect(await page.getByTestId("submit-reason-1").innerText()).to.match(
+      /cannot submit: the epoch ended .* close it first/,
+    );
     expect(await operate("close-1")).to.match(/Epoch #1 closed/);
     expect(await operate("reveal-1-1")).to.contain(`total score ${TOTAL.toLocaleString("en-US")}`);
     await shows("status-1-1", "claimable");
@@ -456,5 +620,7 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     expect(await page.getByTestId("public-audit-1").innerText()).to.match(/✓ Passed/);
     await shot("08-public-revealed");
     expect(pageErrors, `uncaught errors in the page: ${pageErrors.join("; ")}`).to.deep.equal([]);
+    const blocked = consoleErrors.filter((e) => /Content Security Policy/i.test(e));
+    expect(blocked, `the page broke its own policy: ${blocked.join("; ")}`).to.deep.equal([]);
   });
 });

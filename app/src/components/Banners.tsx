@@ -40,8 +40,13 @@ export function ErrorBanner({ error, onDismiss }: { error: ErrorReport; onDismis
   );
 }
 
-/** The state of the running (or last) operation. */
-export function OperationBanners({ ops }: { ops: Operations }) {
+/**
+ * The state of the running (or last) operation, where it belongs: a model card shows the banners of
+ * operations on that model (`scope` = its pool) in its own flow, so that they never cover it; the
+ * view shows the others.
+ */
+export function OperationBanners({ ops, scope }: { ops: Operations; scope?: string }) {
+  if (ops.scope !== scope) return null;
   return (
     <div className="banners">
       {ops.progress && <ProgressBanner progress={ops.progress} />}

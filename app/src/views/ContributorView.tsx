@@ -23,15 +23,18 @@ import type { AppChain } from "../chain";
 import { NETWORK } from "../config";
 import { BarChart } from "../components/BarChart";
 import { ErrorBanner, OperationBanners } from "../components/Banners";
-import { chainNow, loadContributorModels } from "../data";
-import type { ContributorModelView, TokenInfo } from "../data";
+import { SafeName, TokenBadge, UnreadableCard } from "../components/Untrusted";
+import { chainNow, isUnreadable, loadContributorModel, loadContributorModels } from "../data";
+import type { ContributorModelView, TokenInfo, UnreadableModel } from "../data";
 import { describeError } from "../errors";
 import type { ErrorReport } from "../errors";
 import { loadFheBackend } from "../fhe";
 import { dateTime, duration, plural, shortAddress, tokens } from "../format";
+import { closeGate, submitGate, whenIdle } from "../guards";
 import { useOperations, withPhases } from "../operation";
-import type { Report } from "../operation";
+import type { Operations, Report } from "../operation";
 import { contributorStatus, publicStatus } from "../status";
+import { countedMetrics, displayText } from "../untrusted";
 import { assertWalletNetwork } from "../wallet";
 import type { Wallet } from "../wallet";
 import { RulesTable } from "./PublicView";
@@ -77,6 +80,8 @@ interface Actions {
   claim(view: ContributorModelView, epochId: bigint, recipient?: string): void;
   verify(view: ContributorModelView, epochId: bigint): void;
   disclose(view: ContributorModelView, epochId: bigint, viewer: string): void;
+  /** Clears the last notice and error (a form found a problem before sending anything). */
+  dismiss(): void;
 }
 
 function SubmitForm({ view, now, busy, act }: Omit<ModelCardProps, "decrypted" | "verifications">) {
@@ -84,15 +89,21 @@ function SubmitForm({ view, now, busy, act }: Omit<ModelCardProps, "decrypted" |
   const current = epochs[0];
   const [values, setValues] = useState<string[]>(() => rules.metrics.map(() => ""));
   const [problem, setProblem] = useState<string>();
-  // The view reloads every block: only a new schema (another rules version or model) clears the form.
-  const schema = `${model.pool}:${rules.version}:${rules.metrics.length}`;
+  // The view reloads every block: only a new schema (another rules version or model) or a counted
+  // submission (the card is read again after it) clears the form.
+  const schema = `${model.pool}:${rules.version}:${rules.metrics.length}:${view.currentSubmissions}`;
   useEffect(() => setValues(Array.from({ length: Number(schema.split(":")[2]) }, () => "")), [schema]);
 
   const parsed = values.map((v) => v.trim().replace(/_/g, ""));
   const valid = parsed.every((v) => WHOLE_NUMBER.test(v) && BigInt(v) < 2n ** 64n);
   const preview = valid ? contributionScore(parsed.map(BigInt), rules.metrics) : undefined;
-  const ended = current !== undefined && now >= current.end;
   const left = rules.maxSubmissionsPerContributor - view.currentSubmissions;
+  const gate = whenIdle(submitGate(current, now, left), busy);
+  // What the pool will count for each metric: min(value, cap), shown before anything is sent.
+  const counted = countedMetrics(
+    parsed.map((v) => (WHOLE_NUMBER.test(v) && BigInt(v) < 2n ** 64n ? BigInt(v) : 0n)),
+    rules.metrics.map((m) => m.cap),
+  );
 
   if (rules.attestationRequired) {
     return (
@@ -109,6 +120,7 @@ function SubmitForm({ view, now, busy, act }: Omit<ModelCardProps, "decrypted" |
       onSubmit={(event) => {
         event.preventDefault();
         if (!valid) {
+          act.dismiss();
           setProblem("Enter a whole number (0 or more, below 2^64) for every metric.");
           return;
         }
@@ -118,8 +130,8 @@ function SubmitForm({ view, now, busy, act }: Omit<ModelCardProps, "decrypted" |
     >
       <div className="metric-inputs">
         {rules.metrics.map((metric, i) => (
-          <label key={metric.name}>
-            <span>{metric.name}</span>
+          <label key={i}>
+            <SafeName value={metric.name} max={32} />
             <input
               inputMode="numeric"
               placeholder={`0 – ${metric.cap.toLocaleString("en-US")} counts`}
@@ -134,17 +146,36 @@ function SubmitForm({ view, now, busy, act }: Omit<ModelCardProps, "decrypted" |
             <span className="muted small">
               weight {metric.weight.toString()}, capped at {metric.cap.toLocaleString("en-US")}
             </span>
+            {counted[i]?.capped && (
+              <span className="warn-badge" data-testid={`capped-${model.modelId}-${i}`}>
+                above the cap: {counted[i].counted.toLocaleString("en-US")} will be counted, not{" "}
+                {counted[i].entered.toLocaleString("en-US")}
+              </span>
+            )}
           </label>
         ))}
       </div>
       <div className="submit-row">
-        <button type="submit" disabled={busy || left <= 0n} data-testid={`submit-${model.modelId}`}>
+        <button
+          type="submit"
+          disabled={!gate.open}
+          title={gate.reason}
+          aria-describedby={`submit-reason-${model.modelId}`}
+          data-testid={`submit-${model.modelId}`}
+        >
           Encrypt &amp; submit to epoch #{currentEpochId.toString()}
         </button>
-        <span className="muted small">
-          {preview !== undefined && `adds ${preview.toLocaleString("en-US")} to your encrypted score · `}
-          {left > 0n ? `${plural(left, "submission")} left this epoch` : "no submission left this epoch"}
-          {ended && " · the epoch has ended: close it first"}
+        <span
+          className="muted small"
+          id={`submit-reason-${model.modelId}`}
+          data-testid={`submit-reason-${model.modelId}`}
+        >
+          {preview !== undefined && `adds ${preview.toLocaleString("en-US")} to your encrypted score (after caps) · `}
+          {gate.open || gate.reason === "another operation is running"
+            ? left > 0n
+              ? `${plural(left, "submission")} left this epoch`
+              : "no submission left this epoch"
+            : `cannot submit: ${gate.reason}`}
         </span>
       </div>
       {problem && <p className="fail small">{problem}</p>}
@@ -225,6 +256,7 @@ function ClaimControl({
         onClick={() => {
           const to = recipient.trim();
           if (to !== "" && !isAddress(to)) {
+            act.dismiss();
             setProblem("The recipient must be a 0x… address, or empty to pay yourself.");
             return;
           }
@@ -286,6 +318,7 @@ function DisclosureCell({
         onClick={() => {
           const to = viewer.trim();
           if (!isAddress(to)) {
+            act.dismiss();
             setProblem("The viewer must be a 0x… address.");
             return;
           }
@@ -300,9 +333,10 @@ function DisclosureCell({
   );
 }
 
-function ModelCard({ view, now, busy, decrypted, verifications, act }: ModelCardProps) {
+function ModelCard({ view, now, busy, decrypted, verifications, act, ops }: ModelCardProps & { ops: Operations }) {
   const { model, token, epochs, mine, rules } = view;
   const current = epochs[0];
+  const closeable = whenIdle(closeGate(current, now), busy);
   const closed = epochs.filter((e) => e.state === "Closed");
   const epochOf = (id: bigint) => epochs.find((e) => e.epochId === id);
   const chronological = [...mine].reverse();
@@ -313,15 +347,16 @@ function ModelCard({ view, now, busy, decrypted, verifications, act }: ModelCard
 
   return (
     <section className="card model" data-testid={`model-${model.modelId}`}>
+      <OperationBanners ops={ops} scope={model.pool} />
       <header className="model-head">
         <h2>
-          {model.name} <span className="muted">#{model.modelId.toString()}</span>
+          <SafeName value={model.name} /> <span className="muted">#{model.modelId.toString()}</span>
         </h2>
         <div className="muted small">
           {mine.length > 0
             ? `You took part in ${plural(mine.length, "epoch")}: ${chronological.map((m) => `#${m.epochId}`).join(", ")}`
             : "You have not contributed to this model yet."}{" "}
-          · paid in {token.symbol} · pool <code title={model.pool}>{shortAddress(model.pool)}</code>
+          · paid in <TokenBadge token={token} /> · pool <code title={model.pool}>{shortAddress(model.pool)}</code>
         </div>
       </header>
 
@@ -336,15 +371,27 @@ function ModelCard({ view, now, busy, decrypted, verifications, act }: ModelCard
               {now < current.end ? `ends in ${duration(current.end - now)}` : `ended ${dateTime(current.end)}`}
             </div>
           </div>
-          <button
-            className="secondary"
-            disabled={busy}
-            data-testid={`close-${model.modelId}`}
-            title="Anyone may close an ended epoch; with fewer than k contributors it rolls over instead."
-            onClick={() => act.close(view)}
-          >
-            Close epoch #{current.epochId.toString()}
-          </button>
+          <div className="action">
+            <button
+              className="secondary"
+              disabled={!closeable.open}
+              data-testid={`close-${model.modelId}`}
+              aria-describedby={`close-reason-${model.modelId}`}
+              title="Anyone may close an ended epoch; with fewer than k contributors it rolls over instead."
+              onClick={() => act.close(view)}
+            >
+              Close epoch #{current.epochId.toString()}
+            </button>
+            {!closeable.open && (
+              <span
+                className="muted small gate-reason"
+                id={`close-reason-${model.modelId}`}
+                data-testid={`close-reason-${model.modelId}`}
+              >
+                {closeable.reason}
+              </span>
+            )}
+          </div>
         </div>
       )}
       {closed.map((epoch) => (
@@ -477,6 +524,11 @@ function ModelCard({ view, now, busy, decrypted, verifications, act }: ModelCard
   );
 }
 
+/** A model's name as banners show it (invisible characters escaped, long names cut). */
+function nameOf(view: ContributorModelView): string {
+  return displayText(view.model.name).text;
+}
+
 function tokenAmount(units: bigint, token: TokenInfo): string {
   return tokens(units, token).replace(` ${token.symbol}`, "");
 }
@@ -498,7 +550,7 @@ export function ContributorView({
   wallet: Wallet | undefined;
   walletPanel: ReactNode;
 }) {
-  const [models, setModels] = useState<ContributorModelView[]>();
+  const [models, setModels] = useState<(ContributorModelView | UnreadableModel)[]>();
   const [now, setNow] = useState(0n);
   const [loadError, setLoadError] = useState<ErrorReport>();
   const [decrypted, setDecrypted] = useState<Decrypted>({});
@@ -534,87 +586,143 @@ export function ContributorView({
 
   const remember = (entries: Decrypted) => setDecrypted((previous) => ({ ...previous, ...entries }));
 
+  /** Reads the model again after one of the contributor's transactions, before its notice shows. */
+  const refresh = async (view: ContributorModelView, report: Report) => {
+    if (wallet === undefined || fhe === undefined) return;
+    report("Mined: reading the model's new state…");
+    const [fresh, time] = await Promise.all([
+      loadContributorModel(chain, wallet.signer, fhe, view.model),
+      chainNow(chain.provider),
+    ]);
+    setModels((previous) => previous?.map((m) => (m.model.pool === view.model.pool ? fresh : m)));
+    setNow(time);
+  };
+
   const act: Actions = {
     submit: (view, metrics) =>
-      void ops.run(`Submitting to ${view.model.name}`, async (report) => {
-        if (wallet) await assertWalletNetwork(wallet);
-        const result = await submitContribution(withReport(view.client, report), { metrics });
-        return `Your encrypted contribution was added to epoch #${result.epochId} of ${view.model.name} (tx ${txLink(result.receipt.hash)}).`;
-      }),
+      void ops.run(
+        `Submitting to ${nameOf(view)}`,
+        async (report) => {
+          if (wallet) await assertWalletNetwork(wallet);
+          const result = await submitContribution(withReport(view.client, report), { metrics });
+          await refresh(view, report);
+          return `Your encrypted contribution was added to epoch #${result.epochId} of ${nameOf(view)} (tx ${txLink(result.receipt.hash)}).`;
+        },
+        view.model.pool,
+      ),
     close: (view) =>
-      void ops.run(`Closing epoch #${view.currentEpochId} of ${view.model.name}`, async (report) => {
-        if (wallet) await assertWalletNetwork(wallet);
-        report("Sending the close transaction and waiting for it to be mined…");
-        const result = await closeEpoch(view.client);
-        return result.closed
-          ? `Epoch #${result.epochId} closed: its total is now publicly decryptable. Reveal it next.`
-          : `Epoch #${result.epochId} has fewer than k = ${view.rules.minParticipants} contributors: it rolled over and stays open until ${dateTime(result.end)}.`;
-      }),
+      void ops.run(
+        `Closing epoch #${view.currentEpochId} of ${nameOf(view)}`,
+        async (report) => {
+          if (wallet) await assertWalletNetwork(wallet);
+          report("Sending the close transaction and waiting for it to be mined…");
+          const result = await closeEpoch(view.client);
+          await refresh(view, report);
+          return result.closed
+            ? `Epoch #${result.epochId} closed: its total is now publicly decryptable. Reveal it next.`
+            : `Epoch #${result.epochId} has fewer than k = ${view.rules.minParticipants} contributors: it rolled over and stays open until ${dateTime(result.end)}.`;
+        },
+        view.model.pool,
+      ),
     reveal: (view, epochId) =>
-      void ops.run(`Revealing the total of epoch #${epochId}`, async (report) => {
-        if (wallet) await assertWalletNetwork(wallet);
-        const result = await revealEpochTotal(withReport(view.client, report), { epochId });
-        return `Epoch #${epochId} revealed: total score ${result.total.toLocaleString("en-US")}. Contributors can claim now.`;
-      }),
+      void ops.run(
+        `Revealing the total of epoch #${epochId}`,
+        async (report) => {
+          if (wallet) await assertWalletNetwork(wallet);
+          const result = await revealEpochTotal(withReport(view.client, report), { epochId });
+          await refresh(view, report);
+          return `Epoch #${epochId} revealed: total score ${result.total.toLocaleString("en-US")}. Contributors can claim now.`;
+        },
+        view.model.pool,
+      ),
     decryptScore: (view, epochId) =>
-      void ops.run(`Decrypting your score for epoch #${epochId}`, async (report) => {
-        const score = await decryptScore(withReport(view.client, report), { epochId });
-        remember({ [key(view.model.pool, epochId, "score")]: score });
-      }),
+      void ops.run(
+        `Decrypting your score for epoch #${epochId}`,
+        async (report) => {
+          const score = await decryptScore(withReport(view.client, report), { epochId });
+          remember({ [key(view.model.pool, epochId, "score")]: score });
+        },
+        view.model.pool,
+      ),
     decryptShare: (view, epochId) =>
-      void ops.run(`Decrypting your share of epoch #${epochId}`, async (report) => {
-        const share = await decryptShare(withReport(view.client, report), { epochId });
-        remember({ [key(view.model.pool, epochId, "share")]: share });
-      }),
+      void ops.run(
+        `Decrypting your share of epoch #${epochId}`,
+        async (report) => {
+          const share = await decryptShare(withReport(view.client, report), { epochId });
+          remember({ [key(view.model.pool, epochId, "share")]: share });
+        },
+        view.model.pool,
+      ),
     decryptAllShares: (view) =>
-      void ops.run(`Decrypting your shares in ${view.model.name}`, async (report) => {
-        const client = withReport(view.client, report);
-        for (const m of view.mine.filter((e) => e.claimed)) {
-          const share = await decryptShare(client, { epochId: m.epochId });
-          remember({ [key(view.model.pool, m.epochId, "share")]: share });
-        }
-      }),
+      void ops.run(
+        `Decrypting your shares in ${nameOf(view)}`,
+        async (report) => {
+          const client = withReport(view.client, report);
+          for (const m of view.mine.filter((e) => e.claimed)) {
+            const share = await decryptShare(client, { epochId: m.epochId });
+            remember({ [key(view.model.pool, m.epochId, "share")]: share });
+          }
+        },
+        view.model.pool,
+      ),
     claim: (view, epochId, recipient) =>
-      void ops.run(`Claiming epoch #${epochId} of ${view.model.name}`, async (report) => {
-        if (wallet) await assertWalletNetwork(wallet);
-        report("Sending the claim (your share is computed under FHE) and waiting for it to be mined…");
-        const result = await claimRoyalty(view.client, { epochId, recipient });
-        const to = recipient === undefined ? "you" : shortAddress(result.recipient);
-        return `Claimed epoch #${epochId}: your encrypted share was paid to ${to} (tx ${txLink(result.receipt.hash)}). Decrypt it to see the amount.`;
-      }),
+      void ops.run(
+        `Claiming epoch #${epochId} of ${nameOf(view)}`,
+        async (report) => {
+          if (wallet) await assertWalletNetwork(wallet);
+          report("Sending the claim (your share is computed under FHE) and waiting for it to be mined…");
+          const result = await claimRoyalty(view.client, { epochId, recipient });
+          await refresh(view, report);
+          const to = recipient === undefined ? "you" : shortAddress(result.recipient);
+          return `Claimed epoch #${epochId}: your encrypted share was paid to ${to} (tx ${txLink(result.receipt.hash)}). Decrypt it to see the amount.`;
+        },
+        view.model.pool,
+      ),
     verify: (view, epochId) =>
-      void ops.run(`Verifying your share of epoch #${epochId}`, async (report) => {
-        const check = await verifyShare(withReport(view.client, report), { epochId });
-        remember({
-          [key(view.model.pool, epochId, "score")]: check.score,
-          [key(view.model.pool, epochId, "share")]: check.share,
-        });
-        setVerifications((previous) => ({ ...previous, [key(view.model.pool, epochId, "share")]: check }));
-        if (!check.ok) {
-          throw new RoyaltiesError(
-            `Your share ${check.share} does not match ⌊score·pool/total⌋ = ${check.exact}: report it to the model's auditors with the epoch number.`,
-          );
-        }
-      }),
+      void ops.run(
+        `Verifying your share of epoch #${epochId}`,
+        async (report) => {
+          const check = await verifyShare(withReport(view.client, report), { epochId });
+          remember({
+            [key(view.model.pool, epochId, "score")]: check.score,
+            [key(view.model.pool, epochId, "share")]: check.share,
+          });
+          setVerifications((previous) => ({ ...previous, [key(view.model.pool, epochId, "share")]: check }));
+          if (!check.ok) {
+            throw new RoyaltiesError(
+              `Your share ${check.share} does not match ⌊score·pool/total⌋ = ${check.exact}: report it to the model's auditors with the epoch number.`,
+            );
+          }
+        },
+        view.model.pool,
+      ),
     disclose: (view, epochId, viewer) =>
-      void ops.run(`Disclosing epoch #${epochId} of ${view.model.name}`, async (report) => {
-        if (wallet === undefined) throw new RoyaltiesError("Connect a wallet first.");
-        await assertWalletNetwork(wallet);
-        report("Sending the disclosure grant and waiting for it to be mined…");
-        const result = await grantDisclosure(chain.registry.connect(wallet.signer), {
-          viewer,
-          pairs: [{ modelId: view.model.modelId, epochId }],
-        });
-        return result.granted === 0
-          ? `${shortAddress(viewer)} could already decrypt epoch #${epochId}.`
-          : `${shortAddress(viewer)} can now decrypt your score${result.applied > 0 ? " and share" : " (and your share once claimed)"} of epoch #${epochId}. This cannot be revoked (tx ${txLink(result.receipt.hash)}).`;
-      }),
+      void ops.run(
+        `Disclosing epoch #${epochId} of ${nameOf(view)}`,
+        async (report) => {
+          if (wallet === undefined) throw new RoyaltiesError("Connect a wallet first.");
+          await assertWalletNetwork(wallet);
+          report("Sending the disclosure grant and waiting for it to be mined…");
+          const result = await grantDisclosure(chain.registry.connect(wallet.signer), {
+            viewer,
+            pairs: [{ modelId: view.model.modelId, epochId }],
+          });
+          await refresh(view, report);
+          return result.granted === 0
+            ? `${shortAddress(viewer)} could already decrypt epoch #${epochId}.`
+            : `${shortAddress(viewer)} can now decrypt your score${result.applied > 0 ? " and share" : " (and your share once claimed)"} of epoch #${epochId}. This cannot be revoked (tx ${txLink(result.receipt.hash)}).`;
+        },
+        view.model.pool,
+      ),
+    dismiss: ops.dismiss,
   };
 
   // One confidential balance per payout token.
   const payoutTokens = useMemo(() => {
     const seen = new Map<string, ContributorModelView>();
-    for (const view of models ?? []) if (!seen.has(view.token.address)) seen.set(view.token.address, view);
+    for (const view of models ?? []) {
+      if (!isUnreadable(view) && !seen.has(view.token.address)) seen.set(view.token.address, view);
+    }
     return [...seen.values()];
   }, [models]);
   const [balances, setBalances] = useState<Record<string, bigint>>({});
@@ -631,12 +739,12 @@ export function ContributorView({
               <h3>Your confidential balance</h3>
               {payoutTokens.map((view) => (
                 <div key={view.token.address} className="balance-row">
-                  <span>{view.token.symbol}</span>
+                  <TokenBadge token={view.token} />
                   <Secret
                     value={balances[view.token.address]}
                     format={(v) => tokens(v, view.token)}
                     busy={ops.busy}
-                    testId="balance"
+                    testId={view.token.official ? "balance" : `balance-${view.token.address}`}
                     label="Decrypt balance"
                     onDecrypt={() =>
                       void ops.run(`Decrypting your ${view.token.symbol} balance`, async (report) => {
@@ -660,17 +768,22 @@ export function ContributorView({
               <p>The registry has no model yet: there is nothing to contribute to.</p>
             </div>
           )}
-          {models?.map((view) => (
-            <ModelCard
-              key={view.model.pool}
-              view={view}
-              now={now}
-              busy={ops.busy}
-              decrypted={decrypted}
-              verifications={verifications}
-              act={act}
-            />
-          ))}
+          {models?.map((view) =>
+            isUnreadable(view) ? (
+              <UnreadableCard key={view.model.pool} entry={view} testId={`model-${view.model.modelId}`} />
+            ) : (
+              <ModelCard
+                key={view.model.pool}
+                view={view}
+                now={now}
+                busy={ops.busy}
+                decrypted={decrypted}
+                verifications={verifications}
+                act={act}
+                ops={ops}
+              />
+            ),
+          )}
         </>
       )}
     </div>

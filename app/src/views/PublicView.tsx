@@ -13,12 +13,14 @@ import type { AppChain } from "../chain";
 import { NETWORK } from "../config";
 import { BarChart } from "../components/BarChart";
 import { ErrorBanner } from "../components/Banners";
-import { chainNow, loadAggregates, loadPublicModels } from "../data";
-import type { EpochView, ModelView } from "../data";
+import { SafeName, TokenBadge, UnreadableCard } from "../components/Untrusted";
+import { chainNow, isUnreadable, loadAggregatesOrNone, loadPublicModels } from "../data";
+import type { EpochView, ModelView, UnreadableModel } from "../data";
 import { describeError } from "../errors";
 import type { ErrorReport } from "../errors";
 import { dateTime, duration, plural, shortAddress, tokens } from "../format";
 import { publicStatus } from "../status";
+import { displayText } from "../untrusted";
 
 function changesBetween(pool: string, before: RulesInfo, after: RulesInfo): string {
   const text = describeRulesChange(pool, before, {
@@ -32,7 +34,7 @@ function changesBetween(pool: string, before: RulesInfo, after: RulesInfo): stri
     claimWindow: after.claimWindow,
     noiseBits: after.noiseBits,
   });
-  return text.slice(text.indexOf(": ") + 2);
+  return displayText(text.slice(text.indexOf(": ") + 2), 400).text;
 }
 
 export function RulesTable({ rules }: { rules: RulesInfo }) {
@@ -47,9 +49,11 @@ export function RulesTable({ rules }: { rules: RulesInfo }) {
           </tr>
         </thead>
         <tbody>
-          {rules.metrics.map((m) => (
-            <tr key={m.name}>
-              <td>{m.name}</td>
+          {rules.metrics.map((m, i) => (
+            <tr key={i}>
+              <td>
+                <SafeName value={m.name} max={32} />
+              </td>
               <td className="num">{m.weight.toLocaleString("en-US")}</td>
               <td className="num">{m.cap.toLocaleString("en-US")}</td>
             </tr>
@@ -107,11 +111,11 @@ function ModelSection({ view, now }: { view: ModelView; now: bigint }) {
     <section className="card model" data-testid={`public-model-${model.modelId}`}>
       <header className="model-head">
         <h2>
-          {model.name} <span className="muted">#{model.modelId.toString()}</span>
+          <SafeName value={model.name} /> <span className="muted">#{model.modelId.toString()}</span>
         </h2>
         <div className="muted small">
-          pool <code title={model.pool}>{shortAddress(model.pool)}</code> · paid in {token.symbol} · created{" "}
-          {dateTime(model.createdAt)} ·{" "}
+          pool <code title={model.pool}>{shortAddress(model.pool)}</code> · paid in <TokenBadge token={token} /> ·
+          created {dateTime(model.createdAt)} ·{" "}
           {model.governance === ZeroAddress ? "fixed rules" : `governed by ${shortAddress(model.governance)}`}
         </div>
       </header>
@@ -268,8 +272,8 @@ function AggregatesSection({ aggregates }: { aggregates: AggregateStatus[] }) {
       {aggregates.map((a) => (
         <div key={a.name}>
           <h3>
-            {a.name} — published so far: {a.cumulative.toLocaleString("en-US")} (k = {a.minContributors.toString()},
-            each sum + noise below 2^{a.noiseBits.toString()})
+            <SafeName value={a.name} max={32} /> — published so far: {a.cumulative.toLocaleString("en-US")} (k ={" "}
+            {a.minContributors.toString()}, each sum + noise below 2^{a.noiseBits.toString()})
           </h3>
           <table className="compact">
             <thead>
@@ -304,14 +308,14 @@ function AggregatesSection({ aggregates }: { aggregates: AggregateStatus[] }) {
 }
 
 export function PublicView({ chain, block }: { chain: AppChain; block: number }) {
-  const [models, setModels] = useState<ModelView[]>();
+  const [models, setModels] = useState<(ModelView | UnreadableModel)[]>();
   const [aggregates, setAggregates] = useState<AggregateStatus[]>([]);
   const [now, setNow] = useState<bigint>(0n);
   const [error, setError] = useState<ErrorReport>();
 
   useEffect(() => {
     let stale = false;
-    Promise.all([loadPublicModels(chain), chainNow(chain.provider), loadAggregates(chain)])
+    Promise.all([loadPublicModels(chain), chainNow(chain.provider), loadAggregatesOrNone(chain)])
       .then(([loaded, time, sums]) => {
         if (stale) return;
         setModels(loaded);
@@ -346,9 +350,13 @@ export function PublicView({ chain, block }: { chain: AppChain; block: number })
           </p>
         </div>
       )}
-      {models?.map((view) => (
-        <ModelSection key={view.model.pool} view={view} now={now} />
-      ))}
+      {models?.map((view) =>
+        isUnreadable(view) ? (
+          <UnreadableCard key={view.model.pool} entry={view} testId={`public-model-${view.model.modelId}`} />
+        ) : (
+          <ModelSection key={view.model.pool} view={view} now={now} />
+        ),
+      )}
       <AggregatesSection aggregates={aggregates} />
     </div>
   );

@@ -1,5 +1,5 @@
-/** Connecting a wallet: the browser's (EIP-1193) or, on a local node, the development wallet. */
-import { useMemo, useState } from "react";
+/** Connecting a wallet: a browser wallet (discovered with EIP-6963) or, on a local node, the development wallet. */
+import { useEffect, useMemo, useState } from "react";
 
 import { ErrorBanner } from "../components/Banners";
 import { NETWORK } from "../config";
@@ -7,14 +7,15 @@ import { WrongNetworkError, describeError } from "../errors";
 import type { ErrorReport } from "../errors";
 import type { AppChain } from "../chain";
 import { shortAddress } from "../format";
+import { SafeName } from "../components/Untrusted";
 import {
   connectDevWallet,
   connectInjectedWallet,
   devAccounts,
-  injectedProvider,
+  discoverWallets,
   switchInjectedNetwork,
 } from "../wallet";
-import type { Wallet } from "../wallet";
+import type { DiscoveredWallet, Wallet } from "../wallet";
 
 export function WalletPanel({
   chain,
@@ -28,19 +29,21 @@ export function WalletPanel({
   onDisconnect: () => void;
 }) {
   const [error, setError] = useState<ErrorReport>();
-  const [wrongNetwork, setWrongNetwork] = useState(false);
+  const [wrongNetwork, setWrongNetwork] = useState<DiscoveredWallet>();
   const [connecting, setConnecting] = useState(false);
   const [devIndex, setDevIndex] = useState(3);
+  const [browserWallets, setBrowserWallets] = useState<DiscoveredWallet[]>([]);
   const accounts = useMemo(() => (NETWORK.local ? devAccounts() : []), []);
+  useEffect(() => discoverWallets(setBrowserWallets), []);
 
-  async function connectInjected() {
+  async function connectInjected(browserWallet: DiscoveredWallet) {
     setError(undefined);
-    setWrongNetwork(false);
+    setWrongNetwork(undefined);
     setConnecting(true);
     try {
-      onConnect(await connectInjectedWallet());
+      onConnect(await connectInjectedWallet(browserWallet));
     } catch (caught) {
-      setWrongNetwork(caught instanceof WrongNetworkError);
+      setWrongNetwork(caught instanceof WrongNetworkError ? browserWallet : undefined);
       setError(describeError(caught));
     } finally {
       setConnecting(false);
@@ -79,12 +82,34 @@ export function WalletPanel({
         <div className="option">
           <h3>Browser wallet</h3>
           <p className="small">
-            MetaMask or any injected wallet on {NETWORK.label} (chain {NETWORK.chainId.toString()}).
-            {injectedProvider() === undefined && " None was found in this browser."}
+            MetaMask or any browser wallet on {NETWORK.label} (chain {NETWORK.chainId.toString()}).
           </p>
-          <button disabled={connecting} onClick={() => void connectInjected()} data-testid="connect-injected">
-            {connecting ? "Waiting for the wallet…" : "Connect browser wallet"}
-          </button>
+          {browserWallets.length === 0 ? (
+            <>
+              <button disabled data-testid="connect-injected" aria-describedby="no-wallet-reason">
+                Connect browser wallet
+              </button>
+              <p className="small gate-reason" id="no-wallet-reason" data-testid="no-wallet">
+                No browser wallet was found in this browser: install one (e.g. MetaMask) and reload this page
+                {NETWORK.local ? ", or use the development wallet" : ""}.
+              </p>
+            </>
+          ) : (
+            <div className="row">
+              {browserWallets.map((browserWallet, i) => (
+                <button
+                  key={browserWallet.id}
+                  disabled={connecting}
+                  onClick={() => void connectInjected(browserWallet)}
+                  data-testid={i === 0 ? "connect-injected" : `connect-injected-${i}`}
+                >
+                  {browserWallet.icon && <img src={browserWallet.icon} alt="" width={16} height={16} />}{" "}
+                  {connecting ? "Waiting for the wallet…" : "Connect "}
+                  {!connecting && <SafeName value={browserWallet.name} max={40} />}
+                </button>
+              ))}
+            </div>
+          )}
         </div>
         {NETWORK.local && (
           <div className="option dev" data-testid="dev-wallet">
@@ -119,8 +144,8 @@ export function WalletPanel({
       {wrongNetwork && (
         <button
           onClick={() =>
-            void switchInjectedNetwork()
-              .then(connectInjected)
+            void switchInjectedNetwork(wrongNetwork.provider)
+              .then(() => connectInjected(wrongNetwork))
               .catch((caught: unknown) => setError(describeError(caught)))
           }
         >
