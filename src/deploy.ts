@@ -9,6 +9,9 @@ import {
 import type { ConfidentialPayoutToken, ModelRegistry, RoyaltyPool } from "../types";
 import type { IRoyaltyPool } from "../types/contracts/royalty/RoyaltyPool";
 import { RoyaltiesError } from "./errors";
+import { effectiveNoiseBits } from "./privacy";
+
+export { DEFAULT_NOISE_BITS, effectiveNoiseBits, sybilWarning } from "./privacy";
 
 export interface MetricParameters {
   name: string;
@@ -40,32 +43,8 @@ export interface RulesParameters {
   noiseBits?: number;
 }
 
-/**
- * Noise width a self-reported pool gets unless it says otherwise: k − 1 Sybil addresses submitting zeros make
- * an epoch revealable whose total is one victim's score, and only noise stops that. 2^16 leaves the attacker
- * at least 15 bits (about 32,000 equally likely scores) per epoch; see the README for how to choose.
- */
-export const DEFAULT_NOISE_BITS = 16;
 /** Claim window a noisy pool gets unless it says otherwise (30 days): noise needs one to settle. */
 export const DEFAULT_NOISY_CLAIM_WINDOW = 30n * 24n * 60n * 60n;
-
-/** The noise width rules get: the given one, else {@link DEFAULT_NOISE_BITS} for a self-reported pool. */
-export function effectiveNoiseBits(rules: Pick<RulesParameters, "noiseBits" | "attestationRequired">): number {
-  return rules.noiseBits ?? (rules.attestationRequired === true ? 0 : DEFAULT_NOISE_BITS);
-}
-
-/**
- * A warning for rules that do not protect contributors against free identities, or undefined: a self-reported
- * pool without noise reveals one contributor's exact score to anyone who adds k − 1 addresses of their own.
- */
-export function sybilWarning(rules: Pick<RulesParameters, "noiseBits" | "attestationRequired">): string | undefined {
-  if (rules.attestationRequired === true || effectiveNoiseBits(rules) !== 0) return undefined;
-  return (
-    "WARNING: a self-reported pool without noise does not protect contributors against Sybils: k − 1 addresses " +
-    "submitting zeros make a revealed total equal one contributor's exact score. Set --noise-bits (default " +
-    `${DEFAULT_NOISE_BITS}) or require attestation.`
-  );
-}
 
 export interface CreateModelParameters extends RulesParameters {
   modelName: string;

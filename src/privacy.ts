@@ -7,6 +7,36 @@
  * bench use these to state, in bits, what each public value leaves to guess.
  */
 
+/** What decides a pool's protection against Sybils: its noise width and whether attestation is required. */
+export interface NoiseChoice {
+  noiseBits?: number;
+  attestationRequired?: boolean;
+}
+
+/**
+ * Noise width a self-reported pool gets unless it says otherwise: k − 1 Sybil addresses submitting zeros make
+ * an epoch revealable whose total is one victim's score, and only noise stops that. 2^16 leaves the attacker
+ * at least 15 bits (about 32,000 equally likely scores) per epoch; see the README for how to choose.
+ */
+export const DEFAULT_NOISE_BITS = 16;
+/** The noise width rules get: the given one, else {@link DEFAULT_NOISE_BITS} for a self-reported pool. */
+export function effectiveNoiseBits(rules: NoiseChoice): number {
+  return rules.noiseBits ?? (rules.attestationRequired === true ? 0 : DEFAULT_NOISE_BITS);
+}
+
+/**
+ * A warning for rules that do not protect contributors against free identities, or undefined: a self-reported
+ * pool without noise reveals one contributor's exact score to anyone who adds k − 1 addresses of their own.
+ */
+export function sybilWarning(rules: NoiseChoice): string | undefined {
+  if (rules.attestationRequired === true || effectiveNoiseBits(rules) !== 0) return undefined;
+  return (
+    "WARNING: a self-reported pool without noise does not protect contributors against Sybils: k − 1 addresses " +
+    "submitting zeros make a revealed total equal one contributor's exact score. Set --noise-bits (default " +
+    `${DEFAULT_NOISE_BITS}) or require attestation.`
+  );
+}
+
 /** An inclusive interval of candidate scores (empty when `low > high`). */
 export interface ScoreCandidates {
   low: bigint;

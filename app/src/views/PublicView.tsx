@@ -7,6 +7,7 @@ import { ZeroAddress } from "ethers";
 import { useEffect, useState } from "react";
 
 import { describeRulesChange } from "../../../src/governance";
+import { sybilWarning } from "../../../src/privacy";
 import type { RulesInfo } from "../../../src/actions/read";
 import type { AggregateStatus } from "../../../src/actions/aggregates";
 import type { AppChain } from "../chain";
@@ -73,6 +74,12 @@ export function RulesTable({ rules }: { rules: RulesInfo }) {
             ? "exact"
             : `plus encrypted random noise below 2^${rules.noiseBits} (what it holds back is carried forward)`}
         </dd>
+        {sybilWarning(rules) === undefined ? null : (
+          <dd className="warn-badge" data-testid="sybil-warning">
+            Self-reported and without noise: k − 1 addresses of one person submitting zeros make a revealed total equal
+            one contributor&apos;s exact score. This model does not protect against Sybils.
+          </dd>
+        )}
         <dt>submissions</dt>
         <dd>at most {rules.maxSubmissionsPerContributor.toString()} per contributor and epoch</dd>
         <dt>who submits</dt>
