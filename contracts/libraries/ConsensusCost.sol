@@ -46,6 +46,10 @@ library ConsensusCost {
     uint256 private constant ADD_64 = 162_000;
     uint256 private constant CAST = 32;
     uint256 private constant ADD_128 = 259_000;
+    uint256 private constant RAND_BOUNDED_128 = 25_000;
+    /// @dev A tracked metric's first value after its round's scheduled end seals the round: noise drawn below
+    /// 2^NOISE_BITS and added to the 128-bit sum, in the same transaction.
+    uint256 private constant SEAL_128 = RAND_BOUNDED_128 + ADD_128;
 
     /// @notice The attestation count is outside [MIN_ATTESTATIONS, MAX_ATTESTATIONS].
     error ConsensusCostUnsupportedAttestations(uint256 attestations, uint256 min, uint256 max);
@@ -73,7 +77,7 @@ library ConsensusCost {
         uint256 sumDepth;
         for (uint256 k = 0; k < m; ++k) {
             uint256 scale = scaleCost(weights[k]);
-            hcu += medianHcu + MIN_SCALAR_64 + scale + CAST + ADD_128;
+            hcu += medianHcu + MIN_SCALAR_64 + scale + CAST + ADD_128 + SEAL_128;
             uint256 termDepth = cappedDepth + scale;
             if (k == 0) {
                 sumDepth = termDepth;
@@ -85,8 +89,10 @@ library ConsensusCost {
         // The score's add and the total's add run in parallel on the sum.
         hcu += 2 * ADD_64;
         uint256 poolDepth = sumDepth + ADD_64;
-        // Aggregator: each capped value cast to 128 bits, the adds chained in the worst case.
+        // Aggregator: each capped value cast to 128 bits, the adds chained in the worst case; a seal works on the
+        // stored sum (rand + add), beside them.
         uint256 aggregateDepth = cappedDepth + CAST + m * ADD_128;
+        if (aggregateDepth < m * SEAL_128) aggregateDepth = m * SEAL_128;
         depth = poolDepth > aggregateDepth ? poolDepth : aggregateDepth;
     }
 
