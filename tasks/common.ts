@@ -11,7 +11,7 @@ import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hard
 import { types } from "hardhat/config";
 
 import type { PoolClient } from "../src/client";
-import { redactError, redactSecrets } from "../src/errors";
+import { redactError, redactSecrets } from "../src/redact";
 import { escapeTerminal, escapeTerminalLines, formatAmount, formatTable, terminalSafeJson } from "../src/format";
 import type { ModelRegistry } from "../types";
 import { fail, parseAddress, parseEpochId } from "./args";
