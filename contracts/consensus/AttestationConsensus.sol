@@ -348,20 +348,12 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
 
     // ---------------------------------------------------------------- views
 
-    /**
-     * @notice Number of configuration versions recorded (the newest may still be pending).
-     * @return The newest version.
-     */
+    /// @inheritdoc IAttestationConsensus
     function configVersionCount() external view returns (uint32) {
         return uint32(_configs.length);
     }
 
-    /**
-     * @notice A configuration version and the pool epoch it applies from.
-     * @param version A version from 1 to {configVersionCount}.
-     * @return config The configuration.
-     * @return fromEpochId First pool epoch it applies to (0 for the initial version).
-     */
+    /// @inheritdoc IAttestationConsensus
     function getConfig(uint32 version) external view returns (ConsensusConfig memory config, uint256 fromEpochId) {
         ConfigVersion storage stored = _configs[version - 1];
         return (stored.config, stored.fromEpochId);

@@ -196,4 +196,18 @@ interface IAttestationConsensus {
      * @return withinTolerance The encrypted bit `deviation <= deviationTolerance`.
      */
     function computeDeviation(uint256 epochId, address contributor) external returns (ebool withinTolerance);
+
+    /**
+     * @notice Number of configuration versions recorded (the newest may still be pending).
+     * @return The newest version.
+     */
+    function configVersionCount() external view returns (uint32);
+
+    /**
+     * @notice A configuration version and the pool epoch it applies from.
+     * @param version A version from 1 to {configVersionCount}.
+     * @return config The configuration.
+     * @return fromEpochId First pool epoch it applies to (0 for the initial version).
+     */
+    function getConfig(uint32 version) external view returns (ConsensusConfig memory config, uint256 fromEpochId);
 }

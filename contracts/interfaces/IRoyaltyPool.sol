@@ -127,6 +127,16 @@ interface IRoyaltyPool {
     error RoyaltyPoolInvalidSubmissionBound(uint32 maxSubmissionsPerContributor);
     /// @notice The noise width is above the supported maximum.
     error RoyaltyPoolInvalidNoiseBits(uint8 noiseBits, uint8 max);
+    /// @notice The rules' only attestor is an encrypted consensus whose finalize would exceed the HCU budget
+    /// under these rules (every metric tracked across models): its epochs could never count anyone.
+    error RoyaltyPoolConsensusTooExpensive(
+        address consensus,
+        uint256 attestations,
+        uint256 hcu,
+        uint256 hcuBudget,
+        uint256 depth,
+        uint256 depthBudget
+    );
     /// @notice Noise needs a claim window: without one, a single absent participant would block every later
     /// settlement and keep the noise hold-back of every epoch out of every pool.
     error RoyaltyPoolNoiseWithoutClaimWindow(uint8 noiseBits);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause-Clear
 pragma solidity ^0.8.27;
 
+import {IAttestationConsensus} from "../interfaces/IAttestationConsensus.sol";
 import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
+import {ConsensusCost} from "./ConsensusCost.sol";
 import {RoyaltyMath} from "./RoyaltyMath.sol";
 
 /**
@@ -46,6 +48,7 @@ library RulesValidation {
         IRoyaltyPool.RulesParams calldata params
     ) external {
         uint64 maxScore = maxSubmissionScore(params);
+        checkConsensusCost(params);
         for (uint256 i = 0; i < params.metrics.length; ++i) {
             rules.metrics.push(params.metrics[i]);
         }
@@ -104,6 +107,54 @@ library RulesValidation {
         uint256 needed = uint256(params.minParticipants) * params.maxSubmissionsPerContributor;
         require(capacity >= needed, IRoyaltyPool.RoyaltyPoolEpochCapacityTooSmall(capacity, needed));
         return uint64(maxScore);
+    }
+
+    /**
+     * @notice When the rules' only attestor is a deployed encrypted consensus, checks that its finalize stays
+     * within the HCU budget under these rules ({ConsensusCost-finalizeCost}, every metric tracked across models),
+     * for the newest configuration and the one before it (either may be in force when the rules apply).
+     * @dev The consensus checks the same bound when its configuration changes; this covers the other side, a rules
+     * change. An attestor that is not a consensus (an account, or a contract without these views) is skipped; a
+     * consensus deployed later against this pool checks at its deployment.
+     * @param params The rules to check.
+     */
+    function checkConsensusCost(IRoyaltyPool.RulesParams calldata params) public view {
+        if (!params.attestationRequired || params.attestors.length != 1) return;
+        address consensus = params.attestors[0];
+        if (consensus.code.length == 0) return;
+        uint256 attestations = _largestPanel(IAttestationConsensus(consensus));
+        if (attestations == 0) return;
+        uint64[] memory weights = new uint64[](params.metrics.length);
+        for (uint256 i = 0; i < weights.length; ++i) weights[i] = params.metrics[i].weight;
+        (uint256 hcu, uint256 depth) = ConsensusCost.finalizeCost(attestations, weights);
+        require(
+            ConsensusCost.withinBudget(hcu, depth),
+            IRoyaltyPool.RoyaltyPoolConsensusTooExpensive(
+                consensus,
+                attestations,
+                hcu,
+                ConsensusCost.HCU_BUDGET,
+                depth,
+                ConsensusCost.DEPTH_BUDGET
+            )
+        );
+    }
+
+    /// @dev The larger `attestationsRequired` of a consensus' two newest configurations; 0 if it has none.
+    function _largestPanel(IAttestationConsensus consensus) private view returns (uint256 largest) {
+        uint32 count;
+        try consensus.configVersionCount() returns (uint32 versions) {
+            count = versions;
+        } catch {
+            return 0;
+        }
+        for (uint32 version = count; version != 0 && version + 2 > count; --version) {
+            try consensus.getConfig(version) returns (IAttestationConsensus.ConsensusConfig memory config, uint256) {
+                if (config.attestationsRequired > largest) largest = config.attestationsRequired;
+            } catch {
+                return largest;
+            }
+        }
     }
 
     /**

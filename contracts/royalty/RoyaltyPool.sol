@@ -351,17 +351,23 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         return true;
     }
 
-    /// @dev At a boundary where the epoch is still below its k, it takes the newest rules version (if the
-    /// encrypted total so far plus that version's noise still fits 64 bits), so that no rules version, such as
-    /// a k nobody can reach, can hold an epoch, its pool and every later funding for ever: a new vote applies
-    /// at the next boundary. An epoch that has reached its k closes under the rules it has.
+    /// @dev At a boundary where the epoch is still below its k, it takes the newest rules version, so that no
+    /// rules version, such as a k nobody can reach, can hold an epoch, its pool and every later funding for ever:
+    /// a new vote applies at the next boundary. An epoch that has reached its k closes under the rules it has.
+    /// Never adopted: a version with less noise than the one its contributors submitted under (a vote must not
+    /// strip the protection of values already submitted), or one whose submissions would no longer fit the epoch's
+    /// 64-bit bound for the contributors it still needs.
     function _adoptNewestRules(uint256 epochId, Epoch storage epoch) private returns (Rules storage rules) {
         uint32 version = epoch.rulesVersion;
         rules = _rules[version];
         uint32 newest = _rulesVersionCount;
         if (newest == version || epoch.participants >= rules.minParticipants) return rules;
         Rules storage candidate = _rules[newest];
-        if (!_fitsBound(epoch.scoreBound, 0, candidate.noiseBits)) return rules;
+        if (candidate.noiseBits < rules.noiseBits) return rules;
+        uint256 missing =
+            candidate.minParticipants > epoch.participants ? candidate.minParticipants - epoch.participants : 1;
+        uint256 room = uint256(type(uint64).max) - ((uint256(1) << candidate.noiseBits) - 1);
+        if (uint256(epoch.scoreBound) + missing * candidate.maxSubmissionScore > room) return rules;
         epoch.rulesVersion = newest;
         emit EpochRulesAdopted(epochId, version, newest);
         return candidate;

@@ -131,17 +131,17 @@ describe("ConsensusCost: worst-case HCU of a consensus finalize", function () {
       });
     }
 
-    it("a consensus deployed before its pool (predicted address) refuses the first attestation instead", async function () {
+    it("a consensus deployed before its pool (predicted address): the pool refuses to be created with such rules", async function () {
       const weights = Array(8).fill(1n);
       const cost = await harness();
       const [hcu, depth] = await cost.finalizeCost(5, weights);
       const signers = await ethers.getSigners();
-      const [deployer, , , contributor] = signers;
+      const [deployer] = signers;
       const panel = signers.slice(10, 15);
       const { registry, payout } = await deployPoolFixture();
       const name = `consensus-first-${Date.now()}`;
       const poolAddress = await registry.predictPool(deployer.address, name);
-      // No pool code yet: nothing to check against.
+      // No pool code yet: the consensus has nothing to check against at its deployment.
       const consensus = await (
         await ethers.getContractFactory("AttestationConsensus", deployer)
       ).deploy(
@@ -153,8 +153,9 @@ describe("ConsensusCost: worst-case HCU of a consensus finalize", function () {
           3,
         ),
       );
-      await (
-        await registry.createModel(
+      const before = await registry.modelCount();
+      await expect(
+        registry.createModel(
           name,
           await payout.getAddress(),
           defaultRules({
@@ -163,14 +164,50 @@ describe("ConsensusCost: worst-case HCU of a consensus finalize", function () {
             attestors: [await consensus.getAddress()],
           }),
           ethers.ZeroAddress,
+        ),
+      )
+        .to.be.revertedWithCustomError(consensus, "RoyaltyPoolConsensusTooExpensive")
+        .withArgs(await consensus.getAddress(), 5, hcu, HCU_BUDGET, depth, DEPTH_BUDGET);
+      expect(await registry.modelCount()).to.equal(before);
+    });
+  });
+
+  describe("the other side: a pool's rules change is checked against its consensus", function () {
+    it("refuses rules under which the pool's consensus could not finalize; state unchanged", async function () {
+      const f = await deployConsensusFixture({ required: 5, min: 3, metrics: schema([3n, 1n, 5n]) });
+      const timelock = f.spare[0];
+      const rules = (metrics: IRoyaltyPool.MetricStruct[], attestors: string[]) =>
+        defaultRules({ metrics, attestationRequired: true, attestors });
+      const name = `consensus-rules-${Date.now()}`;
+      await (
+        await f.registry.createModel(
+          name,
+          await f.payout.getAddress(),
+          rules(schema([3n, 1n, 5n]), [f.consensusAddress]),
+          timelock.address,
         )
       ).wait();
-      const enc = fhevm.createEncryptedInput(await consensus.getAddress(), panel[0].address);
-      for (let k = 0; k < weights.length; k++) enc.add64(1n);
-      const input = await enc.encrypt();
-      await expect(consensus.connect(panel[0]).attest(contributor.address, input.handles, input.inputProof))
-        .to.be.revertedWithCustomError(consensus, "AttestationConsensusFinalizeTooExpensive")
-        .withArgs(5, 8, hcu, HCU_BUDGET, depth, DEPTH_BUDGET);
+      const pool = await ethers.getContractAt("RoyaltyPool", await f.registry.predictPool(f.deployer.address, name));
+      const expensive = Array(8).fill(3n);
+      const [hcu, depth] = await (await harness()).finalizeCost(5, expensive);
+      await expect(pool.connect(timelock).updateRules(rules(schema(expensive), [f.consensusAddress])))
+        .to.be.revertedWithCustomError(pool, "RoyaltyPoolConsensusTooExpensive")
+        .withArgs(f.consensusAddress, 5, hcu, HCU_BUDGET, depth, DEPTH_BUDGET);
+      expect(await pool.rulesVersionCount()).to.equal(1n);
+      // The same schema is fine for a consensus of 3 attestations, or for an attestor that is an account.
+      await expect(pool.connect(timelock).updateRules(rules(schema(expensive), [f.spare[1].address]))).to.emit(
+        pool,
+        "RulesVersionCreated",
+      );
+      // And a model cannot be created with such rules either.
+      await expect(
+        f.registry.createModel(
+          `${name}-b`,
+          await f.payout.getAddress(),
+          rules(schema(expensive), [f.consensusAddress]),
+          timelock.address,
+        ),
+      ).to.be.revertedWithCustomError(pool, "RoyaltyPoolConsensusTooExpensive");
     });
   });
 });

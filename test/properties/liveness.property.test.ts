@@ -109,9 +109,12 @@ async function continuation(driver: Driver): Promise<void> {
   const m = driver.model;
   for (let round = 0; round < CONTINUATION_ROUNDS; round++) {
     const newest = m.rules[m.rules.length - 1];
-    if (newest.k > POPULATION) {
-      // The one governance step liveness needs: rules nobody can meet are replaced by the next vote.
-      await driver.vote({ ...newest, k: 3, claimWindow: newest.claimWindow || 86_400n });
+    const current = m.rules[m.current.version - 1];
+    if (newest.k > POPULATION || current.k > POPULATION) {
+      // The one governance step liveness needs: rules nobody can meet are replaced by the next vote, with at least
+      // the noise the stuck epoch's contributors submitted under (a vote never strips it from them).
+      const noiseBits = Math.max(newest.noiseBits, current.noiseBits);
+      await driver.vote({ ...newest, k: 3, noiseBits, claimWindow: newest.claimWindow || 86_400n });
     }
     if (m.now >= m.current.end) await driver.close();
     for (let who = 0; who < POPULATION; who++) await driver.submit(who, BigInt(who + 1));

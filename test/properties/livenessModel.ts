@@ -128,7 +128,13 @@ export class PoolModel {
     if (this.now < epoch.end) return false;
     let rules = this.rules[epoch.version - 1];
     const newest = this.rules.length;
-    if (newest !== epoch.version && epoch.scores.size < rules.k) {
+    // Adoption (see RoyaltyPool._adoptNewestRules): never a version with less noise; the 64-bit room always
+    // suffices for this model's small scores.
+    if (
+      newest !== epoch.version &&
+      epoch.scores.size < rules.k &&
+      this.rules[newest - 1].noiseBits >= rules.noiseBits
+    ) {
       epoch.version = newest;
       rules = this.rules[newest - 1];
     }

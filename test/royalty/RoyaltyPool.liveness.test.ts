@@ -53,6 +53,24 @@ describe("RoyaltyPool: liveness under hostile rules", function () {
     expect((await f.pool.getEpoch(3)).rulesVersion).to.equal(3n);
   });
 
+  it("a vote never strips noise from an epoch already submitted under it: less noise is not adopted", async function () {
+    const [, , , , , , , , timelock] = await ethers.getSigners();
+    const f = await deployPoolFixture(defaultRules({ minParticipants: 10, noiseBits: 20 }), timelock.address);
+    for (const who of f.contributors.slice(0, 3)) await submit(f, who, [1n, 1n, 1n]);
+    // A hostile (or careless) vote: k = 3 and no noise. The stuck epoch must not reveal its total without noise.
+    await f.pool.connect(timelock).updateRules(defaultRules({ minParticipants: 3, noiseBits: 0 }));
+    await endCurrentEpoch(f);
+    await expect(f.pool.closeEpoch()).to.emit(f.pool, "EpochExtended").and.not.to.emit(f.pool, "EpochRulesAdopted");
+    expect((await f.pool.getEpoch(1)).rulesVersion).to.equal(1n);
+    // A vote that keeps the noise is adopted at the next boundary, and the total is revealed with that noise.
+    await f.pool.connect(timelock).updateRules(defaultRules({ minParticipants: 3, noiseBits: 20 }));
+    await endCurrentEpoch(f);
+    await expect(f.pool.closeEpoch())
+      .to.emit(f.pool, "EpochRulesAdopted")
+      .withArgs(1n, 1n, 3n)
+      .and.to.emit(f.pool, "EpochTotalNoised");
+  });
+
   it("an epoch that has reached its k closes under the rules it has, a newer version waits for the next epoch", async function () {
     const [, , , , , , , , timelock] = await ethers.getSigners();
     const f = await deployPoolFixture(defaultRules(), timelock.address);
