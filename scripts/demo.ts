@@ -290,7 +290,11 @@ async function main(): Promise<void> {
   const closed = await closeEpoch(pool);
   check(closed.closed, `epoch 1 closed with ${(await getEpoch(pool, { epochId: 1n })).participants} participants`);
 
-  step("Reveal the total, everyone claims (erin to a named wallet), settle the rounding dust");
+  // Funders pay epoch 2 as soon as it opens; a masked settlement borrows its mask (2^maskBits units) from it.
+  await fundPool(withSigner(pool, funder), { amount: tokens(3_000n) });
+  console.log("    funders pay 3,000 MUD into epoch 2, which opened at the close");
+
+  step("Reveal the total, everyone claims (erin to a named wallet), settle: release the unpaid remainder, masked");
   const recipients = people.map((_, i) => (i === people.length - 1 ? recipientWallet.address : undefined));
   const claimReceipts = await settleAndReport(clients, names, 1n, recipients);
   for (let i = 0; i < people.length; i++) {
@@ -307,7 +311,6 @@ async function main(): Promise<void> {
   );
 
   step("Epoch 2: only 2 contributors take part, below k = 3 → nothing is revealed, the epoch rolls over");
-  await fundPool(withSigner(pool, funder), { amount: tokens(3_000n) });
   await submitContribution(clients[0], { metrics: [100_000n, 0n, 80n] });
   await submitContribution(clients[1], { metrics: [0n, 90_000n, 70n] });
   computeFed.push(100_000n, 0n);
@@ -340,7 +343,11 @@ async function main(): Promise<void> {
   await time.increase(EPOCH_LENGTH);
   check((await closeEpoch(pool)).closed, "epoch 2 closed with 3 participants");
   const epoch2 = await getEpoch(pool, { epochId: 2n });
-  console.log(`    epoch 2 pool: ${units(epoch2.pool)} cMUD (3,000 funded + epoch 1's rounding remainder)`);
+  console.log(
+    `    epoch 2 pool: ${units(epoch2.pool)} cMUD (3,000 funded, less the mask lent to epoch 1's settlement, plus what it released)`,
+  );
+  await fundPool(withSigner(pool, funder), { amount: tokens(2_000n) });
+  console.log("    funders pay 2,000 MUD into epoch 3 (the next settlement borrows its mask from it)");
   await settleAndReport(clients.slice(0, 3), names.slice(0, 3), 2n, [undefined, undefined, undefined]);
   const history = await rulesHistory(pool);
   console.log(

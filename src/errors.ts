@@ -32,6 +32,8 @@ const NEXT_STEP: Record<string, string> = {
   RoyaltyPoolNothingToClaim: "the epoch's total or pool was zero; nothing is owed for it.",
   RoyaltyPoolEpochsOutstanding: "settlement waits until every closed epoch is revealed and fully claimed.",
   RoyaltyPoolNothingToSettle: "no epoch was revealed since the last settlement.",
+  RoyaltyPoolMaskReserveShort:
+    "a masked settlement borrows 2^maskBits units from the current pool: fund the current epoch with the difference, then settle again.",
   RoyaltyPoolSettlementPending: "a settlement is already requested: finish it with settle.",
   RoyaltyPoolNoPendingSettlement: "request a settlement first (requestSettlement).",
   RoyaltyPoolClaimWindowOpen: "only the contributor may claim until the claim window ends.",

@@ -97,9 +97,11 @@ export interface NarrowBySettlementParameters {
   shareShift: bigint;
   /** Σ of every other contributor's share (colluders decrypt their own). */
   othersShares: bigint;
-  /** What the settlement released, and the mask width of its hidden part (0: the remainder itself). */
+  /** What the settlement released, the mask width of its hidden part (0: the remainder itself) and what the
+   * current pool lent it (`2^maskBits` when masked). */
   released: bigint;
   maskBits: bigint;
+  lent: bigint;
   /** Mask width of the hidden carry the settlement started from (0 for the first one). */
   priorMaskBits: bigint;
 }
@@ -107,13 +109,13 @@ export interface NarrowBySettlementParameters {
 /**
  * Narrows candidates with a settlement of one epoch. The victim's share is `⌊v·f / 2^shift⌋`, so the epoch's
  * unpaid remainder is `R(v) = pool − others − ⌊v·f / 2^shift⌋`, non-increasing in `v`. The settlement
- * released `R + K₀ − K₁`, with the prior hidden carry `K₀ < 2^priorMaskBits` and the new one
- * `K₁ < 2^maskBits`, `K₁ ≤ R + K₀`: so `released − (2^priorMaskBits − 1) ≤ R(v) ≤ released + 2^maskBits − 1`.
+ * released `R + K₀ + lent − U`, with the prior hidden carry `K₀ < 2^priorMaskBits` and the fresh new one
+ * `U < 2^maskBits`: so `released − lent − (2^priorMaskBits − 1) ≤ R(v) ≤ released − lent + 2^maskBits − 1`.
  */
 export function narrowBySettlement(candidates: ScoreCandidates, params: NarrowBySettlementParameters): ScoreCandidates {
   const remainder = (v: bigint) => params.pool - params.othersShares - ((v * params.shareFactor) >> params.shareShift);
-  const lowest = params.released - ((1n << params.priorMaskBits) - 1n);
-  const highest = params.released + (1n << params.maskBits) - 1n;
+  const lowest = params.released - params.lent - ((1n << params.priorMaskBits) - 1n);
+  const highest = params.released - params.lent + (1n << params.maskBits) - 1n;
   // Smallest v with R(v) ≤ highest, largest v with R(v) ≥ lowest (R non-increasing in v).
   let lo = candidates.low;
   let hi = candidates.high;

@@ -137,6 +137,9 @@ interface IRoyaltyPool {
         uint256 depth,
         uint256 depthBudget
     );
+    /// @notice A masked settlement borrows `2^maskBits` from the current pool for its fresh mask, and the pool
+    /// holds less: fund the current epoch with at least `needed - pool` more, then request the settlement again.
+    error RoyaltyPoolMaskReserveShort(uint256 epochId, uint64 pool, uint64 needed);
     /// @notice Noise needs a claim window: without one, a single absent participant would block every later
     /// settlement and keep the noise hold-back of every epoch out of every pool.
     error RoyaltyPoolNoiseWithoutClaimWindow(uint8 noiseBits);
@@ -256,15 +259,18 @@ interface IRoyaltyPool {
     /// @notice A revealed epoch with a zero total (or an empty pool) passed its whole pool to the current epoch.
     event PoolCarriedForward(uint256 indexed epochId, uint64 amount, uint256 indexed intoEpochId);
     /// @notice Every revealed epoch is fully claimed: the unpaid remainder (balance minus `liability`, the current
-    /// pool) was split into `released`, made publicly decryptable, and `kept`, hidden by noise below
-    /// `2^maskBits` (0: nothing kept, no noisy epoch was ever settled).
+    /// pool) plus `lent = 2^maskBits` taken from the pool of `lenderEpochId` was split into `kept`, a fresh
+    /// uniform value below `2^maskBits` that stays hidden, and `released`, made publicly decryptable and paid
+    /// into the current pool by {settle} (maskBits 0: nothing lent or kept, no noisy epoch was ever settled).
     event SettlementRequested(
         uint256 fromEpochId,
         uint256 toEpochId,
         uint64 liability,
         uint8 maskBits,
         euint64 released,
-        euint64 kept
+        euint64 kept,
+        uint256 indexed lenderEpochId,
+        uint64 lent
     );
     /// @notice The released part of the remainder (rounding dust and noise hold-back of epochs
     /// `fromEpochId..toEpochId` and earlier hidden carry, minus the new hidden carry) moved into `intoEpochId`.
@@ -439,15 +445,17 @@ interface IRoyaltyPool {
     function claimable(uint256 epochId, address contributor) external view returns (bool);
 
     /**
-     * @notice Once every revealed epoch is fully claimed, splits the pool's unpaid remainder (its confidential
-     * balance minus the current pool) into a part to release into the current pool, made publicly decryptable,
-     * and a hidden part that stays in the pool.
+     * @notice Once every revealed epoch is fully claimed, releases the pool's unpaid remainder (its confidential
+     * balance minus the current pool) into the current pool, masked once a noisy epoch was settled.
      * @dev The remainder is the rounding dust and, with noise, the noise hold-back of the settled epochs:
      * `pool - sum(shares)`, from which the noise (hence the true total) could be computed. So once any noisy
-     * epoch was settled, `kept = min(remainder, U)` with fresh uniform `U < 2^maskBits` stays encrypted and
-     * only `remainder - kept` is revealed; `maskBits` is one more than the bit length of the public bound on
-     * the settled epochs' hold-back, and never decreases, so a hidden carry is always masked at least as widely
-     * as it was built. Nothing is lost: the hidden carry is part of the next settlement's remainder.
+     * epoch was settled, the current pool lends `2^maskBits`, a fresh uniform `U < 2^maskBits` stays hidden in
+     * the pool (`kept`) and only `released = remainder + 2^maskBits - U` is revealed; `maskBits` is one more than
+     * the bit length of the public bound on the newly settled epochs' hold-back and never decreases. Because the
+     * hidden carry is drawn afresh each time, the released amounts of any number of settlements add up to the
+     * settled remainders minus the last `U`: never more precise than `2^maskBits`. Nothing is lost: the hidden
+     * carry is part of the next settlement's remainder. Reverts with {RoyaltyPoolMaskReserveShort} when the
+     * current pool holds less than `2^maskBits`.
      */
     function requestSettlement() external;
 

@@ -484,23 +484,30 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         euint64 balance = payoutToken.confidentialBalanceOf(address(this));
         require(fromEpochId < currentId && FHE.isInitialized(balance), RoyaltyPoolNothingToSettle());
 
-        uint64 liability = _epochs[currentId].pool;
+        Epoch storage current = _epochs[currentId];
+        uint64 liability = current.pool;
         // Plaintext accounting keeps the balance at or above the liability; max() keeps a token that breaks
         // it from wrapping the subtraction into a huge remainder.
         euint64 remainder = FHE.sub(FHE.max(balance, liability), liability);
         uint8 maskBits = _nextMaskBits(settlement);
         euint64 released = remainder;
         euint64 kept;
+        uint64 lent;
         if (maskBits != 0) {
-            // pool - sum(shares) would give away the noise of a noisy total: only a masked part is revealed.
-            kept = FHE.min(remainder, FHE.randEuint64(uint64(1) << maskBits));
-            released = FHE.sub(remainder, kept);
+            // pool - sum(shares) would give away the noise of a noisy total: only a masked part is revealed. The
+            // current pool lends 2^maskBits so that the hidden carry is a fresh uniform U every time (a min() with
+            // the old carry would shrink over repeated settlements and wear the mask down); released >= 1.
+            lent = uint64(1) << maskBits;
+            require(liability >= lent, RoyaltyPoolMaskReserveShort(currentId, liability, lent));
+            kept = FHE.randEuint64(lent);
+            released = FHE.sub(FHE.add(remainder, lent), kept);
+            current.pool = liability - lent;
             FHE.allowThis(kept);
         }
         FHE.allowThis(released);
         FHE.makePubliclyDecryptable(released);
         settlement.pending = PendingSettlement(released, kept, liability, maskBits, fromEpochId, currentId - 1);
-        emit SettlementRequested(fromEpochId, currentId - 1, liability, maskBits, released, kept);
+        emit SettlementRequested(fromEpochId, currentId - 1, liability, maskBits, released, kept, currentId, lent);
     }
 
     /// @dev Masks once a noisy epoch was settled, at least as wide as before and one bit wider than the new

@@ -112,6 +112,7 @@ export interface EpochAttackOutcome {
  */
 export async function attackEpoch(
   pool: RoyaltyPool,
+  funder: Signer,
   victim: { signer: Signer; vector: readonly bigint[] },
   colluders: { signer: Signer; vector: readonly bigint[] }[],
 ): Promise<EpochAttackOutcome> {
@@ -138,8 +139,11 @@ export async function attackEpoch(
     );
   }
   const priorMaskBits = (await pool.settlementStatus()).maskBits;
+  // A masked settlement borrows 2^maskBits from the current pool: the next epoch is funded first, as it would be.
+  await (await pool.connect(funder).fund(POOL_UNITS * RATE)).wait();
   await (await pool.requestSettlement()).wait();
   const pending = (await pool.settlementStatus()).pending;
+  const lent = pending.maskBits === 0n ? 0n : 1n << pending.maskBits;
   const releasedDecryption = await hre.fhevm.publicDecrypt([pending.released]);
   const released = releasedDecryption.clearValues[pending.released as `0x${string}`] as bigint;
   await (await pool.settle(released, releasedDecryption.decryptionProof)).wait();
@@ -164,14 +168,16 @@ export async function attackEpoch(
   const kept = pending.maskBits === 0n ? 0n : await hre.fhevm.debugger.decryptEuint(FhevmType.euint64, hidden);
   const before = narrowBySettlement(fromTotal, {
     ...settlement,
-    released: released + kept,
+    released: released - lent + kept,
     maskBits: 0n,
+    lent: 0n,
     priorMaskBits: 0n,
   });
   const after = narrowBySettlement(fromTotal, {
     ...settlement,
     released,
     maskBits: pending.maskBits,
+    lent,
     priorMaskBits,
   });
   return { victimScore: contributionScore(victim.vector, SCHEMA), noisyTotal, fromTotal, before, after };
@@ -219,6 +225,7 @@ export async function measureSettlementAttack(params: {
     outcomes.push(
       await attackEpoch(
         pool,
+        params.world.funder,
         { signer: victim, vector: randomVector(random) },
         colluders.map((signer) => ({ signer, vector: randomVector(random) })),
       ),
@@ -257,12 +264,19 @@ export async function measureSybilAttack(params: {
     const sybils = params.sybils.map((signer) => ({ signer, vector: SCHEMA.map(() => 0n) }));
     // Before: what the library created when the model creator made no choice (no noise).
     const plain = await params.world.model({ noiseBits: 0 });
-    const exposed = await attackEpoch(plain, { signer: params.victim, vector: randomVector(random) }, sybils);
+    const exposed = await attackEpoch(
+      plain,
+      params.world.funder,
+      { signer: params.victim, vector: randomVector(random) },
+      sybils,
+    );
     before.push(candidateBits(exposed.after));
     // After: the library's defaults, as a creator who makes no choice gets them.
     const defaults = await params.world.model({});
     defaultNoiseBits = Number((await defaults.getRules(1)).noiseBits);
-    outcomes.push(await attackEpoch(defaults, { signer: params.victim, vector: randomVector(random) }, sybils));
+    outcomes.push(
+      await attackEpoch(defaults, params.world.funder, { signer: params.victim, vector: randomVector(random) }, sybils),
+    );
   }
   const after = outcomes.map((o) => candidateBits(o.after));
   return {

@@ -66,6 +66,8 @@ export interface EpochAudit {
   noisedTotal?: string;
   funded: bigint;
   carriedIn: bigint;
+  /** Lent by this epoch's pool to a masked settlement (the settlement pays it back into the then current pool). */
+  lent: bigint;
   pool: bigint;
   closed: boolean;
   revealedTotal?: bigint;
@@ -222,6 +224,7 @@ function newEpoch(epochId: bigint): EpochAudit {
     noiseBits: 0n,
     funded: 0n,
     carriedIn: 0n,
+    lent: 0n,
     pool: 0n,
     closed: false,
     claims: 0n,
@@ -370,11 +373,11 @@ export async function auditEvents(
         epoch.closed = true;
         epoch.pool = a.pool as bigint;
         closeHandles.set(epoch.epochId, a.total as string);
-        if (epoch.pool !== epoch.funded + epoch.carriedIn) {
+        if (epoch.pool !== epoch.funded + epoch.carriedIn - epoch.lent) {
           fail(
             epoch.epochId,
             "Close",
-            `pool ${epoch.pool} ≠ funds ${epoch.funded} + carried in ${epoch.carriedIn}`,
+            `pool ${epoch.pool} ≠ funds ${epoch.funded} + carried in ${epoch.carriedIn} − lent ${epoch.lent}`,
             event.transactionHash,
           );
         }
@@ -455,6 +458,7 @@ export async function auditEvents(
           liability: a.liability as bigint,
           maskBits: BigInt(a.maskBits as bigint | number),
         });
+        epochOf(a.lenderEpochId as bigint).lent += a.lent as bigint;
         break;
       case "PoolSettled": {
         const from = a.fromEpochId as bigint;

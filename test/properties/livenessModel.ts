@@ -201,8 +201,19 @@ export class PoolModel {
     return pairs;
   }
 
-  canSettle(): boolean {
+  /** The mask the next settlement uses, and what it borrows from the current pool (2^mask, 0 unmasked). */
+  nextLoan(): { maskBits: bigint; lent: bigint } {
+    const maskBits = this.noisy || this.maskBits !== 0n ? nextMaskBits(this.maskBits, this.bound) : 0n;
+    return { maskBits, lent: maskBits === 0n ? 0n : 1n << maskBits };
+  }
+
+  /** Whether a settlement may start now, leaving aside the pool's reserve for the mask (see {@link nextLoan}). */
+  settleable(): boolean {
     return this.outstanding === 0 && this.settledThrough + 1 < this.currentId && this.funded > 0n;
+  }
+
+  canSettle(): boolean {
+    return this.settleable() && this.current.pool >= this.nextLoan().lent;
   }
 
   /**
@@ -216,10 +227,12 @@ export class PoolModel {
 
   settle(): bigint {
     const remainder = this.remainder();
-    if (this.noisy || this.maskBits !== 0n) this.maskBits = nextMaskBits(this.maskBits, this.bound);
-    const kept = this.maskBits === 0n ? 0n : this.draws.kept(this.settlements, remainder, this.maskBits);
-    const released = remainder - kept;
-    this.current.pool += released;
+    const { maskBits, lent } = this.nextLoan();
+    this.maskBits = maskBits;
+    // The current pool lends 2^maskBits; the hidden carry is a fresh draw below it; the rest is released.
+    const kept = maskBits === 0n ? 0n : this.draws.kept(this.settlements, remainder, maskBits);
+    const released = remainder + lent - kept;
+    this.current.pool += released - lent;
     this.hidden = kept;
     this.bound = 0n;
     this.noisy = false;

@@ -14,6 +14,8 @@ export interface ModelEpoch {
   /** Scores of the epoch's contributors (at least k = 3 of them). */
   scores: bigint[];
   noiseBits: number;
+  /** Units funded into the next epoch after this one's claims, before the settlement (what it can lend). */
+  prefund: bigint;
   /** Settle right after this epoch's claims (otherwise the remainder waits for a later settlement). */
   settle: boolean;
 }
@@ -21,7 +23,7 @@ export interface ModelEpoch {
 /** Random draws the chain makes, supplied by the caller (the fuzzer) or read back from the chain. */
 export interface Draws {
   noise(epoch: number, noiseBits: number): bigint;
-  /** The mask `U` below `2^maskBits` of a settlement. */
+  /** The fresh hidden carry `U` below `2^maskBits` of a settlement. */
   mask(settlement: number, maskBits: bigint): bigint;
 }
 
@@ -83,19 +85,25 @@ export function runModel(epochs: readonly ModelEpoch[], draws: Draws): ModelOutc
       bound += epochBound;
       if (epoch.noiseBits !== 0) noisy = true;
     }
-    if (epoch.settle && unsettled + hidden > 0n) {
+    currentPool += epoch.prefund;
+    funded += epoch.prefund;
+    const nextMask =
+      noisy || maskBits !== 0n ? nextMaskBits(maskBits, bound > 2n ** 64n - 1n ? 2n ** 64n - 1n : bound) : 0n;
+    const lent = nextMask === 0n ? 0n : 1n << nextMask;
+    // The contract refuses a masked settlement the current pool cannot lend to (RoyaltyPoolMaskReserveShort).
+    // The chain settles once anything was ever funded (the balance exists) and the current pool can lend the mask.
+    if (epoch.settle && funded > 0n && currentPool >= lent) {
       const rem = unsettled + hidden;
-      if (noisy || maskBits !== 0n) maskBits = nextMaskBits(maskBits, bound > 2n ** 64n - 1n ? 2n ** 64n - 1n : bound);
+      maskBits = nextMask;
       let kept = 0n;
       if (maskBits !== 0n) {
-        const u = draws.mask(settlements, maskBits);
-        if (u >= 1n << maskBits) throw new Error("mask out of range");
-        kept = rem < u ? rem : u;
+        kept = draws.mask(settlements, maskBits);
+        if (kept >= 1n << maskBits) throw new Error("mask out of range");
       }
-      const released = rem - kept;
+      const released = rem + lent - kept;
       releases.push(released);
       masks.push(maskBits);
-      currentPool += released;
+      currentPool += released - lent;
       hidden = kept;
       unsettled = 0n;
       bound = 0n;

@@ -122,11 +122,18 @@ describe("RoyaltyPool: liveness under hostile rules", function () {
     await expect(f.pool.requestSettlement()).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolEpochsOutstanding");
     await ethers.provider.send("evm_increaseTime", [Number(DAY)]);
     await f.pool.connect(f.stranger).pushUnclaimed(1, carol.address);
+    // The masked settlement borrows 2^maskBits from the current pool: an empty one refuses, naming what it needs.
+    await expect(f.pool.requestSettlement())
+      .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolMaskReserveShort")
+      .withArgs(2n, 0n, 2048n); // the hold-back bound is the whole pool (1,000 units): mask 11 bits
+    await f.pool.connect(f.funder).fund(3_000n * RATE);
     await expect(f.pool.requestSettlement()).to.emit(f.pool, "SettlementRequested");
     const pending = (await f.pool.settlementStatus()).pending;
     expect(pending.maskBits).to.be.gt(0n);
+    const lent = 1n << pending.maskBits;
+    expect((await f.pool.getEpoch(2)).pool).to.equal(3_000n - lent);
     const released = await publicValue(pending.released);
     await expect(f.pool.settle(released.value, released.proof)).to.emit(f.pool, "PoolSettled");
-    expect((await f.pool.getEpoch(2)).pool).to.equal(released.value);
+    expect((await f.pool.getEpoch(2)).pool).to.equal(3_000n - lent + released.value);
   });
 });
