@@ -31,7 +31,7 @@ const epochArb = (noiseBits: fc.Arbitrary<number>) =>
   });
 
 describe("Properties: settlement and carry-forward", function () {
-  it(`Σ paid + released + hidden + unsettled = Σ funded, remainders within their bound (${MODEL_RUNS} histories)`, function () {
+  it(`Σ paid + current pool + hidden + unsettled = Σ funded, remainders within their bound (${MODEL_RUNS} histories)`, function () {
     fc.assert(
       fc.property(
         fc.array(epochArb(fc.constantFrom(0, 1, 8, 20, 40)), { minLength: 1, maxLength: 8 }),
