@@ -458,7 +458,8 @@ export async function auditEvents(
           liability: a.liability as bigint,
           maskBits: BigInt(a.maskBits as bigint | number),
         });
-        epochOf(a.lenderEpochId as bigint).lent += a.lent as bigint;
+        // Only a masked settlement lends; an unmasked one touches no epoch's pool.
+        if ((a.lent as bigint) > 0n) epochOf(a.lenderEpochId as bigint).lent += a.lent as bigint;
         break;
       case "PoolSettled": {
         const from = a.fromEpochId as bigint;

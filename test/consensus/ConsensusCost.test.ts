@@ -166,7 +166,10 @@ describe("ConsensusCost: worst-case HCU of a consensus finalize", function () {
           ethers.ZeroAddress,
         ),
       )
-        .to.be.revertedWithCustomError(consensus, "RoyaltyPoolConsensusTooExpensive")
+        .to.be.revertedWithCustomError(
+          await ethers.getContractAt("RoyaltyPool", poolAddress),
+          "RoyaltyPoolConsensusTooExpensive",
+        )
         .withArgs(await consensus.getAddress(), 5, hcu, HCU_BUDGET, depth, DEPTH_BUDGET);
       expect(await registry.modelCount()).to.equal(before);
     });
