@@ -313,7 +313,17 @@ describe("contributor dashboard in Chromium (end to end)", function () {
 
     const deployed = await hardhat(["deploy", "--network", "localhost"]);
     if (deployed.code !== 0) throw new Error(`npx hardhat deploy failed:\n${deployed.stdout}\n${deployed.stderr}`);
-    await task("deploy-model", ["--name", MODEL, "--metrics", SCHEMA, "--epoch-length", String(EPOCH_LENGTH)]);
+    // No noise, so the page's totals and shares can be checked exactly (the rules card then shows the Sybil warning).
+    await task("deploy-model", [
+      "--name",
+      MODEL,
+      "--metrics",
+      SCHEMA,
+      "--epoch-length",
+      String(EPOCH_LENGTH),
+      "--noise-bits",
+      "0",
+    ]);
     await registerHostileModels();
     await Promise.all([
       task("fund", ["--model", MODEL, "--amount", "10000"]),
@@ -612,6 +622,8 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     await shows("public-total-1-1", TOTAL.toLocaleString("en-US"));
     const text = await page.locator("body").innerText();
     expect(text).to.contain("1 / 3"); // claims / contributors
+    // The model is self-reported and has no noise: its rules card says it does not protect against Sybils.
+    expect(text).to.contain("This model does not protect against Sybils");
     expect(text).to.not.contain(MY_SCORE.toLocaleString("en-US"));
     expect(text).to.not.contain(cmud(MY_SHARE).replace(" cMUD", ""));
     for (const other of OTHERS) {
