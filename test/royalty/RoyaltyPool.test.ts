@@ -559,7 +559,7 @@ describe("RoyaltyPool", function () {
       await f.pool.connect(f.funder).fund(tokens(2n));
       await expect(f.pool.requestSettlement())
         .to.emit(f.pool, "SettlementRequested")
-        .withArgs(1n, 1n, 2_000_000n, 0n, (h: string) => h !== ethers.ZeroHash, ethers.ZeroHash);
+        .withArgs(1n, 1n, 2_000_000n, 0n, (h: string) => h !== ethers.ZeroHash, ethers.ZeroHash, 2n, 0n);
       await expect(f.pool.requestSettlement()).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolSettlementPending");
       const pending = (await f.pool.settlementStatus()).pending;
       const { value, proof } = await publicValue(pending.released);
