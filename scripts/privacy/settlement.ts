@@ -139,8 +139,9 @@ export async function attackEpoch(
     );
   }
   const priorMaskBits = (await pool.settlementStatus()).maskBits;
-  // A masked settlement borrows 2^maskBits from the current pool: the next epoch is funded first, as it would be.
-  await (await pool.connect(funder).fund(POOL_UNITS * RATE)).wait();
+  // A masked settlement borrows 2^maskBits (at most four times the epoch's pool) from the current pool: the next
+  // epoch is funded first, as it would be.
+  await (await pool.connect(funder).fund(4n * POOL_UNITS * RATE)).wait();
   await (await pool.requestSettlement()).wait();
   const pending = (await pool.settlementStatus()).pending;
   const lent = pending.maskBits === 0n ? 0n : 1n << pending.maskBits;
