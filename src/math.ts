@@ -53,3 +53,24 @@ export function expectedNoiseHoldback(total: number, noiseBits: number): number 
   // log1p keeps precision when the noise range is tiny next to the total.
   return 1 - Math.log1p(ratio) / ratio;
 }
+
+/** Largest mask a settlement may use (`RoyaltyPool.MAX_MASK_BITS`: the bound of `FHE.randEuint64` is at most 2^63). */
+const MAX_MASK_BITS = 63n;
+
+/** Mirror of `RoyaltyMath.remainderBound`: public bound on `pool − Σ shares` of one revealed epoch. */
+export function remainderBound(pool: bigint, noisyTotal: bigint, noiseBits: bigint, participants: bigint): bigint {
+  let bound = participants + 1n;
+  if (noiseBits !== 0n) bound += ceilDiv(pool * ((1n << noiseBits) - 1n), noisyTotal);
+  return bound < pool ? bound : pool;
+}
+
+/** Mirror of the pool's mask rule: one bit wider than the bound's bit length, never narrower than before, at most 63. */
+export function nextMaskBits(previous: bigint, bound: bigint): bigint {
+  const needed = bitLength(bound) + 1n;
+  const widest = needed > previous ? needed : previous;
+  return widest < MAX_MASK_BITS ? widest : MAX_MASK_BITS;
+}
+
+function ceilDiv(a: bigint, b: bigint): bigint {
+  return a === 0n ? 0n : (a - 1n) / b + 1n;
+}

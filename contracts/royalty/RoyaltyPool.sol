@@ -233,10 +233,10 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         );
     }
 
-    /// @dev Whether `scoreBound + maxScore` plus the largest noise still fits 64 bits.
-    function _fitsBound(uint64 scoreBound, uint64 maxScore, uint8 noiseBits) private pure returns (bool) {
+    /// @dev Whether `scoreBound + added` plus the largest noise still fits 64 bits.
+    function _fitsBound(uint64 scoreBound, uint256 added, uint8 noiseBits) private pure returns (bool) {
         uint256 maxNoise = (uint256(1) << noiseBits) - 1;
-        return uint256(scoreBound) + maxScore + maxNoise <= type(uint64).max;
+        return uint256(scoreBound) + added + maxNoise <= type(uint64).max;
     }
 
     /// @dev Adds a contribution to the contributor's score and the epoch total, with their ACL.
@@ -366,8 +366,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         if (candidate.noiseBits < rules.noiseBits) return rules;
         uint256 missing =
             candidate.minParticipants > epoch.participants ? candidate.minParticipants - epoch.participants : 1;
-        uint256 room = uint256(type(uint64).max) - ((uint256(1) << candidate.noiseBits) - 1);
-        if (uint256(epoch.scoreBound) + missing * candidate.maxSubmissionScore > room) return rules;
+        if (!_fitsBound(epoch.scoreBound, missing * candidate.maxSubmissionScore, candidate.noiseBits)) return rules;
         epoch.rulesVersion = newest;
         emit EpochRulesAdopted(epochId, version, newest);
         return candidate;

@@ -4,6 +4,7 @@ import type { Log, Provider } from "ethers";
 
 import { RoyaltyPool__factory } from "../../types";
 import { RoyaltiesError } from "../errors";
+import { nextMaskBits, remainderBound } from "../math";
 import { LOG_STEPS, logEntry, nextDigest } from "./log";
 import { EPOCH_STATES } from "../actions/read";
 import type { LogStepName } from "./log";
@@ -140,27 +141,6 @@ function stepOf(event: PoolEvent): StepOf | undefined {
     default:
       return undefined;
   }
-}
-
-/** Largest mask a settlement may use (the bound of `FHE.randEuint64` is at most 2^63). */
-const MAX_MASK_BITS = 63n;
-
-/** `RoyaltyMath.remainderBound`: public bound on `pool − Σ shares` of one revealed epoch. */
-export function remainderBound(pool: bigint, noisyTotal: bigint, noiseBits: bigint, participants: bigint): bigint {
-  let bound = participants + 1n;
-  if (noiseBits !== 0n) bound += ceilDiv(pool * ((1n << noiseBits) - 1n), noisyTotal);
-  return bound < pool ? bound : pool;
-}
-
-/** The pool's mask rule: one bit wider than the bound's bit length, never narrower than before, at most 63. */
-export function nextMaskBits(previous: bigint, bound: bigint): bigint {
-  const needed = BigInt(bound.toString(2).length - (bound === 0n ? 1 : 0)) + 1n;
-  const widest = needed > previous ? needed : previous;
-  return widest < MAX_MASK_BITS ? widest : MAX_MASK_BITS;
-}
-
-function ceilDiv(a: bigint, b: bigint): bigint {
-  return a === 0n ? 0n : (a - 1n) / b + 1n;
 }
 
 /** A log entry that failed, named by its index; its step is resolved once every received entry is known. */

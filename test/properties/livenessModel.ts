@@ -5,8 +5,7 @@
  * RoyaltyPool step by step; test/properties/liveness.property.test.ts fuzzes it and replays sequences on the
  * fhEVM mock to check the chain and the model agree.
  */
-import { nextMaskBits, remainderBound } from "../../src/audit/audit";
-import { shareParameters } from "../../src/math";
+import { nextMaskBits, remainderBound, shareParameters } from "../../src/math";
 
 export const POPULATION = 5;
 /** Contributors 3 and 4 never claim: their shares must be pushed after the claim window. */

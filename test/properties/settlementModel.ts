@@ -5,8 +5,7 @@
  * seconds; test/properties/settlement.property.test.ts also replays histories on the fhEVM mock and checks that
  * the chain and the model agree.
  */
-import { nextMaskBits, remainderBound } from "../../src/audit/audit";
-import { shareParameters } from "../../src/math";
+import { nextMaskBits, remainderBound, shareParameters } from "../../src/math";
 
 export interface ModelEpoch {
   /** Units funded into this epoch (besides what settlements and carries add). */

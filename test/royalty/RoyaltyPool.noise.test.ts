@@ -3,7 +3,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { fhevm } from "hardhat";
 
-import { nextMaskBits, remainderBound } from "../../src/audit/audit";
+import { nextMaskBits, remainderBound } from "../../src/math";
 import { contributionScore, expectedShare } from "../../src/math";
 import { DEFAULT_METRICS, RATE, defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import { decrypt, endCurrentEpoch, publicValue, submit } from "../helpers/fhe";
