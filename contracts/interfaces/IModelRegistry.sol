@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause-Clear
 pragma solidity ^0.8.27;
 
-import {euint64} from "@fhevm/solidity/lib/FHE.sol";
 import {IERC7984ERC20Wrapper} from "@openzeppelin/confidential-contracts/interfaces/IERC7984ERC20Wrapper.sol";
 import {IMetricAggregator} from "./IMetricAggregator.sol";
+import {IPayoutVault} from "./IPayoutVault.sol";
 import {IRoyaltyPool} from "./IRoyaltyPool.sol";
 
 /**
@@ -23,12 +23,6 @@ interface IModelRegistry {
         uint64 createdAt;
     }
 
-    /// @notice One (model, epoch) pair of a batch claim.
-    struct ClaimRequest {
-        uint256 modelId;
-        uint256 epochId;
-    }
-
     /// @notice A model with this name already exists.
     error ModelRegistryNameTaken(string name);
     /**
@@ -40,9 +34,6 @@ interface IModelRegistry {
     error ModelRegistryUnknownModel(uint256 modelId);
     /// @notice The pool implementation address has no code.
     error ModelRegistryInvalidImplementation(address implementation);
-    /// @notice More pairs than fit one transaction's HCU limits; split the batch.
-    error ModelRegistryBatchTooLarge(uint256 pairs, uint256 maxPairs);
-
     /// @notice A model and its pool were created.
     event ModelCreated(
         uint256 indexed modelId,
@@ -53,13 +44,6 @@ interface IModelRegistry {
         address governance,
         address indexed creator
     );
-
-    /// @notice A pair of a batch claim was paid and added to the contributor's cross-model earnings.
-    event BatchPairClaimed(address indexed contributor, uint256 indexed modelId, uint256 indexed epochId);
-    /// @notice A pair of a batch claim was skipped (already claimed, not revealed, nothing owed...).
-    event BatchPairSkipped(address indexed contributor, uint256 indexed modelId, uint256 indexed epochId);
-    /// @notice A share claimed directly at a pool was added to the contributor's cross-model earnings.
-    event EarningsSynced(address indexed contributor, uint256 indexed modelId, uint256 indexed epochId);
 
     /**
      * @notice Deploys and initializes the royalty pool of a new model in one transaction, at
@@ -80,40 +64,6 @@ interface IModelRegistry {
         IRoyaltyPool.RulesParams calldata rules,
         address governance
     ) external returns (uint256 modelId, address pool);
-
-    /**
-     * @notice Claims every claimable pair for the caller in one transaction, paying `recipient`, and
-     * adds each share to the caller's encrypted earnings for the model's payout token. Pairs already
-     * claimed or not claimable are skipped, never paid twice.
-     * @dev Reverts with {ModelRegistryBatchTooLarge} above {maxClaimsPerTransaction}.
-     * @param requests The (model, epoch) pairs.
-     * @param recipient Address receiving every payout.
-     * @return claimed Number of pairs paid.
-     */
-    function claimMany(ClaimRequest[] calldata requests, address recipient) external returns (uint256 claimed);
-
-    /**
-     * @notice Adds shares the caller claimed directly at pools to their cross-model earnings (once each).
-     * @param requests The (model, epoch) pairs to count.
-     * @return synced Number of pairs added.
-     */
-    function syncEarnings(ClaimRequest[] calldata requests) external returns (uint256 synced);
-
-    /**
-     * @notice How many pairs fit one batch claim under the per-transaction HCU and depth limits,
-     * in the worst case (128-bit shares, every pair from the same pool).
-     * @return The maximum batch size.
-     */
-    function maxClaimsPerTransaction() external pure returns (uint256);
-
-    /**
-     * @notice Encrypted total a contributor earned through this registry in one payout token
-     * (only the contributor may decrypt it).
-     * @param contributor The contributor.
-     * @param payoutToken A confidential payout token.
-     * @return The running total handle.
-     */
-    function earningsOf(address contributor, address payoutToken) external view returns (euint64);
 
     /**
      * @notice Address the pool of a model named `name` will have if `creator` creates it (clone salt
@@ -167,4 +117,10 @@ interface IModelRegistry {
      * @return The aggregator.
      */
     function metricAggregator() external view returns (IMetricAggregator);
+
+    /**
+     * @notice The payout vault of this registry's models: claims credit balances there, withdrawals pay them.
+     * @return The vault.
+     */
+    function payoutVault() external view returns (IPayoutVault);
 }

@@ -3,6 +3,7 @@ pragma solidity ^0.8.27;
 
 import {euint64, externalEuint64} from "@fhevm/solidity/lib/FHE.sol";
 import {IERC7984ERC20Wrapper} from "@openzeppelin/confidential-contracts/interfaces/IERC7984ERC20Wrapper.sol";
+import {IMetricAggregator} from "./IMetricAggregator.sol";
 
 /**
  * @title IRoyaltyPool
@@ -52,8 +53,8 @@ interface IRoyaltyPool {
         address[] attestors;
         // Multipliers of the governance-approved bonus classes 1..n an attestor may attach (class 0 = x1).
         uint64[] bonusMultipliers;
-        // Seconds after the reveal during which only contributors pull their shares; afterwards anyone may
-        // push an unclaimed share to its contributor so the epoch can settle. 0 = the longest window (730 days).
+        // Seconds after the reveal during which only contributors claim their shares; afterwards anyone may push
+        // an unclaimed share into its contributor's vault balance. 0 = the longest window (730 days).
         uint64 claimWindow;
         // At close, encrypted random noise in [0, 2^noiseBits) is added to the epoch total before its reveal,
         // so k-1 colluders cannot subtract their way to the last contributor's exact score. 0 = no noise
@@ -97,6 +98,9 @@ interface IRoyaltyPool {
         // Plaintext bound of the encrypted total so far: the sum of each submission's maxSubmissionScore under
         // the rules version it was made with (an extended epoch may adopt a newer version).
         uint64 scoreBound;
+        // With noise: the encrypted total before the noise (only the pool may use it), from which the reveal
+        // computes what the shares add up to at most; uninitialized without noise.
+        euint64 totalBeforeNoise;
     }
 
     /// @notice A settlement in progress. `released` (publicly decryptable) is the part of the pool's unpaid
@@ -147,6 +151,8 @@ interface IRoyaltyPool {
     error RoyaltyPoolZeroAddress();
     /// @notice The caller may not change the rules.
     error RoyaltyPoolUnauthorized(address caller);
+    /// @notice Only the registry's payout vault may claim (every claim goes through it).
+    error RoyaltyPoolNotPayoutVault(address caller);
     /// @notice More attestors than a rules version may list.
     error RoyaltyPoolTooManyAttestors(uint256 count, uint256 max);
     /// @notice An attestor is the zero address.
@@ -198,12 +204,10 @@ interface IRoyaltyPool {
     error RoyaltyPoolNoContribution(uint256 epochId, address contributor);
     /// @notice The caller already claimed the epoch.
     error RoyaltyPoolAlreadyClaimed(uint256 epochId, address contributor);
-    /// @notice The recipient of a payout is the zero address.
-    error RoyaltyPoolInvalidRecipient(address recipient);
     /// @notice The epoch's total is zero or its pool is empty: every share is zero.
     error RoyaltyPoolNothingToClaim(uint256 epochId);
-    /// @notice Some epoch is closed but not revealed, or revealed with unclaimed shares: the pool's
-    /// balance would expose the unclaimed shares of a few, so it stays private until they are claimed.
+    /// @notice Some epoch is closed but not revealed: its pool is still owed to its contributors, so the
+    /// remainder cannot be told apart from it yet. Reveal it first.
     error RoyaltyPoolEpochsOutstanding(uint256 outstandingEpochs);
     /// @notice No revealed epoch since the last settlement, or no balance to settle.
     error RoyaltyPoolNothingToSettle();
@@ -249,16 +253,13 @@ interface IRoyaltyPool {
     event EpochClosed(uint256 indexed epochId, uint32 participants, uint64 submissions, uint64 pool, euint64 total);
     /// @notice The epoch total was revealed with a valid KMS decryption proof.
     event EpochTotalRevealed(uint256 indexed epochId, uint64 total, uint64 pool, uint128 shareFactor, uint8 shareShift);
-    /// @notice A contributor claimed their encrypted share, paid to `recipient`.
-    event RoyaltyClaimed(
-        uint256 indexed epochId,
-        address indexed contributor,
-        address indexed recipient,
-        euint64 share
-    );
+    /// @notice A contributor's encrypted share was computed and credited to their balance in the payout vault.
+    event RoyaltyClaimed(uint256 indexed epochId, address indexed contributor, euint64 share);
+    /// @notice At the reveal, what the epoch's shares add up to at most (encrypted) moved into the payout vault.
+    event EpochFundsMoved(uint256 indexed epochId, address vault, euint64 amount);
     /// @notice A revealed epoch with a zero total (or an empty pool) passed its whole pool to the current epoch.
     event PoolCarriedForward(uint256 indexed epochId, uint64 amount, uint256 indexed intoEpochId);
-    /// @notice Every revealed epoch is fully claimed: the unpaid remainder (balance minus `liability`, the current
+    /// @notice Every closed epoch is revealed: the unpaid remainder (balance minus `liability`, the current
     /// pool) plus `lent = 2^maskBits` taken from the pool of `lenderEpochId` was split into `kept`, a fresh
     /// uniform value below `2^maskBits` that stays hidden, and `released`, made publicly decryptable and paid
     /// into the current pool by {settle} (maskBits 0: nothing lent or kept, no noisy epoch was ever settled).
@@ -288,12 +289,16 @@ interface IRoyaltyPool {
      * @param payoutToken The ERC7984 wrapper of the payment token.
      * @param rules The metric schema and epoch rules (rules version 1).
      * @param governance Address allowed to record new rules versions; zero for rules fixed forever.
+     * @param metricAggregator The registry's cross-model aggregates, fed the capped metrics of every submission.
+     * @param payoutVault The registry's payout vault (claims, balances, withdrawals).
      */
     function initialize(
         string calldata modelName,
         IERC7984ERC20Wrapper payoutToken,
         RulesParams calldata rules,
-        address governance
+        address governance,
+        IMetricAggregator metricAggregator,
+        address payoutVault
     ) external;
 
     /**
@@ -378,33 +383,20 @@ interface IRoyaltyPool {
     function revealEpochTotal(uint256 epochId, uint64 total, bytes calldata decryptionProof) external;
 
     /**
-     * @notice Computes the caller's encrypted share of a revealed epoch and pays it confidentially.
-     * @param epochId A revealed epoch the caller contributed to.
-     * @param recipient Address receiving the confidential payout (the caller or anyone they name).
-     * @return share The encrypted share (decryptable by the caller).
-     */
-    function claim(uint256 epochId, address recipient) external returns (euint64 share);
-
-    /**
-     * @notice After the epoch's claim window, anyone may push a contributor's unclaimed share to the
-     * contributor's own address, so that no absent contributor blocks the settlement and nobody loses
-     * a share. Computed and paid exactly as in {claim}; only the contributor can decrypt it.
-     * @param epochId A revealed epoch whose claim window has ended.
-     * @param contributor A contributor of the epoch who has not claimed.
-     * @return share The encrypted share.
-     */
-    function pushUnclaimed(uint256 epochId, address contributor) external returns (euint64 share);
-
-    /**
-     * @notice The registry claims for a contributor (batch claims across models); the contributor's
-     * share is computed and paid exactly as in {claim}.
-     * @dev Only the registry that created the pool. The share handle is allowed transiently to it.
+     * @notice Computes a contributor's encrypted share of a revealed epoch for the payout vault, which credits it
+     * to the contributor's balance (claims, batch claims and pushes all go through the vault).
+     * @dev Only the payout vault. No token moves: the epoch's payable funds moved to the vault at the reveal.
      * @param epochId A revealed epoch `contributor` took part in.
-     * @param contributor The contributor the registry acts for (the registry's caller).
-     * @param recipient Address receiving the confidential payout.
-     * @return share The encrypted share.
+     * @param contributor The contributor.
+     * @param afterClaimWindow True for a push by anyone: requires the epoch's claim window to have ended.
+     * @return share The encrypted share (allowed to the contributor and to the vault).
+     * @return wideShare Whether the share took the 128-bit path (the vault budgets a batch's HCU with it).
      */
-    function claimFor(uint256 epochId, address contributor, address recipient) external returns (euint64 share);
+    function claimFor(
+        uint256 epochId,
+        address contributor,
+        bool afterClaimWindow
+    ) external returns (euint64 share, bool wideShare);
 
     /**
      * @notice A rules version: schema, weights, caps, epoch rules and derived bounds.
@@ -445,10 +437,10 @@ interface IRoyaltyPool {
     function claimable(uint256 epochId, address contributor) external view returns (bool);
 
     /**
-     * @notice Once every revealed epoch is fully claimed, releases the pool's unpaid remainder (its confidential
+     * @notice Once every closed epoch is revealed, releases the pool's unpaid remainder (its confidential
      * balance minus the current pool) into the current pool, masked once a noisy epoch was settled.
-     * @dev The remainder is the rounding dust and, with noise, the noise hold-back of the settled epochs:
-     * `pool - sum(shares)`, from which the noise (hence the true total) could be computed. So once any noisy
+     * @dev The remainder is the factor's rounding and, with noise, the noise hold-back of the settled epochs:
+     * `pool - floor(totalBeforeNoise * factor >> shift)` (what did not move to the vault), from which the noise (hence the true total) could be computed. So once any noisy
      * epoch was settled, the current pool lends `2^maskBits`, a fresh uniform `U < 2^maskBits` stays hidden in
      * the pool (`kept`) and only `released = remainder + 2^maskBits - U` is revealed; `maskBits` is one more than
      * the bit length of the public bound on the newly settled epochs' hold-back and never decreases. Because the

@@ -10,7 +10,6 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IMetricAggregator} from "../interfaces/IMetricAggregator.sol";
-import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
 import {RoyaltyMath} from "../libraries/RoyaltyMath.sol";
 import {RulesValidation} from "../libraries/RulesValidation.sol";
@@ -20,8 +19,9 @@ import {RulesValidation} from "../libraries/RulesValidation.sol";
  * @notice Encrypted contributions, epoch royalty shares and confidential payouts for one AI model.
  * @dev Every per-contributor value (metrics, score, share) is an FHE ciphertext that only its
  * contributor may decrypt. The only values made public are aggregates of at least
- * `minParticipants` distinct contributors: the epoch total and, once every revealed epoch is fully
- * claimed, the pool's own balance (which yields the rounding remainder to carry forward).
+ * `minParticipants` distinct contributors: the epoch total and a masked part of the remainder the
+ * settlement carries forward. At the reveal, what the shares add up to moves into the registry's payout
+ * vault, where claims credit each contributor's encrypted balance.
  * Overflow is impossible by construction: each rules version bounds one submission's score in
  * plaintext, and the number of submissions per epoch is capped so the total fits 64 bits.
  *
@@ -52,12 +52,12 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     IERC7984ERC20Wrapper public payoutToken;
     /// @notice Address allowed to record new rules versions (the model's timelock); zero = rules fixed forever.
     address public governance;
-    /// @notice The registry that created this pool: it may claim on a contributor's behalf (batch claims).
-    address public registry;
+    /// @notice The registry's payout vault: every claim goes through it, and revealed epochs' payable funds move there.
+    address public payoutVault;
     /// @notice The registry's cross-model metric aggregates, fed the capped metrics of every submission.
     IMetricAggregator public metricAggregator;
 
-    /// @dev outstandingEpochs: closed but unrevealed, or revealed with claims outstanding;
+    /// @dev outstandingEpochs: closed but not yet revealed;
     /// settledThroughEpochId: every epoch up to it had its remainder carried forward;
     /// remainderBound / noisy: public bound on the remainder of the epochs revealed since the last request,
     /// and whether one of them was noisy; maskBits: width of the settlement mask (never decreases);
@@ -102,17 +102,24 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         string calldata modelName_,
         IERC7984ERC20Wrapper payoutToken_,
         RulesParams calldata rules_,
-        address governance_
+        address governance_,
+        IMetricAggregator metricAggregator_,
+        address payoutVault_
     ) external initializer {
-        require(address(payoutToken_) != address(0), RoyaltyPoolZeroAddress());
+        require(
+            address(payoutToken_) != address(0) &&
+                payoutVault_ != address(0) &&
+                address(metricAggregator_) != address(0),
+            RoyaltyPoolZeroAddress()
+        );
         // A clone has no constructor: the fhEVM coprocessor addresses live in its own storage.
         FHE.setCoprocessor(ZamaConfig.getEthereumCoprocessorConfig());
         modelName = modelName_;
         payoutToken = payoutToken_;
         paymentToken = IERC20(payoutToken_.underlying());
         governance = governance_;
-        registry = msg.sender;
-        metricAggregator = IModelRegistry(msg.sender).metricAggregator();
+        metricAggregator = metricAggregator_;
+        payoutVault = payoutVault_;
         uint32 version = _storeRules(rules_);
         _startEpoch(1, uint64(block.timestamp), version);
     }
@@ -265,8 +272,8 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
 
         FHE.allowThis(score);
         FHE.allow(score, contributor);
-        // The registry relays the contributor's selective disclosures (it can grant, never decrypt, alone).
-        FHE.allow(score, registry);
+        // The vault relays the contributor's selective disclosures (it can grant, never decrypt, alone).
+        FHE.allow(score, payoutVault);
         FHE.allowThis(total);
 
         _recordSubmission(epochId, epoch.rulesVersion, submitter, score, total);
@@ -389,15 +396,16 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         emit EpochTotalRevealed(epochId, total, epoch.pool, factor, shift);
         _appendLog(epochId, LogStep.Reveal, abi.encode(total, epoch.pool, factor, shift));
 
+        --_settlement.outstandingEpochs;
         if (factor == 0) {
             // Every share is zero: nothing to claim, the whole pool moves to the current epoch.
-            --_settlement.outstandingEpochs;
             _addToCurrentPool(epoch.pool);
             emit PoolCarriedForward(epochId, epoch.pool, _currentEpochId);
             _appendLog(_currentEpochId, LogStep.CarryIn, abi.encode(epochId, epoch.pool));
             return;
         }
         uint8 noiseBits = _rules[epoch.rulesVersion].noiseBits;
+        _moveSharesToVault(epochId, epoch, total, noiseBits);
         uint256 bound =
             uint256(_settlement.remainderBound) +
                 RoyaltyMath.remainderBound(epoch.pool, total, noiseBits, epoch.participants);
@@ -408,34 +416,24 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     // ---------------------------------------------------------------- claims and settlement
 
     /// @inheritdoc IRoyaltyPool
-    function claim(uint256 epochId, address recipient) external nonReentrant returns (euint64 share) {
-        return _claim(epochId, msg.sender, recipient);
-    }
-
-    /// @inheritdoc IRoyaltyPool
-    function pushUnclaimed(uint256 epochId, address contributor) external nonReentrant returns (euint64 share) {
-        Epoch storage epoch = _epochs[epochId];
-        uint64 window = _rules[epoch.rulesVersion].claimWindow;
-        // No window in the rules means the longest one: a share nobody claims for ever would block every later
-        // settlement, and with it the remainder (and any noise hold-back) of every later epoch.
-        if (window == 0) window = RulesValidation.MAX_CLAIM_WINDOW;
-        uint64 endsAt = epoch.revealedAt + window;
-        require(
-            epoch.revealedAt != 0 && block.timestamp >= endsAt,
-            RoyaltyPoolClaimWindowOpen(epochId, epoch.revealedAt == 0 ? type(uint64).max : endsAt)
-        );
-        return _claim(epochId, contributor, contributor);
-    }
-
-    /// @inheritdoc IRoyaltyPool
     function claimFor(
         uint256 epochId,
         address contributor,
-        address recipient
-    ) external nonReentrant returns (euint64 share) {
-        require(msg.sender == registry, RoyaltyPoolUnauthorized(msg.sender));
-        share = _claim(epochId, contributor, recipient);
-        FHE.allowTransient(share, msg.sender);
+        bool afterClaimWindow
+    ) external nonReentrant returns (euint64 share, bool wideShare) {
+        require(msg.sender == payoutVault, RoyaltyPoolNotPayoutVault(msg.sender));
+        Epoch storage epoch = _epochs[epochId];
+        if (afterClaimWindow) {
+            uint64 window = _rules[epoch.rulesVersion].claimWindow;
+            // No window in the rules means the longest one.
+            if (window == 0) window = RulesValidation.MAX_CLAIM_WINDOW;
+            uint64 endsAt = epoch.revealedAt + window;
+            require(
+                epoch.revealedAt != 0 && block.timestamp >= endsAt,
+                RoyaltyPoolClaimWindowOpen(epochId, epoch.revealedAt == 0 ? type(uint64).max : endsAt)
+            );
+        }
+        return (_claim(epochId, epoch, contributor), epoch.wideShare);
     }
 
     /// @inheritdoc IRoyaltyPool
@@ -448,9 +446,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
             !FHE.isInitialized(_shares[epochId][contributor]);
     }
 
-    function _claim(uint256 epochId, address contributor, address recipient) private returns (euint64 share) {
-        require(recipient != address(0), RoyaltyPoolInvalidRecipient(recipient));
-        Epoch storage epoch = _epochs[epochId];
+    function _claim(uint256 epochId, Epoch storage epoch, address contributor) private returns (euint64 share) {
         _requireState(epochId, epoch, EpochState.Revealed);
         require(epoch.shareFactor != 0, RoyaltyPoolNothingToClaim(epochId));
         require(_submissions[epochId][contributor] != 0, RoyaltyPoolNoContribution(epochId, contributor));
@@ -459,18 +455,29 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         share = _computeShare(epoch, _scores[epochId][contributor]);
         FHE.allowThis(share);
         FHE.allow(share, contributor);
-        // The registry may add the share to the contributor's encrypted cross-model earnings.
-        FHE.allow(share, registry);
+        // The vault credits it now and may disclose it later, at the contributor's request.
+        FHE.allow(share, payoutVault);
         _shares[epochId][contributor] = share;
-        if (++epoch.claims == epoch.participants) --_settlement.outstandingEpochs;
+        ++epoch.claims;
+        // No token moves: the epoch's payable funds are in the vault since the reveal.
+        emit RoyaltyClaimed(epochId, contributor, share);
+        _appendLog(epochId, LogStep.Claim, abi.encode(contributor, share));
+    }
 
-        // Plaintext accounting (sum of shares <= pool) guarantees the pool's balance covers the
-        // share, so the transfer moves it in full; settlement reconciles against the real balance.
-        FHE.allowTransient(share, address(payoutToken));
-        payoutToken.confidentialTransfer(recipient, share);
-
-        emit RoyaltyClaimed(epochId, contributor, recipient, share);
-        _appendLog(epochId, LogStep.Claim, abi.encode(contributor, recipient, share));
+    /// @dev Moves what the epoch's shares add up to at most, floor(totalBeforeNoise * factor >> shift) (public when
+    /// the total has no noise), into the vault, so claims only credit balances there. What stays is the epoch's
+    /// noise hold-back and the factor's rounding, which the settlement carries forward; the per-share floors
+    /// (fewer units than participants) stay in the vault.
+    function _moveSharesToVault(uint256 epochId, Epoch storage epoch, uint64 total, uint8 noiseBits) private {
+        euint64 payable_ =
+            noiseBits == 0
+                ? FHE.asEuint64(RoyaltyMath.share(total, epoch.shareFactor, epoch.shareShift))
+                : _computeShare(epoch, epoch.totalBeforeNoise);
+        FHE.allowThis(payable_);
+        FHE.allowTransient(payable_, address(payoutToken));
+        // Plaintext accounting (the amount is at most the epoch's pool) guarantees the balance covers it.
+        payoutToken.confidentialTransfer(payoutVault, payable_);
+        emit EpochFundsMoved(epochId, payoutVault, payable_);
     }
 
     /// @inheritdoc IRoyaltyPool
@@ -563,7 +570,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     /**
      * @notice Settlement bookkeeping: epochs still blocking a settlement, the last settled epoch, the settlement
      * waiting for its reveal (released handle zero when none), the mask width and the hidden carry.
-     * @return outstandingEpochs Epochs closed but unrevealed, or revealed with claims outstanding.
+     * @return outstandingEpochs Epochs closed but not yet revealed.
      * @return settledThroughEpochId Every epoch up to this id has had its remainder carried forward.
      * @return pending The pending settlement.
      * @return maskBits Width of the settlement mask (0 until a noisy epoch is settled; never decreases).
@@ -709,6 +716,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     /// Shares then use the noisy total, so they sum to at most pool * total / (total + noise) <= pool and
     /// the held-back part stays in the pool, carried forward by the next settlement.
     function _addNoise(uint256 epochId, Epoch storage epoch, uint8 noiseBits) private {
+        epoch.totalBeforeNoise = epoch.total;
         euint64 noisy = FHE.add(epoch.total, FHE.randEuint64(uint64(1) << noiseBits));
         FHE.allowThis(noisy);
         epoch.total = noisy;
