@@ -11,17 +11,10 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import hre, { ethers } from "hardhat";
 
-import {
-  claimToOmnibus,
-  connectAggregator,
-  createHardhatFheBackend,
-  formatTable,
-  relayClaim,
-  signClaimAuthorization,
-} from "../src";
+import { connectAggregator, formatTable } from "../src";
 import { expectedNoiseHoldback } from "../src/math";
-import type { ModelRegistry, RoyaltyPool, TestToken } from "../types";
-import { ShareBenchmark__factory, TestToken__factory } from "../types";
+import type { ModelRegistry, PayoutVault, RoyaltyPool, TestToken } from "../types";
+import { PayoutVault__factory, ShareBenchmark__factory, TestToken__factory } from "../types";
 import { createModel, deployModelRegistry, deployPayoutToken, toRulesStruct } from "../src/deploy";
 import { measurePrivacy, privacyMarkdown } from "./privacy";
 import type { CreateModelParameters } from "../src/deploy";
@@ -57,6 +50,7 @@ class Bench {
   token!: TestToken;
   payout!: string;
   registry!: ModelRegistry;
+  vault!: PayoutVault;
   private models = 0;
 
   constructor(signers: HardhatEthersSigner[]) {
@@ -74,6 +68,7 @@ class Bench {
     ).getAddress();
     await confirm(this.token.mint(this.funder.address, 10n ** 40n));
     this.registry = await deployModelRegistry(this.deployer);
+    this.vault = PayoutVault__factory.connect(await this.registry.payoutVault(), this.deployer);
   }
 
   async pool(metrics: typeof METRICS3, extra: Partial<CreateModelParameters> = {}): Promise<RoyaltyPool> {
@@ -98,6 +93,12 @@ class Bench {
     for (const value of values) input.add64(value);
     const enc = await input.encrypt();
     return confirm(pool.connect(who).submitContribution(enc.handles, enc.inputProof));
+  }
+
+  /** Claims a contributor's share of epoch 1 through the registry's payout vault. */
+  async claim(pool: RoyaltyPool, who: Signer, epochId = 1n): Promise<ContractTransactionReceipt> {
+    const modelId = await this.registry.modelIdOf(await pool.getAddress());
+    return confirm(this.vault.connect(who).claim(modelId, epochId));
   }
 
   async closeAndReveal(
@@ -207,15 +208,22 @@ async function operations(bench: Bench, people: Signer[]): Promise<{ ops: Measur
   progress("operations: close, reveal, claim (64-bit and 128-bit share paths)");
   const { close, reveal } = await bench.closeAndReveal(pool);
   ops.push(measure("close", "close with ≥ k participants: make the total publicly decryptable", close));
-  ops.push(measure("reveal", "check the KMS proof, derive the share factor", reveal));
+  ops.push(
+    measure(
+      "reveal",
+      "check the KMS proof, derive the share factor, move what the shares add up to into the vault (one transfer)",
+      reveal,
+    ),
+  );
   ops.push(
     measure(
       "claim",
-      "64-bit share (scalar mul + shift) + ERC7984 confidentialTransfer",
-      await confirm(pool.connect(people[0]).claim(1, await people[0].getAddress())),
+      "64-bit share (scalar mul + shift) + one encrypted add to the contributor's vault balance; no transfer",
+      await bench.claim(pool, people[0]),
     ),
   );
-  for (const who of people.slice(1, 3)) await confirm(pool.connect(who).claim(1, await who.getAddress()));
+  for (const who of people.slice(1, 3)) await bench.claim(pool, who);
+  ops.push(...(await withdrawals(bench, people)));
   const request = await confirm(pool.requestSettlement());
   const pending = (await pool.settlementStatus()).pending.released;
   const balance = await hre.fhevm.publicDecrypt([pending]);
@@ -232,33 +240,12 @@ async function operations(bench: Bench, people: Signer[]): Promise<{ ops: Measur
   ops.push(
     measure(
       "claimWide",
-      "128-bit share path (large pool × total) + confidentialTransfer",
-      await confirm(widePool.connect(people[0]).claim(1, await people[0].getAddress())),
+      "128-bit share path (large pool × total) + one encrypted add to the vault balance",
+      await bench.claim(widePool, people[0]),
     ),
   );
 
-  progress("batch claim across three models");
-  const batchPools = [await bench.pool(METRICS3), await bench.pool(METRICS3), await bench.pool(METRICS3)];
-  for (const batchPool of batchPools) {
-    await confirm(batchPool.connect(bench.funder).fund(1_000n * 10n ** 18n));
-    for (const who of people.slice(0, 3)) await bench.submit(batchPool, who, vector);
-  }
-  for (const batchPool of batchPools) await bench.closeAndReveal(batchPool);
-  const pairs = await Promise.all(
-    batchPools.map(async (p) => ({ modelId: await bench.registry.modelIdOf(await p.getAddress()), epochId: 1n })),
-  );
-  const batch = measure(
-    "batchClaim3",
-    "registry claims 3 (model, epoch) pairs in one transaction, adding each share to encrypted earnings",
-    await confirm(bench.registry.connect(people[0]).claimMany(pairs, await people[0].getAddress())),
-  );
-  ops.push(batch, {
-    name: "batchClaimPerPair",
-    description: `per pair of that batch; up to ${await bench.registry.maxClaimsPerTransaction()} pairs fit one transaction (worst case)`,
-    gas: Math.round(batch.gas / pairs.length),
-    hcu: Math.round(batch.hcu / pairs.length),
-    hcuDepth: batch.hcuDepth,
-  });
+  ops.push(...(await batchClaims(bench, people, vector)));
 
   ops.push(...(await noiseAndAggregates(bench, people, vector)));
   ops.push(...(await unlinkablePayouts(bench, people, vector)));
@@ -362,30 +349,144 @@ async function noiseAndAggregates(bench: Bench, people: Signer[], vector: bigint
   return ops;
 }
 
-/** A claim relayed with the contributor's EIP-712 signature, and a claim forwarded to an omnibus sub-account. */
+/** The whole balance out (one transfer), part of it (compare, select, subtract, transfer), and unwrapped. */
+async function withdrawals(bench: Bench, people: Signer[]): Promise<Measurement[]> {
+  progress("withdrawals: everything, part, unwrapped");
+  const all = await bench.vault.WITHDRAW_ALL();
+  const [alice, bob, carol] = await Promise.all(people.slice(0, 3).map((p) => p.getAddress()));
+  return [
+    measure(
+      "withdraw",
+      "the whole balance: one ERC7984 transfer out of the vault, whatever the number of epochs credited",
+      await confirm(bench.vault.connect(people[0]).withdraw(bench.payout, alice, all)),
+    ),
+    measure(
+      "withdrawPartial",
+      "part of a balance: all or nothing under FHE (compare, select, subtract), then the transfer",
+      await confirm(bench.vault.connect(people[1]).withdraw(bench.payout, bob, 1_000_000n)),
+    ),
+    measure(
+      "withdrawUnwrapped",
+      "the whole balance burnt for the public ERC20 (finalized with the KMS proof by anyone)",
+      await confirm(bench.vault.connect(people[2]).withdrawUnwrapped(bench.payout, carol, all)),
+    ),
+  ];
+}
+
+/**
+ * A batch claim as large as the vault accepts, across models: many (model, epoch) pairs whose shares are summed in
+ * a tree and added to the balance once, and a full withdrawal afterwards (same cost whatever was credited).
+ */
+async function batchClaims(bench: Bench, people: Signer[], vector: bigint[]): Promise<Measurement[]> {
+  const pairCount = Number(await bench.vault.maxClaimsPerTransaction());
+  const models = 5;
+  const epochsPerModel = Math.ceil(pairCount / models);
+  const pools = [];
+  for (let m = 0; m < models; m++) pools.push(await bench.pool(METRICS3));
+  const pairs: { modelId: bigint; epochId: bigint }[] = [];
+  for (let e = 1; e <= epochsPerModel; e++) {
+    progress(`batch claim: epoch ${e}/${epochsPerModel} of ${models} models (${pairCount} pairs in all)`);
+    for (const pool of pools) {
+      if (pairs.length === pairCount) break;
+      await confirm(pool.connect(bench.funder).fund(1_000n * 10n ** 18n));
+      for (const who of people.slice(0, 3)) await bench.submit(pool, who, vector);
+      await bench.closeAndReveal(pool);
+      pairs.push({ modelId: await bench.registry.modelIdOf(await pool.getAddress()), epochId: BigInt(e) });
+    }
+  }
+  // The first person took part in every epoch; their earlier balance was withdrawn whole.
+  const claimer = people[0];
+  const batch = measure(
+    "maxPairsPerTx",
+    `${pairCount} (model, epoch) pairs across ${models} models claimed in one transaction: shares summed in a tree`,
+    await confirm(bench.vault.connect(claimer).claimMany(pairs)),
+  );
+  if (batch.hcu > NETWORK_LIMITS.hcuPerTransaction || batch.hcuDepth > NETWORK_LIMITS.hcuDepthPerTransaction) {
+    throw new Error(
+      `a batch of ${pairCount} pairs exceeds the per-transaction limits: ${batch.hcu} HCU, ${batch.hcuDepth} depth`,
+    );
+  }
+  return [
+    batch,
+    {
+      name: "claimManyPerPair",
+      description: `per pair of that batch (${pairCount} pairs, the most one transaction accepts)`,
+      gas: Math.round(batch.gas / pairCount),
+      hcu: Math.round(batch.hcu / pairCount),
+      hcuDepth: batch.hcuDepth,
+    },
+    measure(
+      "withdrawAfterBatch",
+      `the whole balance after ${pairCount} epochs were credited: the same cost as after one`,
+      await confirm(
+        bench.vault
+          .connect(claimer)
+          .withdraw(bench.payout, await claimer.getAddress(), await bench.vault.WITHDRAW_ALL()),
+      ),
+    ),
+  ];
+}
+
+/** A withdrawal relayed with the contributor's EIP-712 signature, and one to an omnibus sub-account. */
 async function unlinkablePayouts(bench: Bench, people: Signer[], vector: bigint[]): Promise<Measurement[]> {
-  progress("unlinkable payouts: relayed signed claim, omnibus claim");
+  progress("unlinkable payouts: relayed signed withdrawal, omnibus withdrawal");
   const pool = await bench.pool(METRICS3);
   await confirm(pool.connect(bench.funder).fund(1_000n * 10n ** 18n));
   for (const who of people.slice(0, 3)) await bench.submit(pool, who, vector);
   await bench.closeAndReveal(pool);
-  const modelId = await bench.registry.modelIdOf(await pool.getAddress());
-  const fhe = createHardhatFheBackend(hre.fhevm);
-  const signed = await signClaimAuthorization(bench.registry, people[0], { modelId, epochId: 1n });
-  const relayed = await relayClaim(bench.registry.connect(bench.deployer), signed);
-  const omnibus = await claimToOmnibus(bench.registry.connect(people[1]), fhe, {
-    modelId,
-    epochId: 1n,
-    omnibus: bench.funder.address,
-    subAccount: await people[2].getAddress(),
-  });
+  for (const who of people.slice(0, 2)) await bench.claim(pool, who);
+  const vaultAddress = await bench.vault.getAddress();
+  const { chainId } = await ethers.provider.getNetwork();
+  const alice = people[0];
+  const auth = {
+    contributor: await alice.getAddress(),
+    token: bench.payout,
+    recipient: bench.funder.address,
+    amount: await bench.vault.WITHDRAW_ALL(),
+    unwrap: false,
+    relayer: bench.deployer.address,
+    nonce: await bench.vault.nonces(await alice.getAddress()),
+    deadline: BigInt(await time.latest()) + 3600n,
+  };
+  const signature = await alice.signTypedData(
+    { name: "AiRoyalties PayoutVault", version: "1", chainId, verifyingContract: vaultAddress },
+    {
+      WithdrawAuthorization: [
+        { name: "contributor", type: "address" },
+        { name: "token", type: "address" },
+        { name: "recipient", type: "address" },
+        { name: "amount", type: "uint64" },
+        { name: "unwrap", type: "bool" },
+        { name: "relayer", type: "address" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    auth,
+  );
+  const relayed = await confirm(bench.vault.connect(bench.deployer).withdrawWithSignature(auth, signature));
+  const bob = people[1];
+  const subAccount = hre.fhevm.createEncryptedInput(vaultAddress, await bob.getAddress());
+  subAccount.addAddress(await people[2].getAddress());
+  const encrypted = await subAccount.encrypt();
+  const omnibus = await confirm(
+    bench.vault
+      .connect(bob)
+      .withdrawToOmnibus(
+        bench.payout,
+        bench.funder.address,
+        encrypted.handles[0],
+        encrypted.inputProof,
+        await bench.vault.WITHDRAW_ALL(),
+      ),
+  );
   return [
-    measure("claimRelayed", "claim submitted by a relayer with the contributor's EIP-712 signature", relayed.receipt),
     measure(
-      "claimToOmnibus",
-      "claim forwarded by the registry to an omnibus for an encrypted sub-account (two transfers)",
-      omnibus.receipt,
+      "withdrawRelayed",
+      "whole balance out, submitted by a relayer with the contributor's EIP-712 signature",
+      relayed,
     ),
+    measure("withdrawToOmnibus", "whole balance to an omnibus for an encrypted sub-account (one transfer)", omnibus),
   ];
 }
 
@@ -452,8 +553,8 @@ async function scaling(bench: Bench): Promise<ScalingRow[]> {
       if ((i + 1) % 100 === 0 || i + 1 === size) progress(`scaling ${size}: ${i + 1}/${size} encrypted submissions`);
     }
     const { close, reveal } = await bench.closeAndReveal(pool);
-    const firstClaim = await confirm(pool.connect(wallets[0]).claim(1, await wallets[0].getAddress()));
-    const lastClaim = await confirm(pool.connect(wallets[size - 1]).claim(1, await wallets[size - 1].getAddress()));
+    const firstClaim = await bench.claim(pool, wallets[0]);
+    const lastClaim = await bench.claim(pool, wallets[size - 1]);
     rows.push({
       contributors: size,
       operations: [
@@ -565,7 +666,7 @@ async function maskedSettlement(bench: Bench, people: Signer[]): Promise<Measure
   await confirm(pool.connect(bench.funder).fund(10n ** 21n));
   for (const who of people) await bench.submit(pool, who, [1_000n, 2_000n, 50n]);
   await bench.closeAndReveal(pool);
-  for (const who of people) await confirm(pool.connect(who).claim(1, await who.getAddress()));
+  // No claim is needed first: the epoch's payable funds moved to the vault at the reveal.
   // The next epoch is funded before the settlement, which borrows 2^maskBits from it for the mask.
   await confirm(pool.connect(bench.funder).fund(4n * 10n ** 21n));
   const request = await confirm(pool.requestSettlement());

@@ -95,8 +95,8 @@ export interface NarrowBySettlementParameters {
   pool: bigint;
   shareFactor: bigint;
   shareShift: bigint;
-  /** Σ of every other contributor's share (colluders decrypt their own). */
-  othersShares: bigint;
+  /** Σ of every other contributor's score before noise (the attacker's Sybils and colluders know their own). */
+  othersScores: bigint;
   /** What the settlement released, the mask width of its hidden part (0: the remainder itself) and what the
    * current pool lent it (`2^maskBits` when masked). */
   released: bigint;
@@ -107,13 +107,15 @@ export interface NarrowBySettlementParameters {
 }
 
 /**
- * Narrows candidates with a settlement of one epoch. The victim's share is `⌊v·f / 2^shift⌋`, so the epoch's
- * unpaid remainder is `R(v) = pool − others − ⌊v·f / 2^shift⌋`, non-increasing in `v`. The settlement
+ * Narrows candidates with a settlement of one epoch. At the reveal the pool moved `⌊(v + others)·f / 2^shift⌋`
+ * (what the shares add up to at most, from the total before noise) into the payout vault, so the epoch's unpaid
+ * remainder is `R(v) = pool − ⌊(v + others)·f / 2^shift⌋`, non-increasing in `v`. The settlement
  * released `R + K₀ + lent − U`, with the prior hidden carry `K₀ < 2^priorMaskBits` and the fresh new one
  * `U < 2^maskBits`: so `released − lent − (2^priorMaskBits − 1) ≤ R(v) ≤ released − lent + 2^maskBits − 1`.
  */
 export function narrowBySettlement(candidates: ScoreCandidates, params: NarrowBySettlementParameters): ScoreCandidates {
-  const remainder = (v: bigint) => params.pool - params.othersShares - ((v * params.shareFactor) >> params.shareShift);
+  const remainder = (v: bigint) =>
+    params.pool - (((v + params.othersScores) * params.shareFactor) >> params.shareShift);
   const lowest = params.released - params.lent - ((1n << params.priorMaskBits) - 1n);
   const highest = params.released - params.lent + (1n << params.maskBits) - 1n;
   // Smallest v with R(v) ≤ highest, largest v with R(v) ≥ lowest (R non-increasing in v).

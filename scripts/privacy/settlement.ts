@@ -14,7 +14,7 @@ import type { RulesParameters } from "../../src/deploy";
 import { contributionScore } from "../../src/math";
 import { candidateBits, fromNoisyTotal, intersect, narrowBySettlement } from "../../src/privacy";
 import type { ScoreCandidates } from "../../src/privacy";
-import { TestToken__factory } from "../../types";
+import { ModelRegistry__factory, PayoutVault__factory, TestToken__factory } from "../../types";
 import type { ModelRegistry, RoyaltyPool, TestToken } from "../../types";
 
 /** The reference schema of the attacks (weights 3, 1, 5). */
@@ -126,17 +126,12 @@ export async function attackEpoch(
   const noisyTotal = totalDecryption.clearValues[handle as `0x${string}`] as bigint;
   await (await pool.revealEpochTotal(epochId, noisyTotal, totalDecryption.decryptionProof)).wait();
 
-  let othersShares = 0n;
+  const vault = PayoutVault__factory.connect(await pool.payoutVault(), funder);
+  const modelId = await ModelRegistry__factory.connect(await vault.registry(), funder).modelIdOf(
+    await pool.getAddress(),
+  );
   for (const who of [victim.signer, ...colluders.map((c) => c.signer)]) {
-    await (await pool.connect(who).claim(epochId, await who.getAddress())).wait();
-  }
-  for (const c of colluders) {
-    othersShares += await hre.fhevm.userDecryptEuint(
-      FhevmType.euint64,
-      await pool.shareOf(epochId, await c.signer.getAddress()),
-      await pool.getAddress(),
-      c.signer,
-    );
+    await (await vault.connect(who).claim(modelId, epochId)).wait();
   }
   const priorMaskBits = (await pool.settlementStatus()).maskBits;
   // A masked settlement borrows 2^maskBits (at most four times the epoch's pool) from the current pool: the next
@@ -162,7 +157,7 @@ export async function attackEpoch(
     pool: epoch.pool,
     shareFactor: epoch.shareFactor,
     shareShift: epoch.shareShift,
-    othersShares,
+    othersScores: othersScore,
   };
   // Ground truth of what the old settlement published: the whole remainder = released + what is kept hidden.
   const hidden = (await pool.settlementStatus()).hiddenCarry;
