@@ -245,7 +245,9 @@ contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP71
 
     function _credit(address contributor, address token, euint64 amount) private {
         euint64 balance = _balances[contributor][token];
-        euint64 updated = FHE.isInitialized(balance) ? FHE.add(balance, amount) : amount;
+        // A first credit still makes a new handle: the share's own handle may be allowed to disclosure viewers, who
+        // must never hold a balance handle.
+        euint64 updated = FHE.isInitialized(balance) ? FHE.add(balance, amount) : FHE.add(amount, uint64(0));
         FHE.allowThis(updated);
         FHE.allow(updated, contributor);
         _balances[contributor][token] = updated;
