@@ -88,7 +88,7 @@ describe("relay-withdrawal trusts only the signature", function () {
       [
         "an omnibus withdrawal whose recipient is not a handle",
         () => {
-          const rest = { ...auth(), omnibus: auth().recipient };
+          const rest: Record<string, unknown> = { ...auth(), omnibus: auth().recipient };
           delete rest.unwrap;
           return JSON.stringify({ ...valid, inputProof: "0x00", authorization: rest });
         },
