@@ -1,46 +1,75 @@
 /**
- * Unlinkable payouts and selective disclosure: grant an auditor access to chosen epochs, sign a claim
- * for a relayer to submit, submit one, and claim to an omnibus sub-account.
+ * Unlinkable payouts and selective disclosure, all through the registry's payout vault: sign a withdrawal a relayer
+ * submits, submit one, withdraw to an omnibus sub-account; grant an auditor chosen epochs, and read them as the
+ * auditor.
  */
 import fs from "node:fs";
 import path from "node:path";
 
-import { ZeroAddress, getAddress } from "ethers";
+import { ZeroAddress } from "ethers";
 import type { Signer } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { types } from "hardhat/config";
 
-import type { SignedClaim, SignedOmnibusClaim } from "../src";
+import type { SignedOmnibusWithdrawal, SignedWithdrawal } from "../src";
+import type { VaultClient } from "../src/actions/vault";
 import type { ModelRegistry } from "../types";
-import { fail, parseAddress, parseEpochId } from "./args";
-import {
-  action,
-  epochOrLastClosed,
-  getPoolClient,
-  getRegistry,
-  getSigner,
-  isoTime,
-  output,
-  recordTable,
-  withPoolOptions,
-  withRegistryOptions,
-} from "./common";
-import type { PoolArgs, RegistryArgs } from "./common";
+import { fail, parseAddress, parseAmount, parseEpochId } from "./args";
+import { action, getRegistry, getSigner, isoTime, output, recordTable, withRegistryOptions } from "./common";
+import type { RegistryArgs } from "./common";
+import { lazyFheBackend } from "./fhe";
 import { royalties } from "./scope";
 
-/** The registry, the model id and the pool named by `--model` / `--pool`. */
-async function modelOf(
-  hre: HardhatRuntimeEnvironment,
-  args: PoolArgs,
-  signer: Signer,
-): Promise<{ registry: ModelRegistry; modelId: bigint; client: Awaited<ReturnType<typeof getPoolClient>> }> {
+interface ModelArgs extends RegistryArgs {
+  model?: string;
+}
+
+/** A model of the registry, named by `--model <name|id>`. */
+interface ModelRef {
+  registry: ModelRegistry;
+  modelId: bigint;
+  name: string;
+  pool: string;
+  payoutToken: string;
+}
+
+/** Adds `--model <name|id>` to the registry options. */
+function withModelOption(definition: Parameters<typeof withRegistryOptions>[0]) {
+  return withRegistryOptions(definition).addOptionalParam("model", "The model: its name or its registry id");
+}
+
+async function modelOf(hre: HardhatRuntimeEnvironment, args: ModelArgs, signer: Signer): Promise<ModelRef> {
   const registry = await getRegistry(hre, args, signer);
-  const client = await getPoolClient(hre, args, signer);
-  const modelId = await registry.modelIdOf(client.address);
-  if (modelId === 0n) {
-    fail(`Pool ${client.address} was not created by registry ${await registry.getAddress()}: check --registry.`);
+  const network = hre.network.name;
+  if (args.model === undefined) {
+    fail(`Name the model: --model <name|id> (list them with npx hardhat royalties models --network ${network}).`);
   }
-  return { registry, modelId, client };
+  let modelId = await registry.modelIdByName(args.model);
+  if (modelId === 0n && /^\d{1,78}$/.test(args.model)) {
+    const id = BigInt(args.model);
+    if (id >= 1n && id <= (await registry.modelCount())) modelId = id;
+  }
+  if (modelId === 0n) {
+    fail(`No model "${args.model}" in the registry: list them with npx hardhat royalties models --network ${network}.`);
+  }
+  const model = await registry.getModel(modelId);
+  return { registry, modelId, name: model.name, pool: model.pool, payoutToken: model.payoutToken };
+}
+
+/** The registry's payout vault, bound to `signer` and the network's FHE backend. */
+async function vaultOf(hre: HardhatRuntimeEnvironment, registry: ModelRegistry, signer: Signer): Promise<VaultClient> {
+  const { connectVault } = await import("../src/actions/vault");
+  return connectVault({ address: await registry.payoutVault(), signer, fhe: lazyFheBackend(hre) });
+}
+
+/** Decimals and symbol of a payout token, to read and print amounts. */
+async function tokenUnits(token: string, signer: Signer): Promise<{ decimals: number; format: (u: bigint) => string }> {
+  const { ConfidentialPayoutToken__factory } = await import("../types");
+  const { escapeTerminal, formatAmount } = await import("../src");
+  const contract = ConfidentialPayoutToken__factory.connect(token, signer);
+  const [decimals, symbol] = await Promise.all([contract.decimals(), contract.symbol()]);
+  const d = Number(decimals);
+  return { decimals: d, format: (units) => `${formatAmount(units, d)} ${escapeTerminal(symbol, 16)}` };
 }
 
 /** `--epochs 1,3,4` → [1n, 3n, 4n]. */
@@ -49,53 +78,47 @@ function parseEpochList(text: string): bigint[] {
   return [...new Set(ids)];
 }
 
-interface DiscloseArgs extends PoolArgs {
+// ---------------------------------------------------------------- disclosure
+
+interface DiscloseArgs extends ModelArgs {
   viewer?: string;
   epochs: string;
   contributor?: string;
-  apply: boolean;
 }
 
-withPoolOptions(
+withModelOption(
   royalties.task("disclose", "Let a viewer (auditor, tax authority) decrypt your score and share of chosen epochs"),
 )
   .addOptionalParam("viewer", "Address allowed to decrypt; omit it to only list the grants")
   .addParam("epochs", "Epoch ids, e.g. 1,3 (each closed or revealed, and one you contributed to)")
-  .addOptionalParam("contributor", "Whose grants to list or apply (default: the signer)")
-  .addFlag("apply", "Apply recorded grants to shares claimed directly at the pool (anyone may do it)")
+  .addOptionalParam("contributor", "Whose grants to list (default: the signer)")
   .setAction(
     action(async (args: DiscloseArgs, hre) => {
       const signer = await getSigner(hre, args.account);
       const { registry, modelId } = await modelOf(hre, args, signer);
+      const vault = await vaultOf(hre, registry, signer);
       const epochIds = parseEpochList(args.epochs);
-      const contributor =
-        args.contributor === undefined ? await signer.getAddress() : parseAddress(args.contributor, "--contributor");
-      const { applyDisclosures, disclosureViewers, grantDisclosure } = await import("../src");
+      const me = await signer.getAddress();
+      const contributor = args.contributor === undefined ? me : parseAddress(args.contributor, "--contributor");
+      const { disclosureViewers, formatTable, grantDisclosure } = await import("../src");
       const notes: string[] = [];
       if (args.viewer !== undefined) {
-        if (contributor !== (await signer.getAddress())) fail("Only the contributor grants: drop --contributor.");
+        if (contributor !== me) fail("Only the contributor grants: drop --contributor.");
         const viewer = parseAddress(args.viewer, "--viewer");
-        const result = await grantDisclosure(registry, {
+        const result = await grantDisclosure(vault, {
           viewer,
           pairs: epochIds.map((epochId) => ({ modelId, epochId })),
         });
         notes.push(
-          `Granted ${viewer} ${result.granted} new epoch(s) (${result.applied} share grant(s) applied). ` +
-            "Grants are permanent: an fhEVM ACL grant cannot be revoked; simply do not grant later epochs.",
+          `Granted ${viewer} ${result.granted} new epoch(s) (${result.applied} claimed share(s) visible at once; ` +
+            "the others when you claim them). Grants cannot be revoked: simply do not grant later epochs.",
+          `The viewer reads them with: npx hardhat royalties disclosed --contributor ${me} --model ${modelId}`,
         );
       }
-      if (args.apply) {
-        for (const epochId of epochIds) {
-          const { applied } = await applyDisclosures(registry, { contributor, modelId, epochId });
-          notes.push(`Epoch ${epochId}: ${applied} viewer(s) newly allowed on the share.`);
-        }
-      }
-      const rows: { epochId: bigint; viewers: string[]; applied: number }[] = [];
+      const rows: { epochId: bigint; viewers: string[]; shareClaimed: boolean }[] = [];
       for (const epochId of epochIds) {
-        const { viewers, applied } = await disclosureViewers(registry, { contributor, modelId, epochId });
-        rows.push({ epochId, viewers, applied });
+        rows.push({ epochId, ...(await disclosureViewers(vault, { contributor, modelId, epochId })) });
       }
-      const { formatTable } = await import("../src");
       output(args.json, { contributor, modelId, epochs: rows }, () =>
         [
           ...notes,
@@ -105,7 +128,7 @@ withPoolOptions(
             rows.flatMap((r) =>
               r.viewers.length === 0
                 ? [[r.epochId, "—", "—"]]
-                : r.viewers.map((v, i) => [r.epochId, v, i < r.applied ? "yes" : "when claimed"]),
+                : r.viewers.map((v) => [r.epochId, v, r.shareClaimed ? "yes" : "when claimed"]),
             ),
           ),
         ].join("\n"),
@@ -113,13 +136,68 @@ withPoolOptions(
     }),
   );
 
+interface DisclosedArgs extends ModelArgs {
+  contributor: string;
+  epoch?: string;
+}
+
+withModelOption(
+  royalties.task("disclosed", "As a viewer, decrypt the scores and shares a contributor disclosed to you"),
+)
+  .addParam("contributor", "The contributor who granted you epochs (royalties disclose --viewer <you>)")
+  .addOptionalParam("epoch", "One epoch id (default: every epoch of the model disclosed to you)")
+  .setAction(
+    action(async (args: DisclosedArgs, hre) => {
+      const signer = await getSigner(hre, args.account);
+      const { registry, modelId, name, pool, payoutToken } = await modelOf(hre, args, signer);
+      const vault = await vaultOf(hre, registry, signer);
+      const contributor = parseAddress(args.contributor, "--contributor");
+      const viewer = await signer.getAddress();
+      const { NotDisclosedError, decryptDisclosed, formatTable } = await import("../src");
+      const { RoyaltyPool__factory } = await import("../types");
+      let epochIds: bigint[];
+      if (args.epoch !== undefined) {
+        epochIds = [parseEpochId(args.epoch)];
+      } else {
+        const current = await RoyaltyPool__factory.connect(pool, signer).currentEpochId();
+        epochIds = [];
+        for (let epochId = 1n; epochId <= current; epochId++) {
+          const viewers = await vault.vault.disclosureViewers(contributor, modelId, epochId);
+          if (viewers.some((v) => v.toLowerCase() === viewer.toLowerCase())) epochIds.push(epochId);
+        }
+        if (epochIds.length === 0) {
+          throw new NotDisclosedError(
+            `No epoch of model ${modelId} of ${contributor} is disclosed to you (${viewer}): ask the contributor ` +
+              `to run royalties disclose --viewer ${viewer} --model ${modelId} --epochs <ids>.`,
+          );
+        }
+      }
+      const { format } = await tokenUnits(payoutToken, signer);
+      const rows: { epochId: bigint; score: bigint; share?: bigint }[] = [];
+      for (const epochId of epochIds) {
+        rows.push({ epochId, ...(await decryptDisclosed(vault, { contributor, modelId, epochId })) });
+      }
+      output(args.json, { contributor, viewer, modelId, epochs: rows }, () =>
+        [
+          `Disclosed to ${viewer} by ${contributor} (model ${name}, id ${modelId}):`,
+          formatTable(
+            ["epoch", "score", "share"],
+            rows.map((r) => [r.epochId, r.score, r.share === undefined ? "not claimed yet" : format(r.share)]),
+          ),
+        ].join("\n"),
+      );
+    }),
+  );
+
+// ---------------------------------------------------------------- signed withdrawals
+
 /**
- * The signed claims of this machine that may still be waiting for a relayer, kept so that two claims
- * signed in a row never share a nonce (the registry accepts one claim per nonce, in order).
+ * The signed withdrawals of this machine that may still be waiting for a relayer, kept so that two withdrawals
+ * signed in a row never share a nonce (the vault accepts one withdrawal per nonce, in order).
  */
-interface PendingClaim {
+interface PendingWithdrawal {
   chainId: string;
-  registry: string;
+  vault: string;
   contributor: string;
   nonce: string;
   deadline: string;
@@ -127,141 +205,153 @@ interface PendingClaim {
 }
 
 function ledgerPath(hre: HardhatRuntimeEnvironment): string {
-  return path.join(hre.config.paths.cache, "royalties-signed-claims.json");
+  return path.join(hre.config.paths.cache, "royalties-signed-withdrawals.json");
 }
 
-function readLedger(hre: HardhatRuntimeEnvironment): PendingClaim[] {
+function readLedger(hre: HardhatRuntimeEnvironment): PendingWithdrawal[] {
   try {
     const parsed: unknown = JSON.parse(fs.readFileSync(ledgerPath(hre), "utf8"));
     if (!Array.isArray(parsed)) return [];
     // A hand-edited or corrupt entry is dropped, never trusted.
     return parsed.filter(
-      (c: unknown): c is PendingClaim =>
+      (c: unknown): c is PendingWithdrawal =>
         typeof c === "object" &&
         c !== null &&
-        ["chainId", "registry", "contributor", "file"].every(
+        ["chainId", "vault", "contributor", "file"].every(
           (k) => typeof (c as Record<string, unknown>)[k] === "string",
         ) &&
         ["nonce", "deadline"].every((k) => /^\d{1,78}$/.test(String((c as Record<string, unknown>)[k]))),
     );
   } catch {
-    return []; // no ledger yet (or an unreadable one): the registry's nonce is the floor anyway
+    return []; // no ledger yet (or an unreadable one): the vault's nonce is the floor anyway
   }
 }
 
-/** Whether the claim's file still holds that very claim (same registry, contributor and nonce). */
-function stillHolds(claim: PendingClaim, parse: (json: string) => SignedClaim | SignedOmnibusClaim): boolean {
+/** Whether the entry's file still holds that very withdrawal (same vault, contributor and nonce). */
+function stillHolds(
+  entry: PendingWithdrawal,
+  parse: (json: string) => SignedWithdrawal | SignedOmnibusWithdrawal,
+): boolean {
   try {
-    const signed = parse(fs.readFileSync(claim.file, "utf8"));
+    const signed = parse(fs.readFileSync(entry.file, "utf8"));
     return (
-      signed.registry === claim.registry &&
-      signed.authorization.contributor === claim.contributor &&
-      signed.authorization.nonce.toString() === claim.nonce
+      signed.vault === entry.vault &&
+      signed.authorization.contributor === entry.contributor &&
+      signed.authorization.nonce.toString() === entry.nonce
     );
   } catch {
     return false;
   }
 }
 
-interface SignClaimArgs extends PoolArgs {
-  nonce?: string;
-  epoch?: string;
-  recipient?: string;
+interface SignWithdrawalArgs extends ModelArgs {
+  to?: string;
+  amount?: string;
+  unwrap: boolean;
   relayer?: string;
   omnibus?: string;
   subAccount?: string;
   validFor: number;
+  nonce?: string;
   out: string;
 }
 
-withPoolOptions(royalties.task("sign-claim", "Sign a claim (EIP-712) that a relayer submits; writes a JSON file"))
-  .addOptionalParam("epoch", "Epoch id (default: the last closed epoch)")
-  .addOptionalParam("recipient", "Who receives the payout (default: the signer)")
+withModelOption(
+  royalties.task("sign-withdrawal", "Sign a withdrawal (EIP-712) of your balance that a relayer submits; writes JSON"),
+)
+  .addOptionalParam("to", "Who receives it (default: the signer)")
+  .addOptionalParam("amount", "Amount in payout tokens, e.g. 12.5 (default: the whole balance)")
+  .addFlag("unwrap", "The recipient receives the public ERC20 instead of confidential tokens")
   .addOptionalParam("relayer", "Only this address may submit it (default: anyone; required with --omnibus)")
   .addOptionalParam("omnibus", "Pay an omnibus account instead, for the encrypted --sub-account")
   .addOptionalParam("subAccount", "Your sub-account at the omnibus (encrypted; only the omnibus can read it)")
   .addOptionalParam("validFor", "Seconds the authorization stays valid", 86_400, types.int)
   .addOptionalParam(
     "nonce",
-    "Nonce to sign with (default: the next one not held by a claim signed here and not yet relayed or expired)",
+    "Nonce to sign with (default: the next one not held by a withdrawal signed here and not yet relayed or expired)",
   )
   .addParam("out", "File to write the signed authorization to")
   .setAction(
-    action(async (args: SignClaimArgs, hre) => {
+    action(async (args: SignWithdrawalArgs, hre) => {
       const signer = await getSigner(hre, args.account);
-      const { registry, modelId, client } = await modelOf(hre, args, signer);
-      const epochId = await epochOrLastClosed(client, args.epoch);
-      if (!Number.isInteger(args.validFor) || args.validFor <= 0)
+      const { registry, modelId, payoutToken } = await modelOf(hre, args, signer);
+      const vault = await vaultOf(hre, registry, signer);
+      if (!Number.isInteger(args.validFor) || args.validFor <= 0) {
         fail("--valid-for must be a positive number of seconds.");
+      }
+      const { decimals, format } = await tokenUnits(payoutToken, signer);
+      const amount = args.amount === undefined ? undefined : parseAmount(args.amount, decimals, "--amount");
       const block = await hre.ethers.provider.getBlock("latest");
-      const deadline = BigInt(block?.timestamp ?? Math.floor(Date.now() / 1000)) + BigInt(args.validFor);
+      const now = BigInt(block?.timestamp ?? Math.floor(Date.now() / 1000));
+      const deadline = now + BigInt(args.validFor);
       const relayer = args.relayer === undefined ? undefined : parseAddress(args.relayer, "--relayer");
       const {
-        nextClaimNonce,
-        parseSignedClaim,
-        serializeSignedClaim,
-        signClaimAuthorization,
-        signOmnibusClaimAuthorization,
+        nextWithdrawalNonce,
+        parseSignedWithdrawal,
+        serializeSignedWithdrawal,
+        signOmnibusWithdrawAuthorization,
+        signWithdrawAuthorization,
       } = await import("../src");
       const contributor = await signer.getAddress();
-      const registryAddress = await registry.getAddress();
       const { chainId } = await hre.ethers.provider.getNetwork();
-      const onChain = await registry.nonces(contributor);
-      const mine = (c: PendingClaim) =>
-        c.chainId === chainId.toString() && c.registry === registryAddress && c.contributor === contributor;
+      const onChain = await vault.vault.nonces(contributor);
+      const mine = (c: PendingWithdrawal) =>
+        c.chainId === chainId.toString() && c.vault === vault.address && c.contributor === contributor;
       const ledger = readLedger(hre);
-      const now = BigInt(block?.timestamp ?? 0);
       let nonce: bigint;
       if (args.nonce !== undefined) {
         if (!/^\d{1,78}$/.test(args.nonce))
           fail(`--nonce must be a whole number, e.g. --nonce 3; got "${args.nonce}".`);
         nonce = BigInt(args.nonce);
         if (nonce < onChain) {
-          fail(`--nonce ${nonce} is already used: the registry's next nonce for ${contributor} is ${onChain}.`);
+          fail(`--nonce ${nonce} is already used: the vault's next nonce for ${contributor} is ${onChain}.`);
         }
       } else {
-        // A claim counts as pending while its file still holds it: deleting or overwriting the file frees its nonce.
+        // A withdrawal counts as pending while its file still holds it: deleting the file frees its nonce.
         const pending = ledger
-          .filter((c) => mine(c) && stillHolds(c, parseSignedClaim))
+          .filter((c) => mine(c) && stillHolds(c, parseSignedWithdrawal))
           .map((c) => ({ nonce: BigInt(c.nonce), deadline: BigInt(c.deadline) }));
-        nonce = nextClaimNonce({ onChain, pending, now });
+        nonce = nextWithdrawalNonce({ onChain, pending, now });
       }
-      let signed;
+      let signed: SignedWithdrawal | SignedOmnibusWithdrawal;
+      let pays: string;
       if (args.omnibus !== undefined || args.subAccount !== undefined) {
         if (args.omnibus === undefined || args.subAccount === undefined) fail("Pass both --omnibus and --sub-account.");
-        if (args.recipient !== undefined) fail("--recipient and --omnibus exclude each other: the omnibus is paid.");
+        if (args.to !== undefined || args.unwrap) fail("--to and --unwrap exclude --omnibus: the omnibus is paid.");
         if (relayer === undefined) {
-          fail(
-            "An omnibus claim needs --relayer: the encrypted sub-account's input proof is bound to (registry, relayer).",
-          );
+          fail("An omnibus withdrawal needs --relayer: the encrypted sub-account's input proof is bound to it.");
         }
-        const { lazyFheBackend } = await import("./fhe");
-        signed = await signOmnibusClaimAuthorization(registry, signer, lazyFheBackend(hre), {
-          modelId,
-          epochId,
-          omnibus: parseAddress(args.omnibus, "--omnibus"),
+        const omnibus = parseAddress(args.omnibus, "--omnibus");
+        signed = await signOmnibusWithdrawAuthorization(vault, {
+          token: payoutToken,
+          omnibus,
           subAccount: parseAddress(args.subAccount, "--sub-account"),
+          amount,
           relayer,
           nonce,
           deadline,
         });
+        pays = `${omnibus} (encrypted sub-account)`;
       } else {
-        const recipient = args.recipient === undefined ? undefined : parseAddress(args.recipient, "--recipient");
-        signed = await signClaimAuthorization(registry, signer, {
-          modelId,
-          epochId,
+        const recipient = args.to === undefined ? undefined : parseAddress(args.to, "--to");
+        const plain = await signWithdrawAuthorization(vault, {
+          token: payoutToken,
           recipient,
+          amount,
+          unwrap: args.unwrap,
           relayer,
           nonce,
           deadline,
         });
+        signed = plain;
+        pays = `${plain.authorization.recipient}${args.unwrap ? " (unwrapped to the ERC20)" : ""}`;
       }
-      fs.writeFileSync(args.out, serializeSignedClaim(signed) + "\n");
-      // Remember it until it is relayed (its nonce is below the registry's) or it expires.
+      fs.writeFileSync(args.out, serializeSignedWithdrawal(signed) + "\n");
+      // Remember it until it is relayed (its nonce is below the vault's) or it expires.
       const kept = ledger.filter((c) => !mine(c) || (BigInt(c.nonce) >= onChain && BigInt(c.deadline) >= now));
-      const entry = {
+      const entry: PendingWithdrawal = {
         chainId: chainId.toString(),
-        registry: registryAddress,
+        vault: vault.address,
         contributor,
         nonce: nonce.toString(),
         deadline: deadline.toString(),
@@ -272,17 +362,18 @@ withPoolOptions(royalties.task("sign-claim", "Sign a claim (EIP-712) that a rela
       const auth = signed.authorization;
       const order =
         nonce === onChain
-          ? `Signed with nonce ${nonce}, the registry's next one for ${contributor}.`
-          : `Signed with nonce ${nonce}: the registry accepts nonces in order, so the claims signed with nonces ` +
+          ? `Signed with nonce ${nonce}, the vault's next one for ${contributor}.`
+          : `Signed with nonce ${nonce}: the vault accepts nonces in order, so the withdrawals signed with nonces ` +
             `${onChain}..${nonce - 1n} must be relayed first (or pass --nonce ${onChain} to replace them).`;
       output(args.json, { file: args.out, ...signed, onChainNonce: onChain }, () =>
         [
-          `Signed claim written to ${args.out}; give it to the relayer (royalties relay-claim --file ${args.out}).`,
+          `Signed withdrawal written to ${args.out}; give it to the relayer ` +
+            `(royalties relay-withdrawal --file ${args.out}).`,
           order,
           recordTable([
             ["model", modelId],
-            ["epoch", epochId],
-            ["pays", "omnibus" in auth ? `${auth.omnibus} (encrypted sub-account)` : auth.recipient],
+            ["amount", amount === undefined ? "the whole balance" : format(amount)],
+            ["pays", pays],
             ["relayer", auth.relayer === ZeroAddress ? "anyone" : auth.relayer],
             ["nonce", auth.nonce],
             ["valid until", isoTime(auth.deadline)],
@@ -292,48 +383,47 @@ withPoolOptions(royalties.task("sign-claim", "Sign a claim (EIP-712) that a rela
     }),
   );
 
-interface RelayClaimArgs extends RegistryArgs {
+interface RelayWithdrawalArgs extends RegistryArgs {
   file: string;
 }
 
-withRegistryOptions(royalties.task("relay-claim", "Submit a claim someone signed with sign-claim (you pay the gas)"))
-  .addParam("file", "The JSON file sign-claim wrote")
+withRegistryOptions(
+  royalties.task("relay-withdrawal", "Submit a withdrawal someone signed with sign-withdrawal (you pay the gas)"),
+)
+  .addParam("file", "The JSON file sign-withdrawal wrote")
   .setAction(
-    action(async (args: RelayClaimArgs, hre) => {
-      if (!fs.existsSync(args.file)) fail(`No file ${args.file}: pass the file royalties sign-claim wrote.`);
-      const { isOmnibusClaim, parseSignedClaim, relayClaim, relayOmnibusClaim } = await import("../src");
-      const signed = parseSignedClaim(fs.readFileSync(args.file, "utf8"));
+    action(async (args: RelayWithdrawalArgs, hre) => {
+      if (!fs.existsSync(args.file)) fail(`No file ${args.file}: pass the file royalties sign-withdrawal wrote.`);
+      const { isOmnibusWithdrawal, parseSignedWithdrawal, relayOmnibusWithdrawal, relayWithdrawal } =
+        await import("../src");
+      const signed = parseSignedWithdrawal(fs.readFileSync(args.file, "utf8"));
       const { chainId } = await hre.ethers.provider.getNetwork();
       if (chainId !== signed.chainId) {
-        fail(`The claim is for chain ${signed.chainId}, --network ${hre.network.name} is chain ${chainId}.`);
+        fail(`The withdrawal is for chain ${signed.chainId}, --network ${hre.network.name} is chain ${chainId}.`);
       }
       const signer = await getSigner(hre, args.account);
-      // The file only names a registry: the transaction goes to the deployment's (or --registry), never
-      // to whatever contract the file names.
+      // The file only names a vault: the transaction goes to the vault of the deployment's registry (or
+      // --registry), never to whatever contract the file names.
       const registry = await getRegistry(hre, args, signer);
-      const expected = await registry.getAddress();
-      if (getAddress(signed.registry) !== expected) {
+      const registryAddress = await registry.getAddress();
+      const vault = await vaultOf(hre, registry, signer);
+      if (signed.vault !== vault.address) {
         fail(
-          `The claim names registry ${signed.registry}, but this network's registry is ${expected}: refused. ` +
-            "Relay only claims for the deployment's registry (or name the one you trust with --registry).",
+          `The withdrawal names vault ${signed.vault}, but the payout vault of registry ${registryAddress} is ` +
+            `${vault.address}: refused. Relay only withdrawals for the registry you trust (--registry).`,
         );
       }
       const auth = signed.authorization;
-      const result = isOmnibusClaim(signed)
-        ? await relayOmnibusClaim(registry, signed)
-        : await relayClaim(registry, signed);
-      const data = {
-        contributor: auth.contributor,
-        modelId: auth.modelId,
-        epochId: auth.epochId,
-        tx: result.receipt.hash,
-      };
+      const result = isOmnibusWithdrawal(signed)
+        ? await relayOmnibusWithdrawal(vault, { signed, registry: registryAddress })
+        : await relayWithdrawal(vault, { signed, registry: registryAddress });
+      const data = { contributor: auth.contributor, token: auth.token, nonce: auth.nonce, tx: result.receipt.hash };
       output(args.json, data, () =>
         [
-          `Claim of ${auth.contributor} submitted; you cannot decrypt the share (only the contributor can).`,
+          `Withdrawal of ${auth.contributor} submitted; you cannot decrypt the amount (only the contributor can).`,
           recordTable([
-            ["model", auth.modelId],
-            ["epoch", auth.epochId],
+            ["token", auth.token],
+            ["nonce", auth.nonce],
             ["tx", result.receipt.hash],
           ]),
         ].join("\n"),
@@ -341,44 +431,48 @@ withRegistryOptions(royalties.task("relay-claim", "Submit a claim someone signed
     }),
   );
 
-interface ClaimOmnibusArgs extends PoolArgs {
-  epoch?: string;
+interface WithdrawOmnibusArgs extends ModelArgs {
   omnibus: string;
   subAccount: string;
+  amount?: string;
 }
 
-withPoolOptions(royalties.task("claim-omnibus", "Claim your share to an omnibus account for an encrypted sub-account"))
-  .addOptionalParam("epoch", "Epoch id (default: the last closed epoch)")
+withModelOption(
+  royalties.task("withdraw-omnibus", "Withdraw your balance to an omnibus account for an encrypted sub-account"),
+)
   .addParam("omnibus", "The omnibus account (exchange, custodian) receiving the tokens")
   .addParam("subAccount", "Your sub-account at the omnibus (encrypted; only the omnibus can read it)")
+  .addOptionalParam("amount", "Amount in payout tokens, e.g. 12.5 (default: the whole balance)")
   .setAction(
-    action(async (args: ClaimOmnibusArgs, hre) => {
+    action(async (args: WithdrawOmnibusArgs, hre) => {
       const signer = await getSigner(hre, args.account);
-      const { registry, modelId, client } = await modelOf(hre, args, signer);
-      const epochId = await epochOrLastClosed(client, args.epoch);
+      const { registry, modelId, payoutToken } = await modelOf(hre, args, signer);
+      const vault = await vaultOf(hre, registry, signer);
       const omnibus = parseAddress(args.omnibus, "--omnibus");
       const subAccount = parseAddress(args.subAccount, "--sub-account");
-      const { claimToOmnibus } = await import("../src");
-      const { lazyFheBackend } = await import("./fhe");
-      const result = await claimToOmnibus(registry, lazyFheBackend(hre), { modelId, epochId, omnibus, subAccount });
+      const { decimals, format } = await tokenUnits(payoutToken, signer);
+      const amount = args.amount === undefined ? undefined : parseAmount(args.amount, decimals, "--amount");
+      const { withdrawToOmnibus } = await import("../src");
+      const result = await withdrawToOmnibus(vault, { token: payoutToken, omnibus, subAccount, amount });
       const data = {
         modelId,
-        epochId,
+        token: payoutToken,
         omnibus,
+        amount: amount ?? "all",
         recipientHandle: result.recipientHandle,
-        amountHandle: result.amountHandle,
+        sentHandle: result.sentHandle,
         tx: result.receipt.hash,
       };
       output(args.json, data, () =>
         [
-          `Epoch ${epochId} paid to omnibus ${omnibus}: observers see pool → registry → omnibus, ` +
-            "not your sub-account or the amount.",
+          `Withdrawn to omnibus ${omnibus}: observers see vault → omnibus, not your sub-account, the amount ` +
+            "or the epochs it came from.",
           recordTable([
-            ["model", modelId],
-            ["epoch", epochId],
+            ["token", payoutToken],
+            ["amount", amount === undefined ? "the whole balance" : format(amount)],
             ["omnibus", omnibus],
             ["sub-account handle", result.recipientHandle],
-            ["amount handle", result.amountHandle],
+            ["amount handle", result.sentHandle],
             ["tx", result.receipt.hash],
           ]),
         ].join("\n"),

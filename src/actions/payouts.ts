@@ -1,191 +1,138 @@
-import { Interface, ZeroAddress, getAddress, hexlify, isAddress } from "ethers";
-import type { ContractTransactionReceipt, Signer, TypedDataDomain, TypedDataField } from "ethers";
+/**
+ * Withdrawals someone else submits (EIP-712 authorizations a relayer pays the gas for), withdrawals to an omnibus
+ * sub-account, and selective disclosure: all of them go through the registry's payout vault, where every claim has
+ * already credited the contributor's encrypted balance and applied their disclosure grants.
+ */
+import {
+  Contract,
+  TypedDataEncoder,
+  ZeroAddress,
+  ZeroHash,
+  getAddress,
+  hexlify,
+  isAddress,
+  verifyTypedData,
+} from "ethers";
+import type { ContractTransactionReceipt, Provider, TypedDataDomain, TypedDataField } from "ethers";
 
 import { ModelRegistry__factory, RoyaltyPool__factory } from "../../types";
-import type { ModelRegistry } from "../../types";
+import type { RoyaltyPool } from "../../types";
 import { confirmed } from "../client";
-import { ContractRevertError, RoyaltiesError, parseRevert, toRoyaltiesError } from "../errors";
+import { RoyaltiesError } from "../errors";
 import type { FheBackend } from "../fhe/backend";
+import { vaultEvents, withVaultErrors } from "./vault";
+import type { VaultClient } from "./vault";
 
-/** A claim the contributor signs (EIP-712) so that someone else submits it. */
-export interface ClaimAuthorization {
+/** `amount` meaning "the whole balance" (PayoutVault.WITHDRAW_ALL). */
+const ALL = 2n ** 64n - 1n;
+
+/** A withdrawal the contributor signs (EIP-712) for someone else to submit. */
+export interface WithdrawAuthorization {
   contributor: string;
-  modelId: bigint;
-  epochId: bigint;
+  /** The payout token (ERC7984 wrapper) of the balance. */
+  token: string;
   recipient: string;
-  /** Only this address may submit the claim; the zero address lets anyone submit it. */
+  /** Confidential units, or 2^64 - 1 for the whole balance. */
+  amount: bigint;
+  /** The recipient receives the public ERC20 instead of confidential tokens. */
+  unwrap: boolean;
+  /** Only this address may submit it; the zero address lets anyone submit it. */
   relayer: string;
   nonce: bigint;
-  /** Unix time after which the registry refuses the authorization. */
+  /** Unix time after which the vault refuses the authorization. */
   deadline: bigint;
 }
 
-/** A signed claim that pays a sub-account of an omnibus; the sub-account is encrypted for the relayer. */
-export interface OmnibusClaimAuthorization {
+/** A signed withdrawal to a sub-account of an omnibus; the sub-account is encrypted for the relayer. */
+export interface OmnibusWithdrawAuthorization {
   contributor: string;
-  modelId: bigint;
-  epochId: bigint;
+  token: string;
   omnibus: string;
   /** Handle of the encrypted sub-account (an external eaddress). */
   recipient: string;
-  /** Required: the recipient's input proof is bound to (registry, relayer). */
+  amount: bigint;
+  /** Required: the sub-account's input proof is bound to (vault, relayer). */
   relayer: string;
   nonce: bigint;
   deadline: bigint;
 }
 
-/** Everything a relayer needs to submit a signed claim (what `royalties sign-claim` writes). */
-export interface SignedClaim {
-  registry: string;
+/** Everything a relayer needs to submit a signed withdrawal (what `royalties sign-withdrawal` writes). */
+export interface SignedWithdrawal {
+  vault: string;
   chainId: bigint;
-  authorization: ClaimAuthorization;
+  authorization: WithdrawAuthorization;
   signature: string;
 }
 
-/** A signed omnibus claim with the input proof of its encrypted sub-account. */
-export interface SignedOmnibusClaim {
-  registry: string;
+/** A signed omnibus withdrawal with the input proof of its encrypted sub-account. */
+export interface SignedOmnibusWithdrawal {
+  vault: string;
   chainId: bigint;
-  authorization: OmnibusClaimAuthorization;
+  authorization: OmnibusWithdrawAuthorization;
   inputProof: string;
   signature: string;
 }
 
-/** EIP-712 types of {@link ClaimAuthorization}; must match ModelRegistry.CLAIM_AUTHORIZATION_TYPEHASH. */
-export const CLAIM_AUTHORIZATION_TYPES: Record<string, TypedDataField[]> = {
-  ClaimAuthorization: [
+/** EIP-712 types of {@link WithdrawAuthorization}; must match PayoutVault.WITHDRAW_AUTHORIZATION_TYPEHASH. */
+export const WITHDRAW_AUTHORIZATION_TYPES: Record<string, TypedDataField[]> = {
+  WithdrawAuthorization: [
     { name: "contributor", type: "address" },
-    { name: "modelId", type: "uint256" },
-    { name: "epochId", type: "uint256" },
+    { name: "token", type: "address" },
     { name: "recipient", type: "address" },
+    { name: "amount", type: "uint64" },
+    { name: "unwrap", type: "bool" },
     { name: "relayer", type: "address" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
 };
 
-/** EIP-712 types of {@link OmnibusClaimAuthorization}; must match OMNIBUS_CLAIM_AUTHORIZATION_TYPEHASH. */
-export const OMNIBUS_CLAIM_AUTHORIZATION_TYPES: Record<string, TypedDataField[]> = {
-  OmnibusClaimAuthorization: [
+/** EIP-712 types of {@link OmnibusWithdrawAuthorization}; must match OMNIBUS_WITHDRAW_AUTHORIZATION_TYPEHASH. */
+export const OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES: Record<string, TypedDataField[]> = {
+  OmnibusWithdrawAuthorization: [
     { name: "contributor", type: "address" },
-    { name: "modelId", type: "uint256" },
-    { name: "epochId", type: "uint256" },
+    { name: "token", type: "address" },
     { name: "omnibus", type: "address" },
     { name: "recipient", type: "bytes32" },
+    { name: "amount", type: "uint64" },
     { name: "relayer", type: "address" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
 };
 
-/** Default validity of a signed claim: one day. */
-export const DEFAULT_CLAIM_VALIDITY_SECONDS = 24n * 60n * 60n;
-
-/** What to do after each custom error of the payout and disclosure functions. */
-const PAYOUT_NEXT_STEP: Record<string, string> = {
-  ModelRegistryUnknownModel: "model ids run from 1 to modelCount().",
-  ModelRegistryEpochNotFinal: "wait until the epoch is closed: an open epoch's score still changes.",
-  ModelRegistryNoScore: "you can only disclose epochs you contributed to.",
-  ModelRegistryInvalidViewer: "name a viewer address other than zero and yourself.",
-  ModelRegistryTooManyViewers: "this epoch has the maximum number of viewers; grants cannot be revoked.",
-  ModelRegistryShareNotClaimed: "claim the epoch first; grants are applied when the share exists.",
-  ModelRegistryOmnibusUnsupported: "this model's payout token has no omnibus transfers: claim to an address.",
-  ModelRegistryInvalidOmnibus: "name the omnibus account's address (not zero, not the registry).",
-  ModelRegistrySignatureExpired: "ask the contributor for a new authorization (sign-claim).",
-  ModelRegistryInvalidSigner: "the signature is not the contributor's for exactly these fields: sign again.",
-  ModelRegistryWrongRelayer: "submit from the relayer address named in the authorization.",
-  ModelRegistryRelayerRequired: "an omnibus authorization must name its relayer.",
-  InvalidAccountNonce: "the nonce is used or out of order: sign again with the current nonce (nonces()).",
-};
-
-const registryInterface: Interface = new Interface(ModelRegistry__factory.abi);
-const poolInterface: Interface = new Interface(RoyaltyPool__factory.abi);
-
-/** A payout or disclosure the registry rejected with one of its custom errors. */
-export class PayoutRevertError extends ContractRevertError {
-  constructor(errorName: string, args: readonly unknown[]) {
-    super(errorName, args, PAYOUT_NEXT_STEP);
-  }
-}
+/** Default validity of a signed withdrawal: one day. */
+export const DEFAULT_WITHDRAWAL_VALIDITY_SECONDS = 24n * 60n * 60n;
 
 /** The FHE backend cannot encrypt addresses (omnibus sub-accounts). */
 export class AddressEncryptionUnsupportedError extends RoyaltiesError {
   constructor() {
-    super("This FHE backend cannot encrypt addresses: use the Hardhat or relayer-SDK backend for omnibus claims.");
+    super("This FHE backend cannot encrypt addresses: use the Hardhat or relayer-SDK backend for omnibus withdrawals.");
   }
 }
 
-/** A signed claim a relayer cannot submit as is. */
-export class InvalidSignedClaimError extends RoyaltiesError {}
+/** A signed withdrawal a relayer must not submit as is (bad file, wrong vault, expired, used nonce...). */
+export class InvalidSignedWithdrawalError extends RoyaltiesError {}
 
-async function withPayoutErrors<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw (
-      parseRevert(error, registryInterface, (name, args) => new PayoutRevertError(name, args)) ??
-      toRoyaltiesError(error)
-    );
-  }
+/** The contributor has no balance to withdraw, or less than the amount asked. */
+export class WithdrawalBalanceError extends RoyaltiesError {}
+
+/** The viewer was not granted the (contributor, model, epoch) pair. */
+export class NotDisclosedError extends RoyaltiesError {}
+
+/** The pair is disclosed but its share does not exist yet: the contributor has not claimed it. */
+export class DisclosedShareNotClaimedError extends RoyaltiesError {}
+
+async function latestTimestamp(client: VaultClient): Promise<bigint> {
+  const block = await client.signer.provider?.getBlock("latest");
+  if (block === null || block === undefined) throw new RoyaltiesError("The signer has no provider: connect it first.");
+  return BigInt(block.timestamp);
 }
 
-function signerOf(registry: ModelRegistry, action: string): Signer {
-  const runner = registry.runner as Signer | null;
-  if (runner === null || typeof runner.getAddress !== "function") {
-    throw new RoyaltiesError(`Connect the registry to a signer to ${action}.`);
-  }
-  return runner;
-}
-
-function registryEvents(registry: ModelRegistry, receipt: ContractTransactionReceipt, name: string) {
-  const address = registry.target.toString().toLowerCase();
-  return receipt.logs
-    .filter((log) => log.address.toLowerCase() === address)
-    .map((log) => registry.interface.parseLog(log))
-    .filter((parsed) => parsed?.name === name);
-}
-
-/**
- * The share handle of a relayed claim, read only from the events of the contracts that must emit them:
- * the model's pool (its `RoyaltyClaimed` for this contributor and epoch) and the registry (its
- * `ClaimRelayed` with this nonce). Any contract can emit an event with the same signature, so an event
- * from another address proves nothing.
- */
-function claimedShare(
-  registry: ModelRegistry,
-  pool: string,
-  receipt: ContractTransactionReceipt,
-  auth: ClaimAuthorization,
-): string {
-  const from = (address: string) => receipt.logs.filter((log) => getAddress(log.address) === getAddress(address));
-  const relayed = from(registry.target.toString())
-    .map((log) => registry.interface.parseLog(log))
-    .some(
-      (parsed) =>
-        parsed?.name === "ClaimRelayed" &&
-        getAddress(parsed.args.contributor as string) === getAddress(auth.contributor) &&
-        (parsed.args.nonce as bigint) === auth.nonce,
-    );
-  for (const log of from(pool)) {
-    const parsed = poolInterface.parseLog(log);
-    if (
-      relayed &&
-      parsed?.name === "RoyaltyClaimed" &&
-      (parsed.args.epochId as bigint) === auth.epochId &&
-      getAddress(parsed.args.contributor as string) === getAddress(auth.contributor)
-    ) {
-      return parsed.args.share as string;
-    }
-  }
-  throw new RoyaltiesError(
-    `The transaction ${receipt.hash} carries no RoyaltyClaimed event of pool ${pool} and ClaimRelayed event of ` +
-      `registry ${String(registry.target)} for ${auth.contributor}, epoch ${auth.epochId}: the claim is not paid.`,
-  );
-}
-
-/** The registry's EIP-712 domain, read from the contract (ERC-5267) so it can never drift. */
-export async function claimDomain(registry: ModelRegistry): Promise<TypedDataDomain> {
-  const domain = await registry.eip712Domain();
+/** The vault's EIP-712 domain, read from the contract (ERC-5267) so it can never drift. */
+export async function withdrawalDomain(client: VaultClient): Promise<TypedDataDomain> {
+  const domain = await client.vault.eip712Domain();
   return {
     name: domain.name,
     version: domain.version,
@@ -194,150 +141,290 @@ export async function claimDomain(registry: ModelRegistry): Promise<TypedDataDom
   };
 }
 
-async function latestTimestamp(registry: ModelRegistry): Promise<bigint> {
-  const block = await registry.runner?.provider?.getBlock("latest");
-  if (block === null || block === undefined) throw new RoyaltiesError("The registry's runner has no provider.");
-  return BigInt(block.timestamp);
+function checkAmount(amount: bigint | undefined): bigint {
+  if (amount === undefined) return ALL;
+  if (amount <= 0n || amount >= ALL) {
+    throw new WithdrawalBalanceError(`Withdraw a positive amount below 2^64 - 1 units (got ${amount}), or everything.`);
+  }
+  return amount;
 }
 
-export interface SignClaimParameters {
-  modelId: bigint;
-  epochId: bigint;
-  /** Who receives the payout; the contributor when omitted. */
+/**
+ * Refuses, before anything is signed or sent, a withdrawal the vault would not pay: no balance in the token, or a
+ * partial amount above the balance (the vault would send nothing). Decrypts the signer's own balance.
+ */
+async function checkBalance(client: VaultClient, token: string, amount: bigint): Promise<void> {
+  const contributor = await client.signer.getAddress();
+  const handle = await client.vault.balanceOf(contributor, token);
+  if (handle === ZeroHash) {
+    throw new WithdrawalBalanceError(
+      `${contributor} has no balance in payout token ${token}: claim a revealed epoch first (royalties claim).`,
+    );
+  }
+  if (amount === ALL) return;
+  const balance = await client.fhe.userDecryptUint64(handle, client.address, client.signer);
+  if (amount > balance) {
+    throw new WithdrawalBalanceError(
+      `The balance of ${contributor} in ${token} is ${balance} units, less than the ${amount} asked: ` +
+        "withdraw at most the balance, or everything (omit --amount).",
+    );
+  }
+}
+
+async function encryptSubAccount(fhe: FheBackend, vault: string, user: string, subAccount: string) {
+  if (fhe.encryptAddress === undefined) throw new AddressEncryptionUnsupportedError();
+  const encrypted = await fhe.encryptAddress(vault, user, getAddress(subAccount));
+  return { handle: hexlify(encrypted.handles[0]), inputProof: hexlify(encrypted.inputProof) };
+}
+
+export interface SignWithdrawalParameters {
+  /** The payout token of the balance to withdraw from. */
+  token: string;
+  /** Who receives it; the contributor when omitted. */
   recipient?: string;
+  /** Confidential units; the whole balance when omitted. */
+  amount?: bigint;
+  /** Pay the recipient in the public ERC20 (unwrapped). */
+  unwrap?: boolean;
   /** Who may submit; anyone when omitted. */
   relayer?: string;
-  /** The contributor's current registry nonce when omitted. */
+  /** The contributor's current vault nonce when omitted. */
   nonce?: bigint;
   /** Unix time; one day after the latest block when omitted. */
   deadline?: bigint;
 }
 
 /**
- * Signs (EIP-712, ethers `signTypedData`) a claim that someone else submits with {@link relayClaim}:
- * the relayer pays the gas and cannot change the recipient, the pair or the deadline.
+ * Signs (EIP-712) a withdrawal of the signer's balance that someone else submits with {@link relayWithdrawal}: the
+ * relayer pays the gas and cannot change the recipient, the amount or the deadline. Refuses an amount above the
+ * balance (decrypted with the signer's key) before signing.
  * @example
- * const signed = await signClaimAuthorization(registry, alice, { modelId: 1n, epochId: 3n, recipient: cold });
+ * const signed = await signWithdrawAuthorization(aliceVault, { token: cMUD, recipient: cold, relayer });
  */
-export async function signClaimAuthorization(
-  registry: ModelRegistry,
-  signer: Signer,
-  { modelId, epochId, recipient, relayer, nonce, deadline }: SignClaimParameters,
-): Promise<SignedClaim> {
-  const contributor = await signer.getAddress();
-  const authorization: ClaimAuthorization = {
+export async function signWithdrawAuthorization(
+  client: VaultClient,
+  { token, recipient, amount, unwrap, relayer, nonce, deadline }: SignWithdrawalParameters,
+): Promise<SignedWithdrawal> {
+  const contributor = getAddress(await client.signer.getAddress());
+  const units = checkAmount(amount);
+  const to = getAddress(recipient ?? contributor);
+  if (to === ZeroAddress) throw new WithdrawalBalanceError("A withdrawal needs a recipient address (--to).");
+  await checkBalance(client, getAddress(token), units);
+  const authorization: WithdrawAuthorization = {
     contributor,
-    modelId,
-    epochId,
-    recipient: getAddress(recipient ?? contributor),
+    token: getAddress(token),
+    recipient: to,
+    amount: units,
+    unwrap: unwrap ?? false,
     relayer: getAddress(relayer ?? ZeroAddress),
-    nonce: nonce ?? (await registry.nonces(contributor)),
-    deadline: deadline ?? (await latestTimestamp(registry)) + DEFAULT_CLAIM_VALIDITY_SECONDS,
+    nonce: nonce ?? (await client.vault.nonces(contributor)),
+    deadline: deadline ?? (await latestTimestamp(client)) + DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
   };
-  const domain = await claimDomain(registry);
-  const signature = await signer.signTypedData(domain, CLAIM_AUTHORIZATION_TYPES, authorization);
-  return { registry: String(domain.verifyingContract), chainId: BigInt(domain.chainId ?? 0), authorization, signature };
+  const domain = await withdrawalDomain(client);
+  const signature = await client.signer.signTypedData(domain, WITHDRAW_AUTHORIZATION_TYPES, authorization);
+  return { vault: String(domain.verifyingContract), chainId: BigInt(domain.chainId ?? 0), authorization, signature };
 }
 
-export interface RelayClaimReturnType {
-  /** Handle of the share; the relayer is not allowed to decrypt it. */
-  shareHandle: string;
+const ERC1271_MAGIC = "0x1626ba7e";
+
+/** Whether `signature` is the contributor's: an EOA's ECDSA signature or an ERC-1271 wallet's approval. */
+async function signedByContributor(
+  provider: Provider,
+  domain: TypedDataDomain,
+  types: Record<string, TypedDataField[]>,
+  authorization: WithdrawAuthorization | OmnibusWithdrawAuthorization,
+  signature: string,
+): Promise<boolean> {
+  const contributor = getAddress(authorization.contributor);
+  if ((await provider.getCode(contributor)) !== "0x") {
+    const wallet = new Contract(
+      contributor,
+      ["function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)"],
+      provider,
+    );
+    try {
+      const digest = TypedDataEncoder.hash(domain, types, authorization);
+      return (await wallet.getFunction("isValidSignature").staticCall(digest, signature)) === ERC1271_MAGIC;
+    } catch {
+      return false;
+    }
+  }
+  try {
+    return getAddress(verifyTypedData(domain, types, authorization, signature)) === contributor;
+  } catch {
+    return false;
+  }
+}
+
+/** What every relayed withdrawal must pass before the relayer pays gas for it. */
+async function checkRelayable(
+  client: VaultClient,
+  registry: string,
+  signed: SignedWithdrawal | SignedOmnibusWithdrawal,
+  types: Record<string, TypedDataField[]>,
+): Promise<void> {
+  const provider = client.signer.provider;
+  if (provider === null) throw new RoyaltiesError("The relayer's signer has no provider: connect it first.");
+  const relayer = getAddress(await client.signer.getAddress());
+  const auth = signed.authorization;
+  const fail = (message: string): never => {
+    throw new InvalidSignedWithdrawalError(message);
+  };
+  // The transaction goes to the vault of the registry the relayer trusts, never to a contract the file names.
+  if ((await provider.getCode(registry)) === "0x") fail(`No registry at ${registry}: check --registry and --network.`);
+  const trusted = getAddress(await ModelRegistry__factory.connect(registry, provider).payoutVault());
+  if (getAddress(client.address) !== trusted) {
+    fail(`${client.address} is not the payout vault of registry ${registry} (${trusted} is): refused.`);
+  }
+  if (getAddress(signed.vault) !== trusted) {
+    fail(`The withdrawal is signed for vault ${signed.vault}, not ${trusted} of registry ${registry}: refused.`);
+  }
+  const { chainId } = await provider.getNetwork();
+  if (chainId !== signed.chainId) fail(`The withdrawal is for chain ${signed.chainId}, this network is ${chainId}.`);
+  if (auth.relayer !== ZeroAddress && getAddress(auth.relayer) !== relayer) {
+    fail(`Only ${auth.relayer} may submit this withdrawal (you are ${relayer}).`);
+  }
+  const now = await latestTimestamp(client);
+  if (now > auth.deadline) fail(`The withdrawal expired at ${auth.deadline}: ask the contributor to sign it again.`);
+  const domain = await withdrawalDomain(client);
+  if (!(await signedByContributor(provider, domain, types, auth, signed.signature))) {
+    fail(`The signature is not ${auth.contributor}'s for exactly these fields: ask the contributor to sign again.`);
+  }
+  const next = await client.vault.nonces(auth.contributor);
+  if (auth.nonce < next)
+    fail(`Nonce ${auth.nonce} of ${auth.contributor} is used already: this withdrawal was relayed.`);
+  if (auth.nonce > next) {
+    fail(
+      `Nonce ${auth.nonce} is not next (${next} is): relay the withdrawals signed with ${next}..${auth.nonce - 1n} first.`,
+    );
+  }
+  if ((await client.vault.balanceOf(auth.contributor, auth.token)) === ZeroHash) {
+    fail(`${auth.contributor} has no balance in ${auth.token}: nothing to withdraw (royalties claim first).`);
+  }
+}
+
+export interface RelayWithdrawalParameters {
+  signed: SignedWithdrawal;
+  /** The registry the relayer trusts: the withdrawal is sent only to its payout vault. */
+  registry: string;
+}
+
+export interface RelayWithdrawalReturnType {
+  /** Handle of what left the balance; the relayer is not allowed to decrypt it. */
+  sentHandle: string;
   receipt: ContractTransactionReceipt;
 }
 
-/** Checks what the registry would check, so a relayer gets a clear error before paying gas. */
-async function checkRelayable(
-  registry: ModelRegistry,
-  signed: { registry: string; authorization: { relayer: string; deadline: bigint } },
-  relayer: string,
-): Promise<void> {
-  if (getAddress(signed.registry) !== getAddress(await registry.getAddress())) {
-    throw new InvalidSignedClaimError(`The authorization is for registry ${signed.registry}: connect to that one.`);
+/**
+ * The amount handle of a relayed withdrawal, read only from the events of the vault itself (its `Withdrawn` or
+ * `WithdrawnToOmnibus` for this contributor and token, and its `WithdrawalRelayed` with this nonce): any contract can
+ * emit an event with the same signature, so an event from another address proves nothing.
+ * @example
+ * const sent = relayedWithdrawal(vault, receipt, signed.authorization);
+ */
+export function relayedWithdrawal(
+  client: VaultClient,
+  receipt: ContractTransactionReceipt,
+  auth: WithdrawAuthorization | OmnibusWithdrawAuthorization,
+): { sentHandle: string; recipientHandle?: string } {
+  const contributor = getAddress(auth.contributor);
+  const relayed = vaultEvents(client, receipt, "WithdrawalRelayed").some(
+    (e) => getAddress(e.args.contributor as string) === contributor && (e.args.nonce as bigint) === auth.nonce,
+  );
+  const omnibus = "omnibus" in auth;
+  const paid = vaultEvents(client, receipt, omnibus ? "WithdrawnToOmnibus" : "Withdrawn").find(
+    (e) =>
+      getAddress(e.args.contributor as string) === contributor &&
+      getAddress(e.args.token as string) === getAddress(auth.token) &&
+      (omnibus
+        ? getAddress(e.args.omnibus as string) === getAddress(auth.omnibus)
+        : getAddress(e.args.recipient as string) === getAddress(auth.recipient)),
+  );
+  if (!relayed || paid === undefined) {
+    throw new RoyaltiesError(
+      `The transaction ${receipt.hash} carries no ${omnibus ? "WithdrawnToOmnibus" : "Withdrawn"} and ` +
+        `WithdrawalRelayed events of vault ${client.address} for ${contributor}: the withdrawal is not paid.`,
+    );
   }
-  const { relayer: named, deadline } = signed.authorization;
-  if (named !== ZeroAddress && getAddress(named) !== getAddress(relayer)) {
-    throw new InvalidSignedClaimError(`Only ${named} may submit this authorization (you are ${relayer}).`);
-  }
-  if ((await latestTimestamp(registry)) > deadline) {
-    throw new InvalidSignedClaimError(`The authorization expired at ${deadline}: ask the contributor to sign again.`);
-  }
+  return omnibus
+    ? { sentHandle: paid.args.sent as string, recipientHandle: paid.args.recipient as string }
+    : { sentHandle: paid.args.sent as string };
 }
 
 /**
- * Submits a signed claim as the registry's signer (the relayer), paying the signed recipient.
+ * Submits a signed withdrawal as the vault client's signer (the relayer), after checking what the vault would check
+ * (signature, deadline, relayer, nonce, a balance) and that the vault is the trusted registry's own.
  * @example
- * const { shareHandle } = await relayClaim(registry.connect(relayer), signed);
+ * const { sentHandle } = await relayWithdrawal(relayerVault, { signed, registry: registryAddress });
  */
-export async function relayClaim(registry: ModelRegistry, signed: SignedClaim): Promise<RelayClaimReturnType> {
-  const relayer = await signerOf(registry, "relay a claim").getAddress();
-  await checkRelayable(registry, signed, relayer);
-  const { pool } = await withPayoutErrors(() => registry.getModel(signed.authorization.modelId));
-  const receipt = await withPayoutErrors(() =>
-    confirmed(registry.claimWithSignature(signed.authorization, signed.signature)),
+export async function relayWithdrawal(
+  client: VaultClient,
+  { signed, registry }: RelayWithdrawalParameters,
+): Promise<RelayWithdrawalReturnType> {
+  await checkRelayable(client, registry, signed, WITHDRAW_AUTHORIZATION_TYPES);
+  const receipt = await withVaultErrors(() =>
+    confirmed(client.vault.withdrawWithSignature(signed.authorization, signed.signature)),
   );
-  return { shareHandle: claimedShare(registry, pool, receipt, signed.authorization), receipt };
+  return { sentHandle: relayedWithdrawal(client, receipt, signed.authorization).sentHandle, receipt };
 }
 
-export interface OmnibusClaimParameters {
-  modelId: bigint;
-  epochId: bigint;
+export interface WithdrawToOmnibusParameters {
+  /** The payout token of the balance. */
+  token: string;
   /** The omnibus account (exchange, custodian) receiving the tokens. */
   omnibus: string;
-  /** The contributor's sub-account at the omnibus; encrypted, only the omnibus can decrypt it. */
+  /** The contributor's sub-account at the omnibus; encrypted, only the omnibus (and the contributor) can read it. */
   subAccount: string;
+  /** Confidential units; the whole balance when omitted. */
+  amount?: bigint;
 }
 
-export interface ClaimToOmnibusReturnType {
-  /** Handle of the forwarded amount (equal to the share). */
-  amountHandle: string;
+export interface WithdrawToOmnibusReturnType {
+  /** Handle of the amount sent (decryptable by the contributor and the omnibus). */
+  sentHandle: string;
   /** Handle of the encrypted sub-account. */
   recipientHandle: string;
   receipt: ContractTransactionReceipt;
 }
 
-async function encryptSubAccount(fhe: FheBackend, registry: string, user: string, subAccount: string) {
-  if (fhe.encryptAddress === undefined) throw new AddressEncryptionUnsupportedError();
-  const encrypted = await fhe.encryptAddress(registry, user, getAddress(subAccount));
-  return { handle: hexlify(encrypted.handles[0]), inputProof: hexlify(encrypted.inputProof) };
-}
-
 function omnibusResult(
-  registry: ModelRegistry,
+  client: VaultClient,
   receipt: ContractTransactionReceipt,
-  { contributor, modelId, epochId }: { contributor: string; modelId: bigint; epochId: bigint },
-): ClaimToOmnibusReturnType {
-  // Only the registry's own event for this very (contributor, model, epoch) counts.
-  const event = registryEvents(registry, receipt, "OmnibusClaimed").find(
+  { contributor, token, omnibus }: { contributor: string; token: string; omnibus: string },
+): WithdrawToOmnibusReturnType {
+  const event = vaultEvents(client, receipt, "WithdrawnToOmnibus").find(
     (e) =>
-      e !== null &&
       getAddress(e.args.contributor as string) === getAddress(contributor) &&
-      (e.args.modelId as bigint) === modelId &&
-      (e.args.epochId as bigint) === epochId,
+      getAddress(e.args.token as string) === getAddress(token) &&
+      getAddress(e.args.omnibus as string) === getAddress(omnibus),
   );
-  if (event === undefined || event === null) throw new RoyaltiesError("The claim emitted no OmnibusClaimed event.");
-  return { amountHandle: event.args.amount as string, recipientHandle: event.args.recipient as string, receipt };
+  if (event === undefined) {
+    throw new RoyaltiesError(`The transaction ${receipt.hash} emitted no WithdrawnToOmnibus event of the vault.`);
+  }
+  return { sentHandle: event.args.sent as string, recipientHandle: event.args.recipient as string, receipt };
 }
 
 /**
- * Claims the signer's share and has the registry forward it to an omnibus for an encrypted sub-account:
- * observers see pool → registry → omnibus, never the final recipient or the amount.
+ * Withdraws the signer's balance (or part of it) to an omnibus for an encrypted sub-account: observers see
+ * vault → omnibus, never the sub-account, the amount or which epochs it came from.
  * @example
- * await claimToOmnibus(registry.connect(alice), fhe, { modelId: 1n, epochId: 2n, omnibus, subAccount });
+ * await withdrawToOmnibus(aliceVault, { token: cMUD, omnibus: exchange, subAccount: deposit });
  */
-export async function claimToOmnibus(
-  registry: ModelRegistry,
-  fhe: FheBackend,
-  { modelId, epochId, omnibus, subAccount }: OmnibusClaimParameters,
-): Promise<ClaimToOmnibusReturnType> {
-  const contributor = await signerOf(registry, "claim").getAddress();
-  const encrypted = await encryptSubAccount(fhe, await registry.getAddress(), contributor, subAccount);
-  const receipt = await withPayoutErrors(() =>
-    confirmed(registry.claimToOmnibus(modelId, epochId, omnibus, encrypted.handle, encrypted.inputProof)),
+export async function withdrawToOmnibus(
+  client: VaultClient,
+  { token, omnibus, subAccount, amount }: WithdrawToOmnibusParameters,
+): Promise<WithdrawToOmnibusReturnType> {
+  const contributor = await client.signer.getAddress();
+  const units = checkAmount(amount);
+  await checkBalance(client, getAddress(token), units);
+  const encrypted = await encryptSubAccount(client.fhe, client.address, contributor, subAccount);
+  const receipt = await withVaultErrors(() =>
+    confirmed(client.vault.withdrawToOmnibus(token, omnibus, encrypted.handle, encrypted.inputProof, units)),
   );
-  return omnibusResult(registry, receipt, { contributor, modelId, epochId });
+  return omnibusResult(client, receipt, { contributor, token, omnibus });
 }
 
-export interface SignOmnibusClaimParameters extends OmnibusClaimParameters {
+export interface SignOmnibusWithdrawalParameters extends WithdrawToOmnibusParameters {
   /** The relayer that will submit (required: the sub-account is encrypted for it). */
   relayer: string;
   nonce?: bigint;
@@ -345,34 +432,35 @@ export interface SignOmnibusClaimParameters extends OmnibusClaimParameters {
 }
 
 /**
- * Encrypts the sub-account for (registry, relayer) and signs an omnibus claim only that relayer can submit.
+ * Encrypts the sub-account for (vault, relayer) and signs an omnibus withdrawal only that relayer can submit.
  * @example
- * const signed = await signOmnibusClaimAuthorization(registry, alice, fhe, { modelId, epochId, omnibus, subAccount, relayer });
+ * const signed = await signOmnibusWithdrawAuthorization(aliceVault, { token, omnibus, subAccount, relayer });
  */
-export async function signOmnibusClaimAuthorization(
-  registry: ModelRegistry,
-  signer: Signer,
-  fhe: FheBackend,
-  { modelId, epochId, omnibus, subAccount, relayer, nonce, deadline }: SignOmnibusClaimParameters,
-): Promise<SignedOmnibusClaim> {
-  if (relayer === ZeroAddress) throw new InvalidSignedClaimError("An omnibus claim must name its relayer.");
-  const contributor = await signer.getAddress();
-  const registryAddress = await registry.getAddress();
-  const encrypted = await encryptSubAccount(fhe, registryAddress, getAddress(relayer), subAccount);
-  const authorization: OmnibusClaimAuthorization = {
+export async function signOmnibusWithdrawAuthorization(
+  client: VaultClient,
+  { token, omnibus, subAccount, amount, relayer, nonce, deadline }: SignOmnibusWithdrawalParameters,
+): Promise<SignedOmnibusWithdrawal> {
+  if (!isAddress(relayer) || getAddress(relayer) === ZeroAddress) {
+    throw new InvalidSignedWithdrawalError("An omnibus withdrawal must name its relayer (--relayer).");
+  }
+  const contributor = getAddress(await client.signer.getAddress());
+  const units = checkAmount(amount);
+  await checkBalance(client, getAddress(token), units);
+  const encrypted = await encryptSubAccount(client.fhe, client.address, getAddress(relayer), subAccount);
+  const authorization: OmnibusWithdrawAuthorization = {
     contributor,
-    modelId,
-    epochId,
+    token: getAddress(token),
     omnibus: getAddress(omnibus),
     recipient: encrypted.handle,
+    amount: units,
     relayer: getAddress(relayer),
-    nonce: nonce ?? (await registry.nonces(contributor)),
-    deadline: deadline ?? (await latestTimestamp(registry)) + DEFAULT_CLAIM_VALIDITY_SECONDS,
+    nonce: nonce ?? (await client.vault.nonces(contributor)),
+    deadline: deadline ?? (await latestTimestamp(client)) + DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
   };
-  const domain = await claimDomain(registry);
-  const signature = await signer.signTypedData(domain, OMNIBUS_CLAIM_AUTHORIZATION_TYPES, authorization);
+  const domain = await withdrawalDomain(client);
+  const signature = await client.signer.signTypedData(domain, OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES, authorization);
   return {
-    registry: String(domain.verifyingContract),
+    vault: String(domain.verifyingContract),
     chainId: BigInt(domain.chainId ?? 0),
     authorization,
     inputProof: encrypted.inputProof,
@@ -380,30 +468,38 @@ export async function signOmnibusClaimAuthorization(
   };
 }
 
-/**
- * Submits a signed omnibus claim as its named relayer.
- * @example
- * const { amountHandle } = await relayOmnibusClaim(registry.connect(relayer), signed);
- */
-export async function relayOmnibusClaim(
-  registry: ModelRegistry,
-  signed: SignedOmnibusClaim,
-): Promise<ClaimToOmnibusReturnType> {
-  const relayer = await signerOf(registry, "relay a claim").getAddress();
-  await checkRelayable(registry, signed, relayer);
-  const receipt = await withPayoutErrors(() =>
-    confirmed(registry.claimToOmnibusWithSignature(signed.authorization, signed.inputProof, signed.signature)),
-  );
-  return omnibusResult(registry, receipt, signed.authorization);
+export interface RelayOmnibusWithdrawalParameters {
+  signed: SignedOmnibusWithdrawal;
+  /** The registry the relayer trusts: the withdrawal is sent only to its payout vault. */
+  registry: string;
 }
 
-/** Whether a parsed JSON file holds an omnibus claim. */
-export function isOmnibusClaim(signed: SignedClaim | SignedOmnibusClaim): signed is SignedOmnibusClaim {
+/**
+ * Submits a signed omnibus withdrawal as its named relayer.
+ * @example
+ * const { sentHandle } = await relayOmnibusWithdrawal(relayerVault, { signed, registry: registryAddress });
+ */
+export async function relayOmnibusWithdrawal(
+  client: VaultClient,
+  { signed, registry }: RelayOmnibusWithdrawalParameters,
+): Promise<WithdrawToOmnibusReturnType> {
+  await checkRelayable(client, registry, signed, OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES);
+  const receipt = await withVaultErrors(() =>
+    confirmed(client.vault.withdrawToOmnibusWithSignature(signed.authorization, signed.inputProof, signed.signature)),
+  );
+  const { sentHandle, recipientHandle } = relayedWithdrawal(client, receipt, signed.authorization);
+  return { sentHandle, recipientHandle: recipientHandle ?? signed.authorization.recipient, receipt };
+}
+
+/** Whether a parsed file holds an omnibus withdrawal. */
+export function isOmnibusWithdrawal(
+  signed: SignedWithdrawal | SignedOmnibusWithdrawal,
+): signed is SignedOmnibusWithdrawal {
   return "inputProof" in signed;
 }
 
-/** Serializes a signed claim to JSON (bigints as decimal strings). */
-export function serializeSignedClaim(signed: SignedClaim | SignedOmnibusClaim): string {
+/** Serializes a signed withdrawal to JSON (bigints as decimal strings). */
+export function serializeSignedWithdrawal(signed: SignedWithdrawal | SignedOmnibusWithdrawal): string {
   return JSON.stringify(signed, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value), 2);
 }
 
@@ -413,40 +509,46 @@ const MAX_HEX_BYTES = 16_384;
 
 function invalid(field: string, expected: string, value: unknown): never {
   const shown = value === undefined ? "nothing" : (JSON.stringify(value) ?? String(value)).slice(0, 48);
-  throw new InvalidSignedClaimError(
-    `The signed-claim file's ${field} must be ${expected} (got ${shown}): use the file royalties sign-claim wrote.`,
+  throw new InvalidSignedWithdrawalError(
+    `The signed-withdrawal file's ${field} must be ${expected} (got ${shown}): ` +
+      "use the file royalties sign-withdrawal wrote.",
   );
 }
 
 function onlyFields(record: Record<string, unknown>, where: string, allowed: readonly string[]): void {
   const extra = Object.keys(record).find((key) => !allowed.includes(key));
-  if (extra !== undefined) invalid(`${where}${extra}`, `absent (unknown field)`, record[extra]);
+  if (extra !== undefined) invalid(`${where}${extra}`, "absent (unknown field)", record[extra]);
   const missing = allowed.find((key) => !(key in record));
   if (missing !== undefined) invalid(`${where}${missing}`, "present", undefined);
 }
 
 function addressField(record: Record<string, unknown>, field: string, where = ""): string {
   const value = record[field];
-  if (typeof value !== "string" || !isAddress(value))
+  if (typeof value !== "string" || !isAddress(value)) {
     invalid(`${where}${field}`, "an address (0x + 40 hex digits)", value);
+  }
   return getAddress(value);
 }
 
-function uintField(record: Record<string, unknown>, field: string, where = ""): bigint {
+function uintField(record: Record<string, unknown>, field: string, where = "", max = UINT256_MAX): bigint {
   const value = record[field];
-  if (typeof value !== "string" || !/^\d{1,78}$/.test(value) || BigInt(value) > UINT256_MAX) {
-    invalid(`${where}${field}`, "a whole number written as a decimal string", value);
+  if (typeof value !== "string" || !/^\d{1,78}$/.test(value) || BigInt(value) > max) {
+    const below = max === UINT256_MAX ? "2^256" : "2^64";
+    invalid(`${where}${field}`, `a whole number below ${below} written as a decimal string`, value);
   }
   return BigInt(value);
 }
 
-function hexField(record: Record<string, unknown>, field: string, bytes?: number): string {
+function amountField(record: Record<string, unknown>, where: string): bigint {
+  const amount = uintField(record, "amount", where, ALL);
+  if (amount === 0n) invalid(`${where}amount`, "a positive number of units (2^64 - 1 for everything)", "0");
+  return amount;
+}
+
+function hexField(record: Record<string, unknown>, field: string): string {
   const value = record[field];
-  const ok =
-    typeof value === "string" &&
-    /^0x([0-9a-fA-F]{2})+$/.test(value) &&
-    (bytes === undefined ? value.length <= 2 + 2 * MAX_HEX_BYTES : value.length === 2 + 2 * bytes);
-  if (!ok) invalid(field, bytes === undefined ? "0x-prefixed hex bytes" : `${bytes} bytes of 0x-prefixed hex`, value);
+  const ok = typeof value === "string" && /^0x([0-9a-fA-F]{2})+$/.test(value) && value.length <= 2 + 2 * MAX_HEX_BYTES;
+  if (!ok) invalid(field, "0x-prefixed hex bytes", value);
   return value;
 }
 
@@ -455,79 +557,88 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Parses a file written by {@link serializeSignedClaim}, checking every field (addresses, whole numbers
- * below 2^256, hex byte strings, no missing or unknown field); throws {@link InvalidSignedClaimError}
- * with a one-line message naming the first bad field.
+ * Parses a file written by {@link serializeSignedWithdrawal}, checking every field (addresses, whole numbers, an
+ * amount below 2^64, a boolean unwrap, hex byte strings, no missing or unknown field); throws
+ * {@link InvalidSignedWithdrawalError} with a one-line message naming the first bad field.
  * @example
- * const signed = parseSignedClaim(fs.readFileSync("claim.json", "utf8"));
+ * const signed = parseSignedWithdrawal(fs.readFileSync("withdrawal.json", "utf8"));
  */
-export function parseSignedClaim(json: string): SignedClaim | SignedOmnibusClaim {
+export function parseSignedWithdrawal(json: string): SignedWithdrawal | SignedOmnibusWithdrawal {
   let raw: unknown;
   try {
     raw = JSON.parse(json);
   } catch {
-    throw new InvalidSignedClaimError("The signed-claim file is not JSON: use the file royalties sign-claim wrote.");
+    throw new InvalidSignedWithdrawalError(
+      "The signed-withdrawal file is not JSON: use the file royalties sign-withdrawal wrote.",
+    );
   }
   if (!isRecord(raw)) invalid("content", "a JSON object", raw);
   const omnibus = "inputProof" in raw;
-  onlyFields(raw, "", ["registry", "chainId", "authorization", "signature", ...(omnibus ? ["inputProof"] : [])]);
-  const registry = addressField(raw, "registry");
+  onlyFields(raw, "", ["vault", "chainId", "authorization", "signature", ...(omnibus ? ["inputProof"] : [])]);
+  const vault = addressField(raw, "vault");
   const chainId = uintField(raw, "chainId");
   if (chainId === 0n) invalid("chainId", "a chain id above 0", raw.chainId);
   const signature = hexField(raw, "signature");
   const auth = raw.authorization;
   if (!isRecord(auth)) invalid("authorization", "an object", auth);
   const at = "authorization.";
-  const common = {
-    contributor: addressField(auth, "contributor", at),
-    modelId: uintField(auth, "modelId", at),
-    epochId: uintField(auth, "epochId", at),
-  };
-  const tail = { nonce: uintField(auth, "nonce", at), deadline: uintField(auth, "deadline", at) };
+  const types = omnibus
+    ? OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES.OmnibusWithdrawAuthorization
+    : WITHDRAW_AUTHORIZATION_TYPES.WithdrawAuthorization;
+  onlyFields(
+    auth,
+    at,
+    types.map((f) => f.name),
+  );
+  const contributor = addressField(auth, "contributor", at);
+  const token = addressField(auth, "token", at);
+  const amount = amountField(auth, at);
+  const relayer = addressField(auth, "relayer", at);
+  const nonce = uintField(auth, "nonce", at);
+  const deadline = uintField(auth, "deadline", at);
   if (omnibus) {
-    onlyFields(
-      auth,
-      at,
-      OMNIBUS_CLAIM_AUTHORIZATION_TYPES.OmnibusClaimAuthorization.map((f) => f.name),
-    );
     const recipient = auth.recipient;
     if (typeof recipient !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(recipient)) {
       invalid(`${at}recipient`, "the 32-byte handle of the encrypted sub-account", recipient);
     }
-    const relayer = addressField(auth, "relayer", at);
-    if (relayer === ZeroAddress) invalid(`${at}relayer`, "the relayer's address (an omnibus claim names it)", relayer);
-    const authorization: OmnibusClaimAuthorization = {
-      ...common,
+    if (relayer === ZeroAddress)
+      invalid(`${at}relayer`, "the relayer's address (an omnibus withdrawal names it)", relayer);
+    const authorization: OmnibusWithdrawAuthorization = {
+      contributor,
+      token,
       omnibus: addressField(auth, "omnibus", at),
       recipient,
+      amount,
       relayer,
-      ...tail,
+      nonce,
+      deadline,
     };
-    return { registry, chainId, authorization, inputProof: hexField(raw, "inputProof"), signature };
+    return { vault, chainId, authorization, inputProof: hexField(raw, "inputProof"), signature };
   }
-  onlyFields(
-    auth,
-    at,
-    CLAIM_AUTHORIZATION_TYPES.ClaimAuthorization.map((f) => f.name),
-  );
-  const authorization: ClaimAuthorization = {
-    ...common,
-    recipient: addressField(auth, "recipient", at),
-    relayer: addressField(auth, "relayer", at),
-    ...tail,
+  const recipient = addressField(auth, "recipient", at);
+  if (recipient === ZeroAddress) invalid(`${at}recipient`, "a non-zero address", recipient);
+  if (typeof auth.unwrap !== "boolean") invalid(`${at}unwrap`, "true or false", auth.unwrap);
+  const authorization: WithdrawAuthorization = {
+    contributor,
+    token,
+    recipient,
+    amount,
+    unwrap: auth.unwrap,
+    relayer,
+    nonce,
+    deadline,
   };
-  return { registry, chainId, authorization, signature };
+  return { vault, chainId, authorization, signature };
 }
 
 /**
- * The nonce to sign a new claim with: the registry's current nonce for the contributor, skipping every
- * nonce already held by a signed claim that is neither relayed nor expired (the registry accepts a
- * contributor's nonces in order, so those claims are relayed first). A signed claim that expired
- * unrelayed gives its nonce back.
+ * The nonce to sign a new withdrawal with: the vault's current nonce for the contributor, skipping every nonce held
+ * by a signed withdrawal that is neither relayed nor expired (the vault accepts a contributor's nonces in order, so
+ * those are relayed first). A signed withdrawal that expired unrelayed gives its nonce back.
  * @example
- * const nonce = nextClaimNonce({ onChain: await registry.nonces(alice), pending: [{ nonce: 0n, deadline }], now });
+ * const nonce = nextWithdrawalNonce({ onChain: await vault.nonces(alice), pending: [{ nonce: 0n, deadline }], now });
  */
-export function nextClaimNonce({
+export function nextWithdrawalNonce({
   onChain,
   pending,
   now,
@@ -542,62 +653,131 @@ export function nextClaimNonce({
   return nonce;
 }
 
+// ---------------------------------------------------------------- selective disclosure
+
 /** One (model, epoch) pair. */
 export interface DisclosurePair {
   modelId: bigint;
   epochId: bigint;
 }
 
+export interface GrantDisclosureParameters {
+  /** The auditor or authority allowed to decrypt. */
+  viewer: string;
+  pairs: readonly DisclosurePair[];
+}
+
 export interface GrantDisclosureReturnType {
   /** Pairs newly granted (a pair granted to this viewer before is left as is). */
   granted: number;
-  /** Share grants applied in the same transaction (pairs already claimed). */
+  /** Share grants applied in the same transaction (pairs already claimed; the others get theirs at the claim). */
   applied: number;
   receipt: ContractTransactionReceipt;
 }
 
 /**
- * Lets `viewer` (an auditor, a tax authority) decrypt the signer's score and share for chosen pairs.
- * Irrevocable: fhEVM ACL grants cannot be taken back; stop by not granting later epochs.
+ * Lets `viewer` (an auditor, a tax authority) decrypt the signer's score and share of chosen pairs: the score at
+ * once, the share at once if claimed, otherwise by the claim itself (every claim applies the grants). Irrevocable:
+ * fhEVM ACL grants cannot be taken back; stop by not granting later epochs.
  * @example
- * await grantDisclosure(registry.connect(alice), { viewer: auditor, pairs: [{ modelId: 1n, epochId: 4n }] });
+ * await grantDisclosure(aliceVault, { viewer: auditor, pairs: [{ modelId: 1n, epochId: 4n }] });
  */
 export async function grantDisclosure(
-  registry: ModelRegistry,
-  { viewer, pairs }: { viewer: string; pairs: readonly DisclosurePair[] },
+  client: VaultClient,
+  { viewer, pairs }: GrantDisclosureParameters,
 ): Promise<GrantDisclosureReturnType> {
-  signerOf(registry, "grant a disclosure");
   const list = pairs.map((p) => ({ modelId: p.modelId, epochId: p.epochId }));
-  const receipt = await withPayoutErrors(() => confirmed(registry.grantDisclosure(viewer, list)));
+  const receipt = await withVaultErrors(() => confirmed(client.vault.grantDisclosure(viewer, list)));
   return {
-    granted: registryEvents(registry, receipt, "DisclosureGranted").length,
-    applied: registryEvents(registry, receipt, "DisclosureApplied").length,
+    granted: vaultEvents(client, receipt, "DisclosureGranted").length,
+    applied: vaultEvents(client, receipt, "DisclosureApplied").length,
     receipt,
   };
 }
 
-/**
- * Applies a contributor's recorded grants to a share claimed directly at the pool (anyone may call).
- * @example
- * const { applied } = await applyDisclosures(registry, { contributor: alice, modelId: 1n, epochId: 4n });
- */
-export async function applyDisclosures(
-  registry: ModelRegistry,
-  { contributor, modelId, epochId }: { contributor: string } & DisclosurePair,
-): Promise<{ applied: number; receipt: ContractTransactionReceipt }> {
-  const receipt = await withPayoutErrors(() => confirmed(registry.applyDisclosures(contributor, modelId, epochId)));
-  return { applied: registryEvents(registry, receipt, "DisclosureApplied").length, receipt };
+/** The pool of a registry model, with a one-line error for an unknown id. */
+async function poolOfModel(client: VaultClient, modelId: bigint): Promise<RoyaltyPool> {
+  const registry = ModelRegistry__factory.connect(await client.vault.registry(), client.signer);
+  const count = await registry.modelCount();
+  if (modelId < 1n || modelId > count) {
+    throw new RoyaltiesError(
+      `Model ${modelId} does not exist (ids run from 1 to ${count}): list them with royalties models.`,
+    );
+  }
+  return RoyaltyPool__factory.connect((await registry.getModel(modelId)).pool, client.signer);
+}
+
+export interface DisclosureQuery extends DisclosurePair {
+  contributor: string;
+}
+
+export interface DisclosureViewersReturnType {
+  /** The viewers, in grant order. */
+  viewers: string[];
+  /** Whether the share exists (claimed): every viewer can decrypt it then, and only the score before. */
+  shareClaimed: boolean;
 }
 
 /**
- * Viewers a contributor granted on a pair, and how many of them can decrypt the share already.
+ * Viewers a contributor granted on a pair, and whether they can decrypt the share yet (once it is claimed).
  * @example
- * const { viewers, applied } = await disclosureViewers(registry, { contributor, modelId: 1n, epochId: 4n });
+ * const { viewers, shareClaimed } = await disclosureViewers(vault, { contributor, modelId: 1n, epochId: 4n });
  */
 export async function disclosureViewers(
-  registry: ModelRegistry,
-  { contributor, modelId, epochId }: { contributor: string } & DisclosurePair,
-): Promise<{ viewers: string[]; applied: number }> {
-  const [viewers, applied] = await registry.disclosureViewers(contributor, modelId, epochId);
-  return { viewers: [...viewers], applied: Number(applied) };
+  client: VaultClient,
+  { contributor, modelId, epochId }: DisclosureQuery,
+): Promise<DisclosureViewersReturnType> {
+  const pool = await poolOfModel(client, modelId);
+  const [viewers, share] = await Promise.all([
+    client.vault.disclosureViewers(contributor, modelId, epochId),
+    pool.shareOf(epochId, contributor),
+  ]);
+  return { viewers: viewers.map((v) => getAddress(v)), shareClaimed: share !== ZeroHash };
+}
+
+export interface DecryptDisclosedParameters extends DisclosureQuery {
+  /** Throw {@link DisclosedShareNotClaimedError} instead of leaving `share` out when it is not claimed yet. */
+  requireShare?: boolean;
+}
+
+export interface DecryptDisclosedReturnType {
+  score: bigint;
+  /** Present once the contributor claimed the epoch. */
+  share?: bigint;
+}
+
+/**
+ * Decrypts, with the client's key (the viewer's), what a contributor disclosed to it of one pair: the score as soon as
+ * it is granted, the share once the contributor has claimed it. Throws {@link NotDisclosedError} when the pair is not
+ * disclosed to the signer.
+ * @example
+ * const { score, share } = await decryptDisclosed(auditorVault, { contributor: alice, modelId: 1n, epochId: 4n });
+ */
+export async function decryptDisclosed(
+  client: VaultClient,
+  { contributor, modelId, epochId, requireShare }: DecryptDisclosedParameters,
+): Promise<DecryptDisclosedReturnType> {
+  const viewer = getAddress(await client.signer.getAddress());
+  const owner = getAddress(contributor);
+  const pool = await poolOfModel(client, modelId);
+  const poolAddress = await pool.getAddress();
+  const viewers = (await client.vault.disclosureViewers(owner, modelId, epochId)).map((v) => getAddress(v));
+  if (viewer !== owner && !viewers.includes(viewer)) {
+    throw new NotDisclosedError(
+      `Epoch ${epochId} of model ${modelId} of ${owner} is not disclosed to you (${viewer}): ask the contributor to ` +
+        `run royalties disclose --viewer ${viewer} --model ${modelId} --epochs ${epochId}.`,
+    );
+  }
+  const [scoreHandle, shareHandle] = await Promise.all([pool.scoreOf(epochId, owner), pool.shareOf(epochId, owner)]);
+  const score = await client.fhe.userDecryptUint64(scoreHandle, poolAddress, client.signer);
+  if (shareHandle === ZeroHash) {
+    if (requireShare === true) {
+      throw new DisclosedShareNotClaimedError(
+        `${owner} has not claimed epoch ${epochId} of model ${modelId} yet: the share becomes visible to you when ` +
+          "they claim it (royalties claim, or Claim all in the dashboard).",
+      );
+    }
+    return { score };
+  }
+  return { score, share: await client.fhe.userDecryptUint64(shareHandle, poolAddress, client.signer) };
 }
