@@ -1,6 +1,6 @@
 import { deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import type { PoolFixture } from "../fixtures/royaltyPool.fixture";
-import { closeAndReveal, endCurrentEpoch, publicValue, submit } from "../helpers/fhe";
+import { claimVia, closeAndReveal, endCurrentEpoch, publicValue, submit } from "../helpers/fhe";
 
 export const tokens = (whole: bigint) => whole * 10n ** 18n;
 
@@ -11,7 +11,7 @@ export async function honestRun(): Promise<PoolFixture> {
   await f.pool.connect(f.funder).fund(tokens(100n));
   for (const [i, who] of [alice, bob, carol].entries()) await submit(f, who, [BigInt(10 + i), 5n, 3n]);
   await closeAndReveal(f);
-  for (const who of [alice, bob, carol]) await f.pool.connect(who).claim(1, who.address);
+  for (const who of [alice, bob, carol]) await claimVia(f, who, 1);
   await settle(f);
 
   await f.pool.connect(f.funder).fund(tokens(30n));
@@ -21,7 +21,7 @@ export async function honestRun(): Promise<PoolFixture> {
   await f.pool.closeEpoch(); // extended: only two contributors
   await submit(f, carol, [7n, 8n, 9n]);
   await closeAndReveal(f);
-  for (const who of [alice, bob, carol]) await f.pool.connect(who).claim(2, who.address);
+  for (const who of [alice, bob, carol]) await claimVia(f, who, 2);
   await settle(f);
   return f;
 }

@@ -1,8 +1,9 @@
 import { FhevmType } from "@fhevm/hardhat-plugin";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { fhevm } from "hardhat";
+import { ethers, fhevm } from "hardhat";
 
+import type { ModelRegistry, PayoutVault } from "../../types";
 import type { PoolFixture } from "../fixtures/royaltyPool.fixture";
 
 /** Encrypts a metric vector for `contract`, bound to `user`. */
@@ -46,4 +47,44 @@ export async function closeAndReveal(f: PoolRef): Promise<{ epochId: bigint; tot
   const { value, proof } = await publicValue((await f.pool.getEpoch(epochId)).total);
   await (await f.pool.revealEpochTotal(epochId, value, proof)).wait();
   return { epochId, total: value };
+}
+
+/** WITHDRAW_ALL of the payout vault: withdraw the whole balance. */
+export const WITHDRAW_ALL = 2n ** 64n - 1n;
+
+/** The part of a fixture a claim needs: the pool and the registry whose vault pays it. */
+export type ClaimRef = PoolRef & { registry: ModelRegistry };
+
+/** The registry's payout vault (every claim goes through it). */
+export async function vaultOf(f: Pick<ClaimRef, "registry">): Promise<PayoutVault> {
+  return ethers.getContractAt("PayoutVault", await f.registry.payoutVault());
+}
+
+/** The model id of the fixture's pool in its registry. */
+export function modelIdOf(f: ClaimRef): Promise<bigint> {
+  return f.registry.modelIdOf(f.poolAddress);
+}
+
+/** `who` claims their share of `epochId` of the fixture's pool through the vault; returns the receipt. */
+export async function claimVia(f: ClaimRef, who: HardhatEthersSigner, epochId: bigint | number) {
+  const vault = await vaultOf(f);
+  return (await vault.connect(who).claim(await modelIdOf(f), epochId)).wait();
+}
+
+/** `caller` pushes `contributor`'s unclaimed share of `epochId` into their vault balance (after the claim window). */
+export async function pushVia(f: ClaimRef, caller: HardhatEthersSigner, epochId: bigint | number, contributor: string) {
+  const vault = await vaultOf(f);
+  return (await vault.connect(caller).pushUnclaimed(await modelIdOf(f), epochId, contributor)).wait();
+}
+
+/** Decrypted vault balance of `who` in `token` (0 when they have none). */
+export async function vaultBalance(vault: PayoutVault, who: HardhatEthersSigner, token: string): Promise<bigint> {
+  const handle = await vault.balanceOf(who.address, token);
+  return handle === ethers.ZeroHash ? 0n : decrypt(handle, await vault.getAddress(), who);
+}
+
+/** Decrypted confidential token balance of any account, read with the mock's debugger (test-only: no ACL). */
+export async function debugBalance(token: { confidentialBalanceOf(a: string): Promise<string> }, account: string) {
+  const handle = await token.confidentialBalanceOf(account);
+  return handle === ethers.ZeroHash ? 0n : fhevm.debugger.decryptEuint(FhevmType.euint64, handle);
 }

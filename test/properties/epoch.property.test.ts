@@ -6,7 +6,17 @@ import { ethers, fhevm } from "hardhat";
 import { contributionScore, exactShare, expectedShare } from "../../src/math";
 import { DEFAULT_METRICS, RATE, defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import type { PoolFixture } from "../fixtures/royaltyPool.fixture";
-import { closeAndReveal, decrypt, publicValue, submit } from "../helpers/fhe";
+import {
+  claimVia,
+  closeAndReveal,
+  debugBalance,
+  decrypt,
+  modelIdOf,
+  publicValue,
+  submit,
+  vaultBalance,
+  vaultOf,
+} from "../helpers/fhe";
 
 /**
  * Property tests of a whole epoch on the fhEVM mock: random contributor sets, metric vectors at
@@ -124,26 +134,37 @@ async function runEpoch(s: Scenario): Promise<EpochOutcome> {
   expect(total).to.be.lte(UINT64_MAX);
   const { wideShare: wide } = await f.pool.getEpoch(epochId);
 
-  // Claim: each share is floor(score·pool/total) or one unit less, paid in full.
+  // At the reveal the pool moved what the shares add up to at most, floor(total·factor >> shift), to the vault.
+  const vault = await vaultOf(f);
+  const vaultAddress = await vault.getAddress();
+  const moved = total === 0n ? 0n : expectedShare(total, pool, total);
+  expect(await debugBalance(f.payout, vaultAddress)).to.equal(moved);
+
+  // Claim: each share is floor(score·pool/total) or one unit less, credited in full to the vault balance.
   const shares: bigint[] = [];
   let carried = 0n;
+  const modelId = await modelIdOf(f);
   if (total === 0n) {
     carried = pool;
     expect((await f.pool.getEpoch(2)).pool).to.equal(pool);
-    await expect(f.pool.connect(people[0]).claim(epochId, people[0].address))
+    await expect(vault.connect(people[0]).claim(modelId, epochId))
       .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingToClaim")
       .withArgs(epochId);
   } else {
     for (let i = 0; i < people.length; i++) {
-      await (await f.pool.connect(people[i]).claim(epochId, people[i].address)).wait();
+      await claimVia(f, people[i], epochId);
       const share = await decrypt(await f.pool.shareOf(epochId, people[i].address), f.poolAddress, people[i]);
       expect(share).to.equal(expectedShare(scores[i], pool, total));
       expect(exactShare(scores[i], pool, total) - share).to.be.oneOf([0n, 1n]);
-      expect(await decrypt(await f.payout.confidentialBalanceOf(people[i].address), payout, people[i])).to.equal(share);
+      expect(await vaultBalance(vault, people[i], payout)).to.equal(share);
       shares.push(share);
     }
   }
-  expect(shares.reduce((a, b) => a + b, 0n)).to.be.lte(pool);
+  const paid = shares.reduce((a, b) => a + b, 0n);
+  expect(paid).to.be.lte(moved);
+  // The per-share floors leave fewer units than participants in the vault (the documented dust).
+  expect(moved - paid).to.be.lt(BigInt(people.length));
+  expect(moved).to.be.lte(pool);
   expect((await f.pool.settlementStatus()).outstandingEpochs).to.equal(0n);
 
   // Privacy: another signer cannot decrypt the victim's score or share.
@@ -165,11 +186,14 @@ async function runEpoch(s: Scenario): Promise<EpochOutcome> {
     .map((log) => f.pool.interface.parseLog(log))
     .find((parsed) => parsed?.name === "PoolSettled");
   expect(settled, "PoolSettled emitted").to.not.equal(undefined);
-  // No noise here: nothing is masked, the whole remainder (rounding dust) is released into epoch 2.
+  // No noise here: nothing is masked, the whole remainder (the factor's rounding) is released into epoch 2.
   expect(pending.maskBits).to.equal(0n);
   const remainder = settled!.args.released as bigint;
   expect(remainder).to.equal(value);
-  expect(shares.reduce((a, b) => a + b, 0n) + remainder + carried).to.equal(pool);
+  expect(moved + remainder + carried).to.equal(pool);
+  // Every unit is credited, dust in the vault, or back in the current pool.
+  expect(paid + (moved - paid) + remainder + carried).to.equal(pool);
+  expect(await debugBalance(f.payout, vaultAddress)).to.equal(moved);
 
   const next = await f.pool.getEpoch(2);
   expect(next.pool).to.equal(s.nextEpochUnits + carried + remainder);

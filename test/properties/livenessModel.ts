@@ -1,7 +1,8 @@
 /**
  * A plaintext model of one pool's life under any rules validation accepts: governance votes, fundings,
- * submissions, closes (extension below k, adoption of the newest rules at an extension boundary), reveals,
- * claims, absent contributors pushed after the claim window, masked settlements and time. It mirrors
+ * submissions, closes (extension below k, adoption of the newest rules at an extension boundary), reveals (which
+ * move what the epoch's shares add up to at most into the payout vault), claims through the vault, absent
+ * contributors pushed after the claim window, masked settlements (which wait for reveals, never for claims) and time. It mirrors
  * RoyaltyPool step by step; test/properties/liveness.property.test.ts fuzzes it and replays sequences on the
  * fhEVM mock to check the chain and the model agree.
  */
@@ -39,6 +40,8 @@ export interface ModelEpochState {
   state: "Open" | "Closed" | "Revealed";
   pool: bigint;
   scores: Map<number, bigint>;
+  /** The true total (before the noise): what the reveal's move to the vault is computed on. */
+  total: bigint;
   noisyTotal: bigint;
   factor: bigint;
   shift: bigint;
@@ -57,7 +60,10 @@ export class PoolModel {
   readonly epochs: ModelEpochState[] = [];
   now: bigint;
   funded = 0n;
+  /** Σ shares credited to vault balances (claims and pushes). */
   paid = 0n;
+  /** Σ moved from the pool into the payout vault at the reveals. */
+  moved = 0n;
   hidden = 0n;
   maskBits = 0n;
   private bound = 0n;
@@ -94,6 +100,7 @@ export class PoolModel {
       state: "Open",
       pool: 0n,
       scores: new Map(),
+      total: 0n,
       noisyTotal: 0n,
       factor: 0n,
       shift: 0n,
@@ -145,6 +152,7 @@ export class PoolModel {
     epoch.state = "Closed";
     this.outstanding++;
     const total = [...epoch.scores.values()].reduce((a, b) => a + b, 0n);
+    epoch.total = total;
     epoch.noisyTotal = total + (rules.noiseBits === 0 ? 0n : this.draws.noise(this.currentId, rules.noiseBits));
     this.startEpoch(this.now, this.rules.length);
     return true;
@@ -162,11 +170,13 @@ export class PoolModel {
     const { factor, shift } = shareParameters(epoch.pool, epoch.noisyTotal);
     epoch.factor = factor;
     epoch.shift = shift;
+    this.outstanding--;
     if (factor === 0n) {
-      this.outstanding--;
       this.current.pool += epoch.pool;
       return id;
     }
+    // What the shares add up to at most moves into the vault now; claims only credit balances there.
+    this.moved += (epoch.total * factor) >> shift;
     this.bound += remainderBound(epoch.pool, epoch.noisyTotal, BigInt(rules.noiseBits), BigInt(epoch.scores.size));
     if (rules.noiseBits !== 0) this.noisy = true;
     return id;
@@ -185,7 +195,6 @@ export class PoolModel {
     const share = (epoch.scores.get(who)! * epoch.factor) >> epoch.shift;
     epoch.claimed.add(who);
     this.paid += share;
-    if (epoch.claimed.size === epoch.scores.size) this.outstanding--;
     return share;
   }
 
@@ -217,11 +226,11 @@ export class PoolModel {
 
   /**
    * Unpaid remainder of the pool, what the chain computes as balance − current pool: when a settlement may
-   * happen every earlier epoch is revealed and fully claimed, so the balance holds only the current pool,
-   * the hidden carry and the settled epochs' remainders.
+   * happen every earlier epoch is revealed, so its payable part is in the vault and the pool's balance holds
+   * only the current pool, the hidden carry and the revealed epochs' remainders (pool − moved).
    */
   remainder(): bigint {
-    return this.funded - this.paid - this.current.pool;
+    return this.funded - this.moved - this.current.pool;
   }
 
   settle(): bigint {

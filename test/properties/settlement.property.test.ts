@@ -1,16 +1,17 @@
 import { FhevmType } from "@fhevm/hardhat-plugin";
 import { expect } from "chai";
 import fc from "fast-check";
-import { ethers, fhevm } from "hardhat";
+import { fhevm } from "hardhat";
 
 import { RATE, defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
-import { decrypt, endCurrentEpoch, publicValue, submit } from "../helpers/fhe";
+import { claimVia, debugBalance, decrypt, endCurrentEpoch, publicValue, submit } from "../helpers/fhe";
 import { runModel } from "./settlementModel";
 import type { Draws, ModelEpoch } from "./settlementModel";
 
 /**
  * Nothing is lost and nothing extra is revealed across settlements: for any history of fundings, noisy epochs
- * and settlements, Σ paid + released into pools + hidden carry + unsettled remainders = Σ funded exactly; every
+ * and settlements, Σ credited + vault dust + released into pools + hidden carry + unsettled remainders = Σ funded
+ * exactly, Σ credited ≤ Σ moved to the vault ≤ Σ funded, the vault's dust is below the participants; every
  * remainder is within its public bound, so the mask is as wide as designed; the hidden carry stays below its
  * mask. SETTLEMENT_RUNS model histories (default 1,000) and CHAIN_RUNS histories replayed on the fhEVM mock
  * (default 3), whose draws (noise, mask) are read back from the chain and fed to the model.
@@ -31,7 +32,7 @@ const epochArb = (noiseBits: fc.Arbitrary<number>) =>
   });
 
 describe("Properties: settlement and carry-forward", function () {
-  it(`Σ paid + current pool + hidden + unsettled = Σ funded, remainders within their bound (${MODEL_RUNS} histories)`, function () {
+  it(`Σ moved to the vault + current pool + hidden + unsettled = Σ funded, Σ credited ≤ Σ moved, remainders within their bound (${MODEL_RUNS} histories)`, function () {
     fc.assert(
       fc.property(
         fc.array(epochArb(fc.constantFrom(0, 1, 8, 20, 40)), { minLength: 1, maxLength: 8 }),
@@ -44,7 +45,12 @@ describe("Properties: settlement and carry-forward", function () {
             mask: (_s, bits) => next() % (1n << bits),
           };
           const outcome = runModel(epochs, draws);
-          expect(outcome.paid + outcome.currentPool + outcome.hidden + outcome.unsettled).to.equal(outcome.funded);
+          expect(outcome.moved + outcome.currentPool + outcome.hidden + outcome.unsettled).to.equal(outcome.funded);
+          expect(outcome.paid + outcome.vaultDust).to.equal(outcome.moved);
+          expect(outcome.paid).to.be.lte(outcome.moved);
+          expect(outcome.moved).to.be.lte(outcome.funded);
+          const participants = epochs.reduce((n, e) => n + BigInt(e.scores.length), 0n);
+          expect(outcome.vaultDust).to.be.lt(participants);
           expect(outcome.hidden).to.be.lt(1n << outcome.maskBits);
           // The mask never narrows: a hidden carry is always masked at least as widely as it was built.
           for (let i = 1; i < outcome.masks.length; i++) expect(outcome.masks[i]).to.be.gte(outcome.masks[i - 1]);
@@ -54,7 +60,7 @@ describe("Properties: settlement and carry-forward", function () {
     );
   });
 
-  it(`the chain agrees with the model: shares, releases, pools, hidden carry (${CHAIN_RUNS} histories)`, async function () {
+  it(`the chain agrees with the model: shares, releases, pools, vault, hidden carry; settlements before or after claims (${CHAIN_RUNS} histories)`, async function () {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(0, 8, 20),
@@ -91,15 +97,20 @@ describe("Properties: settlement and carry-forward", function () {
             const { value: noisyTotal, proof } = await publicValue((await f.pool.getEpoch(epochId)).total);
             noises.push(noisyTotal - epoch.scores.reduce((a, b) => a + b, 0n));
             await (await f.pool.revealEpochTotal(epochId, noisyTotal, proof)).wait();
-            const shares: bigint[] = [];
-            if (await f.pool.claimable(epochId, people[0].address)) {
-              for (const who of people) {
-                await (await f.pool.connect(who).claim(epochId, who.address)).wait();
-                shares.push(await decrypt(await f.pool.shareOf(epochId, who.address), f.poolAddress, who));
-              }
-            }
-            chainShares.push(shares);
             if (epoch.prefund > 0n) await (await f.pool.connect(f.funder).fund(epoch.prefund * RATE)).wait();
+            // The settlement no longer waits for claims: when it goes first, the shares are claimed after it.
+            const claimFirst = index % 2 === 0;
+            const claim = async () => {
+              const shares: bigint[] = [];
+              if (await f.pool.claimable(epochId, people[0].address)) {
+                for (const who of people) {
+                  await claimVia(f, who, epochId);
+                  shares.push(await decrypt(await f.pool.shareOf(epochId, who.address), f.poolAddress, who));
+                }
+              }
+              chainShares.push(shares);
+            };
+            if (claimFirst) await claim();
             if (epoch.settle) {
               // A masked settlement the current pool cannot lend to is refused: the model must say the same.
               const refusal = await f.pool
@@ -108,6 +119,7 @@ describe("Properties: settlement and carry-forward", function () {
                 .catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
               if (refusal instanceof Error) {
                 expect(refusal.message).to.match(/RoyaltyPoolMaskReserveShort|RoyaltyPoolNothingToSettle/);
+                if (!claimFirst) await claim();
                 continue;
               }
               const pending = (await f.pool.settlementStatus()).pending;
@@ -117,6 +129,7 @@ describe("Properties: settlement and carry-forward", function () {
               const hidden = (await f.pool.settlementStatus()).hiddenCarry;
               kepts.push(pending.maskBits === 0n ? 0n : await fhevm.debugger.decryptEuint(FhevmType.euint64, hidden));
             }
+            if (!claimFirst) await claim();
           }
           const model = runModel(epochs, { noise: (e) => noises[e], mask: (s) => kepts[s] });
           expect(chainShares).to.deep.equal(model.shares);
@@ -125,12 +138,13 @@ describe("Properties: settlement and carry-forward", function () {
           expect(status.maskBits).to.equal(model.maskBits);
           const current = await f.pool.getEpoch(await f.pool.currentEpochId());
           expect(current.pool).to.equal(model.currentPool);
-          // The pool holds exactly the current pool plus the hidden carry: nothing lost, nothing extra paid.
-          const handle = await f.payout.confidentialBalanceOf(f.poolAddress);
-          const balance =
-            handle === ethers.ZeroHash ? 0n : await fhevm.debugger.decryptEuint(FhevmType.euint64, handle);
-          expect(balance).to.equal(model.currentPool + model.hidden + model.unsettled);
-          expect(model.paid + model.currentPool + model.hidden + model.unsettled).to.equal(model.funded);
+          // The pool holds exactly the current pool plus the hidden carry and unsettled remainders, the vault what
+          // moved there (credited shares and their dust): nothing lost, nothing extra paid.
+          expect(await debugBalance(f.payout, f.poolAddress)).to.equal(
+            model.currentPool + model.hidden + model.unsettled,
+          );
+          expect(await debugBalance(f.payout, await f.registry.payoutVault())).to.equal(model.moved);
+          expect(model.moved + model.currentPool + model.hidden + model.unsettled).to.equal(model.funded);
         },
       ),
       { numRuns: CHAIN_RUNS, endOnFailure: true },

@@ -1,6 +1,7 @@
 /**
- * A plaintext model of the pool's accounting across epochs: fundings, noisy totals, shares, settlements that
- * release a masked part of the unpaid remainder and keep the rest hidden. It mirrors RoyaltyPool step by step
+ * A plaintext model of the pool's accounting across epochs: fundings, noisy totals, the move of what an epoch's
+ * shares add up to at most into the payout vault at its reveal, shares credited there, settlements that
+ * release a masked part of the pool's remainder (pool − moved) and keep the rest hidden. It mirrors RoyaltyPool step by step
  * (share parameters, remainder bound, mask rule) so that thousands of random histories can be checked in
  * seconds; test/properties/settlement.property.test.ts also replays histories on the fhEVM mock and checks that
  * the chain and the model agree.
@@ -13,9 +14,9 @@ export interface ModelEpoch {
   /** Scores of the epoch's contributors (at least k = 3 of them). */
   scores: bigint[];
   noiseBits: number;
-  /** Units funded into the next epoch after this one's claims, before the settlement (what it can lend). */
+  /** Units funded into the next epoch after this one's reveal, before the settlement (what it can lend). */
   prefund: bigint;
-  /** Settle right after this epoch's claims (otherwise the remainder waits for a later settlement). */
+  /** Settle right after this epoch's reveal (otherwise the remainder waits for a later settlement). */
   settle: boolean;
 }
 
@@ -28,7 +29,12 @@ export interface Draws {
 
 export interface ModelOutcome {
   funded: bigint;
+  /** Σ shares credited to contributors (every share of every epoch is claimed). */
   paid: bigint;
+  /** Σ moved into the payout vault at the reveals: floor(trueTotal·factor >> shift) per epoch. */
+  moved: bigint;
+  /** What the vault holds beyond the credited shares: the per-share floors (fewer units than participants). */
+  vaultDust: bigint;
   /** Units in the current (open) epoch's public pool at the end. */
   currentPool: bigint;
   /** The encrypted carry the last settlement kept, and the remainders not yet settled. */
@@ -46,6 +52,7 @@ export function runModel(epochs: readonly ModelEpoch[], draws: Draws): ModelOutc
   let currentPool = 0n;
   let funded = 0n;
   let paid = 0n;
+  let moved = 0n;
   let hidden = 0n;
   let maskBits = 0n;
   let bound = 0n;
@@ -74,10 +81,15 @@ export function runModel(epochs: readonly ModelEpoch[], draws: Draws): ModelOutc
     } else {
       const shares = epoch.scores.map((s) => (s * factor) >> shift);
       const sum = shares.reduce((a, b) => a + b, 0n);
-      if (sum > pool) throw new Error(`Σ shares ${sum} > pool ${pool}`);
+      // The reveal moves floor(total·factor >> shift), computed on the total before the noise, into the vault.
+      const payable = (total * factor) >> shift;
+      if (sum > payable) throw new Error(`Σ shares ${sum} > moved ${payable}`);
+      if (payable - sum >= BigInt(epoch.scores.length)) throw new Error(`vault dust ${payable - sum} ≥ participants`);
+      if (payable > pool) throw new Error(`moved ${payable} > pool ${pool}`);
       paid += sum;
+      moved += payable;
       allShares.push(shares);
-      const remainder = pool - sum;
+      const remainder = pool - payable;
       const epochBound = remainderBound(pool, noisyTotal, BigInt(epoch.noiseBits), BigInt(epoch.scores.length));
       if (remainder > epochBound) throw new Error(`remainder ${remainder} > its public bound ${epochBound}`);
       unsettled += remainder;
@@ -110,5 +122,18 @@ export function runModel(epochs: readonly ModelEpoch[], draws: Draws): ModelOutc
       settlements++;
     }
   });
-  return { funded, paid, currentPool, hidden, unsettled, maskBits, masks, releases, shares: allShares, noisyTotals };
+  return {
+    funded,
+    paid,
+    moved,
+    vaultDust: moved - paid,
+    currentPool,
+    hidden,
+    unsettled,
+    maskBits,
+    masks,
+    releases,
+    shares: allShares,
+    noisyTotals,
+  };
 }

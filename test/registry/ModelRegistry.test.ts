@@ -42,15 +42,36 @@ describe("ModelRegistry", function () {
   it("cannot re-initialize a clone or initialize the implementation (no front-running of initialization)", async function () {
     const f = await deployPoolFixture();
     const rules = defaultRules();
+    const payout = await f.payout.getAddress();
+    const aggregator = await f.registry.metricAggregator();
+    const hijack = [f.stranger.address, aggregator, f.stranger.address] as const;
     await expect(
-      f.pool.connect(f.stranger).initialize("hijack", await f.payout.getAddress(), rules, f.stranger.address),
+      f.pool.connect(f.stranger).initialize("hijack", payout, rules, ...hijack),
     ).to.be.revertedWithCustomError(f.pool, "InvalidInitialization");
     const implementation = await ethers.getContractAt("RoyaltyPool", await f.registry.poolImplementation());
     await expect(
-      implementation.connect(f.stranger).initialize("hijack", await f.payout.getAddress(), rules, f.stranger.address),
+      implementation.connect(f.stranger).initialize("hijack", payout, rules, ...hijack),
     ).to.be.revertedWithCustomError(f.pool, "InvalidInitialization");
     expect(await f.pool.governance()).to.equal(ethers.ZeroAddress);
     expect(await implementation.governance()).to.equal(ethers.ZeroAddress);
+    expect(await f.pool.payoutVault()).to.equal(await f.registry.payoutVault());
+  });
+
+  it("creates its payout vault with itself, and every pool it creates pays through that vault", async function () {
+    const f = await deployPoolFixture();
+    const vaultAddress = await f.registry.payoutVault();
+    expect(await ethers.provider.getCode(vaultAddress)).to.not.equal("0x");
+    const vault = await ethers.getContractAt("PayoutVault", vaultAddress);
+    expect(await vault.registry()).to.equal(await f.registry.getAddress());
+    expect(await vault.maxClaimsPerTransaction()).to.equal(35n);
+    const name = nextModelName();
+    await (await f.registry.createModel(name, await f.payout.getAddress(), defaultRules(), ethers.ZeroAddress)).wait();
+    const second = await ethers.getContractAt("RoyaltyPool", (await f.registry.getModel(2)).pool);
+    expect(await second.payoutVault()).to.equal(vaultAddress);
+    expect(await f.pool.payoutVault()).to.equal(vaultAddress);
+    // Another registry has its own vault.
+    const other = await deployModelRegistry(f.deployer);
+    expect(await other.payoutVault()).to.not.equal(vaultAddress);
   });
 
   it("rejects a taken name (by anyone) and unknown model ids", async function () {

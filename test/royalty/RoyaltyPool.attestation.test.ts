@@ -5,7 +5,7 @@ import { ethers, fhevm } from "hardhat";
 import { contributionScore, exactShare, expectedShare } from "../../src/math";
 import { DEFAULT_METRICS, defaultRules, deployPoolFixture, nextModelName } from "../fixtures/royaltyPool.fixture";
 import type { PoolFixture } from "../fixtures/royaltyPool.fixture";
-import { closeAndReveal, decrypt, encryptMetrics, endCurrentEpoch, submit } from "../helpers/fhe";
+import { claimVia, closeAndReveal, decrypt, encryptMetrics, endCurrentEpoch, submit } from "../helpers/fhe";
 
 const SCHEMA = DEFAULT_METRICS.map((m) => ({ weight: BigInt(m.weight), cap: BigInt(m.cap) }));
 const MULTIPLIERS = [2n, 3n];
@@ -120,7 +120,7 @@ describe("RoyaltyPool attested contributions and bonus classes", function () {
     const pool = 777_000_000n;
     for (let i = 0; i < 3; i++) {
       const who = f.contributors[i];
-      await f.pool.connect(who).claim(1, who.address);
+      await claimVia(f, who, 1);
       const share = await decrypt(await f.pool.shareOf(1, who.address), f.poolAddress, who);
       expect(share).to.equal(expectedShare(scores[i], pool, total));
       expect(exactShare(scores[i], pool, total) - share).to.be.oneOf([0n, 1n]);

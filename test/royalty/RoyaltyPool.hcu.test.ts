@@ -68,7 +68,11 @@ describe("RoyaltyPool HCU budgets", function () {
         await vault.connect(alice).withdraw(await f.payout.getAddress(), alice.address, 2n ** 64n - 1n)
       ).wait();
       expect(fhevm.computeTransactionHCU(withdrawal!).globalHCU).to.be.lte(WITHDRAW_BUDGET);
-      const paid = await decrypt(await f.payout.confidentialBalanceOf(alice.address), await f.payout.getAddress(), alice);
+      const paid = await decrypt(
+        await f.payout.confidentialBalanceOf(alice.address),
+        await f.payout.getAddress(),
+        alice,
+      );
       expect(paid).to.equal(share);
     }
   });

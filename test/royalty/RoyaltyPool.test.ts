@@ -1,3 +1,4 @@
+import { FhevmType } from "@fhevm/hardhat-plugin";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers, fhevm } from "hardhat";
@@ -6,7 +7,19 @@ import { contributionScore, exactShare, expectedShare } from "../../src/math";
 import { deployModelRegistry } from "../../src/deploy";
 import { DEFAULT_METRICS, RATE, defaultRules, deployPoolFixture, nextModelName } from "../fixtures/royaltyPool.fixture";
 import type { PoolFixture, RulesInput } from "../fixtures/royaltyPool.fixture";
-import { closeAndReveal, decrypt, encryptMetrics, endCurrentEpoch, publicValue, submit } from "../helpers/fhe";
+import {
+  claimVia,
+  closeAndReveal,
+  debugBalance,
+  decrypt,
+  encryptMetrics,
+  endCurrentEpoch,
+  modelIdOf,
+  publicValue,
+  submit,
+  vaultBalance,
+  vaultOf,
+} from "../helpers/fhe";
 
 const UINT64_MAX = 2n ** 64n - 1n;
 /** Errors FHE.checkSignatures raises itself (declared in @fhevm/solidity, outside the pool's ABI). */
@@ -342,7 +355,7 @@ describe("RoyaltyPool", function () {
       const { value, proof } = await publicValue((await f.pool.getEpoch(1)).total);
       await f.pool.revealEpochTotal(1, value, proof);
       expect(value).to.equal(30n + 30n + 20n);
-      await f.pool.connect(alice).claim(1, alice.address);
+      await claimVia(f, alice, 1);
       const share = await decrypt(await f.pool.shareOf(1, alice.address), f.poolAddress, alice);
       expect(share).to.equal(expectedShare(30n, 100_000_000n, 80n));
       expect(share).to.equal(37_500_000n);
@@ -406,29 +419,57 @@ describe("RoyaltyPool", function () {
     });
   });
 
-  describe("claim", function () {
-    it("pays each contributor floor(score·pool/total) or one unit less; Σ shares ≤ pool", async function () {
+  describe("claim (through the payout vault)", function () {
+    it("credits each contributor floor(score·pool/total) or one unit less in the vault; Σ shares ≤ what moved there ≤ pool", async function () {
       const f = await revealedEpochFixture();
+      const vault = await vaultOf(f);
+      const vaultAddress = await vault.getAddress();
+      const payout = await f.payout.getAddress();
       const pool = 1_000_000_000n;
+      // At the reveal the pool moved what the shares add up to at most: floor(total·factor >> shift).
+      const moved = expectedShare(f.total, pool, f.total);
+      expect(await debugBalance(f.payout, vaultAddress)).to.equal(moved);
       let sum = 0n;
       for (let i = 0; i < 3; i++) {
         const who = f.contributors[i];
-        await expect(f.pool.connect(who).claim(1, who.address)).to.emit(f.pool, "RoyaltyClaimed");
+        await expect(vault.connect(who).claim(await modelIdOf(f), 1))
+          .to.emit(f.pool, "RoyaltyClaimed")
+          .withArgs(1n, who.address, (h: string) => h !== ethers.ZeroHash)
+          .and.to.emit(vault, "ShareCredited");
         const score = contributionScore(VECTORS[i], SCHEMA);
         const share = await decrypt(await f.pool.shareOf(1, who.address), f.poolAddress, who);
         expect(share).to.equal(expectedShare(score, pool, f.total));
         expect(exactShare(score, pool, f.total) - share).to.be.oneOf([0n, 1n]);
-        const balance = await decrypt(
-          await f.payout.confidentialBalanceOf(who.address),
-          await f.payout.getAddress(),
-          who,
-        );
-        expect(balance).to.equal(share);
+        expect(await vaultBalance(vault, who, payout)).to.equal(share);
+        // No token moved: the contributor holds nothing until they withdraw, the vault still holds everything.
+        expect(await f.payout.confidentialBalanceOf(who.address)).to.equal(ethers.ZeroHash);
         sum += share;
       }
-      expect(sum).to.be.lte(pool);
-      expect(pool - sum).to.be.lte(3n);
+      expect(await debugBalance(f.payout, vaultAddress)).to.equal(moved);
+      expect(sum).to.be.lte(moved);
+      expect(moved).to.be.lte(pool);
+      // The per-share floors leave fewer units than participants in the vault.
+      expect(moved - sum).to.be.lt(3n);
       expect((await f.pool.getEpoch(1)).claims).to.equal(3n);
+    });
+
+    it("moves the epoch's payable funds to the vault once, at the reveal (EpochFundsMoved)", async function () {
+      const f = await fundedEpochFixture();
+      const vaultAddress = await f.registry.payoutVault();
+      expect(await f.pool.payoutVault()).to.equal(vaultAddress);
+      await endCurrentEpoch(f);
+      await f.pool.closeEpoch();
+      expect(await f.payout.confidentialBalanceOf(vaultAddress)).to.equal(ethers.ZeroHash);
+      const { value, proof } = await publicValue((await f.pool.getEpoch(1)).total);
+      const receipt = await (await f.pool.revealEpochTotal(1, value, proof)).wait();
+      const moved = receipt!.logs.map((l) => f.pool.interface.parseLog(l)).filter((p) => p?.name === "EpochFundsMoved");
+      expect(moved).to.have.length(1);
+      expect(moved[0]!.args.epochId).to.equal(1n);
+      expect(moved[0]!.args.vault).to.equal(vaultAddress);
+      const expected = expectedShare(value, 1_000_000_000n, value);
+      expect(await fhevm.debugger.decryptEuint(FhevmType.euint64, moved[0]!.args.amount)).to.equal(expected);
+      expect(await debugBalance(f.payout, vaultAddress)).to.equal(expected);
+      expect(await debugBalance(f.payout, f.poolAddress)).to.equal(1_000_000_000n - expected);
     });
 
     it("uses the 128-bit path when pool and total are large, still exact within one unit", async function () {
@@ -446,85 +487,92 @@ describe("RoyaltyPool", function () {
       const epoch = await f.pool.getEpoch(1);
       expect(epoch.wideShare).to.equal(true);
       expect(epoch.shareShift).to.equal(64n);
+      const vault = await vaultOf(f);
+      const moved = expectedShare(total, pool, total);
+      expect(await debugBalance(f.payout, await vault.getAddress())).to.equal(moved);
+      let sum = 0n;
       for (let i = 0; i < 3; i++) {
         const who = f.contributors[i];
-        await f.pool.connect(who).claim(1, who.address);
+        await claimVia(f, who, 1);
         const share = await decrypt(await f.pool.shareOf(1, who.address), f.poolAddress, who);
         const score = contributionScore(vectors[i], SCHEMA);
         expect(share).to.equal(expectedShare(score, pool, total));
         expect(exactShare(score, pool, total) - share).to.be.oneOf([0n, 1n]);
+        expect(await vaultBalance(vault, who, await f.payout.getAddress())).to.equal(share);
+        sum += share;
       }
+      expect(moved - sum).to.be.within(0n, 2n);
     });
 
-    it("pays a named recipient; the recipient holds the tokens, the contributor keeps the share handle", async function () {
-      const f = await revealedEpochFixture();
-      const [alice] = f.contributors;
-      const wallet = f.stranger;
-      await expect(f.pool.connect(alice).claim(1, wallet.address))
-        .to.emit(f.pool, "RoyaltyClaimed")
-        .withArgs(1n, alice.address, wallet.address, (h: string) => h !== ethers.ZeroHash);
-      const share = await decrypt(await f.pool.shareOf(1, alice.address), f.poolAddress, alice);
-      const payout = await f.payout.getAddress();
-      expect(await decrypt(await f.payout.confidentialBalanceOf(wallet.address), payout, wallet)).to.equal(share);
-      expect(await f.payout.confidentialBalanceOf(alice.address)).to.equal(ethers.ZeroHash);
-    });
-
-    it("nobody but the contributor can decrypt their share", async function () {
+    it("nobody but the contributor can decrypt their share or their balance", async function () {
       const f = await revealedEpochFixture();
       const [alice, bob] = f.contributors;
-      await f.pool.connect(alice).claim(1, alice.address);
+      await claimVia(f, alice, 1);
+      const vault = await vaultOf(f);
+      const vaultAddress = await vault.getAddress();
       const handle = await f.pool.shareOf(1, alice.address);
+      const balance = await vault.balanceOf(alice.address, await f.payout.getAddress());
       for (const other of [bob, f.deployer, f.funder, f.stranger]) {
         await expect(decrypt(handle, f.poolAddress, other)).to.be.rejected;
+        await expect(decrypt(balance, vaultAddress, other)).to.be.rejected;
       }
       await expect(fhevm.publicDecrypt([handle])).to.be.rejected;
+      await expect(fhevm.publicDecrypt([balance])).to.be.rejected;
     });
 
     it("rejects a second claim with the state unchanged", async function () {
       const f = await revealedEpochFixture();
       const [alice] = f.contributors;
-      await f.pool.connect(alice).claim(1, alice.address);
+      const vault = await vaultOf(f);
+      await claimVia(f, alice, 1);
       const before = await f.pool.getEpoch(1);
       const share = await f.pool.shareOf(1, alice.address);
-      const balance = await f.payout.confidentialBalanceOf(alice.address);
-      await expect(f.pool.connect(alice).claim(1, alice.address))
+      const balance = await vault.balanceOf(alice.address, await f.payout.getAddress());
+      await expect(vault.connect(alice).claim(await modelIdOf(f), 1))
         .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolAlreadyClaimed")
         .withArgs(1n, alice.address);
       await expectEpochUnchanged(f, 1n, before);
       expect(await f.pool.shareOf(1, alice.address)).to.equal(share);
-      expect(await f.payout.confidentialBalanceOf(alice.address)).to.equal(balance);
+      expect(await vault.balanceOf(alice.address, await f.payout.getAddress())).to.equal(balance);
     });
 
     it("rejects a claim before the reveal, and one from a non-contributor", async function () {
       const f = await fundedEpochFixture();
       const [alice] = f.contributors;
-      await expect(f.pool.connect(alice).claim(1, alice.address))
+      const vault = await vaultOf(f);
+      const modelId = await modelIdOf(f);
+      await expect(vault.connect(alice).claim(modelId, 1))
         .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnexpectedEpochState")
         .withArgs(1n, State.Open, State.Revealed);
       await endCurrentEpoch(f);
       await f.pool.closeEpoch();
-      await expect(f.pool.connect(alice).claim(1, alice.address))
+      await expect(vault.connect(alice).claim(modelId, 1))
         .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnexpectedEpochState")
         .withArgs(1n, State.Closed, State.Revealed);
       const { value, proof } = await publicValue((await f.pool.getEpoch(1)).total);
       await f.pool.revealEpochTotal(1, value, proof);
       const before = await f.pool.getEpoch(1);
-      await expect(f.pool.connect(f.stranger).claim(1, f.stranger.address))
+      await expect(vault.connect(f.stranger).claim(modelId, 1))
         .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNoContribution")
         .withArgs(1n, f.stranger.address);
       await expectEpochUnchanged(f, 1n, before);
+      expect(await vault.balanceOf(f.stranger.address, await f.payout.getAddress())).to.equal(ethers.ZeroHash);
     });
 
-    it("rejects a claim to the zero address", async function () {
+    it("refuses a direct claimFor (RoyaltyPoolNotPayoutVault): a contributor cannot bypass the vault", async function () {
       const f = await revealedEpochFixture();
       const [alice] = f.contributors;
-      await expect(f.pool.connect(alice).claim(1, ethers.ZeroAddress))
-        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolInvalidRecipient")
-        .withArgs(ethers.ZeroAddress);
+      const before = await f.pool.getEpoch(1);
+      for (const afterWindow of [false, true]) {
+        await expect(f.pool.connect(alice).claimFor(1, alice.address, afterWindow))
+          .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNotPayoutVault")
+          .withArgs(alice.address);
+      }
+      await expectEpochUnchanged(f, 1n, before);
       expect(await f.pool.hasClaimed(1, alice.address)).to.equal(false);
     });
 
-    it("an epoch whose total is zero carries its whole pool forward and has nothing to claim", async function () {
+    it("an epoch whose total is zero carries its whole pool forward, moves nothing to the vault, has nothing to claim", async function () {
       const f = await deployPoolFixture();
       await f.pool.connect(f.funder).fund(tokens(10n));
       for (let i = 0; i < 3; i++) await submit(f, f.contributors[i], [0n, 0n, 0n]);
@@ -533,50 +581,66 @@ describe("RoyaltyPool", function () {
       expect((await closing).pool).to.equal(10_000_000n);
       expect((await f.pool.getEpoch(2)).pool).to.equal(10_000_000n);
       expect((await f.pool.settlementStatus()).outstandingEpochs).to.equal(0n);
-      await expect(f.pool.connect(f.contributors[0]).claim(1, f.contributors[0].address))
+      expect(await f.payout.confidentialBalanceOf(await f.registry.payoutVault())).to.equal(ethers.ZeroHash);
+      expect(await f.pool.claimable(1, f.contributors[0].address)).to.equal(false);
+      const vault = await vaultOf(f);
+      await expect(vault.connect(f.contributors[0]).claim(await modelIdOf(f), 1))
         .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingToClaim")
         .withArgs(1n);
     });
   });
 
   describe("settlement", function () {
-    it("waits for every claim, then releases the whole rounding remainder (no noise: no mask) into the current pool", async function () {
-      const f = await revealedEpochFixture();
+    it("waits only for the reveal, not for claims: with every share unclaimed, releases pool − moved (no noise: no mask)", async function () {
+      const f = await fundedEpochFixture();
+      await endCurrentEpoch(f);
+      await f.pool.closeEpoch();
+      // Closed but not revealed: its pool is still owed, so the remainder is unknown.
       await expect(f.pool.requestSettlement())
         .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolEpochsOutstanding")
         .withArgs(1n);
-      await f.pool.connect(f.contributors[0]).claim(1, f.contributors[0].address);
-      await expect(f.pool.requestSettlement())
-        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolEpochsOutstanding")
-        .withArgs(1n);
-      let sum = 0n;
-      for (let i = 0; i < 3; i++) {
-        const who = f.contributors[i];
-        if (i > 0) await f.pool.connect(who).claim(1, who.address);
-        sum += await decrypt(await f.pool.shareOf(1, who.address), f.poolAddress, who);
-      }
+      expect((await f.pool.settlementStatus()).outstandingEpochs).to.equal(1n);
+      const { value: total, proof: revealProof } = await publicValue((await f.pool.getEpoch(1)).total);
+      await f.pool.revealEpochTotal(1, total, revealProof);
+      expect((await f.pool.settlementStatus()).outstandingEpochs).to.equal(0n);
+      const moved = expectedShare(total, 1_000_000_000n, total);
       // Funds of the running epoch are owed to its contributors: they are the settlement's liability.
       await f.pool.connect(f.funder).fund(tokens(2n));
+      for (let i = 0; i < 3; i++) expect(await f.pool.hasClaimed(1, f.contributors[i].address)).to.equal(false);
       await expect(f.pool.requestSettlement())
         .to.emit(f.pool, "SettlementRequested")
         .withArgs(1n, 1n, 2_000_000n, 0n, (h: string) => h !== ethers.ZeroHash, ethers.ZeroHash, 2n, 0n);
       await expect(f.pool.requestSettlement()).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolSettlementPending");
       const pending = (await f.pool.settlementStatus()).pending;
       const { value, proof } = await publicValue(pending.released);
-      expect(value).to.equal(1_000_000_000n - sum);
+      expect(value).to.equal(1_000_000_000n - moved);
       await expect(f.pool.settle(value + 1n, proof)).to.be.revertedWithCustomError(
         ...fhevm.revertedWithCustomErrorArgs("KMSVerifier", "KMSInvalidSigner"),
       );
       await expect(f.pool.settle(value, proof))
         .to.emit(f.pool, "PoolSettled")
-        .withArgs(1n, 1n, 1_000_000_000n - sum, ethers.ZeroHash, 2n);
-      expect((await f.pool.getEpoch(2)).pool).to.equal(2_000_000n + 1_000_000_000n - sum);
+        .withArgs(1n, 1n, 1_000_000_000n - moved, ethers.ZeroHash, 2n);
+      expect((await f.pool.getEpoch(2)).pool).to.equal(2_000_000n + 1_000_000_000n - moved);
+      expect(await debugBalance(f.payout, f.poolAddress)).to.equal((await f.pool.getEpoch(2)).pool);
       const status = await f.pool.settlementStatus();
       expect(status.settledThroughEpochId).to.equal(1n);
       expect(status.maskBits).to.equal(0n);
       expect(status.hiddenCarry).to.equal(ethers.ZeroHash);
       await expect(f.pool.settle(value, proof)).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNoPendingSettlement");
       await expect(f.pool.requestSettlement()).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingToSettle");
+
+      // The settled epoch's shares are still claimable in full afterwards: they live in the vault.
+      const vault = await vaultOf(f);
+      let sum = 0n;
+      for (let i = 0; i < 3; i++) {
+        const who = f.contributors[i];
+        await claimVia(f, who, 1);
+        const share = await vaultBalance(vault, who, await f.payout.getAddress());
+        expect(share).to.equal(expectedShare(contributionScore(VECTORS[i], SCHEMA), 1_000_000_000n, total));
+        sum += share;
+      }
+      expect(moved - sum).to.be.within(0n, 2n);
+      expect(await debugBalance(f.payout, await vault.getAddress())).to.equal(moved);
     });
 
     it("has nothing to settle before any epoch was revealed", async function () {

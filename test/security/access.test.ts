@@ -1,11 +1,11 @@
-import { setBalance } from "@nomicfoundation/hardhat-network-helpers";
+import { setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 
 import { deployGovernance } from "../../src";
 import { defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
-import { decrypt } from "../helpers/fhe";
-import { THREE, claimAll, closeAndRevealLate, expectUnchanged, fundAndSubmit, snapshot } from "./helpers";
+import { WITHDRAW_ALL, claimVia, decrypt, modelIdOf, pushVia, vaultBalance, vaultOf } from "../helpers/fhe";
+import { THREE, closeAndRevealLate, expectUnchanged, fundAndSubmit, snapshot } from "./helpers";
 
 /** A signer for a contract address (the registry, the governor...), funded for gas. */
 async function impersonate(address: string) {
@@ -40,78 +40,122 @@ describe("Security: who may call what", function () {
     const registry = await impersonate(registryAddress);
     const implementation = await ethers.getContractAt("RoyaltyPool", await f.registry.poolImplementation());
     const payout = await f.payout.getAddress();
+    const aggregator = await f.registry.metricAggregator();
     const before = await snapshot(f);
     for (const target of [f.pool, implementation]) {
       for (const caller of [f.stranger, governance, f.deployer, registry]) {
         await expect(
-          target.connect(caller).initialize("hijack", payout, defaultRules(), caller.address),
+          target
+            .connect(caller)
+            .initialize("hijack", payout, defaultRules(), caller.address, aggregator, caller.address),
         ).to.be.revertedWithCustomError(f.pool, "InvalidInitialization");
       }
     }
     await expectUnchanged(f, before);
     expect(await f.pool.governance()).to.equal(governance.address);
-    expect(await f.pool.registry()).to.equal(registryAddress);
-    expect(await implementation.registry()).to.equal(ethers.ZeroAddress);
+    expect(await f.pool.payoutVault()).to.equal(await f.registry.payoutVault());
+    expect(await implementation.payoutVault()).to.equal(ethers.ZeroAddress);
+    const vault = await vaultOf(f);
+    expect(await vault.registry()).to.equal(registryAddress);
   });
 
-  it("claimFor: only the registry; not the contributor, their governance or a stranger", async function () {
+  it("claimFor: only the payout vault; not the contributor, the registry, their governance or a stranger", async function () {
     const governance = (await ethers.getSigners())[19];
     const f = await deployPoolFixture(defaultRules(), governance.address);
     await fundAndSubmit(f, 10n, THREE);
     await closeAndRevealLate(f);
     const [alice] = f.contributors;
-    const before = await snapshot(f, [alice.address, f.stranger.address]);
-    for (const caller of [alice, governance, f.stranger, f.deployer]) {
-      await expect(f.pool.connect(caller).claimFor(1, alice.address, caller.address))
-        .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnauthorized")
-        .withArgs(caller.address);
+    const registry = await impersonate(await f.registry.getAddress());
+    const accounts = [alice.address, f.stranger.address];
+    const before = await snapshot(f, accounts);
+    for (const caller of [alice, registry, governance, f.stranger, f.deployer]) {
+      for (const afterWindow of [false, true]) {
+        await expect(f.pool.connect(caller).claimFor(1, alice.address, afterWindow))
+          .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNotPayoutVault")
+          .withArgs(caller.address);
+      }
     }
-    await expectUnchanged(f, before, [alice.address, f.stranger.address]);
+    await expectUnchanged(f, before, accounts);
+    expect(await f.pool.hasClaimed(1, alice.address)).to.equal(false);
+    // The vault itself may: a claim through it is the one path.
+    await claimVia(f, alice, 1n);
+    expect(await f.pool.hasClaimed(1, alice.address)).to.equal(true);
   });
 
-  it("the registry claims only for its caller: a batch naming someone else's pairs pays nobody", async function () {
+  it("the vault claims only for its caller: a batch naming someone else's pairs credits nobody", async function () {
     const f = await deployPoolFixture();
     await fundAndSubmit(f, 10n, THREE);
     await closeAndRevealLate(f);
     const [alice] = f.contributors;
-    const pairs = [{ modelId: 1n, epochId: 1n }];
+    const vault = await vaultOf(f);
+    const modelId = await modelIdOf(f);
+    const pairs = [{ modelId, epochId: 1n }];
     const accounts = [alice.address, f.stranger.address];
     const before = await snapshot(f, accounts);
-    await expect(f.registry.connect(f.stranger).claimMany(pairs, f.stranger.address))
-      .to.emit(f.registry, "BatchPairSkipped")
-      .withArgs(f.stranger.address, 1n, 1n);
-    await expect(f.registry.connect(f.stranger).syncEarnings(pairs)).to.not.emit(f.registry, "EarningsSynced");
+    await expect(vault.connect(f.stranger).claimMany(pairs))
+      .to.emit(vault, "PairSkipped")
+      .withArgs(f.stranger.address, modelId, 1n)
+      .and.not.to.emit(vault, "ShareCredited");
+    await expect(vault.connect(f.stranger).claim(modelId, 1n))
+      .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNoContribution")
+      .withArgs(1n, f.stranger.address);
     await expectUnchanged(f, before, accounts);
     expect(await f.pool.hasClaimed(1, alice.address)).to.equal(false);
-    expect(await f.registry.earningsOf(f.stranger.address, await f.payout.getAddress())).to.equal(ethers.ZeroHash);
   });
 
-  it("syncEarnings counts a share once, skips unclaimed pairs and refuses oversized batches", async function () {
+  it("a push credits the contributor, never the caller; a withdrawal spends only the caller's own balance", async function () {
+    const f = await deployPoolFixture(defaultRules({ claimWindow: 24n * 3600n }));
+    await fundAndSubmit(f, 10n, THREE);
+    await closeAndRevealLate(f);
+    const [alice] = f.contributors;
+    const vault = await vaultOf(f);
+    const payout = await f.payout.getAddress();
+    await time.increase(24n * 3600n);
+    await pushVia(f, f.stranger, 1n, alice.address);
+    const share = await vaultBalance(vault, alice, payout);
+    expect(share).to.be.gt(0n);
+    expect(await vault.balanceOf(f.stranger.address, payout)).to.equal(ethers.ZeroHash);
+    await expect(decrypt(await vault.balanceOf(alice.address, payout), await vault.getAddress(), f.stranger)).to.be
+      .rejected;
+    const accounts = [alice.address, f.stranger.address];
+    const before = await snapshot(f, accounts);
+    for (const amount of [WITHDRAW_ALL, 1n]) {
+      await expect(vault.connect(f.stranger).withdraw(payout, f.stranger.address, amount))
+        .to.be.revertedWithCustomError(vault, "PayoutVaultNoBalance")
+        .withArgs(f.stranger.address, payout);
+      await expect(vault.connect(f.stranger).withdrawUnwrapped(payout, f.stranger.address, amount))
+        .to.be.revertedWithCustomError(vault, "PayoutVaultNoBalance")
+        .withArgs(f.stranger.address, payout);
+    }
+    await expectUnchanged(f, before, accounts);
+    expect(await vaultBalance(vault, alice, payout)).to.equal(share);
+  });
+
+  it("the vault pays only its registry's models: an unknown model id reverts, changing nothing", async function () {
     const f = await deployPoolFixture();
     await fundAndSubmit(f, 10n, THREE);
     await closeAndRevealLate(f);
-    const [alice, bob] = f.contributors;
-    const pairs = [{ modelId: 1n, epochId: 1n }];
-    const payout = await f.payout.getAddress();
-    // bob has not claimed: nothing to sync.
-    await expect(f.registry.connect(bob).syncEarnings(pairs)).to.not.emit(f.registry, "EarningsSynced");
-    expect(await f.registry.earningsOf(bob.address, payout)).to.equal(ethers.ZeroHash);
-    await claimAll(f, 1n, 1);
-    await expect(f.registry.connect(alice).syncEarnings(pairs)).to.emit(f.registry, "EarningsSynced");
-    const once = await f.registry.earningsOf(alice.address, payout);
-    await expect(f.registry.connect(alice).syncEarnings([...pairs, ...pairs])).to.not.emit(
-      f.registry,
-      "EarningsSynced",
-    );
-    expect(await f.registry.earningsOf(alice.address, payout)).to.equal(once);
-    const share = await decrypt(await f.pool.shareOf(1, alice.address), f.poolAddress, alice);
-    expect(await decrypt(once, await f.registry.getAddress(), alice)).to.equal(share);
-
-    const max = await f.registry.maxClaimsPerTransaction();
-    const tooMany = Array.from({ length: Number(max) + 1 }, () => pairs[0]);
-    await expect(f.registry.connect(alice).syncEarnings(tooMany))
-      .to.be.revertedWithCustomError(f.registry, "ModelRegistryBatchTooLarge")
-      .withArgs(max + 1n, max);
+    const [alice] = f.contributors;
+    const vault = await vaultOf(f);
+    // A second registry's model 1 is not this vault's model 1's pool.
+    const other = await deployPoolFixture();
+    expect(await other.registry.payoutVault()).to.not.equal(await vault.getAddress());
+    const before = await snapshot(f, [alice.address]);
+    for (const modelId of [0n, 2n, 999n]) {
+      await expect(vault.connect(alice).claim(modelId, 1n))
+        .to.be.revertedWithCustomError(f.registry, "ModelRegistryUnknownModel")
+        .withArgs(modelId);
+      await expect(vault.connect(alice).claimMany([{ modelId, epochId: 1n }]))
+        .to.be.revertedWithCustomError(f.registry, "ModelRegistryUnknownModel")
+        .withArgs(modelId);
+    }
+    await expectUnchanged(f, before, [alice.address]);
+    // Another registry's vault is not this pool's vault: it cannot claim from it.
+    const otherVault = await impersonate(await other.registry.payoutVault());
+    await expect(f.pool.connect(otherVault).claimFor(1n, alice.address, false))
+      .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNotPayoutVault")
+      .withArgs(otherVault.address);
+    await expectUnchanged(f, before, [alice.address]);
   });
 
   it("governance: the timelock and the governor obey only passed proposals", async function () {

@@ -5,7 +5,7 @@ import { ethers } from "hardhat";
 import type { PoolFixture } from "../fixtures/royaltyPool.fixture";
 import { defaultRules, nextModelName } from "../fixtures/royaltyPool.fixture";
 import type { RulesInput } from "../fixtures/royaltyPool.fixture";
-import { publicValue, submit } from "../helpers/fhe";
+import { claimVia, publicValue, submit } from "../helpers/fhe";
 
 /** 18-decimal whole tokens. */
 export const tokens = (whole: bigint): bigint => whole * 10n ** 18n;
@@ -33,27 +33,34 @@ interface ConfidentialReader {
 export interface SnapshotTarget {
   pool: PoolFixture["pool"];
   poolAddress: string;
+  registry: PoolFixture["registry"];
   token: Erc20Reader;
   payout: ConfidentialReader;
 }
 
 /**
  * Everything an attack could change: every epoch record, the settlement bookkeeping, the ERC20
- * balances of the pool, the wrapper and the given accounts, and the confidential balance handles
- * of the pool and the accounts (a new handle means a balance was touched).
+ * balances of the pool, the wrapper and the given accounts, the confidential balance handles
+ * of the pool, the payout vault and the accounts, and the accounts' vault balances in the payout token
+ * (a new handle means a balance was touched).
  */
 export async function snapshot(f: SnapshotTarget, accounts: readonly string[] = []) {
   const current = await f.pool.currentEpochId();
   const epochs = [];
   for (let id = 1n; id <= current + 1n; id++) epochs.push(await f.pool.getEpoch(id));
   const payoutAddress = await f.payout.getAddress();
-  const holders = [f.poolAddress, payoutAddress, ...accounts];
+  const vaultAddress = await f.registry.payoutVault();
+  const vault = await ethers.getContractAt("PayoutVault", vaultAddress);
+  const holders = [f.poolAddress, payoutAddress, vaultAddress, ...accounts];
   return {
     current,
     epochs,
     settlement: await f.pool.settlementStatus(),
     erc20: await Promise.all(holders.map((a) => f.token.balanceOf(a))),
-    confidential: await Promise.all([f.poolAddress, ...accounts].map((a) => f.payout.confidentialBalanceOf(a))),
+    confidential: await Promise.all(
+      [f.poolAddress, vaultAddress, ...accounts].map((a) => f.payout.confidentialBalanceOf(a)),
+    ),
+    vaultBalances: await Promise.all(accounts.map((a) => vault.balanceOf(a, payoutAddress))),
   };
 }
 
@@ -86,12 +93,9 @@ export async function fundAndSubmit(f: PoolFixture, whole: bigint, vectors: read
   for (let i = 0; i < vectors.length; i++) await submit(f, f.contributors[i], vectors[i]);
 }
 
-/** Every one of the first `count` contributors claims `epochId` to themselves. */
+/** Every one of the first `count` contributors claims `epochId` into their vault balance. */
 export async function claimAll(f: PoolFixture, epochId: bigint, count: number) {
-  for (let i = 0; i < count; i++) {
-    const who = f.contributors[i];
-    await (await f.pool.connect(who).claim(epochId, who.address)).wait();
-  }
+  for (let i = 0; i < count; i++) await claimVia(f, f.contributors[i], epochId);
 }
 
 /** A second pool of the same registry and payout token as `f`, funded by the same funder. */

@@ -4,11 +4,20 @@ import { ethers, fhevm } from "hardhat";
 
 import { contributionScore, exactShare, expectedShare } from "../../src/math";
 import { DEFAULT_METRICS, RATE, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
-import { decrypt, encryptMetrics, publicValue, submit } from "../helpers/fhe";
+import {
+  WITHDRAW_ALL,
+  claimVia,
+  decrypt,
+  encryptMetrics,
+  modelIdOf,
+  publicValue,
+  submit,
+  vaultBalance,
+  vaultOf,
+} from "../helpers/fhe";
 import {
   State,
   THREE,
-  claimAll,
   closeAndRevealLate,
   expectUnchanged,
   fundAndSubmit,
@@ -28,42 +37,53 @@ describe("Security: epoch lifecycle, claims and settlement", function () {
     await submit(f, dave, [1n, 1n, 1n]); // dave takes part in epoch 2 only
     const accounts = [alice.address, dave.address];
     const before = await snapshot(f, accounts);
+    const vault = await vaultOf(f);
+    const modelId = await modelIdOf(f);
     for (const [epochId, state] of [
       [0n, State.None],
       [2n, State.Open],
       [999n, State.None],
     ] as const) {
-      await expect(f.pool.connect(alice).claim(epochId, alice.address))
+      await expect(vault.connect(alice).claim(modelId, epochId))
         .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnexpectedEpochState")
         .withArgs(epochId, state, State.Revealed);
     }
-    await expect(f.pool.connect(dave).claim(1, dave.address))
+    await expect(vault.connect(dave).claim(modelId, 1))
       .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNoContribution")
       .withArgs(1n, dave.address);
+    // A batch of the same pairs skips every one of them.
+    const pairs = [0n, 2n, 999n].map((epochId) => ({ modelId, epochId }));
+    await expect(vault.connect(alice).claimMany(pairs))
+      .to.emit(vault, "PairSkipped")
+      .and.not.to.emit(vault, "ShareCredited");
     await expectUnchanged(f, before, accounts);
     expect(await f.pool.claimable(1, dave.address)).to.equal(false);
     expect(await f.pool.claimable(999, alice.address)).to.equal(false);
     expect(await f.pool.claimable(1, alice.address)).to.equal(true);
   });
 
-  it("pays a contract recipient without calling it (no receiver callback, so no reentrancy)", async function () {
+  it("a withdrawal pays a contract recipient without calling it (no receiver callback, so no reentrancy)", async function () {
     const f = await deployPoolFixture();
     await fundAndSubmit(f, 10n, THREE);
     await closeAndRevealLate(f);
     const [alice] = f.contributors;
+    const vault = await vaultOf(f);
+    const payout = await f.payout.getAddress();
+    await claimVia(f, alice, 1n);
+    const share = await vaultBalance(vault, alice, payout);
+    expect(share).to.be.greaterThan(0n);
     const recipient = await (await ethers.getContractFactory("ConfidentialRecipient")).deploy();
     const recipientAddress = await recipient.getAddress();
-    // Its receiver callback always reverts: if the payout called it, the claim would fail.
-    await expect(f.pool.connect(alice).claim(1, recipientAddress))
-      .to.emit(f.pool, "RoyaltyClaimed")
-      .withArgs(1n, alice.address, recipientAddress, (h: string) => h !== ethers.ZeroHash);
-    const share = await decrypt(await f.pool.shareOf(1, alice.address), f.poolAddress, alice);
-    expect(share).to.be.greaterThan(0n);
+    // Its receiver callback always reverts: if the payout called it, the withdrawal would fail.
+    await expect(vault.connect(alice).withdraw(payout, recipientAddress, WITHDRAW_ALL))
+      .to.emit(vault, "Withdrawn")
+      .withArgs(alice.address, payout, recipientAddress, WITHDRAW_ALL, (h: string) => h !== ethers.ZeroHash, false);
     // The contract holds the payout: it is allowed on its balance and can disclose it.
-    await (await recipient.discloseBalance(await f.payout.getAddress())).wait();
+    await (await recipient.discloseBalance(payout)).wait();
     const { value } = await publicValue(await f.payout.confidentialBalanceOf(recipientAddress));
     expect(value).to.equal(share);
     expect(await f.payout.confidentialBalanceOf(alice.address)).to.equal(ethers.ZeroHash);
+    expect(await vault.balanceOf(alice.address, payout)).to.equal(ethers.ZeroHash);
   });
 
   it("enforces the epoch end to the second: submit at end − 1, not at end; close at end, not at end − 1", async function () {
@@ -109,7 +129,6 @@ describe("Security: epoch lifecycle, claims and settlement", function () {
     const f = await deployPoolFixture();
     await fundAndSubmit(f, 10n, THREE);
     await closeAndRevealLate(f);
-    await claimAll(f, 1n, 3);
     await f.pool.requestSettlement();
     const before = await snapshot(f);
     await expect(f.pool.requestSettlement()).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolSettlementPending");
@@ -151,7 +170,8 @@ describe("Security: epoch lifecycle, claims and settlement", function () {
     await expect(f.pool.revealEpochTotal(1, 0n, "0x00"))
       .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnexpectedEpochState")
       .withArgs(1n, State.Open, State.Closed);
-    await expect(f.pool.connect(alice).claim(1, alice.address))
+    const vault = await vaultOf(f);
+    await expect(vault.connect(alice).claim(await modelIdOf(f), 1))
       .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolUnexpectedEpochState")
       .withArgs(1n, State.Open, State.Revealed);
     await expect(f.pool.requestSettlement()).to.be.revertedWithCustomError(f.pool, "RoyaltyPoolNothingToSettle");
@@ -161,24 +181,24 @@ describe("Security: epoch lifecycle, claims and settlement", function () {
     await submit(f, carol, [...THREE[2]]);
     const { total } = await closeAndRevealLate(f);
     const pool = 100_000_000n;
+    const moved = expectedShare(total, pool, total);
     let paid = 0n;
     for (let i = 0; i < 3; i++) {
       const who = f.contributors[i];
-      await f.pool.connect(who).claim(1, who.address);
+      await claimVia(f, who, 1n);
       const score = contributionScore(THREE[i], SCHEMA);
       const share = await decrypt(await f.pool.shareOf(1, who.address), f.poolAddress, who);
       expect(share).to.equal(expectedShare(score, pool, total));
       expect(exactShare(score, pool, total) - share).to.be.oneOf([0n, 1n]);
-      expect(
-        await decrypt(await f.payout.confidentialBalanceOf(who.address), await f.payout.getAddress(), who),
-      ).to.equal(share);
+      expect(await vaultBalance(vault, who, await f.payout.getAddress())).to.equal(share);
       paid += share;
     }
+    expect(moved - paid).to.be.within(0n, 2n);
     await f.pool.requestSettlement();
     const { value, proof } = await publicValue((await f.pool.settlementStatus()).pending.released);
     await expect(f.pool.settle(value, proof))
       .to.emit(f.pool, "PoolSettled")
-      .withArgs(1n, 1n, pool - paid, ethers.ZeroHash, 2n);
-    expect(value).to.equal(pool - paid);
+      .withArgs(1n, 1n, pool - moved, ethers.ZeroHash, 2n);
+    expect(value).to.equal(pool - moved);
   });
 });

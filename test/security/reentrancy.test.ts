@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 
 import { RATE, createFundablePool } from "../fixtures/royaltyPool.fixture";
-import { publicValue, submit } from "../helpers/fhe";
+import { WITHDRAW_ALL, claimVia, debugBalance, publicValue, submit, vaultBalance, vaultOf } from "../helpers/fhe";
 import type { ConfidentialPayoutToken, HostilePayoutToken, ReentrantToken, TestToken } from "../../types";
 import {
   State,
@@ -85,14 +85,17 @@ describe("Security: reentrancy and hostile tokens", function () {
       expect(await p.token.hookTarget()).to.equal(p.poolAddress); // the revert undid the one-shot disarm too
     });
 
-    it("cannot re-enter claim from fund either (one guard for both)", async function () {
+    it("cannot re-enter a claim (vault → pool.claimFor) from fund either (one guard for both)", async function () {
       const p = await reentrantTokenPool();
       await fundAndSubmitThree(p, 10n);
       await closeAndRevealLate(p);
       const [alice] = p.contributors;
-      const accounts = [p.funder.address, alice.address];
+      const vault = await vaultOf(p);
+      const modelId = await p.registry.modelIdOf(p.poolAddress);
+      const accounts = [p.funder.address, alice.address, await p.token.getAddress()];
       const before = await snapshot(p, accounts);
-      await p.token.arm(p.poolAddress, p.pool.interface.encodeFunctionData("claim", [1n, alice.address]));
+      // The hook calls the vault, which calls the pool's claimFor while fund() holds the pool's guard.
+      await p.token.arm(await vault.getAddress(), vault.interface.encodeFunctionData("claim", [modelId, 1n]));
       await expect(p.pool.connect(p.funder).fund(tokens(2n))).to.be.revertedWithCustomError(
         p.pool,
         "ReentrancyGuardReentrantCall",
@@ -118,64 +121,83 @@ describe("Security: reentrancy and hostile tokens", function () {
   });
 
   describe("a payout token that re-enters from confidentialTransfer", function () {
-    it("cannot re-enter claim, claimFor or pushUnclaimed during a claim", async function () {
+    it("cannot re-enter the vault during a withdrawal: withdraw, claim, claimMany, pushUnclaimed all revert", async function () {
       const p = await hostilePayoutPool();
       await fundAndSubmitThree(p, 10n);
       await closeAndRevealLate(p);
       const [alice, bob] = p.contributors;
+      const vault = await vaultOf(p);
+      const vaultAddress = await vault.getAddress();
+      const payout = await p.payout.getAddress();
+      const modelId = await p.registry.modelIdOf(p.poolAddress);
+      await claimVia(p, alice, 1n);
+      const share = await vaultBalance(vault, alice, payout);
       const accounts = [alice.address, bob.address];
       const before = await snapshot(p, accounts);
       for (const data of [
-        p.pool.interface.encodeFunctionData("claim", [1n, bob.address]),
-        p.pool.interface.encodeFunctionData("claimFor", [1n, bob.address, bob.address]),
-        p.pool.interface.encodeFunctionData("pushUnclaimed", [1n, bob.address]),
+        vault.interface.encodeFunctionData("withdraw", [payout, alice.address, WITHDRAW_ALL]),
+        vault.interface.encodeFunctionData("withdrawUnwrapped", [payout, alice.address, 1n]),
+        vault.interface.encodeFunctionData("claim", [modelId, 1n]),
+        vault.interface.encodeFunctionData("claimMany", [[{ modelId, epochId: 1n }]]),
+        vault.interface.encodeFunctionData("pushUnclaimed", [modelId, 1n, bob.address]),
       ]) {
-        await p.payout.arm(p.poolAddress, data);
-        await expect(p.pool.connect(alice).claim(1, alice.address)).to.be.revertedWithCustomError(
-          p.pool,
+        await p.payout.arm(vaultAddress, data);
+        await expect(vault.connect(alice).withdraw(payout, alice.address, WITHDRAW_ALL)).to.be.revertedWithCustomError(
+          vault,
           "ReentrancyGuardReentrantCall",
         );
         await expectUnchanged(p, before, accounts);
       }
       await p.payout.arm(ethers.ZeroAddress, "0x");
-      await expect(p.pool.connect(alice).claim(1, alice.address)).to.emit(p.pool, "RoyaltyClaimed");
+      await expect(vault.connect(alice).withdraw(payout, alice.address, WITHDRAW_ALL)).to.emit(vault, "Withdrawn");
+      expect(await debugBalance(p.payout, alice.address)).to.equal(share);
+      await expect(vault.balanceOf(alice.address, payout)).to.eventually.equal(ethers.ZeroHash);
     });
 
-    it("cannot re-enter the registry's claimMany during a batch claim", async function () {
+    it("a claim calls no token: an armed payout-token hook never fires during claims", async function () {
       const p = await hostilePayoutPool();
       await fundAndSubmitThree(p, 10n);
       await closeAndRevealLate(p);
-      const [alice] = p.contributors;
+      const [alice, bob] = p.contributors;
+      const vault = await vaultOf(p);
       const modelId = await p.registry.modelIdOf(p.poolAddress);
-      const pairs = [{ modelId, epochId: 1n }];
-      const before = await snapshot(p, [alice.address]);
-      await p.payout.arm(
-        await p.registry.getAddress(),
-        p.registry.interface.encodeFunctionData("claimMany", [pairs, alice.address]),
-      );
-      await expect(p.registry.connect(alice).claimMany(pairs, alice.address)).to.be.revertedWithCustomError(
-        p.registry,
-        "ReentrancyGuardReentrantCall",
-      );
-      await expectUnchanged(p, before, [alice.address]);
-      expect(await p.registry.earningsOf(alice.address, await p.payout.getAddress())).to.equal(ethers.ZeroHash);
+      // Armed to re-enter requestSettlement (would succeed if called: nothing is outstanding).
+      await p.payout.arm(p.poolAddress, p.pool.interface.encodeFunctionData("requestSettlement"));
+      await claimVia(p, alice, 1n);
+      await (await vault.connect(bob).claimMany([{ modelId, epochId: 1n }])).wait();
+      expect(await p.payout.hookTarget()).to.equal(p.poolAddress);
+      expect((await p.pool.settlementStatus()).pending.released).to.equal(ethers.ZeroHash);
     });
 
-    it("requestSettlement is guarded: a payout-token hook in the last claim cannot request the settlement early", async function () {
+    it("revealEpochTotal is guarded: the hook in its transfer to the vault cannot request the settlement, close or reveal", async function () {
       const p = await hostilePayoutPool();
       await fundAndSubmitThree(p, 10n);
-      await closeAndRevealLate(p);
-      const [alice, bob, carol] = p.contributors;
-      await p.pool.connect(alice).claim(1, alice.address);
-      await p.pool.connect(bob).claim(1, bob.address);
-      await p.payout.arm(p.poolAddress, p.pool.interface.encodeFunctionData("requestSettlement"));
+      await passEpochEnd(p);
+      await p.pool.closeEpoch();
+      // A second epoch closed too, so that a re-entered reveal would have something to reveal.
+      for (let i = 0; i < 3; i++) await submit(p, p.contributors[i], THREE[i]);
+      await passEpochEnd(p);
+      await p.pool.closeEpoch();
+      await passEpochEnd(p);
+      const first = await publicValue((await p.pool.getEpoch(1)).total);
+      const second = await publicValue((await p.pool.getEpoch(2)).total);
       const before = await snapshot(p);
-      await expect(p.pool.connect(carol).claim(1, carol.address)).to.be.revertedWithCustomError(
-        p.pool,
-        "ReentrancyGuardReentrantCall",
-      );
-      await expectUnchanged(p, before);
-      expect(await p.pool.hasClaimed(1, carol.address)).to.equal(false);
+      for (const data of [
+        p.pool.interface.encodeFunctionData("requestSettlement"),
+        p.pool.interface.encodeFunctionData("closeEpoch"),
+        p.pool.interface.encodeFunctionData("revealEpochTotal", [2n, second.value, second.proof]),
+        p.pool.interface.encodeFunctionData("fund", [tokens(1n)]),
+      ]) {
+        await p.payout.arm(p.poolAddress, data);
+        await expect(p.pool.revealEpochTotal(1, first.value, first.proof)).to.be.revertedWithCustomError(
+          p.pool,
+          "ReentrancyGuardReentrantCall",
+        );
+        await expectUnchanged(p, before);
+      }
+      expect((await p.pool.getEpoch(1)).state).to.equal(State.Closed);
+      await p.payout.arm(ethers.ZeroAddress, "0x");
+      await expect(p.pool.revealEpochTotal(1, first.value, first.proof)).to.emit(p.pool, "EpochFundsMoved");
     });
 
     it("a balance below what the pool owes releases nothing (no wrapped subtraction) and leaves the pool as it was", async function () {
@@ -184,7 +206,6 @@ describe("Security: reentrancy and hostile tokens", function () {
       const p = await hostilePayoutPool();
       await fundAndSubmitThree(p, 10n);
       await closeAndRevealLate(p);
-      for (let i = 0; i < 3; i++) await p.pool.connect(p.contributors[i]).claim(1, p.contributors[i].address);
       await p.pool.connect(p.funder).fund(tokens(5n)); // epoch 2 owes 5,000,000 units
       await p.payout.burnFrom(p.poolAddress, 5_000_000n);
       await p.pool.requestSettlement();
