@@ -137,7 +137,8 @@ interface IPayoutVault {
     function claim(uint256 modelId, uint256 epochId) external returns (euint64 share);
 
     /**
-     * @notice Claims many (model, epoch) pairs of the caller at once; pairs that cannot be claimed are skipped.
+     * @notice Claims many (model, epoch) pairs of the caller at once; pairs that cannot be claimed are skipped
+     * (an unknown model id reverts the whole batch with the registry's `ModelRegistryUnknownModel`).
      * @dev Shares of one payout token are summed in a tree (the depth grows with log2 of the pairs) and added to
      * the balance once. Reverts with {PayoutVaultBatchTooExpensive} when the pairs' shares exceed the HCU limit.
      * @param pairs The pairs, at most {maxClaimsPerTransaction}.

@@ -9,8 +9,8 @@ import {IMetricAggregator} from "./IMetricAggregator.sol";
  * @title IRoyaltyPool
  * @notice One AI model's royalty pool: contributors submit encrypted metrics per epoch, funders
  * pay the pool in a public ERC20 (wrapped into a confidential ERC7984 token), the epoch total is
- * revealed once enough distinct contributors took part, and each contributor pulls an encrypted
- * share `floor(score * pool / total)` (or one unit less) as a confidential transfer.
+ * revealed once enough distinct contributors took part, and each contributor claims an encrypted
+ * share `floor(score * pool / total)` (or one unit less), credited to their balance in the registry's payout vault.
  * @dev Nothing here reveals an individual's metrics, score or share: events carry ciphertext
  * handles and public aggregates only.
  */
@@ -30,7 +30,7 @@ interface IRoyaltyPool {
         Extend, // fields: new end, participants, rules version in force from now on
         Close, // fields: participants, submissions, pool, total handle (with noise when the rules add it)
         Reveal, // fields: total, pool, share factor, share shift
-        Claim, // fields: contributor, recipient, share handle
+        Claim, // fields: contributor, share handle
         CarryIn, // fields: source epoch, amount (a zero-total epoch's pool)
         Settle // fields: first epoch, last epoch, released amount carried in, hidden carry handle
     }
