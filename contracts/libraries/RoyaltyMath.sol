@@ -57,7 +57,7 @@ library RoyaltyMath {
 
     /**
      * @notice Public upper bound on what an epoch leaves in its pool at the reveal, `pool - floor(T * f >> k)`
-     * (what moves to the payout vault is at most the shares' sum, so the bound on `pool - sum(shares)` holds).
+     * (what moves to the payout vault is at least the shares' sum, so it is below the bound on `pool - sum(shares)`).
      * @dev Each of the `participants` floors and the factor's floor lose less than one unit, and shares use the
      * noisy total `T' = T + N` with `N < 2^noiseBits`, so `pool - sum(shares) < pool * N / T' + participants + 1`.
      * @param pool Public pool of the epoch.
