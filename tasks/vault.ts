@@ -59,10 +59,12 @@ async function resolveToken(hre: HardhatRuntimeEnvironment, args: WithdrawArgs, 
   );
 }
 
-/** The vault of the registry (of `--registry` or the deployed one), bound to `signer`. */
+/** The payout vault of `--pool`, else of the registry (`--registry` or the deployed one), bound to `signer`. */
 async function getVault(hre: HardhatRuntimeEnvironment, args: PoolArgs, signer: Signer) {
-  const { connectVault } = await import("../src");
+  const { connectVault, vaultOfPool } = await import("../src");
   const { lazyFheBackend } = await import("./fhe");
+  if (args.pool !== undefined && args.registry === undefined)
+    return vaultOfPool(await getPoolClient(hre, args, signer));
   const registry = await getRegistry(hre, args, signer);
   return connectVault({ address: await registry.payoutVault(), signer, fhe: lazyFheBackend(hre) });
 }

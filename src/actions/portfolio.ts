@@ -90,15 +90,15 @@ export async function getPortfolio(
   }
   const vault = await connectVault({ address: await registry.payoutVault(), signer, fhe });
   const tokens = [...new Set(entries.map((e) => e.payoutToken))];
-  const totals = await Promise.all(
-    tokens.map(async (payoutToken): Promise<PortfolioTotal> => {
-      const { balance, withdrawn, earnings } = await getEarnings(vault, { token: payoutToken, fromBlock });
-      const sumOfShares = entries
-        .filter((e) => e.payoutToken === payoutToken)
-        .reduce((sum, e) => sum + (e.share ?? 0n), 0n);
-      return { payoutToken, sumOfShares, balance, withdrawn, earnings };
-    }),
-  );
+  const totals: PortfolioTotal[] = [];
+  // One token at a time: concurrent user decryptions trip the FHE mock's event replay.
+  for (const payoutToken of tokens) {
+    const { balance, withdrawn, earnings } = await getEarnings(vault, { token: payoutToken, fromBlock });
+    const sumOfShares = entries
+      .filter((e) => e.payoutToken === payoutToken)
+      .reduce((sum, e) => sum + (e.share ?? 0n), 0n);
+    totals.push({ payoutToken, sumOfShares, balance, withdrawn, earnings });
+  }
   return { contributor, entries, totals };
 }
 

@@ -129,7 +129,7 @@ function stepOf(event: PoolEvent): StepOf | undefined {
     case "EpochTotalRevealed":
       return { epochId: a.epochId as bigint, step: "Reveal", fields: [a.total, a.pool, a.shareFactor, a.shareShift] };
     case "RoyaltyClaimed":
-      return { epochId: a.epochId as bigint, step: "Claim", fields: [a.contributor, a.recipient, a.share] };
+      return { epochId: a.epochId as bigint, step: "Claim", fields: [a.contributor, a.share] };
     case "PoolCarriedForward":
       return { epochId: a.intoEpochId as bigint, step: "CarryIn", fields: [a.epochId, a.amount] };
     case "PoolSettled":

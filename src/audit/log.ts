@@ -13,7 +13,7 @@ const FIELD_TYPES: Record<LogStepName, readonly string[]> = {
   Extend: ["uint64", "uint32", "uint32"],
   Close: ["uint32", "uint64", "uint64", "bytes32"],
   Reveal: ["uint64", "uint64", "uint128", "uint8"],
-  Claim: ["address", "address", "bytes32"],
+  Claim: ["address", "bytes32"],
   CarryIn: ["uint256", "uint64"],
   Settle: ["uint256", "uint256", "uint64", "bytes32"],
 };
