@@ -215,7 +215,7 @@ describe("client library: unwrap, contributor status, registry", function () {
       const translated = toRoyaltiesError(nodeError);
       expect(translated).to.be.instanceOf(PoolRevertError);
       expect((translated as PoolRevertError).message).to.match(
-        /^RoyaltyPoolAlreadyClaimed\(1, 0x.*already paid to you/,
+        /^RoyaltyPoolAlreadyClaimed\(1, 0x.*already in your vault balance: see it with royalties balance/,
       );
       const alice = await connectPool({
         address: f.poolAddress,
