@@ -89,7 +89,7 @@ export class UnwrapNotFinalizedError extends RoyaltiesError {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(
       `Unwrap request ${requestId} was made but not finalized (${reason}): ` +
-        `finish it with finalizePayoutUnwrap(client, { requestId: "${requestId}" }).`,
+        `finish it with royalties unwrap --model <model> --request ${requestId} (nothing is lost meanwhile).`,
     );
     this.cause = cause;
   }

@@ -1,4 +1,5 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers, fhevm } from "hardhat";
 
@@ -24,6 +25,7 @@ import {
   getEarnings,
   getPortfolio,
   planClaimBatches,
+  pushUnclaimed,
   withVaultErrors,
   withdraw,
 } from "../../src";
@@ -143,6 +145,32 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
     });
     await expectError(claimRoyalty(strangerPool, { epochId: 1n }), PoolRevertError, /RoyaltyPoolNoContribution/);
     expect(await decryptVaultBalance(w.aliceVault, { token: w.payoutAddresses[0] })).to.equal(share);
+  });
+
+  it("pushUnclaimed credits an absent contributor's own balance once the claim window has ended", async function () {
+    const w = await world(1, 0);
+    const [, bob, carol] = w.people;
+    const operator = await connectPool({
+      address: await w.pools[0].getAddress(),
+      signer: w.stranger,
+      fhe: w.aliceVault.fhe,
+    });
+    await expectError(
+      pushUnclaimed(operator, { epochId: 1n, contributor: carol.address }),
+      PoolRevertError,
+      /^RoyaltyPoolClaimWindowOpen\(1, \d+\): only the contributor may claim until the claim window ends/,
+    );
+    const window = (await w.pools[0].getRules((await w.pools[0].getEpoch(1n)).rulesVersion)).claimWindow;
+    await time.increase(window === 0n ? 730n * 24n * 3600n : window);
+    const pushed = await pushUnclaimed(operator, { epochId: 1n, contributor: carol.address });
+    expect(pushed.contributor).to.equal(carol.address);
+    const carolVault = await connectVault({ address: w.aliceVault.address, signer: carol, fhe: w.aliceVault.fhe });
+    const share = await decrypt(await w.pools[0].shareOf(1n, carol.address), await w.pools[0].getAddress(), carol);
+    expect(share).to.be.greaterThan(0n);
+    expect(await decryptVaultBalance(carolVault, { token: w.payoutAddresses[0] })).to.equal(share);
+    // Only carol can read it; bob's share is untouched.
+    await expect(decrypt(pushed.balanceHandle, w.aliceVault.address, w.stranger)).to.be.rejected;
+    expect(await w.pools[0].hasClaimed(1n, bob.address)).to.equal(false);
   });
 
   it("claimAll: two models and two tokens in one transaction; each token's balance is the sum of its shares", async function () {
