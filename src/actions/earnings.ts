@@ -1,5 +1,7 @@
 import { ZeroHash } from "ethers";
 
+import { DEFAULT_LOG_BLOCK_RANGE } from "../audit/audit";
+import { RoyaltiesError } from "../errors";
 import type { VaultClient } from "./vault";
 
 export interface DecryptVaultBalanceParameters {
@@ -15,6 +17,8 @@ export interface GetEarningsParameters {
    * block the registry was deployed in.
    */
   fromBlock?: number;
+  /** Blocks per `eth_getLogs` request (public RPCs cap the range); default {@link DEFAULT_LOG_BLOCK_RANGE}. */
+  logBlockRange?: number;
 }
 
 export interface GetEarningsReturnType {
@@ -56,16 +60,26 @@ export async function decryptVaultBalance(
  */
 export async function getEarnings(
   client: VaultClient,
-  { token, fromBlock = 0 }: GetEarningsParameters,
+  { token, fromBlock = 0, logBlockRange = DEFAULT_LOG_BLOCK_RANGE }: GetEarningsParameters,
 ): Promise<GetEarningsReturnType> {
+  if (!Number.isSafeInteger(logBlockRange) || logBlockRange < 1) {
+    throw new RoyaltiesError(`The log block range must be a whole number of blocks ≥ 1; got ${logBlockRange}.`);
+  }
   const owner = await client.signer.getAddress();
   const { vault } = client;
-  const [balance, direct, omnibus] = await Promise.all([
-    decryptVaultBalance(client, { token }),
-    vault.queryFilter(vault.filters.Withdrawn(owner, token), fromBlock),
-    vault.queryFilter(vault.filters.WithdrawnToOmnibus(owner, token), fromBlock),
-  ]);
-  const sent = [...direct, ...omnibus].map((event) => event.args.sent);
+  const provider = client.signer.provider;
+  if (provider === null) throw new RoyaltiesError("The signer has no provider: connect it to a network first.");
+  const balance = await decryptVaultBalance(client, { token });
+  const toBlock = await provider.getBlockNumber();
+  const sent: string[] = [];
+  for (let start = fromBlock; start <= toBlock; start += logBlockRange) {
+    const end = Math.min(start + logBlockRange - 1, toBlock);
+    const [direct, omnibus] = await Promise.all([
+      vault.queryFilter(vault.filters.Withdrawn(owner, token), start, end),
+      vault.queryFilter(vault.filters.WithdrawnToOmnibus(owner, token), start, end),
+    ]);
+    sent.push(...direct.map((event) => event.args.sent), ...omnibus.map((event) => event.args.sent));
+  }
   let withdrawn = 0n;
   // The token wrote each `sent` handle (its transfer or burn result) and allowed itself and the owner on it.
   for (const handle of sent) {

@@ -10,6 +10,7 @@ import {
   InvalidWithdrawRecipientError,
   NoVaultBalanceError,
   PoolRevertError,
+  RoyaltiesError,
   VaultRevertError,
   claimAll,
   claimRoyalty,
@@ -422,6 +423,9 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
       withdrawals: 3,
       earnings: a1 + a2,
     });
+    // Paged log reads (one block per request, as a capped public RPC may need) find the same withdrawals.
+    expect(await getEarnings(w.aliceVault, { token: tokenA, logBlockRange: 1 })).to.deep.equal(earnings);
+    await expectError(getEarnings(w.aliceVault, { token: tokenA, logBlockRange: 0 }), RoyaltiesError, /≥ 1; got 0/);
     // Another token is counted on its own; another contributor's withdrawals never count for alice.
     expect((await getEarnings(w.aliceVault, { token: tokenB })).earnings).to.equal(0n);
     const bob = await connectVault({ address: w.aliceVault.address, signer: w.people[1], fhe: w.aliceVault.fhe });
