@@ -13,6 +13,10 @@ import {
   auditPool,
   claimAll,
   claimRoyalty,
+  connectVault,
+  expectedShare,
+  vaultOfPool,
+  withdraw,
   claimablePairs,
   deployGovernance,
   executeProposal,
@@ -157,22 +161,32 @@ function hcu(receipt: ContractTransactionReceipt): { hcu: number; depth: number 
   return { hcu: info.globalHCU, depth: info.maxHCUDepth };
 }
 
+/**
+ * Reveals an epoch, has everyone claim it into their vault balance (a contributor with a recipient then withdraws
+ * the whole balance there), reports what each can decrypt and settles. Returns the claim and withdrawal receipts.
+ */
 async function settleAndReport(
   clients: PoolClient[],
   names: string[],
   epochId: bigint,
   recipients: (string | undefined)[],
-): Promise<ContractTransactionReceipt[]> {
+): Promise<{ claims: ContractTransactionReceipt[]; withdrawals: ContractTransactionReceipt[] }> {
   const revealed = await revealEpochTotal(clients[0], { epochId });
   const epoch = await getEpoch(clients[0], { epochId });
   console.log(`    total score revealed with KMS proof: ${revealed.total.toLocaleString("en-US")}`);
 
   const claimReceipts: ContractTransactionReceipt[] = [];
+  const withdrawReceipts: ContractTransactionReceipt[] = [];
   const rows: (string | bigint)[][] = [];
   let sumShares = 0n;
   for (let i = 0; i < clients.length; i++) {
-    const result = await claimRoyalty(clients[i], { epochId, recipient: recipients[i] });
+    const result = await claimRoyalty(clients[i], { epochId });
     claimReceipts.push(result.receipt);
+    const recipient = recipients[i];
+    if (recipient !== undefined) {
+      const paid = await withdraw(await vaultOfPool(clients[i]), { token: result.token, recipient });
+      withdrawReceipts.push(...paid.receipts);
+    }
     const score = await decryptScore(clients[i], { epochId });
     const share = await decryptShare(clients[i], { epochId });
     const exact = exactShare(score, epoch.pool, revealed.total);
@@ -181,19 +195,26 @@ async function settleAndReport(
       share === exact || share + 1n === exact,
       `${names[i]}: share ${share} = floor(score·pool/total) or one unit less`,
     );
-    rows.push([names[i], score, units(share), recipients[i] === undefined ? "self" : "named wallet"]);
+    rows.push([
+      names[i],
+      score,
+      units(share),
+      recipient === undefined ? "in the vault" : "withdrawn to a named wallet",
+    ]);
   }
   console.log("\n    What only each contributor can see (decrypted with their own key):");
-  console.log(indent(formatTable(["contributor", "score", "share", "paid to"], rows)));
+  console.log(indent(formatTable(["contributor", "score", "share", "balance"], rows)));
   check(sumShares <= epoch.pool, `sum of shares ${units(sumShares)} <= pool ${units(epoch.pool)}`);
 
+  // At the reveal the pool moved what the shares add up to at most to the vault (the per-share floors stay there).
+  const moved = expectedShare(revealed.total, epoch.pool, revealed.total);
   const settled = await settlePool(clients[0]);
   check(
-    settled.maskBits !== 0 || settled.released === epoch.pool - sumShares,
-    `settlement: released ${units(settled.released)} (pool − Σ shares when no noise was used, masked otherwise)`,
+    settled.maskBits !== 0 || settled.released === epoch.pool - moved,
+    `settlement: released ${units(settled.released)} (what the shares cannot use when no noise was used, masked otherwise)`,
   );
   console.log(`    unpaid remainder ${units(settled.released)} released into epoch ${settled.intoEpochId}`);
-  return claimReceipts;
+  return { claims: claimReceipts, withdrawals: withdrawReceipts };
 }
 
 function indent(text: string): string {
@@ -294,9 +315,16 @@ async function main(): Promise<void> {
   await fundPool(withSigner(pool, funder), { amount: tokens(3_000n) });
   console.log("    funders pay 3,000 MUD into epoch 2, which opened at the close");
 
-  step("Reveal the total, everyone claims (erin to a named wallet), settle: release the unpaid remainder, masked");
+  step(
+    "Reveal the total, everyone claims into the vault (erin withdraws to a named wallet), settle: release the unpaid remainder, masked",
+  );
   const recipients = people.map((_, i) => (i === people.length - 1 ? recipientWallet.address : undefined));
-  const claimReceipts = await settleAndReport(clients, names, 1n, recipients);
+  const { claims: claimReceipts, withdrawals: withdrawReceipts } = await settleAndReport(
+    clients,
+    names,
+    1n,
+    recipients,
+  );
   for (let i = 0; i < people.length; i++) {
     const expected = contributionScore(CONTRIBUTIONS[i].metrics, METRICS);
     check(
@@ -434,13 +462,13 @@ async function main(): Promise<void> {
     "a fresh round starts from zero: no later reveal can be subtracted from this one",
   );
 
-  step("alice claims across models in one batch (registry), then reads her portfolio, decrypted with her key");
+  step("alice claims across models in one batch (payout vault), then reads her portfolio, decrypted with her key");
   const aliceRegistry = registry.connect(people[0]);
-  await (await aliceRegistry.syncEarnings([1n, 2n].map((epochId) => ({ modelId: 1n, epochId })))).wait();
+  const aliceVault = await connectVault({ address: await registry.payoutVault(), signer: people[0], fhe });
   const before = await getPortfolio(aliceRegistry, { signer: people[0], fhe });
-  const batch = await claimAll(aliceRegistry, { pairs: claimablePairs(before) });
+  const batch = await claimAll(aliceVault, { pairs: claimablePairs(before) });
   console.log(
-    `    ${batch.claimed} pair(s) claimed in ${batch.receipts.length} transaction(s); up to ${batch.maxPairsPerTransaction} fit one`,
+    `    ${batch.claimed} pair(s) claimed in ${batch.receipts.length} transaction(s), credited to her vault balance`,
   );
   const portfolio = await getPortfolio(aliceRegistry, { signer: people[0], fhe });
   console.log(
@@ -459,9 +487,9 @@ async function main(): Promise<void> {
   );
   for (const total of portfolio.totals) {
     console.log(
-      `    earned in cMUD across models: ${units(total.registryEarnings)} (registry's encrypted running total)`,
+      `    earned in cMUD across models: ${units(total.earnings)} (vault balance ${units(total.balance)} + withdrawn ${units(total.withdrawn)})`,
     );
-    check(total.registryEarnings === total.sumOfShares, "the cross-model total equals the sum of her per-model shares");
+    check(total.earnings === total.sumOfShares, "the cross-model earnings equal the sum of her per-model shares");
   }
 
   step("A model scored by encrypted multi-attestor consensus, 'eval-7': three evaluators attest each contributor");
@@ -654,7 +682,8 @@ async function main(): Promise<void> {
     ["submit (3 metrics)", submitReceipts[0]],
     ["fund", funded.receipt],
     ["close", closeReceipt],
-    ["claim (share + payout)", claimReceipts[0]],
+    ["claim (share + vault credit)", claimReceipts[0]],
+    ["withdraw (whole balance)", withdrawReceipts[0]],
   ];
   console.log(
     indent(

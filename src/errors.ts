@@ -27,10 +27,11 @@ const NEXT_STEP: Record<string, string> = {
   RoyaltyPoolUnsupportedToken: "fee-on-transfer tokens cannot fund a pool; use a standard ERC20.",
   RoyaltyPoolUnexpectedEpochState: "check the epoch's state (getEpoch) and call the step it is waiting for.",
   RoyaltyPoolNoContribution: "only contributors of the epoch can claim it.",
-  RoyaltyPoolAlreadyClaimed: "this epoch is already paid to you; decrypt your share with decryptShare.",
-  RoyaltyPoolInvalidRecipient: "name a non-zero recipient address.",
+  RoyaltyPoolAlreadyClaimed:
+    "this epoch is already in your vault balance: see it with royalties balance, withdraw it with royalties withdraw.",
   RoyaltyPoolNothingToClaim: "the epoch's total or pool was zero; nothing is owed for it.",
-  RoyaltyPoolEpochsOutstanding: "settlement waits until every closed epoch is revealed and fully claimed.",
+  RoyaltyPoolEpochsOutstanding: "settlement waits until every closed epoch is revealed (royalties reveal).",
+  RoyaltyPoolNotPayoutVault: "claims go through the payout vault: use royalties claim or royalties claim-all.",
   RoyaltyPoolNothingToSettle: "no epoch was revealed since the last settlement.",
   RoyaltyPoolMaskReserveShort:
     "a masked settlement borrows 2^maskBits units from the current pool: fund the current epoch with the difference, then settle again.",

@@ -16,7 +16,43 @@ export type { FundPoolParameters, FundPoolReturnType } from "./actions/fund";
 export { closeEpoch, revealEpochTotal, settlePool } from "./actions/settle";
 export type { CloseEpochReturnType, RevealEpochTotalReturnType, SettlePoolReturnType } from "./actions/settle";
 export { claimRoyalty, pushUnclaimed } from "./actions/claim";
-export type { ClaimRoyaltyParameters, ClaimRoyaltyReturnType } from "./actions/claim";
+export type {
+  ClaimRoyaltyParameters,
+  ClaimRoyaltyReturnType,
+  PushUnclaimedParameters,
+  PushUnclaimedReturnType,
+} from "./actions/claim";
+export {
+  connectVault,
+  modelIdOfPool,
+  vaultEvents,
+  vaultOfPool,
+  withVaultErrors,
+  VaultNotFoundError,
+  VaultRevertError,
+} from "./actions/vault";
+export type { ConnectVaultParameters, VaultClient } from "./actions/vault";
+export { claimAll, planClaimBatches, InvalidClaimBatchError } from "./actions/claimAll";
+export type {
+  ClaimAllParameters,
+  ClaimAllReturnType,
+  ClaimBatchProgress,
+  ClaimPair,
+  PlanClaimBatchesParameters,
+  PricedClaimPair,
+} from "./actions/claimAll";
+export {
+  withdraw,
+  InsufficientVaultBalanceError,
+  InvalidPayoutTokenError,
+  InvalidWithdrawAmountError,
+  InvalidWithdrawRecipientError,
+  NoVaultBalanceError,
+  WITHDRAW_ALL,
+} from "./actions/withdraw";
+export type { WithdrawParameters, WithdrawReturnType } from "./actions/withdraw";
+export { decryptVaultBalance, getEarnings } from "./actions/earnings";
+export type { DecryptVaultBalanceParameters, GetEarningsParameters, GetEarningsReturnType } from "./actions/earnings";
 export { decryptScore, decryptShare, decryptPayoutBalance, NothingToDecryptError } from "./actions/decrypt";
 export {
   createModel,
@@ -129,8 +165,8 @@ export type {
   RulesProposal,
   VoteParameters,
 } from "./governance";
-export { claimAll, claimablePairs, getPortfolio } from "./actions/portfolio";
-export type { ClaimAllReturnType, ClaimPair, Portfolio, PortfolioEntry } from "./actions/portfolio";
+export { claimablePairs, getPortfolio } from "./actions/portfolio";
+export type { Portfolio, PortfolioEntry, PortfolioTotal } from "./actions/portfolio";
 export { ContractRevertError, GovernanceRevertError, parseRevert } from "./errors";
 export {
   AggregatorRevertError,

@@ -1,4 +1,4 @@
-/** Contributor tasks: submit encrypted metrics, claim, decrypt one's own values, list one's epochs. */
+/** Contributor tasks: submit encrypted metrics, claim into the vault, decrypt one's own values, list one's epochs. */
 import { ZeroAddress } from "ethers";
 
 import { formatTable } from "../src/format";
@@ -23,7 +23,6 @@ interface SubmitArgs extends PoolArgs {
 
 interface ClaimArgs extends PoolArgs {
   epoch?: string;
-  recipient?: string;
 }
 
 interface DecryptArgs extends PoolArgs {
@@ -60,39 +59,52 @@ withPoolOptions(royalties.task("submit", "Encrypt contribution metrics in the si
     }),
   );
 
-withPoolOptions(royalties.task("claim", "Claim the signer's encrypted share of a revealed epoch"))
+withPoolOptions(royalties.task("claim", "Claim your share of a revealed epoch into your payout-vault balance"))
   .addOptionalParam("epoch", "Epoch id (default: the last closed epoch)")
-  .addOptionalParam("recipient", "Address that receives the confidential payout (default: the signer)")
   .setAction(
     action(async (args: ClaimArgs, hre) => {
-      const recipient = args.recipient === undefined ? undefined : parseAddress(args.recipient, "--recipient");
       const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
       const epochId = await epochOrLastClosed(client, args.epoch);
-      const { claimRoyalty } = await import("../src");
-      const result = await claimRoyalty(client, { epochId, recipient });
-      const data = { epochId, recipient: result.recipient, shareHandle: result.shareHandle, tx: result.receipt.hash };
+      const { claimRoyalty, decryptShare, decryptVaultBalance, vaultOfPool } = await import("../src");
+      const result = await claimRoyalty(client, { epochId });
+      // One decryption at a time: the FHE mock's coprocessor replays events and trips over concurrent requests.
+      const share = await decryptShare(client, { epochId });
+      const balance = await decryptVaultBalance(await vaultOfPool(client), { token: result.token });
+      const units = await unitsFormatter(client);
+      const account = await client.signer.getAddress();
+      const data = { epochId, account, token: result.token, share, balance, tx: result.receipt.hash };
       output(args.json, data, () =>
         [
-          `Epoch ${epochId} claimed: the share was paid confidentially; see it with royalties decrypt.`,
+          `Epoch ${epochId} claimed into the payout vault (decrypted with the key of ${account}; nobody else can).`,
           recordTable([
             ["epoch", epochId],
-            ["recipient", result.recipient],
-            ["share handle", result.shareHandle],
+            ["share", units(share)],
+            ["vault balance", units(balance)],
             ["tx", result.receipt.hash],
           ]),
+          "Withdraw it whenever you like, for every epoch and model at once: royalties withdraw.",
         ].join("\n"),
       );
     }),
   );
 
-withPoolOptions(royalties.task("decrypt", "Decrypt the signer's own score and share of an epoch and payout balance"))
+withPoolOptions(
+  royalties.task("decrypt", "Decrypt the signer's own score and share of an epoch, vault and wallet balances"),
+)
   .addOptionalParam("epoch", "Epoch id (default: the last closed epoch, or the current one before any close)")
   .setAction(
     action(async (args: DecryptArgs, hre) => {
       const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
       const current = await client.pool.currentEpochId();
       const epochId = args.epoch === undefined && current === 1n ? 1n : await epochOrLastClosed(client, args.epoch);
-      const { decryptPayoutBalance, decryptScore, decryptShare, NothingToDecryptError } = await import("../src");
+      const {
+        decryptPayoutBalance,
+        decryptScore,
+        decryptShare,
+        decryptVaultBalance,
+        vaultOfPool,
+        NothingToDecryptError,
+      } = await import("../src");
       const orNull = (error: unknown): null => {
         if (error instanceof NothingToDecryptError) return null;
         throw error;
@@ -100,16 +112,20 @@ withPoolOptions(royalties.task("decrypt", "Decrypt the signer's own score and sh
       const score = await decryptScore(client, { epochId }).catch(orNull);
       const share = await decryptShare(client, { epochId }).catch(orNull);
       const balance = await decryptPayoutBalance(client);
+      const vaultBalance = await decryptVaultBalance(await vaultOfPool(client), {
+        token: await client.pool.payoutToken(),
+      });
       const units = await unitsFormatter(client);
       const account = await client.signer.getAddress();
-      output(args.json, { epochId, account, score, share, balance }, () =>
+      output(args.json, { epochId, account, score, share, balance, vaultBalance }, () =>
         [
           `Decrypted with the key of ${account} (nobody else can):`,
           recordTable([
             ["epoch", epochId],
             ["score", score === null ? "none (no contribution)" : score],
             ["share", share === null ? "none (not claimed)" : units(share)],
-            ["payout balance", units(balance)],
+            ["vault balance", units(vaultBalance)],
+            ["wallet balance", units(balance)],
           ]),
         ].join("\n"),
       );

@@ -51,7 +51,7 @@ withPoolOptions(royalties.task("reveal", "Reveal a closed epoch's total with the
       const result = await revealEpochTotal(client, { epochId });
       output(args.json, { epochId, total: result.total, tx: result.receipt.hash }, () =>
         [
-          `Epoch ${epochId} revealed: contributors can claim their share with royalties claim.`,
+          `Epoch ${epochId} revealed: its funds are in the payout vault; contributors claim with royalties claim or claim-all.`,
           recordTable([
             ["epoch", epochId],
             ["total score", result.total],
@@ -65,7 +65,7 @@ withPoolOptions(royalties.task("reveal", "Reveal a closed epoch's total with the
 withPoolOptions(
   royalties.task(
     "settle",
-    "Release the unpaid remainder of fully claimed epochs into the current epoch (masked when noise was used)",
+    "Release what revealed epochs' shares cannot use into the current epoch (masked when noise was used)",
   ),
 ).setAction(
   action(async (args: PoolArgs, hre) => {

@@ -1,5 +1,5 @@
 /** Cross-model tasks: a contributor's portfolio, batch claims, attested contributions. */
-import { parseAddress, parseMetricValues } from "./args";
+import { fail, parseAddress, parseMetricValues } from "./args";
 import { action, getPoolClient, getRegistry, getSigner, output, withPoolOptions, withRegistryOptions } from "./common";
 import type { PoolArgs, RegistryArgs } from "./common";
 import { royalties } from "./scope";
@@ -33,28 +33,36 @@ withRegistryOptions(
             ),
             "",
             formatTable(
-              ["payout token", "sum of shares", "registry earnings"],
-              portfolio.totals.map((t) => [t.payoutToken, t.sumOfShares, t.registryEarnings]),
+              ["payout token", "sum of shares", "vault balance", "withdrawn", "earnings"],
+              portfolio.totals.map((t) => [t.payoutToken, t.sumOfShares, t.balance, t.withdrawn, t.earnings]),
             ),
+            "Amounts in confidential units; royalties balance shows them in tokens.",
           ].join("\n"),
     );
   }),
 );
 
 interface ClaimAllArgs extends RegistryArgs {
-  recipient?: string;
+  maxPairs?: number;
 }
 
-withRegistryOptions(royalties.task("claim-all", "Claim every claimable (model, epoch) pair, batched per transaction"))
-  .addOptionalParam("recipient", "Address receiving the payouts (default: the signer)")
+withRegistryOptions(
+  royalties.task("claim-all", "Claim every claimable (model, epoch) pair of yours into the vault, batched"),
+)
+  .addOptionalParam(
+    "maxPairs",
+    "At most this many pairs per transaction (default: as many as the vault and the HCU limit allow)",
+    undefined,
+    types.int,
+  )
   .setAction(
     action(async (args: ClaimAllArgs, hre) => {
       const signer = await getSigner(hre, args.account);
       const registry = await getRegistry(hre, args, signer);
-      const recipient = args.recipient === undefined ? undefined : parseAddress(args.recipient, "--recipient");
-      const { claimAll, claimablePairs, getPortfolio } = await import("../src");
+      const { claimAll, claimablePairs, connectVault, getPortfolio } = await import("../src");
       const { lazyFheBackend } = await import("./fhe");
-      const pairs = claimablePairs(await getPortfolio(registry, { signer, fhe: lazyFheBackend(hre) }));
+      const fhe = lazyFheBackend(hre);
+      const pairs = claimablePairs(await getPortfolio(registry, { signer, fhe }));
       if (pairs.length === 0) {
         output(
           args.json,
@@ -63,17 +71,34 @@ withRegistryOptions(royalties.task("claim-all", "Claim every claimable (model, e
         );
         return;
       }
-      const result = await claimAll(registry, { pairs, recipient });
+      if (args.maxPairs !== undefined && (!Number.isInteger(args.maxPairs) || args.maxPairs < 1)) {
+        fail(`--max-pairs must be a positive integer; got ${args.maxPairs}.`);
+      }
+      const vault = await connectVault({ address: await registry.payoutVault(), signer, fhe });
+      const result = await claimAll(vault, {
+        pairs,
+        maxPairsPerTransaction: args.maxPairs,
+        onBatch: (p) => {
+          if (!args.json) {
+            console.log(
+              `batch ${p.batch}/${p.batches}: ${p.claimed} of ${p.pairs.length} pair(s) claimed, tx ${p.receipt.hash}`,
+            );
+          }
+        },
+      });
+      const data = {
+        claimed: result.claimed,
+        skipped: result.skipped,
+        transactions: result.receipts.length,
+        batches: result.batches.map((batch, i) => ({ pairs: batch, tx: result.receipts[i].hash })),
+      };
       output(
         args.json,
-        {
-          claimed: result.claimed,
-          transactions: result.receipts.length,
-          maxPairsPerTransaction: result.maxPairsPerTransaction,
-        },
+        data,
         () =>
-          `Claimed ${result.claimed} pair(s) in ${result.receipts.length} transaction(s) ` +
-          `(up to ${result.maxPairsPerTransaction} fit one).`,
+          `Claimed ${result.claimed} pair(s) in ${result.receipts.length} transaction(s)` +
+          (result.skipped > 0 ? ` (${result.skipped} skipped: not claimable any more)` : "") +
+          ": credited to your vault balances; see them with royalties balance, withdraw with royalties withdraw.",
       );
     }),
   );
@@ -112,7 +137,12 @@ interface PushArgs extends PoolArgs {
   contributor: string;
 }
 
-withPoolOptions(royalties.task("push-unclaimed", "After the claim window, pay a contributor's unclaimed share to them"))
+withPoolOptions(
+  royalties.task(
+    "push-unclaimed",
+    "After the claim window, credit a contributor's unclaimed share to their vault balance",
+  ),
+)
   .addParam("epoch", "A revealed epoch whose claim window has ended")
   .addParam("contributor", "The contributor who has not claimed")
   .setAction(
@@ -122,7 +152,11 @@ withPoolOptions(royalties.task("push-unclaimed", "After the claim window, pay a 
       const { pushUnclaimed } = await import("../src");
       const { parseEpochId } = await import("./args");
       const epochId = parseEpochId(args.epoch);
-      await pushUnclaimed(client, { epochId, contributor });
-      output(args.json, { epochId, contributor }, () => `Paid ${contributor}'s share of epoch ${epochId} to them.`);
+      const result = await pushUnclaimed(client, { epochId, contributor });
+      output(
+        args.json,
+        { epochId, contributor, shareHandle: result.shareHandle, tx: result.receipt.hash },
+        () => `Credited ${contributor}'s share of epoch ${epochId} to their vault balance (only they can decrypt it).`,
+      );
     }),
   );

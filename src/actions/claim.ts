@@ -1,49 +1,81 @@
-import type { ContractTransactionReceipt } from "ethers";
+import type { ContractTransactionReceipt, LogDescription } from "ethers";
 
-import { confirmed, findPoolEvent } from "../client";
+import { confirmed } from "../client";
 import type { PoolClient } from "../client";
-import { RoyaltiesError, withPoolErrors } from "../errors";
+import { RoyaltiesError } from "../errors";
+import { modelIdOfPool, vaultEvents, vaultOfPool, withVaultErrors } from "./vault";
+import type { VaultClient } from "./vault";
 
 export interface ClaimRoyaltyParameters {
+  /** A revealed epoch the signer contributed to. */
   epochId: bigint;
-  /** Who receives the confidential payout; the signer when omitted. */
-  recipient?: string;
 }
 
 export interface ClaimRoyaltyReturnType {
+  /** The encrypted share (decryptable by the signer and the epoch's disclosure viewers). */
   shareHandle: string;
-  recipient: string;
+  /** The signer's new encrypted vault balance in the payout token (decryptable by the signer only). */
+  balanceHandle: string;
+  /** The payout token the share was credited in. */
+  token: string;
   receipt: ContractTransactionReceipt;
 }
 
-/**
- * Claims the signer's encrypted share of a revealed epoch, paid as a confidential transfer.
- * @example
- * const { shareHandle } = await claimRoyalty(aliceClient, { epochId: 1n, recipient: coldWallet });
- */
-export async function claimRoyalty(
-  client: PoolClient,
-  { epochId, recipient }: ClaimRoyaltyParameters,
-): Promise<ClaimRoyaltyReturnType> {
-  const to = recipient ?? (await client.signer.getAddress());
-  const receipt = await withPoolErrors(() => confirmed(client.pool.claim(epochId, to)));
-  const event = findPoolEvent(client, receipt, "RoyaltyClaimed");
-  if (event === undefined) throw new RoyaltiesError("The claim emitted no RoyaltyClaimed event.");
-  return { shareHandle: event.args.share as string, recipient: to, receipt };
+export interface PushUnclaimedParameters {
+  /** A revealed epoch whose claim window has ended. */
+  epochId: bigint;
+  /** A contributor of that epoch who has not claimed. */
+  contributor: string;
+}
+
+export interface PushUnclaimedReturnType extends ClaimRoyaltyReturnType {
+  contributor: string;
+}
+
+/** The share and the new balance a claim credited to `contributor`, read from the vault's events. */
+function credited(vault: VaultClient, receipt: ContractTransactionReceipt, contributor: string) {
+  const mine = (event: LogDescription) => String(event.args.contributor).toLowerCase() === contributor.toLowerCase();
+  const share = vaultEvents(vault, receipt, "ShareCredited").find(mine);
+  const balance = vaultEvents(vault, receipt, "BalanceUpdated").find(mine);
+  if (share === undefined || balance === undefined) {
+    throw new RoyaltiesError("The claim credited nothing (no ShareCredited event): check the vault address.");
+  }
+  return {
+    shareHandle: String(share.args.share),
+    balanceHandle: String(balance.args.balance),
+    token: String(share.args.token),
+  };
 }
 
 /**
- * After an epoch's claim window, pushes a contributor's unclaimed share to the contributor's own
- * address (anyone may call): absent contributors then neither block settlement nor lose their share.
+ * Claims the signer's encrypted share of a revealed epoch into the signer's encrypted balance in the payout vault
+ * (the one claim path: it counts toward the cross-model earnings and applies the signer's disclosure grants). No token
+ * moves: withdraw the balance later, for any number of epochs and models at once, with {@link withdraw}.
+ * Reverts are decoded: the pool's errors (not revealed, no contribution, already claimed) and the vault's.
+ * @example
+ * const { shareHandle, balanceHandle } = await claimRoyalty(aliceClient, { epochId: 1n });
+ */
+export async function claimRoyalty(
+  client: PoolClient,
+  { epochId }: ClaimRoyaltyParameters,
+): Promise<ClaimRoyaltyReturnType> {
+  const [vault, modelId] = await Promise.all([vaultOfPool(client), modelIdOfPool(client)]);
+  const receipt = await withVaultErrors(() => confirmed(vault.vault.claim(modelId, epochId)));
+  return { ...credited(vault, receipt, await client.signer.getAddress()), receipt };
+}
+
+/**
+ * After an epoch's claim window, credits a contributor's unclaimed share to the contributor's own vault balance
+ * (anyone may call; only the contributor can decrypt the share): absent contributors neither lose their share nor
+ * hold the epoch open.
  * @example
  * await pushUnclaimed(operatorClient, { epochId: 1n, contributor: carol });
  */
 export async function pushUnclaimed(
   client: PoolClient,
-  { epochId, contributor }: { epochId: bigint; contributor: string },
-): Promise<ClaimRoyaltyReturnType> {
-  const receipt = await withPoolErrors(() => confirmed(client.pool.pushUnclaimed(epochId, contributor)));
-  const event = findPoolEvent(client, receipt, "RoyaltyClaimed");
-  if (event === undefined) throw new RoyaltiesError("The push emitted no RoyaltyClaimed event.");
-  return { shareHandle: event.args.share as string, recipient: contributor, receipt };
+  { epochId, contributor }: PushUnclaimedParameters,
+): Promise<PushUnclaimedReturnType> {
+  const [vault, modelId] = await Promise.all([vaultOfPool(client), modelIdOfPool(client)]);
+  const receipt = await withVaultErrors(() => confirmed(vault.vault.pushUnclaimed(modelId, epochId, contributor)));
+  return { ...credited(vault, receipt, contributor), contributor, receipt };
 }

@@ -7,6 +7,7 @@ import { confirmed } from "../client";
 import type { PoolClient } from "../client";
 import { ContractRevertError, RoyaltiesError, parseRevert } from "../errors";
 import { publicValue } from "../fhe/backend";
+import type { FheBackend } from "../fhe/backend";
 import { formatAmount } from "../format";
 import { decryptPayoutBalance } from "./decrypt";
 
@@ -88,7 +89,7 @@ export class UnwrapNotFinalizedError extends RoyaltiesError {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(
       `Unwrap request ${requestId} was made but not finalized (${reason}): ` +
-        `finish it with finalizePayoutUnwrap(client, { requestId: "${requestId}" }).`,
+        `finish it with royalties unwrap --model <model> --request ${requestId} (nothing is lost meanwhile).`,
     );
     this.cause = cause;
   }
@@ -123,15 +124,20 @@ async function payoutToken(client: PoolClient): Promise<ConfidentialPayoutToken>
   return ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), client.signer);
 }
 
-async function finalize(
-  client: PoolClient,
+/**
+ * Finalizes a pending unwrap request of `token`: publicly decrypts the burnt amount (the KMS, through `fhe`) and has
+ * the wrapper pay `units * rate()` of the ERC20 to the requester's recipient. Shared by {@link unwrapPayout} (a wallet's
+ * tokens) and the vault's unwrapped withdrawals (whose request id is the `sent` handle).
+ */
+export async function finalizeUnwrapRequest(
+  fhe: FheBackend,
   token: ConfidentialPayoutToken,
   requestId: string,
 ): Promise<FinalizePayoutUnwrapReturnType> {
   const recipient = await token.unwrapRequester(requestId);
   if (recipient === ZeroAddress) throw new UnknownUnwrapRequestError(requestId);
   const handle = await token.unwrapAmount(requestId);
-  const { value: units, proof } = await publicValue(client.fhe, handle);
+  const { value: units, proof } = await publicValue(fhe, handle);
   const receipt = await withTokenErrors(() => confirmed(token.finalizeUnwrap(requestId, units, proof)));
   return { recipient, units, underlyingAmount: units * (await token.rate()), receipt };
 }
@@ -146,7 +152,7 @@ export async function finalizePayoutUnwrap(
   client: PoolClient,
   { requestId }: FinalizePayoutUnwrapParameters,
 ): Promise<FinalizePayoutUnwrapReturnType> {
-  return finalize(client, await payoutToken(client), requestId);
+  return finalizeUnwrapRequest(client.fhe, await payoutToken(client), requestId);
 }
 
 /**
@@ -195,7 +201,7 @@ export async function unwrapPayout(
 
   let finalized: FinalizePayoutUnwrapReturnType;
   try {
-    finalized = await finalize(client, token, requestId);
+    finalized = await finalizeUnwrapRequest(client.fhe, token, requestId);
   } catch (error) {
     throw new UnwrapNotFinalizedError(requestId, error);
   }

@@ -25,7 +25,9 @@ import {
   registerModel,
   toRoyaltiesError,
   unwrapPayout,
+  vaultOfPool,
   withSigner,
+  withdraw,
 } from "../../src";
 import type { PoolClient } from "../../src";
 import { parseAmount, parseEpochId, parseMetricSchema, parseMetricValues } from "../../tasks/args";
@@ -51,7 +53,10 @@ async function expectError(
   return error as Error;
 }
 
-/** A funded pool whose epoch 1 has three contributors, is revealed, and was claimed by contributor 0. */
+/**
+ * A funded pool whose epoch 1 has three contributors, is revealed, and was claimed by contributor 0, who withdrew the
+ * whole vault balance to the wallet (where unwrapPayout finds it).
+ */
 async function claimedPool(): Promise<{ f: PoolFixture; alice: PoolClient }> {
   const f = await deployPoolFixture();
   await (await f.pool.connect(f.funder).fund(1_000n * 10n ** 18n)).wait();
@@ -62,6 +67,7 @@ async function claimedPool(): Promise<{ f: PoolFixture; alice: PoolClient }> {
   const fhe = createHardhatFheBackend(hre.fhevm);
   const alice = await connectPool({ address: f.poolAddress, signer: f.contributors[0], fhe });
   await claimRoyalty(alice, { epochId: 1n });
+  await withdraw(await vaultOfPool(alice), { token: await alice.pool.payoutToken() });
   return { f, alice };
 }
 
@@ -209,7 +215,7 @@ describe("client library: unwrap, contributor status, registry", function () {
       const translated = toRoyaltiesError(nodeError);
       expect(translated).to.be.instanceOf(PoolRevertError);
       expect((translated as PoolRevertError).message).to.match(
-        /^RoyaltyPoolAlreadyClaimed\(1, 0x.*already paid to you/,
+        /^RoyaltyPoolAlreadyClaimed\(1, 0x.*already in your vault balance: see it with royalties balance/,
       );
       const alice = await connectPool({
         address: f.poolAddress,

@@ -210,19 +210,29 @@ describe("royalties tasks on a hardhat node (end to end)", function () {
     const revealed = await taskJson<{ epochId: string; total: string }>("reveal", poolArgs());
     expect(revealed).to.deep.include({ epochId: "1", total: total.toString() });
 
-    const recipient = (await provider.getSigner(6)).address;
     const claims = await Promise.all(
-      CONTRIBUTIONS.map((c, i) =>
-        taskJson<{ epochId: string; recipient: string }>("claim", [
+      CONTRIBUTIONS.map((c) =>
+        taskJson<{ epochId: string; share: string; balance: string }>("claim", [
           ...poolArgs(),
           "--account",
           String(c.account),
-          ...(i === 2 ? ["--recipient", recipient] : []),
         ]),
       ),
     );
     expect(claims.map((c) => c.epochId)).to.deep.equal(["1", "1", "1"]);
-    expect(claims[2].recipient).to.equal(recipient);
+    const shares = scores.map((score) => expectedShare(score, FUNDED_UNITS, total).toString());
+    expect(claims.map((c) => [c.share, c.balance])).to.deep.equal(shares.map((share) => [share, share]));
+
+    // Account 5 withdraws its whole vault balance to account 6.
+    const recipient = (await provider.getSigner(6)).address;
+    const withdrawn = await taskJson<{ sent: string; recipient: string }>("withdraw", [
+      ...poolArgs(),
+      "--account",
+      "5",
+      "--to",
+      recipient,
+    ]);
+    expect(withdrawn).to.deep.include({ sent: shares[2], recipient });
   });
 
   it("decrypts a contributor's own score, share and balance; refuses a second claim with a clean message", async function () {
@@ -230,19 +240,24 @@ describe("royalties tasks on a hardhat node (end to end)", function () {
     const scores = CONTRIBUTIONS.map((c) => contributionScore(c.metrics, METRICS));
     const total = scores.reduce((a, b) => a + b, 0n);
     const [alice, again] = await Promise.all([
-      taskJson<{ score: string; share: string; balance: string }>("decrypt", [...poolArgs(), "--account", "3"]),
+      taskJson<{ score: string; share: string; balance: string; vaultBalance: string }>("decrypt", [
+        ...poolArgs(),
+        "--account",
+        "3",
+      ]),
       hardhat(["royalties", "claim", "--network", "localhost", ...poolArgs(), "--account", "3", "--json"]),
     ]);
     const aliceShare = expectedShare(scores[0], FUNDED_UNITS, total);
     expect(alice).to.deep.include({
       score: scores[0].toString(),
       share: aliceShare.toString(),
-      balance: aliceShare.toString(),
+      vaultBalance: aliceShare.toString(),
+      balance: "0", // claims credit the vault; the wallet receives tokens at a withdrawal
     });
 
     expect(again.code).to.equal(1);
     expect(again.stderr).to.match(
-      /^Error: RoyaltyPoolAlreadyClaimed\(1, 0x[0-9a-fA-F]{40}\): this epoch is already paid to you/m,
+      /^Error: RoyaltyPoolAlreadyClaimed\(1, 0x[0-9a-fA-F]{40}\): this epoch is already in your vault balance/m,
     );
     expect(again.stderr).to.not.match(/^\s+at /m); // no stack trace
     expect(JSON.parse(again.stdout)).to.have.property("error").that.contains("RoyaltyPoolAlreadyClaimed");
@@ -252,7 +267,9 @@ describe("royalties tasks on a hardhat node (end to end)", function () {
     this.timeout(300_000);
     const scores = CONTRIBUTIONS.map((c) => contributionScore(c.metrics, METRICS));
     const total = scores.reduce((a, b) => a + b, 0n);
-    const paid = scores.reduce((sum, score) => sum + expectedShare(score, FUNDED_UNITS, total), 0n);
+    // At the reveal the pool moved what the shares add up to at most (the factor applied to the whole total) to
+    // the vault; the per-share floors stay there. The settlement releases what the factor's rounding left.
+    const moved = expectedShare(total, FUNDED_UNITS, total);
     const settled = await taskJson<{ fromEpochId: string; released: string; maskBits: number; intoEpochId: string }>(
       "settle",
       poolArgs(),
@@ -261,29 +278,41 @@ describe("royalties tasks on a hardhat node (end to end)", function () {
     expect(settled).to.deep.include({
       fromEpochId: "1",
       intoEpochId: "2",
-      released: (FUNDED_UNITS - paid).toString(),
+      released: (FUNDED_UNITS - moved).toString(),
       maskBits: 0,
     });
   });
 
-  it("reports the epoch and the contributor (found by model name), and unwraps a payout to the ERC20", async function () {
+  it("reports the epoch and the contributor (found by model name); withdraws unwrapped and unwraps a wallet balance", async function () {
     this.timeout(300_000);
     const paymentToken = JSON.parse(fs.readFileSync(path.join(DEPLOYMENTS, "PaymentToken.json"), "utf8")) as {
       address: string;
     };
     const token = TestToken__factory.connect(paymentToken.address, provider);
     const alice = (await provider.getSigner(3)).address;
+    const paid = (await provider.getSigner(6)).address;
     const before = await token.balanceOf(alice);
+    const paidBefore = await token.balanceOf(paid);
 
-    const [epoch, status, unwrapped] = await Promise.all([
+    const [epoch, status, unwrapped, walletUnwrap] = await Promise.all([
       task("epoch", ["--model", MODEL, "--epoch", "1"]),
       taskJson<{ epochs: Record<string, unknown>[] }>("contributor", ["--model", MODEL, "--account", "3"]),
-      taskJson<{ units: string; underlyingAmount: string; recipient: string }>("unwrap", [
-        ...poolArgs(),
+      taskJson<{ sent: string; underlyingAmount: string; recipient: string }>("withdraw", [
+        "--model",
+        MODEL,
         "--account",
         "3",
         "--amount",
         "100.5",
+        "--unwrap",
+      ]),
+      // Account 6 holds account 5's withdrawal in its wallet: the wallet's own unwrap.
+      taskJson<{ units: string; underlyingAmount: string; recipient: string }>("unwrap", [
+        ...poolArgs(),
+        "--account",
+        "6",
+        "--amount",
+        "1",
       ]),
     ]);
 
@@ -306,10 +335,12 @@ describe("royalties tasks on a hardhat node (end to end)", function () {
     });
 
     expect(unwrapped).to.deep.include({
-      units: "100500000",
+      sent: "100500000",
       underlyingAmount: (1005n * 10n ** 17n).toString(),
       recipient: alice,
     });
     expect(await token.balanceOf(alice)).to.equal(before + 1005n * 10n ** 17n);
+    expect(walletUnwrap).to.deep.include({ units: "1000000", recipient: paid });
+    expect(await token.balanceOf(paid)).to.equal(paidBefore + 10n ** 18n);
   });
 });
