@@ -36,7 +36,6 @@ import {
   AggregatorRevertError,
   approvePool,
   auditAggregates,
-  claimToOmnibus,
   computeDeviation,
   connectAggregator,
   connectConsensus,
@@ -44,8 +43,11 @@ import {
   deployConsensus,
   finalize,
   grantDisclosure,
-  relayClaim,
-  signClaimAuthorization,
+  relayWithdrawal,
+  signWithdrawAuthorization,
+  withdrawToOmnibus,
+  decryptDisclosed,
+  decryptVaultBalance,
   createModel,
   deployModelRegistry,
   getAggregateStatus,
@@ -525,7 +527,6 @@ async function main(): Promise<void> {
   );
   const evalPool = await connectPool({ address: evalAddress, signer: deployer, fhe });
   await fundPool(withSigner(evalPool, funder), { amount: tokens(1_000n) });
-  const evalModelId = await registry.modelIdOf(evalAddress);
   for (let c = 0; c < 3; c++) {
     for (let e = 0; e < evaluators.length; e++) {
       const evaluator = await connectConsensus({ address: predictedConsensus, signer: evaluators[e], fhe });
@@ -568,53 +569,66 @@ async function main(): Promise<void> {
   await revealEpochTotal(evalPool, { epochId: 1n });
 
   step(
-    "Unlinkable payouts on eval-7: alice signs a claim a relayer submits; bob's share goes to an omnibus sub-account",
+    "Unlinkable payouts on eval-7: alice and bob claim into the vault; a relayer submits alice's signed withdrawal, bob withdraws to an omnibus sub-account",
   );
-  const signed = await signClaimAuthorization(registry, people[0], { modelId: evalModelId, epochId: 1n });
-  const relayed = await relayClaim(registry.connect(relayer), signed);
-  const aliceEvalShare = await decryptShare(withSigner(evalPool, people[0]), { epochId: 1n });
+  const registryAddress = await registry.getAddress();
+  const payoutAddress = await payout.getAddress();
+  const aliceEval = await vaultOfPool(withSigner(evalPool, people[0]));
+  const bobEval = await vaultOfPool(withSigner(evalPool, people[1]));
+  await claimRoyalty(withSigner(evalPool, people[0]), { epochId: 1n });
+  await claimRoyalty(withSigner(evalPool, people[1]), { epochId: 1n });
+  const aliceBalance = await decryptVaultBalance(aliceEval, { token: payoutAddress });
+  const signed = await signWithdrawAuthorization(aliceEval, {
+    token: payoutAddress,
+    recipient: people[0].address,
+    relayer: relayer.address,
+  });
+  const relayerVault = await connectVault({ address: aliceEval.address, signer: relayer, fhe });
+  const relayed = await relayWithdrawal(relayerVault, { signed, registry: registryAddress });
+  const relayedAmount = await fhe.userDecryptUint64(relayed.sentHandle, aliceEval.address, people[0]);
   const relayerCannotRead = await fhe
-    .userDecryptUint64(relayed.shareHandle, evalAddress, relayer)
+    .userDecryptUint64(relayed.sentHandle, aliceEval.address, relayer)
     .then(() => false)
     .catch(() => true);
   check(
-    aliceEvalShare > 0n && relayerCannotRead,
-    `the relayer paid the gas; alice's share ${units(aliceEvalShare)} cMUD reached her, the relayer cannot read it`,
+    relayedAmount === aliceBalance && aliceBalance > 0n && relayerCannotRead,
+    `the relayer paid the gas; alice's whole balance ${units(aliceBalance)} cMUD reached her, the relayer cannot read it`,
   );
-  const toOmnibus = await claimToOmnibus(registry.connect(people[1]), fhe, {
-    modelId: evalModelId,
-    epochId: 1n,
+  const bobShare = await decryptShare(withSigner(evalPool, people[1]), { epochId: 1n });
+  const bobBalance = await decryptVaultBalance(bobEval, { token: payoutAddress });
+  const toOmnibus = await withdrawToOmnibus(bobEval, {
+    token: payoutAddress,
     omnibus: omnibus.address,
     subAccount: bobColdWallet.address,
   });
-  const subAccount = await hre.fhevm.userDecryptEaddress(toOmnibus.recipientHandle, await payout.getAddress(), omnibus);
-  const credited = await fhe.userDecryptUint64(toOmnibus.amountHandle, await payout.getAddress(), omnibus);
+  const subAccount = await hre.fhevm.userDecryptEaddress(toOmnibus.recipientHandle, payoutAddress, omnibus);
+  const credited = await fhe.userDecryptUint64(toOmnibus.sentHandle, payoutAddress, omnibus);
   check(
-    subAccount.toLowerCase() === bobColdWallet.address.toLowerCase() &&
-      credited === (await decryptShare(withSigner(evalPool, people[1]), { epochId: 1n })),
-    "the omnibus decrypts the sub-account (bob's cold wallet) and bob's share; observers see pool → registry → omnibus only",
+    subAccount.toLowerCase() === bobColdWallet.address.toLowerCase() && credited === bobBalance && bobShare > 0n,
+    `the omnibus decrypts the sub-account (bob's cold wallet) and ${units(credited)} cMUD (bob's whole balance, eval-7 share ${units(bobShare)} included); observers see vault → omnibus only`,
   );
 
   step("Selective disclosure: alice lets an auditor decrypt her score and share of subnet-7 epoch 1, and nothing else");
-  await grantDisclosure(registry.connect(people[0]), {
+  await grantDisclosure(aliceVault, {
     viewer: auditor.address,
     pairs: [{ modelId: 1n, epochId: 1n }],
   });
-  const disclosedScore = await fhe.userDecryptUint64(
-    await poolContract.scoreOf(1n, people[0].address),
-    poolAddress,
-    auditor,
-  );
-  const disclosedShare = await fhe.userDecryptUint64(
-    await poolContract.shareOf(1n, people[0].address),
-    poolAddress,
-    auditor,
-  );
+  const auditorVault = await connectVault({ address: aliceVault.address, signer: auditor, fhe });
+  const disclosed = await decryptDisclosed(auditorVault, {
+    contributor: people[0].address,
+    modelId: 1n,
+    epochId: 1n,
+  });
   check(
-    disclosedScore === contributionScore(CONTRIBUTIONS[0].metrics, METRICS) &&
-      disclosedShare === (await decryptShare(clients[0], { epochId: 1n })),
-    `the auditor reads alice's epoch-1 score ${disclosedScore} and share ${units(disclosedShare)} cMUD (a DisclosureGranted event records the grant)`,
+    disclosed.score === contributionScore(CONTRIBUTIONS[0].metrics, METRICS) &&
+      disclosed.share === (await decryptShare(clients[0], { epochId: 1n })),
+    `the auditor reads alice's epoch-1 score ${disclosed.score} and share ${units(disclosed.share ?? 0n)} cMUD (royalties disclosed; a DisclosureGranted event records the grant)`,
   );
+  const auditorCannotReadBalance = await fhe
+    .userDecryptUint64(await aliceVault.vault.balanceOf(people[0].address, payoutAddress), aliceVault.address, auditor)
+    .then(() => false)
+    .catch(() => true);
+  check(auditorCannotReadBalance, "the auditor cannot decrypt alice's vault balance");
   const notGrantedPairs: [bigint, string][] = [
     [2n, people[0].address], // alice's next epoch was not granted
     [1n, people[1].address], // nor anyone else's
