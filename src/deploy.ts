@@ -4,6 +4,7 @@ import {
   ConfidentialPayoutToken__factory,
   ModelRegistry__factory,
   RoyaltyPool__factory,
+  PoolSettlement__factory,
   RulesValidation__factory,
 } from "../types";
 import type { ConfidentialPayoutToken, ModelRegistry, RoyaltyPool } from "../types";
@@ -103,17 +104,25 @@ export interface RegistryOptions {
 
 /** Fully qualified name of the linked library that checks and records rules versions for every pool. */
 export const RULES_VALIDATION_LINK = "contracts/libraries/RulesValidation.sol:RulesValidation";
+/** Fully qualified name of the linked library that runs every pool's settlements. */
+export const POOL_SETTLEMENT_LINK = "contracts/libraries/PoolSettlement.sol:PoolSettlement";
 
 /**
- * Deploys the RulesValidation library, the RoyaltyPool implementation linked to it and the registry that clones it for every model.
+ * Deploys the linked libraries (RulesValidation, PoolSettlement), the RoyaltyPool implementation linked to them and
+ * the registry that clones it for every model.
  * @example
  * const registry = await deployModelRegistry(deployer);
  */
 export async function deployModelRegistry(signer: Signer, options: RegistryOptions = {}): Promise<ModelRegistry> {
   const rulesValidation = await new RulesValidation__factory(signer).deploy();
   await rulesValidation.waitForDeployment();
+  const poolSettlement = await new PoolSettlement__factory(signer).deploy();
+  await poolSettlement.waitForDeployment();
   const implementation = await new RoyaltyPool__factory(
-    { [RULES_VALIDATION_LINK]: await rulesValidation.getAddress() },
+    {
+      [RULES_VALIDATION_LINK]: await rulesValidation.getAddress(),
+      [POOL_SETTLEMENT_LINK]: await poolSettlement.getAddress(),
+    },
     signer,
   ).deploy();
   await implementation.waitForDeployment();
