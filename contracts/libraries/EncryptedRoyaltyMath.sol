@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause-Clear
 pragma solidity ^0.8.27;
 
-import {FHE, euint64, euint128} from "@fhevm/solidity/lib/FHE.sol";
+import {FHE, euint64} from "@fhevm/solidity/lib/FHE.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
 

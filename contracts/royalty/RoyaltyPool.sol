@@ -6,13 +6,13 @@ import {ZamaConfig} from "@fhevm/solidity/config/ZamaConfig.sol";
 import {IERC7984ERC20Wrapper} from "@openzeppelin/confidential-contracts/interfaces/IERC7984ERC20Wrapper.sol";
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IMetricAggregator} from "../interfaces/IMetricAggregator.sol";
 import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
 import {EncryptedRoyaltyMath} from "../libraries/EncryptedRoyaltyMath.sol";
+import {EpochClosing} from "../libraries/EpochClosing.sol";
 import {EpochLog} from "../libraries/EpochLog.sol";
-import {PoolSettlement} from "../libraries/PoolSettlement.sol";
+import {PoolAccounting} from "../libraries/PoolAccounting.sol";
 import {RoyaltyMath} from "../libraries/RoyaltyMath.sol";
 import {RulesValidation} from "../libraries/RulesValidation.sol";
 
@@ -33,17 +33,15 @@ import {RulesValidation} from "../libraries/RulesValidation.sol";
  * from the {LogAppended} events alone.
  */
 contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
-    using SafeERC20 for IERC20;
-
     /// @notice Most metrics a schema may have (bounds the HCU of one submission).
     uint256 public constant MAX_METRICS = RulesValidation.MAX_METRICS;
     /// @notice k-anonymity floor: no aggregate of fewer distinct contributors is ever revealed.
     uint32 public constant MIN_PARTICIPANTS_FLOOR = RulesValidation.MIN_PARTICIPANTS_FLOOR;
 
     /// @notice Widest settlement mask (`FHE.randEuint64` takes a power-of-two bound of at most 2^63).
-    uint8 public constant MAX_MASK_BITS = PoolSettlement.MAX_MASK_BITS;
-    /// @notice Extra mask bits beyond the hold-back bound (see {PoolSettlement}).
-    uint8 public constant MASK_EXTRA_BITS = PoolSettlement.MASK_EXTRA_BITS;
+    uint8 public constant MAX_MASK_BITS = PoolAccounting.MAX_MASK_BITS;
+    /// @notice Extra mask bits beyond the hold-back bound (see {PoolAccounting}).
+    uint8 public constant MASK_EXTRA_BITS = PoolAccounting.MASK_EXTRA_BITS;
 
     /// @inheritdoc IRoyaltyPool
     string public modelName;
@@ -69,7 +67,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     uint32 private _rulesVersionCount;
     uint256 private _currentEpochId;
     /// @dev Settlement bookkeeping (see {settlementStatus}).
-    PoolSettlement.State private _settlement;
+    PoolAccounting.State private _settlement;
 
     mapping(uint32 version => Rules) private _rules;
     mapping(uint32 version => mapping(address account => bool)) private _isAttestor;
@@ -221,15 +219,9 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         // Equivalent to `submissions < maxSubmissionsPerEpoch` under one rules version; the bound also covers an
         // extended epoch that adopted a newer version after submissions made under an older one.
         require(
-            _fitsBound(epoch.scoreBound, rules.maxSubmissionScore, rules.noiseBits),
+            RoyaltyMath.fitsBound(epoch.scoreBound, rules.maxSubmissionScore, rules.noiseBits),
             RoyaltyPoolEpochCapacityReached(epochId, rules.maxSubmissionsPerEpoch)
         );
-    }
-
-    /// @dev Whether `scoreBound + added` plus the largest noise still fits 64 bits.
-    function _fitsBound(uint64 scoreBound, uint256 added, uint8 noiseBits) private pure returns (bool) {
-        uint256 maxNoise = (uint256(1) << noiseBits) - 1;
-        return uint256(scoreBound) + added + maxNoise <= type(uint64).max;
     }
 
     /// @dev Adds a contribution to the contributor's score and the epoch total, with their ACL.
@@ -294,27 +286,8 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
 
     /// @inheritdoc IRoyaltyPool
     function fund(uint256 amount) external nonReentrant returns (uint64 units) {
-        uint256 rate = payoutToken.rate();
-        uint256 wholeUnits = amount / rate;
-        require(wholeUnits != 0, RoyaltyPoolAmountBelowUnit(amount, rate));
-        uint256 epochId = _currentEpochId;
-        Epoch storage epoch = _epochs[epochId];
-        uint256 newPool = uint256(epoch.pool) + wholeUnits;
-        require(newPool <= type(uint64).max, RoyaltyPoolPoolOverflow(epochId, newPool));
-
-        uint256 accepted = wholeUnits * rate;
-        uint256 balanceBefore = paymentToken.balanceOf(address(this));
-        paymentToken.safeTransferFrom(msg.sender, address(this), accepted);
-        uint256 received = paymentToken.balanceOf(address(this)) - balanceBefore;
-        require(received == accepted, RoyaltyPoolUnsupportedToken(accepted, received));
-
-        paymentToken.forceApprove(address(payoutToken), accepted);
-        payoutToken.wrap(address(this), accepted);
-
-        units = uint64(wholeUnits);
-        epoch.pool = uint64(newPool);
-        emit PoolFunded(epochId, msg.sender, accepted, units);
-        EpochLog.append(epoch, epochId, LogStep.Fund, abi.encode(msg.sender, accepted, units));
+        uint256 currentId = _currentEpochId;
+        return PoolAccounting.fund(_epochs[currentId], currentId, paymentToken, payoutToken, amount);
     }
 
     // ---------------------------------------------------------------- close and reveal
@@ -322,83 +295,29 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     /// @inheritdoc IRoyaltyPool
     function closeEpoch() external nonReentrant returns (bool closed) {
         uint256 epochId = _currentEpochId;
-        Epoch storage epoch = _epochs[epochId];
-        require(block.timestamp >= epoch.end, RoyaltyPoolEpochNotEnded(epochId, epoch.end));
-        Rules storage rules = _adoptNewestRules(epochId, epoch);
-
-        if (epoch.participants < rules.minParticipants) {
-            // k-anonymity: revealing a total of fewer contributors would expose their scores, so the
-            // epoch stays open until the first period boundary at which it has enough of them.
-            uint64 periodsPassed = (uint64(block.timestamp) - epoch.end) / rules.epochLength + 1;
-            epoch.end += periodsPassed * rules.epochLength;
-            emit EpochExtended(epochId, epoch.end, epoch.participants, rules.minParticipants, epoch.rulesVersion);
-            EpochLog.append(epoch, epochId, LogStep.Extend, abi.encode(epoch.end, epoch.participants, epoch.rulesVersion));
-            return false;
+        closed = EpochClosing.close(_epochs[epochId], epochId, _rules, _rulesVersionCount);
+        if (closed) {
+            ++_settlement.outstandingEpochs;
+            _startEpoch(epochId + 1, uint64(block.timestamp), _rulesVersionCount);
         }
-
-        epoch.state = EpochState.Closed;
-        ++_settlement.outstandingEpochs;
-        if (rules.noiseBits != 0) _addNoise(epochId, epoch, rules.noiseBits);
-        FHE.makePubliclyDecryptable(epoch.total);
-        emit EpochClosed(epochId, epoch.participants, epoch.submissions, epoch.pool, epoch.total);
-        EpochLog.append(epoch, epochId, LogStep.Close, abi.encode(epoch.participants, epoch.submissions, epoch.pool, epoch.total));
-        _startEpoch(epochId + 1, uint64(block.timestamp), _rulesVersionCount);
-        return true;
-    }
-
-    /// @dev At a boundary where the epoch is still below its k, it takes the newest rules version, so that no
-    /// rules version, such as a k nobody can reach, can hold an epoch, its pool and every later funding for ever:
-    /// a new vote applies at the next boundary. An epoch that has reached its k closes under the rules it has.
-    /// Never adopted: a version with less noise than the one its contributors submitted under (a vote must not
-    /// strip the protection of values already submitted), or one whose submissions would no longer fit the epoch's
-    /// 64-bit bound for the contributors it still needs.
-    function _adoptNewestRules(uint256 epochId, Epoch storage epoch) private returns (Rules storage rules) {
-        uint32 version = epoch.rulesVersion;
-        rules = _rules[version];
-        uint32 newest = _rulesVersionCount;
-        if (newest == version || epoch.participants >= rules.minParticipants) return rules;
-        Rules storage candidate = _rules[newest];
-        if (candidate.noiseBits < rules.noiseBits) return rules;
-        uint256 missing =
-            candidate.minParticipants > epoch.participants ? candidate.minParticipants - epoch.participants : 1;
-        if (!_fitsBound(epoch.scoreBound, missing * candidate.maxSubmissionScore, candidate.noiseBits)) return rules;
-        epoch.rulesVersion = newest;
-        emit EpochRulesAdopted(epochId, version, newest);
-        return candidate;
     }
 
     /// @inheritdoc IRoyaltyPool
     function revealEpochTotal(uint256 epochId, uint64 total, bytes calldata decryptionProof) external nonReentrant {
         Epoch storage epoch = _epochs[epochId];
-        _requireState(epochId, epoch, EpochState.Closed);
-        // Flag first: a KMS proof is public and unbound to any caller, so each reveal happens once.
-        epoch.state = EpochState.Revealed;
-        bytes32[] memory handles = new bytes32[](1);
-        handles[0] = euint64.unwrap(epoch.total);
-        FHE.checkSignatures(handles, abi.encode(total), decryptionProof);
-
-        (uint128 factor, uint8 shift, bool wide) = RoyaltyMath.shareParameters(epoch.pool, total);
-        epoch.revealedTotal = total;
-        epoch.revealedAt = uint64(block.timestamp);
-        epoch.shareFactor = factor;
-        epoch.shareShift = shift;
-        epoch.wideShare = wide;
-        emit EpochTotalRevealed(epochId, total, epoch.pool, factor, shift);
-        EpochLog.append(epoch, epochId, LogStep.Reveal, abi.encode(total, epoch.pool, factor, shift));
-
+        uint8 noiseBits = _rules[epoch.rulesVersion].noiseBits;
+        bool paid = EpochClosing.reveal(epoch, epochId, noiseBits, total, decryptionProof, payoutToken, payoutVault);
         --_settlement.outstandingEpochs;
-        if (factor == 0) {
-            // Every share is zero: nothing to claim, the whole pool moves to the current epoch.
-            uint256 currentId = _currentEpochId;
-            Epoch storage current = _epochs[currentId];
-            PoolSettlement.addToPool(current, currentId, epoch.pool);
-            emit PoolCarriedForward(epochId, epoch.pool, currentId);
-            EpochLog.append(current, currentId, LogStep.CarryIn, abi.encode(epochId, epoch.pool));
+        if (paid) {
+            PoolAccounting.recordReveal(_settlement, epoch.pool, total, noiseBits, epoch.participants);
             return;
         }
-        uint8 noiseBits = _rules[epoch.rulesVersion].noiseBits;
-        _moveSharesToVault(epochId, epoch, total, noiseBits);
-        PoolSettlement.recordReveal(_settlement, epoch.pool, total, noiseBits, epoch.participants);
+        // Every share is zero: nothing to claim, the whole pool moves to the current epoch.
+        uint256 currentId = _currentEpochId;
+        Epoch storage current = _epochs[currentId];
+        PoolAccounting.addToPool(current, currentId, epoch.pool);
+        emit PoolCarriedForward(epochId, epoch.pool, currentId);
+        EpochLog.append(current, currentId, LogStep.CarryIn, abi.encode(epochId, epoch.pool));
     }
 
     // ---------------------------------------------------------------- claims and settlement
@@ -435,12 +354,20 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     }
 
     function _claim(uint256 epochId, Epoch storage epoch, address contributor) private returns (euint64 share) {
-        _requireState(epochId, epoch, EpochState.Revealed);
+        require(
+            epoch.state == EpochState.Revealed,
+            RoyaltyPoolUnexpectedEpochState(epochId, epoch.state, EpochState.Revealed)
+        );
         require(epoch.shareFactor != 0, RoyaltyPoolNothingToClaim(epochId));
         require(_submissions[epochId][contributor] != 0, RoyaltyPoolNoContribution(epochId, contributor));
         require(!FHE.isInitialized(_shares[epochId][contributor]), RoyaltyPoolAlreadyClaimed(epochId, contributor));
 
-        share = _share(epoch, _scores[epochId][contributor]);
+        share = EncryptedRoyaltyMath.share(
+            _scores[epochId][contributor],
+            epoch.shareFactor,
+            epoch.shareShift,
+            epoch.wideShare
+        );
         FHE.allowThis(share);
         FHE.allow(share, contributor);
         // The vault credits it now and may disclose it later, at the contributor's request.
@@ -452,32 +379,16 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         EpochLog.append(epoch, epochId, LogStep.Claim, abi.encode(contributor, share));
     }
 
-    /// @dev Moves what the epoch's shares add up to at most, floor(totalBeforeNoise * factor >> shift) (public when
-    /// the total has no noise), into the vault, so claims only credit balances there. What stays is the epoch's
-    /// noise hold-back and the factor's rounding, which the settlement carries forward; the per-share floors
-    /// (fewer units than participants) stay in the vault.
-    function _moveSharesToVault(uint256 epochId, Epoch storage epoch, uint64 total, uint8 noiseBits) private {
-        euint64 payable_ =
-            noiseBits == 0
-                ? FHE.asEuint64(RoyaltyMath.share(total, epoch.shareFactor, epoch.shareShift))
-                : _share(epoch, epoch.totalBeforeNoise);
-        FHE.allowThis(payable_);
-        FHE.allowTransient(payable_, address(payoutToken));
-        // Plaintext accounting (the amount is at most the epoch's pool) guarantees the balance covers it.
-        payoutToken.confidentialTransfer(payoutVault, payable_);
-        emit EpochFundsMoved(epochId, payoutVault, payable_);
-    }
-
     /// @inheritdoc IRoyaltyPool
     function requestSettlement() external nonReentrant {
         uint256 currentId = _currentEpochId;
-        PoolSettlement.request(_settlement, _epochs[currentId], currentId, payoutToken);
+        PoolAccounting.request(_settlement, _epochs[currentId], currentId, payoutToken);
     }
 
     /// @inheritdoc IRoyaltyPool
     function settle(uint64 released, bytes calldata decryptionProof) external nonReentrant {
         uint256 currentId = _currentEpochId;
-        PoolSettlement.settle(_settlement, _epochs[currentId], currentId, released, decryptionProof);
+        PoolAccounting.settle(_settlement, _epochs[currentId], currentId, released, decryptionProof);
     }
 
     // ---------------------------------------------------------------- views
@@ -504,7 +415,7 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
             euint64 hiddenCarry
         )
     {
-        PoolSettlement.State storage settlement = _settlement;
+        PoolAccounting.State storage settlement = _settlement;
         return (
             settlement.outstandingEpochs,
             settlement.settledThroughEpochId,
@@ -570,22 +481,6 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         }
     }
 
-    /// @dev The encrypted share of `score` with the epoch's revealed factor and shift.
-    function _share(Epoch storage epoch, euint64 score) private returns (euint64) {
-        return EncryptedRoyaltyMath.share(score, epoch.shareFactor, epoch.shareShift, epoch.wideShare);
-    }
-
-    /// @dev total += uniform noise in [0, 2^noiseBits); the epoch capacity leaves room for it (no wrap).
-    /// Shares then use the noisy total, so they sum to at most pool * total / (total + noise) <= pool and
-    /// the held-back part stays in the pool, carried forward by the next settlement.
-    function _addNoise(uint256 epochId, Epoch storage epoch, uint8 noiseBits) private {
-        epoch.totalBeforeNoise = epoch.total;
-        euint64 noisy = FHE.add(epoch.total, FHE.randEuint64(uint64(1) << noiseBits));
-        FHE.allowThis(noisy);
-        epoch.total = noisy;
-        emit EpochTotalNoised(epochId, noiseBits, noisy);
-    }
-
     function _startEpoch(uint256 epochId, uint64 start, uint32 rulesVersion) private {
         uint64 end = start + _rules[rulesVersion].epochLength;
         Epoch storage epoch = _epochs[epochId];
@@ -600,9 +495,5 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     function _storeRules(RulesParams calldata params) private returns (uint32 version) {
         version = ++_rulesVersionCount;
         RulesValidation.store(_rules[version], _isAttestor[version], version, params);
-    }
-
-    function _requireState(uint256 epochId, Epoch storage epoch, EpochState expected) private view {
-        require(epoch.state == expected, RoyaltyPoolUnexpectedEpochState(epochId, epoch.state, expected));
     }
 }

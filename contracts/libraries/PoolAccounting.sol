@@ -3,21 +3,25 @@ pragma solidity ^0.8.27;
 
 import {FHE, euint64} from "@fhevm/solidity/lib/FHE.sol";
 import {IERC7984ERC20Wrapper} from "@openzeppelin/confidential-contracts/interfaces/IERC7984ERC20Wrapper.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
 import {EpochLog} from "./EpochLog.sol";
 import {RoyaltyMath} from "./RoyaltyMath.sol";
 
 /**
- * @title PoolSettlement
- * @notice A pool's settlement: once every closed epoch is revealed, the unpaid remainder of its balance (rounding
- * dust and noise hold-back) moves into the current pool, masked once a noisy epoch was settled
+ * @title PoolAccounting
+ * @notice A pool's public accounting of its confidential balance: funding (public ERC20 in, wrapped into whole
+ * confidential units of the current pool) and settlement: once every closed epoch is revealed, the unpaid remainder
+ * (rounding dust and noise hold-back) moves into the current pool, masked once a noisy epoch was settled
  * (see {IRoyaltyPool-requestSettlement}).
- * @dev An external (linked) library, like {RulesValidation}: settlements are rare, so the pool delegates them here
- * and keeps its bytecode for submissions and claims. Runs in the pool's context (its storage, ACL and token
- * balance) and reverts with the pool's custom errors.
+ * @dev An external (linked) library, like {RulesValidation}: the pool delegates these steps here and keeps its
+ * bytecode for submissions and claims. Runs in the pool's context (its storage, ACL and token balances) and reverts
+ * with the pool's custom errors.
  */
-library PoolSettlement {
+library PoolAccounting {
+    using SafeERC20 for IERC20;
     /// @notice Widest settlement mask (`FHE.randEuint64` takes a power-of-two bound of at most 2^63).
     uint8 internal constant MAX_MASK_BITS = 63;
     /// @notice Extra mask bits beyond the hold-back bound: a mask twice as wide as the secret it hides reveals
@@ -40,6 +44,44 @@ library PoolSettlement {
     }
 
     /**
+     * @notice Takes `amount - amount % rate` of the payment token from the caller, wraps it and adds the units to
+     * the current pool (see {IRoyaltyPool-fund}).
+     * @param current The current epoch.
+     * @param currentId Its id.
+     * @param paymentToken The public ERC20.
+     * @param payoutToken Its confidential wrapper.
+     * @param amount Amount in the payment token's smallest unit.
+     * @return units Confidential token units added to the pool.
+     */
+    function fund(
+        IRoyaltyPool.Epoch storage current,
+        uint256 currentId,
+        IERC20 paymentToken,
+        IERC7984ERC20Wrapper payoutToken,
+        uint256 amount
+    ) external returns (uint64 units) {
+        uint256 rate = payoutToken.rate();
+        uint256 wholeUnits = amount / rate;
+        require(wholeUnits != 0, IRoyaltyPool.RoyaltyPoolAmountBelowUnit(amount, rate));
+        uint256 newPool = uint256(current.pool) + wholeUnits;
+        require(newPool <= type(uint64).max, IRoyaltyPool.RoyaltyPoolPoolOverflow(currentId, newPool));
+
+        uint256 accepted = wholeUnits * rate;
+        uint256 balanceBefore = paymentToken.balanceOf(address(this));
+        paymentToken.safeTransferFrom(msg.sender, address(this), accepted);
+        uint256 received = paymentToken.balanceOf(address(this)) - balanceBefore;
+        require(received == accepted, IRoyaltyPool.RoyaltyPoolUnsupportedToken(accepted, received));
+
+        paymentToken.forceApprove(address(payoutToken), accepted);
+        payoutToken.wrap(address(this), accepted);
+
+        units = uint64(wholeUnits);
+        current.pool = uint64(newPool);
+        emit IRoyaltyPool.PoolFunded(currentId, msg.sender, accepted, units);
+        EpochLog.append(current, currentId, IRoyaltyPool.LogStep.Fund, abi.encode(msg.sender, accepted, units));
+    }
+
+    /**
      * @notice Splits the remainder into a released part, made publicly decryptable, and a hidden carry.
      * @param state The pool's settlement state.
      * @param current The current epoch, whose pool is the liability (and lends the mask).
@@ -52,7 +94,7 @@ library PoolSettlement {
         uint256 currentId,
         IERC7984ERC20Wrapper payoutToken
     ) external {
-        require(!FHE.isInitialized(state.pending.released), IRoyaltyPool.RoyaltyPoolSettlementPending());
+        require(!FHE.isInitialized(state.pending.released), IRoyaltyPool.RoyaltyPoolAccountingPending());
         require(state.outstandingEpochs == 0, IRoyaltyPool.RoyaltyPoolEpochsOutstanding(state.outstandingEpochs));
         uint256 fromEpochId = state.settledThroughEpochId + 1;
         euint64 balance = payoutToken.confidentialBalanceOf(address(this));
@@ -135,7 +177,13 @@ library PoolSettlement {
      * @param noiseBits Its rules' noise width.
      * @param participants Its distinct contributors.
      */
-    function recordReveal(State storage state, uint64 pool, uint64 total, uint8 noiseBits, uint32 participants) internal {
+    function recordReveal(
+        State storage state,
+        uint64 pool,
+        uint64 total,
+        uint8 noiseBits,
+        uint32 participants
+    ) internal {
         uint256 bound =
             uint256(state.remainderBound) + RoyaltyMath.remainderBound(pool, total, noiseBits, participants);
         state.remainderBound = uint64(Math.min(bound, type(uint64).max));
