@@ -1,5 +1,5 @@
 /**
- * The RulesValidation library, the RoyaltyPool implementation linked to it (its initializer is
+ * The linked libraries (RulesValidation, EpochClosing, PoolAccounting), the RoyaltyPool implementation linked to them (its initializer is
  * disabled; every model's pool is a clone of it) and the ModelRegistry that creates one pool per model
  * and its cross-model MetricAggregator.
  */
@@ -16,10 +16,16 @@ const func: DeployFunction = async function (hre: HardhatRuntimeEnvironment) {
   const { deployments, getNamedAccounts } = hre;
   const { deployer } = await getNamedAccounts();
   const rulesValidation = await deployments.deploy("RulesValidation", { from: deployer, args: [], log: true });
+  const epochClosing = await deployments.deploy("EpochClosing", { from: deployer, args: [], log: true });
+  const poolAccounting = await deployments.deploy("PoolAccounting", { from: deployer, args: [], log: true });
   const implementation = await deployments.deploy("RoyaltyPool", {
     from: deployer,
     args: [],
-    libraries: { RulesValidation: rulesValidation.address },
+    libraries: {
+      RulesValidation: rulesValidation.address,
+      EpochClosing: epochClosing.address,
+      PoolAccounting: poolAccounting.address,
+    },
     log: true,
   });
   // The aggregate governance is fixed at deployment: outside a local network it must be the DAO's timelock.

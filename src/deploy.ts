@@ -4,6 +4,8 @@ import {
   ConfidentialPayoutToken__factory,
   ModelRegistry__factory,
   RoyaltyPool__factory,
+  EpochClosing__factory,
+  PoolAccounting__factory,
   RulesValidation__factory,
 } from "../types";
 import type { ConfidentialPayoutToken, ModelRegistry, RoyaltyPool } from "../types";
@@ -103,17 +105,30 @@ export interface RegistryOptions {
 
 /** Fully qualified name of the linked library that checks and records rules versions for every pool. */
 export const RULES_VALIDATION_LINK = "contracts/libraries/RulesValidation.sol:RulesValidation";
+/** Fully qualified name of the linked library that closes and reveals every pool's epochs. */
+export const EPOCH_CLOSING_LINK = "contracts/libraries/EpochClosing.sol:EpochClosing";
+/** Fully qualified name of the linked library that funds and settles every pool. */
+export const POOL_ACCOUNTING_LINK = "contracts/libraries/PoolAccounting.sol:PoolAccounting";
 
 /**
- * Deploys the RulesValidation library, the RoyaltyPool implementation linked to it and the registry that clones it for every model.
+ * Deploys the linked libraries (RulesValidation, EpochClosing, PoolAccounting), the RoyaltyPool implementation linked to them and
+ * the registry that clones it for every model.
  * @example
  * const registry = await deployModelRegistry(deployer);
  */
 export async function deployModelRegistry(signer: Signer, options: RegistryOptions = {}): Promise<ModelRegistry> {
   const rulesValidation = await new RulesValidation__factory(signer).deploy();
   await rulesValidation.waitForDeployment();
+  const epochClosing = await new EpochClosing__factory(signer).deploy();
+  await epochClosing.waitForDeployment();
+  const poolAccounting = await new PoolAccounting__factory(signer).deploy();
+  await poolAccounting.waitForDeployment();
   const implementation = await new RoyaltyPool__factory(
-    { [RULES_VALIDATION_LINK]: await rulesValidation.getAddress() },
+    {
+      [RULES_VALIDATION_LINK]: await rulesValidation.getAddress(),
+      [EPOCH_CLOSING_LINK]: await epochClosing.getAddress(),
+      [POOL_ACCOUNTING_LINK]: await poolAccounting.getAddress(),
+    },
     signer,
   ).deploy();
   await implementation.waitForDeployment();

@@ -52,6 +52,9 @@ contract MetricAggregator is IMetricAggregator, ZamaEthereumConfig {
     uint32 public immutable minContributors;
     /// @notice Origin of the round grid (the deployment time).
     uint64 public immutable genesis;
+    /// @dev Code hash of an ERC-1167 clone of the registry's pool implementation: every registry pool has it, so a
+    /// submission of an unapproved pool is told apart from a stranger's call without asking the registry.
+    bytes32 private immutable _poolCodeHash;
 
     /// @dev Metric key (keccak256 of the name) per metric index of one pool rules version; zero = not tracked.
     struct SchemaKeys {
@@ -73,8 +76,9 @@ contract MetricAggregator is IMetricAggregator, ZamaEthereumConfig {
     /**
      * @param governance_ Address allowed to track and untrack metric names.
      * @param minContributors_ Distinct contributors per revealed round (at least {MIN_CONTRIBUTORS_FLOOR}).
+     * @param poolImplementation The implementation the registry's pools are clones of.
      */
-    constructor(address governance_, uint32 minContributors_) {
+    constructor(address governance_, uint32 minContributors_, address poolImplementation) {
         require(
             minContributors_ >= MIN_CONTRIBUTORS_FLOOR,
             MetricAggregatorInvalidMinContributors(minContributors_, MIN_CONTRIBUTORS_FLOOR)
@@ -83,6 +87,9 @@ contract MetricAggregator is IMetricAggregator, ZamaEthereumConfig {
         governance = governance_;
         minContributors = minContributors_;
         genesis = uint64(block.timestamp);
+        _poolCodeHash = keccak256(
+            abi.encodePacked(hex"363d3d373d3d3d363d73", poolImplementation, hex"5af43d82803e903d91602b57fd5bf3")
+        );
     }
 
     /// @inheritdoc IMetricAggregator
@@ -133,9 +140,10 @@ contract MetricAggregator is IMetricAggregator, ZamaEthereumConfig {
     /// @inheritdoc IMetricAggregator
     function recordMetrics(address contributor, uint32 rulesVersion, euint64[] calldata cappedMetrics) external {
         if (!_approvedPools[msg.sender]) {
-            // Approved pools are registry pools (checked at approval); the others are checked here, and a
-            // registry pool that is not approved is ignored: its submission must not fail because of us.
-            require(registry.modelIdOf(msg.sender) != 0, MetricAggregatorUnknownPool(msg.sender));
+            // Approved pools are registry pools (checked at approval). Any other pool is ignored, so its submission
+            // never fails because of us, and costs no call back to the registry: a clone's code hash tells a pool
+            // (which cannot feed anything unapproved) from a stranger, which is refused.
+            require(msg.sender.codehash == _poolCodeHash, MetricAggregatorUnknownPool(msg.sender));
             return;
         }
         if (_trackedNames.length == 0) return;

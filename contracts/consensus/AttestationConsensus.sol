@@ -3,12 +3,11 @@ pragma solidity ^0.8.27;
 
 import {FHE, ebool, euint64, externalEuint64} from "@fhevm/solidity/lib/FHE.sol";
 import {ZamaEthereumConfig} from "@fhevm/solidity/config/ZamaConfig.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IAttestationConsensus} from "../interfaces/IAttestationConsensus.sol";
 import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
-import {ConsensusCost} from "../libraries/ConsensusCost.sol";
+import {ConsensusValidation} from "../libraries/ConsensusValidation.sol";
 import {EncryptedMedian} from "../libraries/EncryptedMedian.sol";
-import {RoyaltyPool} from "../royalty/RoyaltyPool.sol";
+import {EncryptedRoyaltyMath} from "../libraries/EncryptedRoyaltyMath.sol";
 
 /**
  * @title AttestationConsensus
@@ -37,20 +36,20 @@ import {RoyaltyPool} from "../royalty/RoyaltyPool.sol";
  */
 contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
     /// @notice Most attestors a panel may list (bounds the cost of replacing a pending configuration).
-    uint256 public constant MAX_PANEL_SIZE = 16;
+    uint256 public constant MAX_PANEL_SIZE = ConsensusValidation.MAX_PANEL_SIZE;
     /// @notice Fewest attestations that may ever count (the median of one value is that value).
-    uint8 public constant MIN_ATTESTATIONS_FLOOR = 2;
+    uint8 public constant MIN_ATTESTATIONS_FLOOR = ConsensusValidation.MIN_ATTESTATIONS_FLOOR;
     /// @notice Allowed `attestationsRequired`: odd counts, so the median is a true middle value.
-    uint8 public constant SMALL_PANEL = 3;
+    uint8 public constant SMALL_PANEL = ConsensusValidation.SMALL_PANEL;
     /// @notice Allowed `attestationsRequired`: the largest median network of {EncryptedMedian}.
-    uint8 public constant LARGE_PANEL = 5;
+    uint8 public constant LARGE_PANEL = ConsensusValidation.LARGE_PANEL;
     /// @notice Shortest finalization period.
-    uint64 public constant MIN_FINALIZATION_PERIOD = 1 minutes;
+    uint64 public constant MIN_FINALIZATION_PERIOD = ConsensusValidation.MIN_FINALIZATION_PERIOD;
     /// @notice Longest finalization period.
-    uint64 public constant MAX_FINALIZATION_PERIOD = 30 days;
+    uint64 public constant MAX_FINALIZATION_PERIOD = ConsensusValidation.MAX_FINALIZATION_PERIOD;
 
     /// @notice The model's royalty pool the medians are submitted to.
-    RoyaltyPool public immutable pool;
+    IRoyaltyPool public immutable pool;
     /// @notice Address allowed to change the configuration (the model's timelock); zero = fixed forever.
     address public immutable governance;
 
@@ -90,7 +89,7 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
      */
     constructor(address pool_, address governance_, ConsensusConfig memory config) {
         require(pool_ != address(0), AttestationConsensusZeroAddress());
-        pool = RoyaltyPool(pool_);
+        pool = IRoyaltyPool(pool_);
         governance = governance_;
         _configs.push();
         _writeConfig(1, config, 0);
@@ -116,27 +115,8 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
     }
 
     function _writeConfig(uint32 version, ConsensusConfig memory config, uint256 fromEpochId) private {
-        uint8 required = config.attestationsRequired;
-        require(required == SMALL_PANEL || required == LARGE_PANEL, AttestationConsensusInvalidRequired(required));
-        require(
-            config.minAttestations >= MIN_ATTESTATIONS_FLOOR && config.minAttestations <= required,
-            AttestationConsensusInvalidMinimum(config.minAttestations, required)
-        );
-        require(
-            config.finalizationPeriod >= MIN_FINALIZATION_PERIOD &&
-                config.finalizationPeriod <= MAX_FINALIZATION_PERIOD,
-            AttestationConsensusInvalidFinalizationPeriod(
-                config.finalizationPeriod,
-                MIN_FINALIZATION_PERIOD,
-                MAX_FINALIZATION_PERIOD
-            )
-        );
+        ConsensusValidation.checkConfig(config, pool);
         uint256 size = config.attestors.length;
-        require(
-            size >= required && size <= MAX_PANEL_SIZE,
-            AttestationConsensusInvalidPanelSize(size, required, MAX_PANEL_SIZE)
-        );
-        _checkAgainstPoolRules(required, config.deviationTolerance);
         for (uint256 i = 0; i < size; ++i) {
             address attestor = config.attestors[i];
             require(
@@ -152,47 +132,10 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
             version,
             fromEpochId,
             config.attestors,
-            required,
+            config.attestationsRequired,
             config.minAttestations,
             config.finalizationPeriod,
             config.deviationTolerance
-        );
-    }
-
-    /// @dev The checks that need the pool's newest rules (the ones the next epoch runs under): the worst-case cost
-    /// of a finalize with `required` attestations, and a tolerance below the largest submission score. Skipped while
-    /// the pool has no code or no rules yet (a consensus deployed first at a predicted pool address).
-    function _checkAgainstPoolRules(uint8 required, uint64 tolerance) private view {
-        if (address(pool).code.length == 0) return;
-        uint32 newest = pool.rulesVersionCount();
-        if (newest == 0) return;
-        IRoyaltyPool.Metric[] memory metrics = pool.getRules(newest).metrics;
-        uint256 maxScore = _checkFinalizeCost(required, metrics);
-        require(tolerance < maxScore, AttestationConsensusInvalidTolerance(tolerance, maxScore));
-    }
-
-    /// @dev Refuses `required` attestations over `metrics` when a finalize's worst case exceeds the budgets; returns
-    /// the largest submission score (sum of weight * cap, multiplier 1).
-    function _checkFinalizeCost(
-        uint8 required,
-        IRoyaltyPool.Metric[] memory metrics
-    ) private pure returns (uint256 maxScore) {
-        uint64[] memory weights = new uint64[](metrics.length);
-        for (uint256 k = 0; k < metrics.length; ++k) {
-            weights[k] = metrics[k].weight;
-            maxScore += uint256(metrics[k].weight) * metrics[k].cap;
-        }
-        (uint256 hcu, uint256 depth) = ConsensusCost.finalizeCost(required, weights);
-        require(
-            ConsensusCost.withinBudget(hcu, depth),
-            AttestationConsensusFinalizeTooExpensive(
-                required,
-                metrics.length,
-                hcu,
-                ConsensusCost.HCU_BUDGET,
-                depth,
-                ConsensusCost.DEPTH_BUDGET
-            )
         );
     }
 
@@ -324,7 +267,7 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
             euint64 m = FHE.min(medians[k], schema[k].cap);
             // |a - m| without a branch or an underflow: max - min.
             euint64 term = FHE.sub(FHE.max(a, m), FHE.min(a, m));
-            term = _scale(term, schema[k].weight);
+            term = EncryptedRoyaltyMath.scale(term, schema[k].weight);
             // Each term <= weight * cap and the pool's rules bound sum(weight * cap) below 2^64: no wrap.
             deviation = k == 0 ? term : FHE.add(deviation, term);
         }
@@ -337,13 +280,6 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
         FHE.allow(withinTolerance, msg.sender);
         _withinTolerance[epochId][contributor][msg.sender] = withinTolerance;
         emit DeviationChecked(epochId, contributor, msg.sender, tolerance, withinTolerance);
-    }
-
-    /// @dev value * weight as the pool scales it: free for 1, a shift for a power of two, else a multiply.
-    function _scale(euint64 value, uint64 weight) private returns (euint64) {
-        if (weight == 1) return value;
-        if (weight & (weight - 1) == 0) return FHE.shl(value, uint8(Math.log2(weight)));
-        return FHE.mul(value, weight);
     }
 
     // ---------------------------------------------------------------- views
@@ -359,69 +295,37 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
         return (stored.config, stored.fromEpochId);
     }
 
-    /**
-     * @notice The configuration in force for a pool epoch.
-     * @param epochId Any pool epoch id.
-     * @return version The version in force.
-     * @return config The configuration.
-     */
+    /// @inheritdoc IAttestationConsensus
     function configForEpoch(uint256 epochId) external view returns (uint32 version, ConsensusConfig memory config) {
         ConsensusConfig storage stored;
         (version, stored) = _configAt(epochId);
         config = stored;
     }
 
-    /**
-     * @notice The configuration waiting for the next pool epoch, if any.
-     * @return pending True when a version applies from a later epoch than the current one.
-     * @return version Its number (0 when none).
-     * @return fromEpochId The epoch it applies from (0 when none).
-     */
+    /// @inheritdoc IAttestationConsensus
     function pendingConfig() external view returns (bool pending, uint32 version, uint256 fromEpochId) {
         ConfigVersion storage newest = _configs[_configs.length - 1];
         if (newest.fromEpochId > pool.currentEpochId()) return (true, uint32(_configs.length), newest.fromEpochId);
         return (false, 0, 0);
     }
 
-    /**
-     * @notice Whether `account` is on the attestor panel in force for a pool epoch.
-     * @param epochId Any pool epoch id.
-     * @param account Any address.
-     * @return True for a panel attestor.
-     */
+    /// @inheritdoc IAttestationConsensus
     function isPanelAttestor(uint256 epochId, address account) external view returns (bool) {
         (uint32 version, ) = _configAt(epochId);
         return _onPanel[version][account];
     }
 
-    /**
-     * @notice Attestation count and finalization outcome of a contributor in an epoch (all public).
-     * @param epochId A pool epoch id.
-     * @param contributor Any address.
-     * @return The tally.
-     */
+    /// @inheritdoc IAttestationConsensus
     function tallyOf(uint256 epochId, address contributor) external view returns (Tally memory) {
         return _tallies[epochId][contributor];
     }
 
-    /**
-     * @notice Whether an attestor attested a contributor in an epoch.
-     * @param epochId A pool epoch id.
-     * @param contributor Any address.
-     * @param attestor Any address.
-     * @return True after the attestation.
-     */
+    /// @inheritdoc IAttestationConsensus
     function hasAttested(uint256 epochId, address contributor, address attestor) external view returns (bool) {
         return _slots[epochId][contributor][attestor] != 0;
     }
 
-    /**
-     * @notice The encrypted metrics an attestor submitted (only that attestor may decrypt them).
-     * @param epochId A pool epoch id.
-     * @param contributor The contributor.
-     * @param attestor The attestor.
-     * @return The handles (empty when the attestor did not attest).
-     */
+    /// @inheritdoc IAttestationConsensus
     function attestationOf(
         uint256 epochId,
         address contributor,
@@ -432,35 +336,17 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
         return _values[epochId][contributor][slot - 1];
     }
 
-    /**
-     * @notice The encrypted medians submitted for a contributor (nobody may decrypt them; the pool used them).
-     * @param epochId A pool epoch id.
-     * @param contributor The contributor.
-     * @return The handles (empty unless finalized with a consensus).
-     */
+    /// @inheritdoc IAttestationConsensus
     function mediansOf(uint256 epochId, address contributor) external view returns (euint64[] memory) {
         return _medians[epochId][contributor];
     }
 
-    /**
-     * @notice Whether an attestor's deviation from the consensus was within the tolerance: one encrypted bit only
-     * that attestor may decrypt.
-     * @param epochId A pool epoch id.
-     * @param contributor The contributor.
-     * @param attestor The attestor.
-     * @return The ebool handle (uninitialized before {computeDeviation}).
-     */
+    /// @inheritdoc IAttestationConsensus
     function withinToleranceOf(uint256 epochId, address contributor, address attestor) external view returns (ebool) {
         return _withinTolerance[epochId][contributor][attestor];
     }
 
-    /**
-     * @notice When attesting stops for the current pool epoch (its end minus the finalization period).
-     * @return epochId The current pool epoch.
-     * @return closesAt Attesting is possible while `block.timestamp < closesAt`; incomplete contributors may
-     * be finalized from then on.
-     * @return end The epoch's end as the pool reports it (finalize only before it).
-     */
+    /// @inheritdoc IAttestationConsensus
     function schedule() external view returns (uint256 epochId, uint64 closesAt, uint64 end) {
         epochId = pool.currentEpochId();
         end = pool.getEpoch(epochId).end;
@@ -485,7 +371,7 @@ contract AttestationConsensus is IAttestationConsensus, ZamaEthereumConfig {
         RulesCache storage cache = _rulesCache[rulesVersion];
         if (cache.costCheckedVersion != version) {
             IRoyaltyPool.Metric[] memory metrics = pool.getRules(rulesVersion).metrics;
-            _checkFinalizeCost(required, metrics);
+            ConsensusValidation.checkFinalizeCost(required, metrics);
             cache.metricCount = uint64(metrics.length);
             cache.costCheckedVersion = version;
         }

@@ -210,4 +210,85 @@ interface IAttestationConsensus {
      * @return fromEpochId First pool epoch it applies to (0 for the initial version).
      */
     function getConfig(uint32 version) external view returns (ConsensusConfig memory config, uint256 fromEpochId);
+
+    /**
+     * @notice The configuration in force for a pool epoch.
+     * @param epochId Any pool epoch id.
+     * @return version The version in force.
+     * @return config The configuration.
+     */
+    function configForEpoch(uint256 epochId) external view returns (uint32 version, ConsensusConfig memory config);
+
+    /**
+     * @notice The configuration waiting for the next pool epoch, if any.
+     * @return pending True when a version applies from a later epoch than the current one.
+     * @return version Its number (0 when none).
+     * @return fromEpochId The epoch it applies from (0 when none).
+     */
+    function pendingConfig() external view returns (bool pending, uint32 version, uint256 fromEpochId);
+
+    /**
+     * @notice Whether `account` is on the attestor panel in force for a pool epoch.
+     * @param epochId Any pool epoch id.
+     * @param account Any address.
+     * @return True for a panel attestor.
+     */
+    function isPanelAttestor(uint256 epochId, address account) external view returns (bool);
+
+    /**
+     * @notice Attestation count and finalization outcome of a contributor in an epoch (all public).
+     * @param epochId A pool epoch id.
+     * @param contributor Any address.
+     * @return The tally.
+     */
+    function tallyOf(uint256 epochId, address contributor) external view returns (Tally memory);
+
+    /**
+     * @notice Whether an attestor attested a contributor in an epoch.
+     * @param epochId A pool epoch id.
+     * @param contributor Any address.
+     * @param attestor Any address.
+     * @return True after the attestation.
+     */
+    function hasAttested(uint256 epochId, address contributor, address attestor) external view returns (bool);
+
+    /**
+     * @notice The encrypted metrics an attestor submitted (only that attestor may decrypt them).
+     * @param epochId A pool epoch id.
+     * @param contributor The contributor.
+     * @param attestor The attestor.
+     * @return The handles (empty when the attestor did not attest).
+     */
+    function attestationOf(
+        uint256 epochId,
+        address contributor,
+        address attestor
+    ) external view returns (euint64[] memory);
+
+    /**
+     * @notice The encrypted medians submitted for a contributor (nobody may decrypt them; the pool used them).
+     * @param epochId A pool epoch id.
+     * @param contributor The contributor.
+     * @return The handles (empty unless finalized with a consensus).
+     */
+    function mediansOf(uint256 epochId, address contributor) external view returns (euint64[] memory);
+
+    /**
+     * @notice Whether an attestor's deviation from the consensus was within the tolerance: one encrypted bit only
+     * that attestor may decrypt.
+     * @param epochId A pool epoch id.
+     * @param contributor The contributor.
+     * @param attestor The attestor.
+     * @return The ebool handle (uninitialized before {computeDeviation}).
+     */
+    function withinToleranceOf(uint256 epochId, address contributor, address attestor) external view returns (ebool);
+
+    /**
+     * @notice When attesting stops for the current pool epoch (its end minus the finalization period).
+     * @return epochId The current pool epoch.
+     * @return closesAt Attesting is possible while `block.timestamp < closesAt`; incomplete contributors may
+     * be finalized from then on.
+     * @return end The epoch's end as the pool reports it (finalize only before it).
+     */
+    function schedule() external view returns (uint256 epochId, uint64 closesAt, uint64 end);
 }

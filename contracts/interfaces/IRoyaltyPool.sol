@@ -3,6 +3,7 @@ pragma solidity ^0.8.27;
 
 import {euint64, externalEuint64} from "@fhevm/solidity/lib/FHE.sol";
 import {IERC7984ERC20Wrapper} from "@openzeppelin/confidential-contracts/interfaces/IERC7984ERC20Wrapper.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IMetricAggregator} from "./IMetricAggregator.sol";
 
 /**
@@ -212,7 +213,7 @@ interface IRoyaltyPool {
     /// @notice No revealed epoch since the last settlement, or no balance to settle.
     error RoyaltyPoolNothingToSettle();
     /// @notice A settlement is already waiting for its reveal.
-    error RoyaltyPoolSettlementPending();
+    error RoyaltyPoolAccountingPending();
     /// @notice No settlement was requested.
     error RoyaltyPoolNoPendingSettlement();
 
@@ -397,6 +398,99 @@ interface IRoyaltyPool {
         address contributor,
         bool afterClaimWindow
     ) external returns (euint64 share, bool wideShare);
+
+    /**
+     * @notice Human-readable name of the model this pool pays royalties for.
+     * @return The name (unique in the registry).
+     */
+    function modelName() external view returns (string memory);
+
+    /**
+     * @notice Public ERC20 funders pay in.
+     * @return The payment token (the payout token's underlying).
+     */
+    function paymentToken() external view returns (IERC20);
+
+    /**
+     * @notice Confidential ERC7984 wrapper of {paymentToken} that payouts are made in.
+     * @return The payout token.
+     */
+    function payoutToken() external view returns (IERC7984ERC20Wrapper);
+
+    /**
+     * @notice Address allowed to record new rules versions (the model's timelock).
+     * @return The governance; zero when the rules are fixed forever.
+     */
+    function governance() external view returns (address);
+
+    /**
+     * @notice The registry's payout vault: every claim goes through it, and revealed epochs' payable funds move there.
+     * @return The vault.
+     */
+    function payoutVault() external view returns (address);
+
+    /**
+     * @notice The registry's cross-model metric aggregates, fed the capped metrics of every submission.
+     * @return The aggregator.
+     */
+    function metricAggregator() external view returns (IMetricAggregator);
+
+    /**
+     * @notice Id of the epoch currently accepting contributions and funds.
+     * @return The current epoch id (epochs are numbered from 1).
+     */
+    function currentEpochId() external view returns (uint256);
+
+    /**
+     * @notice Settlement bookkeeping: epochs still blocking a settlement, the last settled epoch, the settlement
+     * waiting for its reveal (released handle zero when none), the mask width and the hidden carry.
+     * @return outstandingEpochs Epochs closed but not yet revealed.
+     * @return settledThroughEpochId Every epoch up to this id has had its remainder carried forward.
+     * @return pending The pending settlement.
+     * @return maskBits Width of the settlement mask (0 until a noisy epoch is settled; never decreases).
+     * @return hiddenCarry The encrypted part of the remainder kept in the pool by the last settlement (below
+     * `2^maskBits`; nobody may decrypt it).
+     */
+    function settlementStatus()
+        external
+        view
+        returns (
+            uint256 outstandingEpochs,
+            uint256 settledThroughEpochId,
+            PendingSettlement memory pending,
+            uint8 maskBits,
+            euint64 hiddenCarry
+        );
+
+    /**
+     * @notice Number of rules versions recorded; the newest applies to epochs started from now on.
+     * @return The latest rules version.
+     */
+    function rulesVersionCount() external view returns (uint32);
+
+    /**
+     * @notice Whether `account` may submit attested contributions under a rules version.
+     * @param version A rules version.
+     * @param account Any address.
+     * @return True for an attestor of that version.
+     */
+    function isAttestor(uint32 version, address account) external view returns (bool);
+
+    /**
+     * @notice Number of submissions a contributor made in an epoch (public: submissions are transactions).
+     * @param epochId An epoch id.
+     * @param contributor The contributor.
+     * @return The count.
+     */
+    function submissionsOf(uint256 epochId, address contributor) external view returns (uint32);
+
+    /**
+     * @notice Whether a contributor's share of an epoch was computed (claimed or pushed into the vault).
+     * @param epochId An epoch id.
+     * @param contributor The contributor.
+     * @return True after the claim.
+     */
+    function hasClaimed(uint256 epochId, address contributor) external view returns (bool);
 
     /**
      * @notice A rules version: schema, weights, caps, epoch rules and derived bounds.

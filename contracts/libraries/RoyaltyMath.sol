@@ -90,6 +90,19 @@ library RoyaltyMath {
     }
 
     /**
+     * @notice Whether an epoch total bounded by `scoreBound` can take `added` more score plus the largest noise and
+     * still fit 64 bits.
+     * @param scoreBound Plaintext bound of the encrypted total so far.
+     * @param added Largest score the new submissions can add.
+     * @param noiseBits Noise drawn below 2^noiseBits is added to the total at close (0 = none).
+     * @return True when `scoreBound + added + 2^noiseBits - 1 <= 2^64 - 1`.
+     */
+    function fitsBound(uint64 scoreBound, uint256 added, uint8 noiseBits) internal pure returns (bool) {
+        uint256 maxNoise = (uint256(1) << noiseBits) - 1;
+        return uint256(scoreBound) + added + maxNoise <= type(uint64).max;
+    }
+
+    /**
      * @notice Number of bits needed to write `value` (0 for 0), in constant gas so that a reveal
      * costs the same whatever the total.
      * @param value Any 64-bit value.

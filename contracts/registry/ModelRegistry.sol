@@ -43,7 +43,7 @@ contract ModelRegistry is IModelRegistry {
         require(poolImplementation_.code.length != 0, ModelRegistryInvalidImplementation(poolImplementation_));
         poolImplementation = poolImplementation_;
         // Created here, so the aggregator knows its registry and accepts values from this registry's pools only.
-        metricAggregator = new MetricAggregator(aggregateGovernance, aggregateMinContributors);
+        metricAggregator = new MetricAggregator(aggregateGovernance, aggregateMinContributors, poolImplementation_);
         // Created here too, so the vault pays for exactly this registry's pools (the code of both is part of the
         // registry's creation code only, not of its runtime code).
         payoutVault = new PayoutVault();
