@@ -188,7 +188,9 @@ export async function createAgent(params: CreateAgentParameters): Promise<Agent>
         if (state.lastEpochHandled !== undefined) {
           metrics.set("royalties_agent_last_epoch_handled", { model: model.label }, Number(state.lastEpochHandled));
         }
-        metrics.set("royalties_agent_pending_balance_count", { model: model.label }, state.withdraw.claimsSince);
+        if (config.role === "contributor") {
+          metrics.set("royalties_agent_pending_balance_count", { model: model.label }, state.withdraw.claimsSince);
+        }
       }
       metrics.set("royalties_agent_up", {}, 1);
       started = true;

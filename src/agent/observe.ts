@@ -84,7 +84,9 @@ export class AgentMetrics {
     for (const [name, family] of this.families) {
       lines.push(`# HELP ${name} ${family.help}`, `# TYPE ${name} ${family.type}`);
       for (const { labels, value } of family.series.values()) {
-        const text = Object.entries(labels)
+        const text = Object.keys(labels)
+          .sort()
+          .map((k) => [k, labels[k]] as const)
           .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
           .join(",");
         lines.push(`${name}${text === "" ? "" : `{${text}}`} ${value}`);
