@@ -13,3 +13,4 @@ import "./portfolio";
 import "./aggregates";
 import "./consensus";
 import "./payouts";
+import "./agent";
