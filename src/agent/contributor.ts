@@ -282,6 +282,9 @@ async function withdrawDue(ctx: AgentContext, model: ModelRuntime, now: bigint):
     if (result.sent) ctx.metrics.inc("royalties_agent_withdrawals_total", { model: model.label });
     state.withdraw = { claimsSince: result.sent ? 0 : waiting, lastAt: now.toString() };
     model.store.save();
+    // Until #17 nothing is sent: say so once per number of waiting epochs, not every tick.
+    if (!result.sent && model.logged.has(`withdraw:${waiting}`)) return;
+    model.logged.add(`withdraw:${waiting}`);
     ctx.logger.log({
       level: result.sent ? "info" : "warn",
       action: "withdraw",
