@@ -14,3 +14,4 @@ import "./aggregates";
 import "./consensus";
 import "./payouts";
 import "./vault";
+import "./agent";
