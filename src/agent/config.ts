@@ -42,8 +42,6 @@ export interface ModelConfig {
   leadSeconds?: number;
   /** Contributor: claim every revealed epoch (default true). */
   claim: boolean;
-  /** Contributor: who receives claimed payouts; the account when omitted. */
-  recipient?: string;
   withdraw?: WithdrawConfig;
   /** Attestor: the model's AttestationConsensus (attest there, then finalize); without it, attest to the pool. */
   consensus?: string;
@@ -210,7 +208,6 @@ export function parseAgentConfig(raw: unknown, baseDir: string): AgentConfig {
       submissions: int(entry.submissions, `${where}.submissions`, 1, 1),
       leadSeconds: entry.leadSeconds === undefined ? undefined : int(entry.leadSeconds, `${where}.leadSeconds`, 1),
       claim: (entry.claim as boolean | undefined) ?? true,
-      recipient: entry.recipient === undefined ? undefined : address(entry.recipient, `${where}.recipient`),
       withdraw,
       consensus: entry.consensus === undefined ? undefined : address(entry.consensus, `${where}.consensus`),
       bonusClass: int(entry.bonusClass, `${where}.bonusClass`, 0, 0),

@@ -239,25 +239,21 @@ async function claimDue(ctx: AgentContext, model: ModelRuntime, currentId: bigin
   if (due.length === 0) return;
   try {
     await ctx.retry(model, "claim", () =>
-      claimEpochs(
-        client,
-        { epochIds: due.filter((id) => store.epoch(id).claimed !== true), recipient: model.config.recipient },
-        ({ epochId, tx }) => {
-          store.epoch(epochId).claimed = true;
-          store.state.withdraw.claimsSince += 1;
-          store.count("claims");
-          store.save();
-          ctx.metrics.inc("royalties_agent_claims_total", { model: model.label });
-          ctx.logger.log({
-            level: "info",
-            action: "claim",
-            model: model.label,
-            epoch: epochId,
-            message: "share claimed",
-            fields: { tx },
-          });
-        },
-      ),
+      claimEpochs(client, { epochIds: due.filter((id) => store.epoch(id).claimed !== true) }, ({ epochId, tx }) => {
+        store.epoch(epochId).claimed = true;
+        store.state.withdraw.claimsSince += 1;
+        store.count("claims");
+        store.save();
+        ctx.metrics.inc("royalties_agent_claims_total", { model: model.label });
+        ctx.logger.log({
+          level: "info",
+          action: "claim",
+          model: model.label,
+          epoch: epochId,
+          message: "share claimed",
+          fields: { tx },
+        });
+      }),
     );
   } catch (error) {
     reportFailure(ctx, model, "claim", undefined, error, "the claim is retried at the next tick");
@@ -282,7 +278,7 @@ async function withdrawDue(ctx: AgentContext, model: ModelRuntime, now: bigint):
     if (result.sent) ctx.metrics.inc("royalties_agent_withdrawals_total", { model: model.label });
     state.withdraw = { claimsSince: result.sent ? 0 : waiting, lastAt: now.toString() };
     model.store.save();
-    // Until #17 nothing is sent: say so once per number of waiting epochs, not every tick.
+    // Nothing to send is said once per number of waiting epochs, not every tick.
     if (!result.sent && model.logged.has(`withdraw:${waiting}`)) return;
     model.logged.add(`withdraw:${waiting}`);
     ctx.logger.log({

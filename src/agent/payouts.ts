@@ -1,58 +1,54 @@
 /**
- * THE ONE PLACE where the agent claims and withdraws. Everything else in src/agent calls these two functions.
- *
- * Issue #17 (claim path) replaces the pool's token-paying claim with a credit to an encrypted balance in
- * `PayoutVault` (registry.payoutVault()) and a separate `withdraw`; the library then gets `claim` / `claimMany`
- * and `withdraw` actions. When #17 lands:
- *   - {@link claimEpochs}: call the library's `claimMany` (or `claim` per epoch) instead of `claimRoyalty`;
- *   - {@link withdrawPayout}: replace the marked no-op below with the library's `withdraw`.
- * Nothing else in the agent needs to change: the schedule/threshold logic that decides WHEN to withdraw
- * (contributor.ts, `withdrawDue`) is real and already runs.
+ * The one place where the agent claims and withdraws: claims credit the signer's encrypted balance in the registry's
+ * payout vault (one transaction for every due epoch of the model), withdrawals pay that balance out.
  */
 import type { PoolClient } from "../client";
-import { claimRoyalty } from "../actions/claim";
+import { claimAll } from "../actions/claimAll";
+import { modelIdOfPool, vaultOfPool } from "../actions/vault";
+import { withdraw } from "../actions/withdraw";
 
 export interface ClaimedEpoch {
   epochId: bigint;
-  /** The transaction that paid (today) or credited (after #17) the share. */
+  /** The transaction that credited the share. */
   tx: string;
 }
 
 /**
- * Claims the signer's share of each epoch (revealed, claimable). Today: one `claimRoyalty` per epoch, paid as a
- * confidential transfer to `recipient` (the signer when omitted).
+ * Claims the signer's share of each epoch (revealed, claimable) into their vault balance, batched as the vault
+ * allows (the library splits batches at the vault's pair and HCU bounds).
  */
 export async function claimEpochs(
   client: PoolClient,
-  { epochIds, recipient }: { epochIds: readonly bigint[]; recipient?: string },
+  { epochIds }: { epochIds: readonly bigint[] },
   onClaimed: (claimed: ClaimedEpoch) => void,
 ): Promise<void> {
+  if (epochIds.length === 0) return;
+  const vault = await vaultOfPool(client);
+  const modelId = await modelIdOfPool(client);
+  const result = await claimAll(vault, { pairs: epochIds.map((epochId) => ({ modelId, epochId })) });
+  const tx = result.receipts[result.receipts.length - 1]?.hash ?? "";
   for (const epochId of epochIds) {
-    const { receipt } = await claimRoyalty(client, { epochId, recipient });
-    onClaimed({ epochId, tx: receipt.hash });
+    if ((await client.pool.hasClaimed(epochId, await client.signer.getAddress())) === true) onClaimed({ epochId, tx });
   }
 }
 
 export interface WithdrawResult {
-  /** False while withdrawing is not available on this chain's contracts (before #17): nothing was sent. */
+  /** False when there was nothing to withdraw. */
   sent: boolean;
   tx?: string;
-  /** One sentence for the log. */
+  /** One sentence for the log (never the amount: logs carry no secret value). */
   note: string;
 }
 
-/**
- * Withdraws the signer's credited payouts.
- *
- * TODO(#17): NO-OP UNTIL THE CLAIM PATH LANDS. Today a claim already pays the confidential token, so there is no
- * balance to withdraw; this returns `sent: false` and the agent logs it. Replace the body with the library's
- * `withdraw` action (PayoutVault) when #17 is merged.
- */
-export async function withdrawPayout(_client: PoolClient, { to }: { to?: string }): Promise<WithdrawResult> {
+/** Withdraws the signer's whole vault balance in the pool's payout token, to `to` (the signer when omitted). */
+export async function withdrawPayout(client: PoolClient, { to }: { to?: string }): Promise<WithdrawResult> {
+  const vault = await vaultOfPool(client);
+  const token = await client.pool.payoutToken();
+  const result = await withdraw(vault, { token, recipient: to });
+  const receipt = result.receipts[0];
   return {
-    sent: false,
-    note:
-      `withdraw is not wired yet (waits for the PayoutVault of issue #17): claims already paid the confidential ` +
-      `token${to === undefined ? "" : ` and ${to} was not used`}; nothing was sent`,
+    sent: true,
+    tx: receipt?.hash,
+    note: `the whole vault balance went to ${result.recipient}${result.unwrapped ? " (unwrapped)" : ""}`,
   };
 }
