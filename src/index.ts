@@ -52,6 +52,8 @@ export type {
   SettlementAudit,
 } from "./audit/audit";
 export { LOG_STEPS, logEntry, nextDigest } from "./audit/log";
+export { readLogs, isLogRangeRefusal, isTransientFailure, LogReadError } from "./logs";
+export type { LogReadProgress, ReadLogsParameters } from "./logs";
 export type { LogStepName } from "./audit/log";
 export { formatAuditJson, formatAuditMarkdown, formatAuditText } from "./audit/report";
 export {

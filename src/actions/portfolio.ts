@@ -6,6 +6,7 @@ import type { ModelRegistry } from "../../types";
 import { confirmed } from "../client";
 import { RoyaltiesError, withPoolErrors } from "../errors";
 import type { FheBackend } from "../fhe/backend";
+import { submittedEpochs } from "./contributor";
 import { EPOCH_STATES } from "./read";
 import type { EpochStateName } from "./read";
 import { listModels } from "./registry";
@@ -87,8 +88,8 @@ export async function getPortfolio(
   const entries: PortfolioEntry[] = [];
   for (const model of await listModels(registry)) {
     const pool = RoyaltyPool__factory.connect(model.pool, signer);
-    const events = await pool.queryFilter(pool.filters.ContributionSubmitted(undefined, contributor), fromBlock);
-    const epochIds = [...new Set(events.map((e) => e.args.epochId))].sort((a, b) => (a < b ? -1 : 1));
+    const submitted = await submittedEpochs(pool, contributor, { fromBlock });
+    const epochIds = [...submitted.keys()].sort((a, b) => (a < b ? -1 : 1));
     for (const epochId of epochIds) {
       const [epoch, scoreHandle, shareHandle, claimable] = await Promise.all([
         pool.getEpoch(epochId),
