@@ -13,7 +13,7 @@ case "${1:-}" in
     name="indexer_$$"
     port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
     pg_createcluster -q "$version" "$name" -p "$port" -- --auth-host=trust --auth-local=trust >/dev/null
-    pg_ctlcluster "$version" "$name" start
+    pg_ctlcluster "$version" "$name" start </dev/null >/dev/null 2>&1
     echo "$version $name postgresql://postgres@127.0.0.1:${port}/postgres"
     ;;
   stop)

@@ -101,7 +101,7 @@ export async function startIndexer(options: IndexerOptions = {}): Promise<ChildP
     "--port",
     String(options.port ?? 42069),
   ];
-  return spawn(process.execPath, args, { cwd: ROOT, env, stdio: options.stdio ?? "inherit" });
+  return spawn(process.execPath, args, { cwd: __dirname, env, stdio: options.stdio ?? "inherit" });
 }
 
 /** What the indexer's /status says of the chain: the last block indexed (null before the first). */
