@@ -3,7 +3,23 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "cache/", "types/", "coverage/", "dist/", "fhevmTemp/", "deployments/", "app/dist/", "test/app/screenshots/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "artifacts/",
+      "cache/",
+      "types/",
+      "coverage/",
+      "dist/",
+      "fhevmTemp/",
+      "deployments/",
+      "app/dist/",
+      "test/app/screenshots/",
+      "indexer/.ponder/",
+      "indexer/generated/",
+      "indexer/ponder-env.d.ts",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -34,14 +34,20 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(async (args: { solcVersi
 });
 
 /**
- * The browser end-to-end test in test/app/ needs a built dashboard and Chromium: `npm run test:app` runs
- * it by name; `npm test` (and coverage), which list the test folder, leave it out.
+ * The browser end-to-end test in test/app/ needs a built dashboard and Chromium, and the indexer tests in
+ * test/indexer/ run the Ponder indexer (and PostgreSQL): `npm run test:app` and `npm run test:indexer` run
+ * them by name; `npm test` (and coverage), which list the test folder, leave them out.
  */
-const BROWSER_TESTS = path.join(__dirname, "test", "app") + path.sep;
+const SEPARATE_TESTS = [
+  path.join(__dirname, "test", "app") + path.sep,
+  path.join(__dirname, "test", "indexer") + path.sep,
+];
 
 subtask(TASK_TEST_GET_TEST_FILES).setAction(async (args: { testFiles: string[] }, _hre, runSuper) => {
   const files = (await runSuper(args)) as string[];
-  return args.testFiles.length > 0 ? files : files.filter((file) => !file.startsWith(BROWSER_TESTS));
+  return args.testFiles.length > 0
+    ? files
+    : files.filter((file) => !SEPARATE_TESTS.some((folder) => file.startsWith(folder)));
 });
 
 /**

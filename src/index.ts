@@ -88,6 +88,18 @@ export type {
   SettlementAudit,
 } from "./audit/audit";
 export { LOG_STEPS, logEntry, nextDigest } from "./audit/log";
+export { readLogs, isLogRangeRefusal, isTransientFailure, LogReadError } from "./logs";
+export type { LogReadProgress, ReadLogsParameters } from "./logs";
+export {
+  auditPoolWithIndexer,
+  indexerBlock,
+  indexerPoolEvents,
+  indexerQuery,
+  indexerRows,
+  indexerSubmittedEpochs,
+  IndexerError,
+} from "./indexer";
+export type { AuditPoolWithIndexerParameters } from "./indexer";
 export type { LogStepName } from "./audit/log";
 export { formatAuditJson, formatAuditMarkdown, formatAuditText } from "./audit/report";
 export {

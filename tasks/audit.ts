@@ -19,6 +19,7 @@ interface AuditArgs extends PoolArgs {
   fromBlock?: string;
   toBlock?: string;
   logBlockRange?: string;
+  indexer?: string;
   out?: string;
 }
 
@@ -32,17 +33,25 @@ withPoolOptions(royalties.task("audit", "Audit a pool from its event log: hash c
   .addOptionalParam("fromBlock", "First block of the range (default: 0)")
   .addOptionalParam("toBlock", "Last block of the range, the audited block (default: latest)")
   .addOptionalParam("logBlockRange", "Blocks per eth_getLogs request (default: 5000; lower it if the RPC refuses)")
+  .addOptionalParam(
+    "indexer",
+    "Read the events from this indexer (npm run indexer, e.g. http://localhost:42069), checked against the chain's digests",
+  )
   .addOptionalParam("out", "Also write the report as Markdown to this file, e.g. report.md")
   .setAction(
     action(async (args: AuditArgs, hre) => {
       const client = await getPoolClient(hre, args, await getReader(hre, args.account));
-      const { auditPool, formatAuditMarkdown, formatAuditText } = await import("../src");
-      const report = await auditPool(hre.ethers.provider, {
-        pool: client.address,
-        fromBlock: args.fromBlock === undefined ? undefined : parseBlock(args.fromBlock, "--from-block"),
-        toBlock: args.toBlock === undefined ? undefined : parseBlock(args.toBlock, "--to-block"),
-        logBlockRange: args.logBlockRange === undefined ? undefined : blockRange(args.logBlockRange),
-      });
+      const { auditPool, auditPoolWithIndexer, formatAuditMarkdown, formatAuditText } = await import("../src");
+      const toBlock = args.toBlock === undefined ? undefined : parseBlock(args.toBlock, "--to-block");
+      const report =
+        args.indexer === undefined
+          ? await auditPool(hre.ethers.provider, {
+              pool: client.address,
+              fromBlock: args.fromBlock === undefined ? undefined : parseBlock(args.fromBlock, "--from-block"),
+              toBlock,
+              logBlockRange: args.logBlockRange === undefined ? undefined : blockRange(args.logBlockRange),
+            })
+          : await auditPoolWithIndexer(hre.ethers.provider, { pool: client.address, indexer: args.indexer, toBlock });
       if (args.out !== undefined) fs.writeFileSync(args.out, formatAuditMarkdown(report));
       output(args.json, report, () => formatAuditText(report) + (args.out ? `\n\nMarkdown report: ${args.out}` : ""));
       if (!report.ok) process.exitCode = 1;

@@ -1,7 +1,10 @@
 import { isAddress } from "ethers";
 
+import type { RoyaltyPool } from "../../types";
 import type { PoolClient } from "../client";
 import { RoyaltiesError } from "../errors";
+import { readLogs } from "../logs";
+import type { LogReadProgress } from "../logs";
 import { EPOCH_STATES } from "./read";
 import type { EpochStateName } from "./read";
 
@@ -13,6 +16,8 @@ export interface GetContributorStatusParameters {
    * log ranges, pass the block the pool was created in.
    */
   fromBlock?: number;
+  /** Progress of the paginated event read. */
+  onProgress?: (progress: LogReadProgress) => void;
 }
 
 /** Public facts about one contributor in one epoch: never their metrics, score or share. */
@@ -47,7 +52,7 @@ export class InvalidContributorError extends RoyaltiesError {}
  */
 export async function getContributorStatus(
   client: PoolClient,
-  { contributor, fromBlock = 0 }: GetContributorStatusParameters,
+  { contributor, fromBlock = 0, onProgress }: GetContributorStatusParameters,
 ): Promise<GetContributorStatusReturnType> {
   if (!isAddress(contributor)) {
     throw new InvalidContributorError(`${contributor} is not an address: pass the contributor's 0x… address.`);
@@ -55,15 +60,7 @@ export async function getContributorStatus(
   if (!Number.isSafeInteger(fromBlock) || fromBlock < 0) {
     throw new InvalidContributorError(`fromBlock must be a block number ≥ 0; got ${fromBlock}.`);
   }
-  const events = await client.pool.queryFilter(
-    client.pool.filters.ContributionSubmitted(undefined, contributor),
-    fromBlock,
-  );
-  const lastBlock = new Map<bigint, number>();
-  for (const event of events) {
-    const epochId = event.args.epochId;
-    lastBlock.set(epochId, Math.max(lastBlock.get(epochId) ?? 0, event.blockNumber));
-  }
+  const lastBlock = await submittedEpochs(client.pool, contributor, { fromBlock, onProgress });
   const epochIds = [...lastBlock.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const epochs = await Promise.all(
     epochIds.map(async (epochId): Promise<ContributorEpochStatus> => {
@@ -84,4 +81,36 @@ export async function getContributorStatus(
     }),
   );
   return { contributor, epochs };
+}
+
+/**
+ * The epochs of `pool` a contributor submitted to (as contributor, self-reported or attested), each
+ * with the block of their last submission, from the pool's `ContributionSubmitted` events read
+ * through the paginated log reader.
+ */
+export async function submittedEpochs(
+  pool: RoyaltyPool,
+  contributor: string,
+  {
+    fromBlock = 0,
+    toBlock,
+    onProgress,
+  }: { fromBlock?: number; toBlock?: number; onProgress?: (progress: LogReadProgress) => void },
+): Promise<Map<bigint, number>> {
+  const provider = pool.runner?.provider;
+  if (provider == null) throw new RoyaltiesError("Reading submissions needs a pool connected to a provider.");
+  const logs = await readLogs(provider, {
+    address: await pool.getAddress(),
+    topics: await pool.filters.ContributionSubmitted(undefined, contributor).getTopicFilter(),
+    fromBlock,
+    toBlock: toBlock ?? (await provider.getBlockNumber()),
+    onProgress,
+  });
+  const lastBlock = new Map<bigint, number>();
+  for (const log of logs) {
+    const epochId = pool.interface.parseLog(log)?.args.epochId as bigint | undefined;
+    if (epochId === undefined) continue;
+    lastBlock.set(epochId, Math.max(lastBlock.get(epochId) ?? 0, log.blockNumber));
+  }
+  return lastBlock;
 }

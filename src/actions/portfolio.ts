@@ -5,6 +5,7 @@ import { RoyaltyPool__factory } from "../../types";
 import type { ModelRegistry } from "../../types";
 import type { FheBackend } from "../fhe/backend";
 import type { ClaimPair } from "./claimAll";
+import { submittedEpochs } from "./contributor";
 import { getEarnings } from "./earnings";
 import { EPOCH_STATES } from "./read";
 import type { EpochStateName } from "./read";
@@ -61,8 +62,8 @@ export async function getPortfolio(
   const entries: PortfolioEntry[] = [];
   for (const model of await listModels(registry)) {
     const pool = RoyaltyPool__factory.connect(model.pool, signer);
-    const events = await pool.queryFilter(pool.filters.ContributionSubmitted(undefined, contributor), fromBlock);
-    const epochIds = [...new Set(events.map((e) => e.args.epochId))].sort((a, b) => (a < b ? -1 : 1));
+    const submitted = await submittedEpochs(pool, contributor, { fromBlock });
+    const epochIds = [...submitted.keys()].sort((a, b) => (a < b ? -1 : 1));
     for (const epochId of epochIds) {
       const [epoch, scoreHandle, shareHandle, claimed, claimable] = await Promise.all([
         pool.getEpoch(epochId),

@@ -4,6 +4,8 @@ import type { Log, Provider } from "ethers";
 
 import { RoyaltyPool__factory } from "../../types";
 import { RoyaltiesError } from "../errors";
+import { DEFAULT_LOG_BLOCK_RANGE, readLogs } from "../logs";
+import type { ReadLogsParameters } from "../logs";
 import { nextMaskBits, remainderBound } from "../math";
 import { LOG_STEPS, logEntry, nextDigest } from "./log";
 import { EPOCH_STATES } from "../actions/read";
@@ -642,12 +644,10 @@ export async function kmsVerifierOf(provider: Provider, pool: string): Promise<s
 /** The pool has no fhEVM coprocessor configuration to audit against. */
 export class UnsupportedChainError extends RoyaltiesError {}
 
-/** Blocks per `eth_getLogs` request by default: RPC providers refuse larger ranges or truncate them. */
-export const DEFAULT_LOG_BLOCK_RANGE = 5_000;
-
 /**
- * Reads a contract's events in a block range, decoded with `iface` and in chain order, in requests
- * of at most `blockRange` blocks each.
+ * Reads a contract's events in a block range, decoded with `iface` and in chain order, through the
+ * paginated reader ({@link readLogs}): at most `blockRange` blocks per request, halved when the provider
+ * refuses, transient failures retried; `options` adds a topic filter and a progress callback.
  */
 export async function readDecodedEvents(
   provider: Provider,
@@ -656,15 +656,13 @@ export async function readDecodedEvents(
   fromBlock: number,
   toBlock: number,
   blockRange: number = DEFAULT_LOG_BLOCK_RANGE,
+  options: Pick<ReadLogsParameters, "topics" | "onProgress" | "retries" | "retryDelayMs"> = {},
 ): Promise<PoolEvent[]> {
-  if (!Number.isSafeInteger(blockRange) || blockRange < 1) {
-    throw new RoyaltiesError(`The log block range must be a whole number of blocks ≥ 1; got ${blockRange}.`);
-  }
-  const logs: Log[] = [];
-  for (let start = fromBlock; start <= toBlock; start += blockRange) {
-    const end = Math.min(toBlock, start + blockRange - 1);
-    logs.push(...(await provider.getLogs({ address, fromBlock: start, toBlock: end })));
-  }
+  return decodeEvents(iface, await readLogs(provider, { ...options, address, fromBlock, toBlock, blockRange }));
+}
+
+/** Decodes logs with `iface`, in the order given, skipping logs of other events. */
+export function decodeEvents(iface: Interface, logs: readonly Log[]): PoolEvent[] {
   const events: PoolEvent[] = [];
   for (const log of logs) {
     const parsed = iface.parseLog(log);
@@ -681,6 +679,8 @@ export async function readDecodedEvents(
   }
   return events;
 }
+
+export { DEFAULT_LOG_BLOCK_RANGE };
 
 /** Reads a pool's events in a block range, decoded and in chain order, `blockRange` blocks per request. */
 export function readPoolEvents(

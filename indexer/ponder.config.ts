@@ -1,0 +1,80 @@
+/**
+ * What the indexer reads: the registry, every pool it creates (Ponder's factory support, from
+ * `ModelCreated.pool`), each model's governance timelock (from `ModelCreated.governance`), the
+ * cross-model aggregator, and the governors and consensus contracts named in the environment.
+ * `indexer/run.ts` fills the environment from hardhat-deploy's deployments folder and the chain.
+ */
+import { createConfig, factory } from "ponder";
+import { getAbiItem } from "viem";
+
+import {
+  AttestationConsensusAbi,
+  MetricAggregatorAbi,
+  ModelRegistryAbi,
+  RoyaltyGovernorAbi,
+  RoyaltyPoolAbi,
+  RoyaltyTimelockAbi,
+} from "./generated/abis";
+
+type Address = `0x${string}`;
+
+function address(name: string): Address {
+  const value = process.env[name];
+  if (value === undefined || !/^0x[0-9a-fA-F]{40}$/.test(value)) {
+    throw new Error(`Set ${name} to a 0x… address (npm run indexer sets it from deployments/).`);
+  }
+  return value as Address;
+}
+
+/** A comma-separated list of addresses, or the zero address when empty (Ponder then reads nothing). */
+function addresses(name: string): Address[] {
+  const list = (process.env[name] ?? "").split(",").filter((a) => a !== "");
+  return list.length === 0 ? ["0x0000000000000000000000000000000000000000"] : (list as Address[]);
+}
+
+const registry = address("INDEXER_REGISTRY");
+const startBlock = Number(process.env.INDEXER_START_BLOCK ?? "0");
+const modelCreated = getAbiItem({ abi: ModelRegistryAbi, name: "ModelCreated" });
+
+export default createConfig({
+  database: process.env.DATABASE_URL
+    ? { kind: "postgres", connectionString: process.env.DATABASE_URL }
+    : { kind: "pglite", directory: process.env.INDEXER_PGLITE_DIR ?? ".ponder/pglite" },
+  chains: {
+    chain: {
+      id: Number(process.env.INDEXER_CHAIN_ID ?? "31337"),
+      rpc: process.env.INDEXER_RPC_URL ?? "http://127.0.0.1:8545",
+      pollingInterval: Number(process.env.INDEXER_POLLING_MS ?? "1000"),
+      // A local node mines on demand: blocks are final as soon as they exist.
+      disableCache: process.env.INDEXER_CHAIN_ID === undefined || process.env.INDEXER_CHAIN_ID === "31337",
+    },
+  },
+  contracts: {
+    ModelRegistry: { chain: "chain", abi: ModelRegistryAbi, address: registry, startBlock },
+    RoyaltyPool: {
+      chain: "chain",
+      abi: RoyaltyPoolAbi,
+      address: factory({ address: registry, event: modelCreated, parameter: "pool" }),
+      startBlock,
+    },
+    RoyaltyTimelock: {
+      chain: "chain",
+      abi: RoyaltyTimelockAbi,
+      address: factory({ address: registry, event: modelCreated, parameter: "governance" }),
+      startBlock,
+    },
+    MetricAggregator: {
+      chain: "chain",
+      abi: MetricAggregatorAbi,
+      address: address("INDEXER_AGGREGATOR"),
+      startBlock,
+    },
+    RoyaltyGovernor: { chain: "chain", abi: RoyaltyGovernorAbi, address: addresses("INDEXER_GOVERNORS"), startBlock },
+    AttestationConsensus: {
+      chain: "chain",
+      abi: AttestationConsensusAbi,
+      address: addresses("INDEXER_CONSENSUS"),
+      startBlock,
+    },
+  },
+});

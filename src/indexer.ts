@@ -1,0 +1,172 @@
+/**
+ * Reads the public record from the Ponder indexer (indexer/) over GraphQL: browser-safe, `fetch` only.
+ * An indexer is a convenience, not a source of truth: the audit reads its raw pool logs and checks
+ * them against each epoch's on-chain digest and log length ({@link auditPoolWithIndexer}).
+ */
+import { Interface } from "ethers";
+import type { Log, Provider } from "ethers";
+
+import { RoyaltyPool__factory } from "../types";
+import { auditEvents, decodeEvents, providerChainView } from "./audit/audit";
+import type { AuditReport, PoolEvent } from "./audit/audit";
+import { RoyaltiesError } from "./errors";
+
+/** The indexer did not answer, answered an error, or has not indexed the block asked for. */
+export class IndexerError extends RoyaltiesError {}
+
+/** Rows per GraphQL page (Ponder's maximum is 1000). */
+const PAGE = 1000;
+
+/**
+ * Runs a GraphQL query against the indexer at `url` (its base URL, e.g. http://localhost:42069).
+ * @example
+ * const data = await indexerQuery<{ models: { items: { name: string }[] } }>(url, "{ models { items { name } } }");
+ */
+export async function indexerQuery<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(new URL("/graphql", url), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (error) {
+    throw new IndexerError(`The indexer at ${url} did not answer (${String(error)}): is npm run indexer running?`);
+  }
+  const body = (await response.json().catch(() => ({}))) as { data?: T; errors?: { message: string }[] };
+  if (!response.ok || body.errors !== undefined || body.data === undefined) {
+    const reason = body.errors?.map((e) => e.message).join("; ") ?? `HTTP ${response.status}`;
+    throw new IndexerError(`The indexer at ${url} refused the query: ${reason}`);
+  }
+  return body.data;
+}
+
+/** The last block the indexer at `url` has indexed (from its /status endpoint). */
+export async function indexerBlock(url: string): Promise<number> {
+  try {
+    const response = await fetch(new URL("/status", url));
+    const status = (await response.json()) as Record<string, { block?: { number?: number } }>;
+    const block = Object.values(status)[0]?.block?.number;
+    if (typeof block === "number") return block;
+  } catch {
+    // reported below
+  }
+  throw new IndexerError(`The indexer at ${url} reports no indexed block yet: wait for it to sync.`);
+}
+
+interface Page<T> {
+  items: T[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** Every row of a paginated collection: `field` is the plural query name, `where` its filter. */
+export async function indexerRows<T>(
+  url: string,
+  field: string,
+  where: Record<string, unknown>,
+  selection: string,
+): Promise<T[]> {
+  const rows: T[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const query = `query($where: ${whereType(field)}, $after: String) {
+      ${field}(where: $where, limit: ${PAGE}, after: $after) { items { ${selection} } pageInfo { hasNextPage endCursor } }
+    }`;
+    const data: Record<string, Page<T>> = await indexerQuery<Record<string, Page<T>>>(url, query, { where, after });
+    rows.push(...data[field].items);
+    if (!data[field].pageInfo.hasNextPage) return rows;
+    after = data[field].pageInfo.endCursor;
+  }
+}
+
+/** Ponder's filter type name of a plural field: `poolLogs` → `poolLogFilter`. */
+function whereType(field: string): string {
+  return `${field.slice(0, -1)}Filter`;
+}
+
+interface PoolLogRow {
+  blockNumber: string;
+  logIndex: number;
+  transactionHash: string;
+  topics: string[];
+  data: string;
+}
+
+/** A pool's raw logs up to `toBlock`, as the indexer stored them, in chain order. */
+export async function indexerPoolLogs(url: string, pool: string, toBlock: number): Promise<Log[]> {
+  const rows = await indexerRows<PoolLogRow>(
+    url,
+    "poolLogs",
+    { pool: pool.toLowerCase(), blockNumber_lte: String(toBlock) },
+    "blockNumber logIndex transactionHash topics data",
+  );
+  return rows
+    .map(
+      (row) =>
+        ({
+          address: pool,
+          blockNumber: Number(row.blockNumber),
+          index: row.logIndex,
+          transactionHash: row.transactionHash,
+          topics: row.topics,
+          data: row.data,
+        }) as unknown as Log,
+    )
+    .sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
+}
+
+const poolInterface = new Interface(RoyaltyPool__factory.abi);
+
+/** A pool's decoded events up to `toBlock`, read from the indexer instead of the RPC. */
+export async function indexerPoolEvents(url: string, pool: string, toBlock: number): Promise<PoolEvent[]> {
+  return decodeEvents(poolInterface, await indexerPoolLogs(url, pool, toBlock));
+}
+
+export interface AuditPoolWithIndexerParameters {
+  pool: string;
+  /** Base URL of the indexer. */
+  indexer: string;
+  /** The audited block; default: the last block the indexer has indexed. */
+  toBlock?: number;
+}
+
+/**
+ * Audits a pool with its events read from an indexer and everything else from the chain. Trustless:
+ * each epoch's events must rebuild the digest and log length the pool itself stores on-chain, so an
+ * indexer that drops, adds, reorders or alters an event fails the audit.
+ * @example
+ * const report = await auditPoolWithIndexer(provider, { pool, indexer: "http://localhost:42069" });
+ */
+export async function auditPoolWithIndexer(
+  provider: Provider,
+  { pool, indexer, toBlock }: AuditPoolWithIndexerParameters,
+): Promise<AuditReport> {
+  const indexed = await indexerBlock(indexer);
+  const block = toBlock ?? Math.min(indexed, await provider.getBlockNumber());
+  if (block > indexed) {
+    throw new IndexerError(
+      `The indexer has reached block ${indexed}, not ${block}: wait for it or audit an earlier block.`,
+    );
+  }
+  if ((await provider.getCode(pool)) === "0x") {
+    throw new RoyaltiesError(`No contract at ${pool}: check the pool address and the network.`);
+  }
+  const events = await indexerPoolEvents(indexer, pool, block);
+  const chain = await providerChainView(provider, pool, block);
+  return auditEvents(events, chain, { pool, fromBlock: 0, toBlock: block });
+}
+
+/** The epochs of `pool` a contributor submitted to, with the block of their last submission, from the indexer. */
+export async function indexerSubmittedEpochs(
+  url: string,
+  pool: string,
+  contributor: string,
+): Promise<Map<bigint, number>> {
+  const rows = await indexerRows<{ epochId: string; lastBlock: string; submissions: number }>(
+    url,
+    "participants",
+    { pool: pool.toLowerCase(), contributor: contributor.toLowerCase() },
+    "epochId lastBlock submissions",
+  );
+  return new Map(rows.filter((r) => r.submissions > 0).map((r) => [BigInt(r.epochId), Number(r.lastBlock)]));
+}
