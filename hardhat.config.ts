@@ -34,13 +34,15 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(async (args: { solcVersi
 });
 
 /**
- * The browser end-to-end test in test/app/ needs a built dashboard and Chromium, and the indexer tests in
- * test/indexer/ run the Ponder indexer (and PostgreSQL): `npm run test:app` and `npm run test:indexer` run
- * them by name; `npm test` (and coverage), which list the test folder, leave them out.
+ * The browser end-to-end test in test/app/ needs a built dashboard and Chromium, the indexer tests in
+ * test/indexer/ run the Ponder indexer (and PostgreSQL), and the tests in test/e2e/ drive `npx hardhat node`
+ * and the tasks or the agent as child processes (minutes each): `npm run test:app`, `npm run test:indexer` and
+ * `npm run test:e2e` run them by name; `npm test` (and coverage), which list the test folder, leave them out.
  */
 const SEPARATE_TESTS = [
   path.join(__dirname, "test", "app") + path.sep,
   path.join(__dirname, "test", "indexer") + path.sep,
+  path.join(__dirname, "test", "e2e") + path.sep,
 ];
 
 subtask(TASK_TEST_GET_TEST_FILES).setAction(async (args: { testFiles: string[] }, _hre, runSuper) => {

@@ -10,6 +10,7 @@ import path from "node:path";
 const CONTRACTS: Record<string, string> = {
   ModelRegistryAbi: "registry/ModelRegistry.sol/ModelRegistry.json",
   RoyaltyPoolAbi: "royalty/RoyaltyPool.sol/RoyaltyPool.json",
+  PayoutVaultAbi: "payouts/PayoutVault.sol/PayoutVault.json",
   MetricAggregatorAbi: "aggregates/MetricAggregator.sol/MetricAggregator.json",
   AttestationConsensusAbi: "consensus/AttestationConsensus.sol/AttestationConsensus.json",
   RoyaltyGovernorAbi: "governance/RoyaltyGovernor.sol/RoyaltyGovernor.json",

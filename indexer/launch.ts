@@ -61,8 +61,10 @@ export async function indexerEnvironment(options: IndexerOptions = {}): Promise<
   }
   const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
   try {
-    const [aggregator, chainId] = await Promise.all([
-      ModelRegistry__factory.connect(registry, provider).metricAggregator(),
+    const registryContract = ModelRegistry__factory.connect(registry, provider);
+    const [aggregator, vault, chainId] = await Promise.all([
+      registryContract.metricAggregator(),
+      registryContract.payoutVault(),
       provider.send("eth_chainId", []) as Promise<string>,
     ]);
     return {
@@ -72,6 +74,7 @@ export async function indexerEnvironment(options: IndexerOptions = {}): Promise<
       INDEXER_CHAIN_ID: String(Number(chainId)),
       INDEXER_REGISTRY: registry,
       INDEXER_AGGREGATOR: aggregator,
+      INDEXER_VAULT: vault,
       INDEXER_START_BLOCK: String(startBlock ?? Number(process.env.INDEXER_START_BLOCK ?? "0")),
       INDEXER_GOVERNORS: (options.governors ?? []).join(",") || process.env.INDEXER_GOVERNORS || "",
       INDEXER_CONSENSUS: (options.consensus ?? []).join(",") || process.env.INDEXER_CONSENSUS || "",

@@ -1,7 +1,7 @@
 /**
  * What the indexer reads: the registry, every pool it creates (Ponder's factory support, from
  * `ModelCreated.pool`), each model's governance timelock (from `ModelCreated.governance`), the
- * cross-model aggregator, and the governors and consensus contracts named in the environment.
+ * cross-model aggregator, the payout vault (disclosure grants), and the governors and consensus contracts named in the environment.
  * `indexer/run.ts` fills the environment from hardhat-deploy's deployments folder and the chain.
  */
 import { createConfig, factory } from "ponder";
@@ -11,6 +11,7 @@ import {
   AttestationConsensusAbi,
   MetricAggregatorAbi,
   ModelRegistryAbi,
+  PayoutVaultAbi,
   RoyaltyGovernorAbi,
   RoyaltyPoolAbi,
   RoyaltyTimelockAbi,
@@ -63,6 +64,7 @@ export default createConfig({
       address: factory({ address: registry, event: modelCreated, parameter: "governance" }),
       startBlock,
     },
+    PayoutVault: { chain: "chain", abi: PayoutVaultAbi, address: address("INDEXER_VAULT"), startBlock },
     MetricAggregator: {
       chain: "chain",
       abi: MetricAggregatorAbi,

@@ -1,12 +1,12 @@
 /**
  * Disclosure grants: a contributor lets a viewer decrypt their score (and share) of a (model, epoch)
- * pair. Kept apart so that it can follow the events to whichever contract emits them (the registry
- * today; a payout vault created by the registry once payouts move there).
+ * pair. The registry's payout vault emits them: a grant, then (at once if the share exists, else at the claim)
+ * the share's.
  */
 import { ponder } from "ponder:registry";
 import { disclosure } from "ponder:schema";
 
-ponder.on("ModelRegistry:DisclosureGranted", async ({ event, context }) => {
+ponder.on("PayoutVault:DisclosureGranted", async ({ event, context }) => {
   const { contributor, viewer, modelId, epochId } = event.args;
   await context.db
     .insert(disclosure)
@@ -14,7 +14,7 @@ ponder.on("ModelRegistry:DisclosureGranted", async ({ event, context }) => {
     .onConflictDoNothing();
 });
 
-ponder.on("ModelRegistry:DisclosureApplied", async ({ event, context }) => {
+ponder.on("PayoutVault:DisclosureApplied", async ({ event, context }) => {
   const { contributor, viewer, modelId, epochId } = event.args;
   await context.db
     .insert(disclosure)

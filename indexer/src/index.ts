@@ -89,10 +89,6 @@ ponder.on("RoyaltyPool:Initialized", async ({ event, context }) => {
   await recordLog(context, event);
 });
 
-ponder.on("RoyaltyPool:PublicDecryptionVerified", async ({ event, context }) => {
-  await recordLog(context, event);
-});
-
 ponder.on("RoyaltyPool:LogAppended", async ({ event, context }) => {
   await recordLog(context, event);
   const { epochId, index, digest } = event.args;
