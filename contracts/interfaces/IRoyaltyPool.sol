@@ -213,7 +213,7 @@ interface IRoyaltyPool {
     /// @notice No revealed epoch since the last settlement, or no balance to settle.
     error RoyaltyPoolNothingToSettle();
     /// @notice A settlement is already waiting for its reveal.
-    error RoyaltyPoolAccountingPending();
+    error RoyaltyPoolSettlementPending();
     /// @notice No settlement was requested.
     error RoyaltyPoolNoPendingSettlement();
 

@@ -94,7 +94,7 @@ library PoolAccounting {
         uint256 currentId,
         IERC7984ERC20Wrapper payoutToken
     ) external {
-        require(!FHE.isInitialized(state.pending.released), IRoyaltyPool.RoyaltyPoolAccountingPending());
+        require(!FHE.isInitialized(state.pending.released), IRoyaltyPool.RoyaltyPoolSettlementPending());
         require(state.outstandingEpochs == 0, IRoyaltyPool.RoyaltyPoolEpochsOutstanding(state.outstandingEpochs));
         uint256 fromEpochId = state.settledThroughEpochId + 1;
         euint64 balance = payoutToken.confidentialBalanceOf(address(this));
