@@ -102,10 +102,14 @@ export {
 export type { ConnectRegistryParameters, ModelInfo } from "./actions/registry";
 export {
   applyRulesChange,
+  checkRulesUpdate,
+  decodeProposalActions,
   delegateVotes,
   deployGovernance,
   describeRulesChange,
   executeProposal,
+  findGovernor,
+  getVoterStatus,
   governanceToken,
   listProposals,
   proposeRulesChange,
@@ -124,10 +128,12 @@ export type {
   DelegateVotesReturnType,
   DeployGovernanceParameters,
   Governance,
+  ProposalAction,
   ProposalInfo,
   RulesChange,
   RulesProposal,
   VoteParameters,
+  VoterStatus,
 } from "./governance";
 export { claimAll, claimablePairs, getPortfolio } from "./actions/portfolio";
 export type { ClaimAllReturnType, ClaimPair, Portfolio, PortfolioEntry } from "./actions/portfolio";
