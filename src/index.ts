@@ -29,7 +29,8 @@ export {
   DEFAULT_NOISY_CLAIM_WINDOW,
 } from "./deploy";
 export type { CreateModelParameters, MetricParameters, RulesParameters } from "./deploy";
-export { contributionScore, exactShare, expectedShare, shareParameters } from "./math";
+export { cappedMetrics, contributionScore, exactShare, expectedShare, shareParameters } from "./math";
+export type { CappedMetric } from "./math";
 export { escapeTerminal, escapeTerminalLines, formatAmount, formatTable, terminalSafeJson } from "./format";
 export { verifyShare } from "./actions/verify";
 export type { ShareVerification } from "./actions/verify";
