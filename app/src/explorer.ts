@@ -91,7 +91,7 @@ export function epochSeries(view: ModelView): EpochPoint[] {
  * Whether a model matches a search: part of its name (case-insensitive), its id ("#3" or "3"), or
  * a prefix of its pool address (with or without 0x). An empty query matches every model.
  */
-export function matchesSearch(model: ModelInfo, query: string): boolean {
+export function matchesSearch(model: Pick<ModelInfo, "modelId" | "name" | "pool">, query: string): boolean {
   const q = query.trim().toLowerCase();
   if (q === "") return true;
   if (model.name.toLowerCase().includes(q)) return true;
