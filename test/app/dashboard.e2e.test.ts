@@ -351,6 +351,8 @@ describe("contributor dashboard in Chromium (end to end)", function () {
       await sleep(2000);
     }
 
+    // Screenshots of this run only (a failure's shot from an earlier run would mislead).
+    fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     console.log(`      screenshots: ${SCREENSHOTS}`);
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "royalties-app-e2e-"));
