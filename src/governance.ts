@@ -1,5 +1,5 @@
-import { id } from "ethers";
-import type { ContractTransactionReceipt, Signer } from "ethers";
+import { ZeroAddress, getAddress, id } from "ethers";
+import type { ContractTransactionReceipt, Provider, Signer } from "ethers";
 
 import {
   GovernanceToken__factory,
@@ -12,7 +12,7 @@ import type { PoolClient } from "./client";
 import { confirmed } from "./client";
 import { toRulesStruct } from "./deploy";
 import type { RulesParameters } from "./deploy";
-import { PROPOSAL_STATES, RoyaltiesError } from "./errors";
+import { PROPOSAL_STATES, RoyaltiesError, withPoolErrors } from "./errors";
 import { readDecodedEvents } from "./audit/audit";
 import { getRules } from "./actions/read";
 import type { RulesInfo } from "./actions/read";
@@ -304,6 +304,11 @@ export interface ProposalInfo {
   deadline: bigint;
   /** Unix time from which a queued proposal can be executed (0 when not queued). */
   eta: bigint;
+  /**
+   * Votes (for + abstain) needed to pass: the quorum at the snapshot, or, while the snapshot is still
+   * ahead, at the last mined block (the same unless the voting supply changes before the snapshot).
+   */
+  quorum: bigint;
   description: string;
   targets: string[];
   values: bigint[];
@@ -342,6 +347,8 @@ export async function listProposals(
       governor.proposalDeadline(proposalId),
       governor.proposalEta(proposalId),
     ]);
+    // The quorum is a past lookup: a snapshot not yet mined uses the last mined block instead.
+    const quorum = await governor.quorum(snapshot < BigInt(toBlock) ? snapshot : BigInt(Math.max(toBlock - 1, 0)));
     proposals.push({
       proposalId,
       proposer: args.proposer as string,
@@ -352,6 +359,7 @@ export async function listProposals(
       snapshot,
       deadline,
       eta,
+      quorum,
       description: args.description as string,
       targets: [...(args.targets as string[])],
       values: [...(args.values as bigint[])],
@@ -425,4 +433,159 @@ export async function rulesHistory(client: PoolClient): Promise<(RulesInfo & { e
     history.push({ ...(await getRules(client, { version })), epochs: epochsByVersion.get(version) ?? [] });
   }
   return history;
+}
+
+/**
+ * The governor that proposes to `timelock`: the holder of its PROPOSER_ROLE (granted with a
+ * `RoleGranted` event) that names this timelock as its own; undefined when there is none (a model's
+ * governance may be any address, e.g. a multisig or a foreign contract).
+ * @example
+ * const governor = await findGovernor(provider, model.governance);
+ */
+export async function findGovernor(
+  provider: Provider,
+  timelock: string,
+  params: { fromBlock?: number; toBlock?: number; blockRange?: number } = {},
+): Promise<string | undefined> {
+  if ((await provider.getCode(timelock)) === "0x") return undefined;
+  const contract = RoyaltyTimelock__factory.connect(timelock, provider);
+  const proposerRole = id("PROPOSER_ROLE");
+  const toBlock = params.toBlock ?? (await provider.getBlockNumber());
+  const events = await readDecodedEvents(
+    provider,
+    timelock,
+    contract.interface,
+    params.fromBlock ?? 0,
+    toBlock,
+    params.blockRange,
+  );
+  const candidates = events
+    .filter((e) => e.name === "RoleGranted" && e.args.role === proposerRole)
+    .map((e) => getAddress(e.args.account as string))
+    .reverse();
+  for (const account of new Set(candidates)) {
+    try {
+      const [holds, itsTimelock] = await Promise.all([
+        contract.hasRole(proposerRole, account),
+        RoyaltyGovernor__factory.connect(account, provider).timelock(),
+      ]);
+      if (holds && itsTimelock.toLowerCase() === timelock.toLowerCase()) return account;
+    } catch {
+      // not a governor: the next candidate
+    }
+  }
+  return undefined;
+}
+
+/** What one action of a proposal does: a rules update of a pool, or a call the library does not know. */
+export type ProposalAction =
+  | { target: string; value: bigint; kind: "updateRules"; rules: RulesParameters }
+  | { target: string; value: bigint; kind: "other"; selector: string };
+
+/**
+ * Decodes a proposal's actions from its calldata, so that what it does can be shown beside (and
+ * checked against) its description, which the proposer wrote.
+ * @example
+ * const [action] = decodeProposalActions(proposal);
+ * if (action.kind === "updateRules") rulesChanges(current, action.rules);
+ */
+export function decodeProposalActions(
+  proposal: Pick<ProposalInfo, "targets" | "values" | "calldatas">,
+): ProposalAction[] {
+  const iface = RoyaltyPool__factory.createInterface();
+  return proposal.targets.map((target, i) => {
+    const data = proposal.calldatas[i] ?? "0x";
+    const value = proposal.values[i] ?? 0n;
+    try {
+      const parsed = iface.parseTransaction({ data });
+      if (parsed?.name === "updateRules") {
+        const r = parsed.args[0] as unknown as {
+          metrics: { name: string; weight: bigint; cap: bigint }[];
+          epochLength: bigint;
+          minParticipants: bigint;
+          maxSubmissionsPerContributor: bigint;
+          attestationRequired: boolean;
+          attestors: string[];
+          bonusMultipliers: bigint[];
+          claimWindow: bigint;
+          noiseBits: bigint;
+        };
+        const rules: RulesParameters = {
+          metrics: r.metrics.map((m) => ({ name: m.name, weight: m.weight, cap: m.cap })),
+          epochLength: r.epochLength,
+          minParticipants: Number(r.minParticipants),
+          maxSubmissionsPerContributor: Number(r.maxSubmissionsPerContributor),
+          attestationRequired: r.attestationRequired,
+          attestors: [...r.attestors],
+          bonusMultipliers: [...r.bonusMultipliers],
+          claimWindow: r.claimWindow,
+          noiseBits: Number(r.noiseBits),
+        };
+        return { target, value, kind: "updateRules", rules };
+      }
+    } catch {
+      // not a pool call
+    }
+    return { target, value, kind: "other", selector: data.slice(0, 10) };
+  });
+}
+
+/**
+ * Checks, without sending anything, that the pool would accept `rules` from its governance now (the
+ * same call the timelock makes at execution): throws the pool's error (e.g. a bound the rules break),
+ * so that a proposal that could only fail at execution is not put to a vote.
+ * @example
+ * await checkRulesUpdate(client, applyRulesChange(current, { caps: { computeUnits: 2n ** 62n } })); // throws
+ */
+export async function checkRulesUpdate(pool: PoolClient, rules: RulesParameters): Promise<void> {
+  const provider = pool.pool.runner?.provider;
+  if (provider == null) throw new RoyaltiesError("Checking rules needs a pool client connected to a provider.");
+  const governance = await pool.pool.governance();
+  if (governance === ZeroAddress)
+    throw new RoyaltiesError(`Pool ${pool.address} has fixed rules: nobody can change them.`);
+  const data = RoyaltyPool__factory.createInterface().encodeFunctionData("updateRules", [toRulesStruct(rules)]);
+  await withPoolErrors(() => provider.call({ from: governance, to: pool.address, data }));
+}
+
+/** A voter's voting token position, and their votes on given proposals. */
+export interface VoterStatus {
+  voter: string;
+  /** Voting tokens held (base units). */
+  balance: bigint;
+  /** Who the holder's tokens vote through: the zero address until the holder delegates. */
+  delegate: string;
+  /** Votes delegated to the voter now (base units). */
+  votes: bigint;
+  /** Per proposal id: whether the voter voted, and the votes it has (or would have) on it. */
+  proposals: Record<string, { hasVoted: boolean; weight: bigint }>;
+}
+
+/**
+ * A voter's balance, delegate and votes, and for each proposal whether they voted and with how many
+ * votes (the votes at its snapshot, or their votes now while the snapshot is still ahead).
+ * @example
+ * const me = await getVoterStatus(governor, { voter, proposals: await listProposals(governor) });
+ */
+export async function getVoterStatus(
+  governor: RoyaltyGovernor,
+  params: { voter: string; proposals?: readonly Pick<ProposalInfo, "proposalId" | "snapshot">[] },
+): Promise<VoterStatus> {
+  const token = await governanceToken(governor);
+  const { voter } = params;
+  const [balance, delegate, votes, clock] = await Promise.all([
+    token.balanceOf(voter),
+    token.delegates(voter),
+    token.getVotes(voter),
+    governor.clock(),
+  ]);
+  const entries = await Promise.all(
+    (params.proposals ?? []).map(async (p) => {
+      const [hasVoted, weight] = await Promise.all([
+        governor.hasVoted(p.proposalId, voter),
+        p.snapshot < clock ? governor.getVotes(voter, p.snapshot) : Promise.resolve(votes),
+      ]);
+      return [p.proposalId.toString(), { hasVoted, weight }] as const;
+    }),
+  );
+  return { voter, balance, delegate, votes, proposals: Object.fromEntries(entries) };
 }

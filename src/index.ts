@@ -65,7 +65,8 @@ export {
   DEFAULT_NOISY_CLAIM_WINDOW,
 } from "./deploy";
 export type { CreateModelParameters, MetricParameters, RulesParameters } from "./deploy";
-export { contributionScore, exactShare, expectedShare, shareParameters } from "./math";
+export { cappedMetrics, contributionScore, exactShare, expectedShare, shareParameters } from "./math";
+export type { CappedMetric } from "./math";
 export { escapeTerminal, escapeTerminalLines, formatAmount, formatTable, terminalSafeJson } from "./format";
 export { verifyShare } from "./actions/verify";
 export type { ShareVerification } from "./actions/verify";
@@ -150,10 +151,14 @@ export {
 export type { ConnectRegistryParameters, ModelInfo } from "./actions/registry";
 export {
   applyRulesChange,
+  checkRulesUpdate,
+  decodeProposalActions,
   delegateVotes,
   deployGovernance,
   describeRulesChange,
   executeProposal,
+  findGovernor,
+  getVoterStatus,
   governanceToken,
   listProposals,
   proposeRulesChange,
@@ -172,10 +177,12 @@ export type {
   DelegateVotesReturnType,
   DeployGovernanceParameters,
   Governance,
+  ProposalAction,
   ProposalInfo,
   RulesChange,
   RulesProposal,
   VoteParameters,
+  VoterStatus,
 } from "./governance";
 export { claimablePairs, getPortfolio } from "./actions/portfolio";
 export type { Portfolio, PortfolioEntry, PortfolioTotal } from "./actions/portfolio";

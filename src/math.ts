@@ -40,6 +40,30 @@ export function contributionScore(
   );
 }
 
+/** A metric value above its cap: the pool counts `counted` (the cap), not `entered`. */
+export interface CappedMetric {
+  name: string;
+  entered: bigint;
+  counted: bigint;
+}
+
+/**
+ * The metrics of a contribution that exceed their cap under a schema (each counts as its cap), so
+ * that the CLI and the dashboard can say so before anything is sent.
+ * @example
+ * cappedMetrics([2_000_000n], [{ name: "computeUnits", weight: 3n, cap: 1_000_000n }])
+ * // [{ name: "computeUnits", entered: 2000000n, counted: 1000000n }]
+ */
+export function cappedMetrics(
+  metrics: readonly bigint[],
+  schema: readonly { name: string; cap: bigint }[],
+): CappedMetric[] {
+  return schema.flatMap((rule, i) => {
+    const entered = metrics[i];
+    return entered !== undefined && entered > rule.cap ? [{ name: rule.name, entered, counted: rule.cap }] : [];
+  });
+}
+
 /**
  * Expected fraction of an epoch pool that noise holds back (and the next settlement carries forward):
  * with noise N uniform in [0, B), B = 2^noiseBits, shares sum to about pool·T/(T+N), so the held-back

@@ -41,7 +41,12 @@ withPoolOptions(royalties.task("submit", "Encrypt contribution metrics in the si
       const metrics = parseMetricValues(args.metrics);
       const signer = await getSigner(hre, args.account);
       const client = await getPoolClient(hre, args, signer);
-      const { submitContribution } = await import("../src");
+      const { cappedMetrics, escapeTerminal, getEpoch, getRules, submitContribution } = await import("../src");
+      // A value above its cap counts as the cap: say so before anything is sent (stderr keeps --json clean).
+      const rules = await getRules(client, { version: (await getEpoch(client)).rulesVersion });
+      for (const m of cappedMetrics(metrics, rules.metrics)) {
+        console.warn(`${escapeTerminal(m.name)} = ${m.entered} is above its cap: ${m.counted} will be counted.`);
+      }
       const result = await submitContribution(client, { metrics });
       const contributor = await signer.getAddress();
       const data = { epochId: result.epochId, contributor, scoreHandle: result.scoreHandle, tx: result.receipt.hash };

@@ -10,14 +10,17 @@ import { NETWORK } from "./config";
 import { describeError } from "./errors";
 import { shortAddress } from "./format";
 import { ContributorView } from "./views/ContributorView";
+import { GovernanceView } from "./views/GovernanceView";
 import { PublicView } from "./views/PublicView";
 import { WalletPanel } from "./views/WalletPanel";
 import type { Wallet } from "./wallet";
 
-type Route = "public" | "contributor";
+type Route = "public" | "contributor" | "governance";
 
 function routeOf(hash: string): Route {
-  return hash.startsWith("#/contributor") ? "contributor" : "public";
+  if (hash.startsWith("#/contributor")) return "contributor";
+  if (hash.startsWith("#/governance")) return "governance";
+  return "public";
 }
 
 type Boot = { state: "connecting" } | { state: "ready"; chain: AppChain } | { state: "failed"; error: SetupError };
@@ -111,6 +114,22 @@ export function App() {
   const chain = boot.state === "ready" ? boot.chain : undefined;
   const block = useBlockNumber(chain);
 
+  /** The wallet panel, shared by the views that act (contributor, governance): one wallet for both. */
+  const walletPanel = (connected: AppChain) => (
+    <>
+      {walletNotice && !wallet && <div className="banner notice">{walletNotice}</div>}
+      <WalletPanel
+        chain={connected}
+        wallet={wallet}
+        onConnect={(next) => {
+          setWalletNotice(undefined);
+          setWallet(next);
+        }}
+        onDisconnect={() => setWallet(undefined)}
+      />
+    </>
+  );
+
   return (
     <div className="app">
       <header className="top">
@@ -123,12 +142,30 @@ export function App() {
             <div className="muted small">encrypted royalties for AI-model contributors</div>
           </div>
         </div>
-        <nav>
-          <a href="#/public" className={route === "public" ? "active" : ""} data-testid="nav-public">
-            Public view
+        <nav aria-label="Views">
+          <a
+            href="#/public"
+            className={route === "public" ? "active" : ""}
+            aria-current={route === "public" ? "page" : undefined}
+            data-testid="nav-public"
+          >
+            Explorer
           </a>
-          <a href="#/contributor" className={route === "contributor" ? "active" : ""} data-testid="nav-contributor">
+          <a
+            href="#/contributor"
+            className={route === "contributor" ? "active" : ""}
+            aria-current={route === "contributor" ? "page" : undefined}
+            data-testid="nav-contributor"
+          >
             Contributor
+          </a>
+          <a
+            href="#/governance"
+            className={route === "governance" ? "active" : ""}
+            aria-current={route === "governance" ? "page" : undefined}
+            data-testid="nav-governance"
+          >
+            Governance
           </a>
         </nav>
         <div className="network">
@@ -140,30 +177,15 @@ export function App() {
           )}
         </div>
       </header>
-      <main>
+      <main id="main">
         {boot.state === "connecting" && <p className="muted">Connecting to {NETWORK.rpcUrl}…</p>}
         {boot.state === "failed" && <SetupScreen error={boot.error} onRetry={connect} />}
         {chain && route === "public" && <PublicView chain={chain} block={block} />}
         {chain && route === "contributor" && (
-          <ContributorView
-            chain={chain}
-            block={block}
-            wallet={wallet}
-            walletPanel={
-              <>
-                {walletNotice && !wallet && <div className="banner notice">{walletNotice}</div>}
-                <WalletPanel
-                  chain={chain}
-                  wallet={wallet}
-                  onConnect={(connected) => {
-                    setWalletNotice(undefined);
-                    setWallet(connected);
-                  }}
-                  onDisconnect={() => setWallet(undefined)}
-                />
-              </>
-            }
-          />
+          <ContributorView chain={chain} block={block} wallet={wallet} walletPanel={walletPanel(chain)} />
+        )}
+        {chain && route === "governance" && (
+          <GovernanceView chain={chain} block={block} wallet={wallet} walletPanel={walletPanel(chain)} />
         )}
       </main>
       <footer className="muted small">

@@ -24,6 +24,7 @@ import type { BrowserContext, Page } from "playwright-core";
 
 import { HostileMetadataToken__factory } from "../../types";
 import { connectRegistry, registerModel } from "../../src/actions/registry";
+import { deployGovernance } from "../../src/governance";
 import { contributionScore, expectedShare } from "../../src/math";
 import { ROOT, hardhat, portTaken } from "../helpers/processes";
 
@@ -68,6 +69,24 @@ const HOSTILE = [
   { id: 3, name: "hostile-huge", mode: 1 },
   { id: 4, name: "lookalike-cmud", mode: 2 },
 ];
+
+/**
+ * A governed model (created after the hostile ones): its DAO's token is held by the dashboard's
+ * contributor (600) and account 4 (400); votes open 1 block after a proposal and last 4 blocks; the
+ * quorum is 40 %; the timelock waits 120 s.
+ */
+const GOV = {
+  id: 5,
+  name: "governed-subnet",
+  holders: [
+    { account: ME.account, votes: 600n },
+    { account: 4, votes: 400n },
+  ],
+  votingDelay: 1,
+  votingPeriod: 4,
+  quorumPercent: 40,
+  timelockDelay: 120,
+};
 
 const MY_SCORE = contributionScore(ME.metrics, METRICS);
 const TOTAL = [ME, ...OTHERS].reduce((sum, c) => sum + contributionScore(c.metrics, METRICS), 0n);
@@ -136,6 +155,38 @@ async function registerHostileModels(): Promise<void> {
       });
       expect(model.modelId).to.equal(BigInt(hostile.id));
     }
+  } finally {
+    provider.destroy();
+  }
+}
+
+/** Deploys the GOV model's DAO and registers the model under its timelock (as a DAO's founder would). */
+async function registerGovernedModel(): Promise<void> {
+  const provider = new JsonRpcProvider(RPC_URL, 31337, { staticNetwork: true });
+  try {
+    const founder = await provider.getSigner(7);
+    const holders = await Promise.all(GOV.holders.map(async (h) => (await provider.getSigner(h.account)).address));
+    const dao = await deployGovernance(founder, {
+      tokenName: "Governed Subnet Votes",
+      tokenSymbol: "GVOTE",
+      holders,
+      amounts: GOV.holders.map((h) => h.votes * 10n ** 18n),
+      votingDelay: GOV.votingDelay,
+      votingPeriod: GOV.votingPeriod,
+      quorumPercent: GOV.quorumPercent,
+      timelockDelay: BigInt(GOV.timelockDelay),
+    });
+    const registry = await connectRegistry({ address: deployedAddress("ModelRegistry"), runner: founder });
+    const model = await registerModel(registry, {
+      modelName: GOV.name,
+      payoutToken: deployedAddress("ConfidentialPayoutToken"),
+      metrics: METRICS,
+      epochLength: BigInt(EPOCH_LENGTH),
+      minParticipants: 3,
+      maxSubmissionsPerContributor: 4,
+      governance: await dao.timelock.getAddress(),
+    });
+    expect(model.modelId).to.equal(BigInt(GOV.id));
   } finally {
     provider.destroy();
   }
@@ -300,7 +351,10 @@ describe("contributor dashboard in Chromium (end to end)", function () {
       await sleep(2000);
     }
 
+    // Screenshots of this run only (a failure's shot from an earlier run would mislead).
+    fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    console.log(`      screenshots: ${SCREENSHOTS}`);
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "royalties-app-e2e-"));
     process.once("exit", killAll);
     node = new Service("hardhat-node", "npx", ["hardhat", "node", "--no-deploy"], workDir);
@@ -325,6 +379,7 @@ describe("contributor dashboard in Chromium (end to end)", function () {
       "0",
     ]);
     await registerHostileModels();
+    await registerGovernedModel();
     await Promise.all([
       task("fund", ["--model", MODEL, "--amount", "10000"]),
       ...OTHERS.map((c) =>
@@ -612,6 +667,170 @@ describe("contributor dashboard in Chromium (end to end)", function () {
       `${AUDITOR.slice(0, 6)}…${AUDITOR.slice(-4)}`,
     );
     await shot("07-disclosure-granted");
+  });
+
+  it("governance: delegate, propose a rules change from its preview, vote, queue, execute; the new rules version appears", async function () {
+    this.timeout(240_000);
+    const g = GOV.id;
+    const mine = async (blocks: number) => rpc("hardhat_mine", [`0x${blocks.toString(16)}`]);
+    const state = (n: number) => page.getByTestId(`proposal-state-${g}-${n}`);
+    const reason = async (testId: string) => page.getByTestId(`${testId}-reason`).innerText();
+
+    // The navigation works from the keyboard.
+    await page.getByTestId("nav-governance").focus();
+    await page.keyboard.press("Enter");
+    const card = page.getByTestId(`gov-model-${g}`);
+    await card.waitFor();
+    expect(await page.locator('[data-testid^="gov-model-"]').count()).to.equal(1); // only the governed model
+    expect(await page.getByTestId("wallet-address").innerText()).to.equal(ME_ADDRESS); // the same wallet as before
+    await page.getByTestId(`voting-power-${g}`).filter({ hasText: "delegated to nobody yet" }).waitFor();
+    expect(await card.innerText()).to.contain("No proposal yet");
+
+    // Propose is disabled until something changes; another address must be an address.
+    expect(await page.getByTestId(`propose-${g}`).isDisabled()).to.equal(true);
+    expect(await reason(`propose-${g}`)).to.contain("change at least one value");
+    await page.getByTestId(`delegate-other-${g}`).check();
+    await page.getByTestId(`delegate-to-${g}`).fill("0x1234");
+    expect(await page.getByTestId(`delegate-${g}`).isDisabled()).to.equal(true);
+    expect(await reason(`delegate-${g}`)).to.contain("0x followed by 40 hexadecimal digits");
+    await page.getByTestId(`delegate-self-${g}`).check();
+    expect(await operate(`delegate-${g}`)).to.match(/^Votes delegated to yourself: 600 GVOTE of voting power/);
+    expect(await page.getByTestId(`voting-power-${g}`).innerText()).to.contain("delegated to yourself");
+
+    // Rules the pool would refuse are stopped before anything is sent, and the old notice goes with them.
+    await page.getByTestId(`propose-cap-${g}-computeUnits`).fill((2n ** 62n).toString());
+    await page.getByTestId(`propose-${g}`).click();
+    const refused = card.getByTestId("error");
+    await refused.waitFor();
+    expect(await refused.innerText()).to.contain("The pool refused the transaction");
+    expect(await page.getByTestId("notice").count()).to.equal(0);
+    expect(await card.innerText()).to.contain("No proposal yet");
+
+    // The preview shows exactly what changes; the description is generated from it.
+    await page.getByTestId(`propose-cap-${g}-computeUnits`).fill(METRICS[0].cap.toString());
+    await page.getByTestId(`propose-weight-${g}-computeUnits`).fill("4");
+    const preview = page.getByTestId(`propose-preview-${g}`);
+    expect(await preview.getByTestId("propose-change").allInnerTexts()).to.deep.equal(["weight of computeUnits 3 → 4"]);
+    expect(await preview.innerText()).to.contain("from the next epoch: weight of computeUnits 3 → 4.");
+    await shot("09-governance-propose-preview");
+    expect(await operate(`propose-${g}`)).to.match(/^Proposal \d+…\d+ created/);
+    expect(await state(1).innerText()).to.equal("Pending");
+    expect(await page.getByTestId(`proposal-description-${g}-1`).innerText()).to.contain(
+      "weight of computeUnits 3 → 4",
+    );
+    expect(await page.getByTestId(`vote-for-${g}-1`).isDisabled()).to.equal(true);
+    expect(await page.getByTestId(`vote-reason-${g}-1`).innerText()).to.match(/^voting opens after block \d+/);
+    expect(await page.getByTestId(`queue-${g}-1`).isDisabled()).to.equal(true);
+    expect(await page.getByTestId(`execute-${g}-1`).isDisabled()).to.equal(true);
+    // The same proposal cannot be made twice.
+    expect(await reason(`propose-${g}`)).to.contain("the same proposal already exists");
+
+    await mine(GOV.votingDelay + 1);
+    await state(1)
+      .filter({ hasText: /^Active$/ })
+      .waitFor({ timeout: 30_000 });
+    expect(await operate(`vote-for-${g}-1`)).to.match(/^Voted for with 600 GVOTE\./);
+    expect(await page.getByTestId(`proposal-votes-${g}-1-for`).innerText()).to.equal("600 GVOTE");
+    expect(await page.getByTestId(`proposal-votes-${g}-1-quorum`).innerText())
+      .to.contain("quorum 400 GVOTE")
+      .and.to.contain("✓ reached");
+    expect(await page.getByTestId(`vote-reason-${g}-1`).innerText()).to.equal("you already voted on this proposal");
+    expect(await reason(`queue-${g}-1`)).to.match(/^the vote ends after block \d+/);
+
+    await mine(GOV.votingPeriod);
+    await state(1)
+      .filter({ hasText: /^Succeeded$/ })
+      .waitFor({ timeout: 30_000 });
+    expect(await reason(`execute-${g}-1`)).to.equal("queue it first");
+    expect(await operate(`queue-${g}-1`)).to.match(/queued in the timelock: it can be executed in 2 min/);
+    expect(await state(1).innerText()).to.equal("Queued");
+    expect(await reason(`execute-${g}-1`)).to.match(
+      /^executable from \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in (\d+ min|\d+ s)/,
+    );
+    await shot("10-governance-queued");
+
+    await rpc("evm_increaseTime", [GOV.timelockDelay + 1]);
+    await mine(1);
+    await page.locator(`[data-testid="execute-${g}-1"]:not([disabled])`).waitFor({ timeout: 30_000 });
+    expect(await operate(`execute-${g}-1`)).to.match(/executed: the new rules apply from the next epoch/);
+    expect(await state(1).innerText()).to.equal("Executed");
+    // The form now starts from the new rules version.
+    expect(await page.getByTestId(`propose-weight-${g}-computeUnits`).inputValue()).to.equal("4");
+    await shot("11-governance-executed");
+  });
+
+  it("the explorer without a wallet: totals per token, charts, search, the new rules version and the proposal", async function () {
+    this.timeout(120_000);
+    const viewer = await (context as BrowserContext).newPage();
+    try {
+      await viewer.goto(`${appUrl}#/public`);
+      await viewer.getByTestId(`public-proposals-${GOV.id}`).waitFor();
+      expect(await viewer.getByTestId("wallet").count()).to.equal(0);
+      const official = viewer.getByTestId("explorer-token-official");
+      // Funded 10,000 cMUD into model 1; epoch 1 is revealed with its whole pool.
+      expect(await official.innerText()).to.match(/10,000 cMUD\s+10,000 cMUD/);
+      await viewer.getByTestId("explorer-funded-paid-chart").waitFor();
+      await viewer.getByTestId("public-participants-chart-1").waitFor();
+
+      // Rules history: version 2 with its diff, from the executed proposal.
+      const history = await viewer.getByTestId(`public-rules-history-${GOV.id}`).innerText();
+      expect(history).to.match(/v2\s+from the next epoch\s+weight of computeUnits 3 → 4/);
+      expect(await viewer.getByTestId(`proposal-state-${GOV.id}-1`).innerText()).to.equal("Executed");
+      expect(await viewer.getByTestId(`vote-for-${GOV.id}-1`).count()).to.equal(0); // read-only here
+
+      // Search by name, then by pool address.
+      await viewer.getByLabel("Search by model name, #id or pool address").fill("governed");
+      await viewer.getByTestId("explorer-search-count").filter({ hasText: "1 model of 5 match" }).waitFor();
+      expect(await viewer.getByTestId("public-model-1").count()).to.equal(0);
+      const pool = await viewer.getByTestId(`public-model-${GOV.id}`).locator("code").first().getAttribute("title");
+      await viewer.getByTestId("explorer-search").fill(String(pool).slice(0, 12));
+      await viewer.getByTestId(`public-model-${GOV.id}`).waitFor();
+      expect(await viewer.locator('[data-testid^="public-model-"]').count()).to.equal(1);
+      await viewer.getByTestId("explorer-search").fill("");
+      await viewer.getByTestId("public-model-1").waitFor();
+
+      // No individual value anywhere.
+      const text = await viewer.locator("body").innerText();
+      expect(text).to.not.contain(MY_SCORE.toLocaleString("en-US"));
+      expect(text).to.not.contain(cmud(MY_SHARE).replace(" cMUD", ""));
+      await viewer.screenshot({ path: path.join(SCREENSHOTS, "12-explorer.png"), fullPage: true });
+    } finally {
+      await viewer.close();
+    }
+  });
+
+  it("is usable at 375 px and every input has a label", async function () {
+    this.timeout(120_000);
+    const phone = await (context as BrowserContext).newPage();
+    try {
+      await phone.setViewportSize({ width: 375, height: 812 });
+      for (const [route, ready, name] of [
+        ["public", `public-proposals-${GOV.id}`, "13-explorer-375px"],
+        ["governance", "dev-wallet", "14-governance-375px"],
+        ["contributor", "wallet", "15-contributor-375px"],
+      ] as const) {
+        await phone.goto(`${appUrl}#/${route}`);
+        await phone.getByTestId(ready).waitFor();
+        if (route === "governance") {
+          await phone.getByTestId("dev-account").selectOption(String(ME.account));
+          await phone.getByTestId("connect-dev").click();
+          await phone.getByTestId(`propose-form-${GOV.id}`).waitFor();
+        }
+        // Evaluated in the page (this file is compiled without the DOM types).
+        const width = (await phone.evaluate("document.documentElement.scrollWidth")) as number;
+        expect(width, `#/${route} is ${width} px wide at 375 px`).to.be.at.most(375);
+        const unlabelled = (await phone.evaluate(`[...document.querySelectorAll("input, select, textarea")]
+          .filter((e) => e.labels.length === 0 && !e.getAttribute("aria-label") && !e.getAttribute("aria-labelledby"))
+          .map((e) => e.getAttribute("data-testid") || e.outerHTML.slice(0, 80))`)) as string[];
+        expect(unlabelled, `unlabelled inputs on #/${route}`).to.deep.equal([]);
+        const nameless = (await phone.evaluate(`[...document.querySelectorAll("button")]
+          .filter((b) => b.textContent.trim() === "" && !b.getAttribute("aria-label")).length`)) as number;
+        expect(nameless, `buttons without a name on #/${route}`).to.equal(0);
+        await phone.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+      }
+    } finally {
+      await phone.close();
+    }
   });
 
   it("the public view shows the revealed total and no individual score or share", async function () {

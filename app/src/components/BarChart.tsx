@@ -24,7 +24,11 @@ export function BarChart({ bars, title, testId }: { bars: readonly Bar[]; title:
   return (
     <figure className="chart" data-testid={testId}>
       <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={title}>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-label={`${title}: ${bars.map((b) => `${b.label} ${b.caption}`).join(", ")}`}
+      >
         <line x1={PAD.left} x2={WIDTH - PAD.right} y1={HEIGHT - PAD.bottom} y2={HEIGHT - PAD.bottom} className="axis" />
         {bars.map((bar, i) => {
           const x = PAD.left + slot * i + (slot - barWidth) / 2;

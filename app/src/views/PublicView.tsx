@@ -1,7 +1,9 @@
 /**
- * What any observer sees, without a wallet: models, epochs, pool sizes, revealed totals (only past
- * k-anonymity), participant counts, the rules in force and their history, and the audit of each
- * epoch. Nothing here is about one contributor.
+ * The public explorer, without a wallet: across models, funded and paid per payout token and the
+ * cross-model aggregate rounds; per model, its epochs over time (participants, pool, revealed total,
+ * claims, settlement) with charts, the rules in force and their history as diffs, its proposals, and
+ * the audit of each epoch; a search by model name or pool address. Nothing here is about one
+ * contributor. The figures come from already-loaded public records (explorer.ts), whatever their source.
  */
 import { ZeroAddress } from "ethers";
 import { useEffect, useState } from "react";
@@ -13,15 +15,21 @@ import type { AggregateStatus } from "../../../src/actions/aggregates";
 import type { AppChain } from "../chain";
 import { NETWORK } from "../config";
 import { BarChart } from "../components/BarChart";
+import { GroupedBarChart } from "../components/GroupedBarChart";
 import { ErrorBanner } from "../components/Banners";
 import { SafeName, TokenBadge, UnreadableCard } from "../components/Untrusted";
 import { chainNow, isUnreadable, loadAggregatesOrNone, loadPublicModels } from "../data";
 import type { EpochView, ModelView, UnreadableModel } from "../data";
 import { describeError } from "../errors";
 import type { ErrorReport } from "../errors";
+import { epochSeries, matchesSearch, totalsByToken } from "../explorer";
+import type { TokenTotals } from "../explorer";
 import { dateTime, duration, plural, shortAddress, tokens } from "../format";
+import { daoOf, loadGovernedModels } from "../governanceData";
+import type { GovernedModelView } from "../governanceData";
 import { publicStatus } from "../status";
 import { displayText } from "../untrusted";
+import { ProposalCard } from "./GovernanceView";
 
 function changesBetween(pool: string, before: RulesInfo, after: RulesInfo): string {
   const text = describeRulesChange(pool, before, {
@@ -109,15 +117,31 @@ function AuditCell({ epoch }: { epoch: EpochView }) {
   );
 }
 
-function ModelSection({ view, now }: { view: ModelView; now: bigint }) {
+function ModelSection({
+  view,
+  now,
+  block,
+  governed,
+}: {
+  view: ModelView;
+  now: bigint;
+  block: bigint;
+  governed?: GovernedModelView;
+}) {
   const { model, token, epochs, rules, history, audit } = view;
   const current = epochs[0];
   const paid = epochs.filter((e) => e.state === "Revealed").reduce((sum, e) => sum + e.pool, 0n);
-  const chronological = [...epochs].reverse();
+  const series = epochSeries(view);
+  const dao = governed === undefined ? undefined : daoOf(governed);
   return (
-    <section className="card model" data-testid={`public-model-${model.modelId}`}>
+    <section
+      className="card model"
+      id={`model-${model.modelId}`}
+      aria-labelledby={`model-title-${model.modelId}`}
+      data-testid={`public-model-${model.modelId}`}
+    >
       <header className="model-head">
-        <h2>
+        <h2 id={`model-title-${model.modelId}`}>
           <SafeName value={model.name} /> <span className="muted">#{model.modelId.toString()}</span>
         </h2>
         <div className="muted small">
@@ -149,67 +173,84 @@ function ModelSection({ view, now }: { view: ModelView; now: bigint }) {
       </div>
 
       <h3>Epochs</h3>
-      <table data-testid={`public-epochs-${model.modelId}`}>
-        <thead>
-          <tr>
-            <th>epoch</th>
-            <th>status</th>
-            <th>period</th>
-            <th className="num">contributors</th>
-            <th className="num">submissions</th>
-            <th className="num">pool</th>
-            <th className="num">revealed total score</th>
-            <th className="num">claims</th>
-            <th>audit</th>
-          </tr>
-        </thead>
-        <tbody>
-          {epochs.map((epoch) => {
-            const status = publicStatus(epoch, now);
-            return (
-              <tr key={epoch.epochId.toString()} data-testid={`public-epoch-${model.modelId}-${epoch.epochId}`}>
-                <td>#{epoch.epochId.toString()}</td>
-                <td>
-                  <span className={`pill ${status.tone}`}>{status.text}</span>
-                </td>
-                <td className="small">
-                  {dateTime(epoch.start)} → {dateTime(epoch.end)}
-                  {epoch.state === "Open" && now < epoch.end && (
-                    <div className="muted">ends in {duration(epoch.end - now)}</div>
-                  )}
-                </td>
-                <td className="num">{epoch.participants.toString()}</td>
-                <td className="num">{epoch.submissions.toString()}</td>
-                <td className="num">{tokens(epoch.pool, token)}</td>
-                <td className="num" data-testid={`public-total-${model.modelId}-${epoch.epochId}`}>
-                  {epoch.state === "Revealed" ? (
-                    epoch.revealedTotal.toLocaleString("en-US")
-                  ) : epoch.state === "Closed" ? (
-                    <span className="muted">being revealed</span>
-                  ) : (
-                    <span className="muted">encrypted</span>
-                  )}
-                </td>
-                <td className="num">{epoch.state === "Revealed" ? `${epoch.claims} / ${epoch.participants}` : "—"}</td>
-                <td>
-                  <AuditCell epoch={epoch} />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table data-testid={`public-epochs-${model.modelId}`}>
+          <thead>
+            <tr>
+              <th>epoch</th>
+              <th>status</th>
+              <th>period</th>
+              <th className="num">contributors</th>
+              <th className="num">submissions</th>
+              <th className="num">pool</th>
+              <th className="num">revealed total score</th>
+              <th className="num">claims</th>
+              <th>settlement</th>
+              <th>audit</th>
+            </tr>
+          </thead>
+          <tbody>
+            {epochs.map((epoch) => {
+              const status = publicStatus(epoch, now);
+              return (
+                <tr key={epoch.epochId.toString()} data-testid={`public-epoch-${model.modelId}-${epoch.epochId}`}>
+                  <td>#{epoch.epochId.toString()}</td>
+                  <td>
+                    <span className={`pill ${status.tone}`}>{status.text}</span>
+                  </td>
+                  <td className="small">
+                    {dateTime(epoch.start)} → {dateTime(epoch.end)}
+                    {epoch.state === "Open" && now < epoch.end && (
+                      <div className="muted">ends in {duration(epoch.end - now)}</div>
+                    )}
+                  </td>
+                  <td className="num">{epoch.participants.toString()}</td>
+                  <td className="num">{epoch.submissions.toString()}</td>
+                  <td className="num">{tokens(epoch.pool, token)}</td>
+                  <td className="num" data-testid={`public-total-${model.modelId}-${epoch.epochId}`}>
+                    {epoch.state === "Revealed" ? (
+                      epoch.revealedTotal.toLocaleString("en-US")
+                    ) : epoch.state === "Closed" ? (
+                      <span className="muted">being revealed</span>
+                    ) : (
+                      <span className="muted">encrypted</span>
+                    )}
+                  </td>
+                  <td className="num">
+                    {epoch.state === "Revealed" ? `${epoch.claims} / ${epoch.participants}` : "—"}
+                  </td>
+                  <td className="small">{epoch.state !== "Revealed" ? "—" : epoch.settled ? "settled" : "not yet"}</td>
+                  <td>
+                    <AuditCell epoch={epoch} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
 
       <div className="two-columns">
         <BarChart
+          title="Contributors per epoch"
+          testId={`public-participants-chart-${model.modelId}`}
+          bars={series.map((e) => ({
+            label: `#${e.epochId}`,
+            value: e.participants,
+            caption: e.participants.toString(),
+          }))}
+        />
+        <BarChart
           title={`Pool per epoch (${token.symbol})`}
           testId={`public-chart-${model.modelId}`}
-          bars={chronological.map((e) => ({
+          bars={series.map((e) => ({
             label: `#${e.epochId}`,
             value: e.pool,
             caption: tokens(e.pool, token).replace(` ${token.symbol}`, ""),
           }))}
         />
+      </div>
+      <div>
         <div>
           <h3>Audit</h3>
           {"error" in audit ? (
@@ -239,28 +280,128 @@ function ModelSection({ view, now }: { view: ModelView; now: bigint }) {
       <RulesTable rules={rules} />
 
       <h3>Rules history</h3>
-      <table className="compact" data-testid={`public-rules-history-${model.modelId}`}>
-        <thead>
-          <tr>
-            <th>version</th>
-            <th>applied to epochs</th>
-            <th>change</th>
-          </tr>
-        </thead>
-        <tbody>
-          {history.map((version, i) => (
-            <tr key={version.version.toString()}>
-              <td>v{version.version.toString()}</td>
-              <td>
-                {version.epochs.length > 0 ? version.epochs.map((e) => `#${e}`).join(", ") : "from the next epoch"}
-              </td>
-              <td className="small">
-                {i === 0 ? "initial rules" : changesBetween(model.pool, history[i - 1], version)}
-              </td>
+      <div className="table-scroll">
+        <table className="compact" data-testid={`public-rules-history-${model.modelId}`}>
+          <thead>
+            <tr>
+              <th>version</th>
+              <th>applied to epochs</th>
+              <th>change</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {history.map((version, i) => (
+              <tr key={version.version.toString()}>
+                <td>v{version.version.toString()}</td>
+                <td>
+                  {version.epochs.length > 0 ? version.epochs.map((e) => `#${e}`).join(", ") : "from the next epoch"}
+                </td>
+                <td className="small">
+                  {i === 0 ? "initial rules" : changesBetween(model.pool, history[i - 1], version)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      {governed !== undefined && (
+        <>
+          <h3>Proposals</h3>
+          {dao === undefined ? (
+            <p className="muted small">
+              Governed by {shortAddress(model.governance)}, whose proposals cannot be read:{" "}
+              {"unreadable" in governed.dao ? governed.dao.unreadable : ""}.
+            </p>
+          ) : dao.proposals.length === 0 ? (
+            <p className="muted small">No proposal yet.</p>
+          ) : (
+            <div className="proposals" data-testid={`public-proposals-${model.modelId}`}>
+              {dao.proposals
+                .map((p, i) => ({ p, index: i + 1 }))
+                .reverse()
+                .map(({ p, index }) => (
+                  <ProposalCard
+                    key={p.proposalId.toString()}
+                    proposal={p}
+                    index={index}
+                    view={governed}
+                    dao={dao}
+                    block={block}
+                    now={now}
+                    busy={false}
+                  />
+                ))}
+            </div>
+          )}
+          <p className="small">
+            <a href="#/governance">Vote, propose or delegate in the governance view →</a>
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Across models: funded and paid per payout token, with a chart. */
+function OverviewSection({ totals, models }: { totals: TokenTotals[]; models: ModelView[] }) {
+  const epochs = models.reduce((n, m) => n + m.epochs.length, 0);
+  const contributions = models.reduce((n, m) => n + m.epochs.reduce((s, e) => s + Number(e.participants), 0), 0);
+  return (
+    <section className="card" data-testid="explorer-overview" aria-labelledby="overview-title">
+      <h2 id="overview-title">All models</h2>
+      <p className="muted small">
+        {plural(models.length, "readable model")} · {plural(epochs, "epoch")} · {contributions.toLocaleString("en-US")}{" "}
+        contributor-epochs (a contributor counts once per epoch). Paid = the pools of revealed epochs, which their
+        contributors claim; rounding dust and noise hold-back go back to later pools through settlements (returned).
+      </p>
+      <div className="table-scroll">
+        <table data-testid="explorer-totals">
+          <thead>
+            <tr>
+              <th>payout token</th>
+              <th className="num">models</th>
+              <th className="num">funded</th>
+              <th className="num">paid</th>
+              <th className="num">returned</th>
+              <th className="num">in open pools</th>
+            </tr>
+          </thead>
+          <tbody>
+            {totals.map((t) => (
+              <tr
+                key={t.token.address}
+                data-testid={`explorer-token-${t.token.official ? "official" : t.token.address}`}
+              >
+                <td>
+                  <TokenBadge token={t.token} />
+                </td>
+                <td className="num">{t.models}</td>
+                <td className="num">{t.funded === undefined ? "—" : tokens(t.funded, t.token)}</td>
+                <td className="num">
+                  {tokens(t.paid, t.token)}
+                  <div className="muted small">{plural(t.revealedEpochs, "revealed epoch")}</div>
+                </td>
+                <td className="num">{tokens(t.returned, t.token)}</td>
+                <td className="num">{tokens(t.pending, t.token)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <GroupedBarChart
+        title="Funded vs paid, per payout token"
+        series={["funded", "paid"]}
+        testId="explorer-funded-paid-chart"
+        groups={totals.map((t) => ({
+          label: t.token.official ? t.token.symbol : `${t.token.symbol} (${shortAddress(t.token.address)})`,
+          values: [t.funded, t.paid],
+          captions: [
+            t.funded === undefined ? "unknown" : tokens(t.funded, t.token).replace(` ${t.token.symbol}`, ""),
+            tokens(t.paid, t.token).replace(` ${t.token.symbol}`, ""),
+          ],
+        }))}
+      />
     </section>
   );
 }
@@ -270,6 +411,14 @@ function AggregatesSection({ aggregates }: { aggregates: AggregateStatus[] }) {
   return (
     <section className="card" data-testid="aggregates">
       <h2>Metrics across models</h2>
+      <p className="small" data-testid="aggregate-summary">
+        {aggregates
+          .map(
+            (a) =>
+              `${displayText(a.name, 32).text}: ${plural(a.rounds.length, "round")}, ${a.rounds.filter((r) => r.revealed).length} published`,
+          )
+          .join(" · ")}
+      </p>
       <p className="muted small">
         Each round sums a metric over the models the aggregate governance approved. Rounds end on a fixed daily grid (a
         round still below k at its end runs one more day); a round&apos;s sum is published only after its end, once at
@@ -282,32 +431,34 @@ function AggregatesSection({ aggregates }: { aggregates: AggregateStatus[] }) {
             <SafeName value={a.name} max={32} /> — published so far: {a.cumulative.toLocaleString("en-US")} (k ={" "}
             {a.minContributors.toString()}, each sum + noise below 2^{a.noiseBits.toString()})
           </h3>
-          <table className="compact">
-            <thead>
-              <tr>
-                <th className="num">round</th>
-                <th className="num">contributors</th>
-                <th className="num">submissions</th>
-                <th>ends</th>
-                <th>state</th>
-                <th className="num">sum + noise</th>
-              </tr>
-            </thead>
-            <tbody>
-              {a.rounds.map((r) => (
-                <tr key={r.round.toString()}>
-                  <td className="num">{r.round.toString()}</td>
-                  <td className="num">{r.contributors.toString()}</td>
-                  <td className="num">{r.submissions.toString()}</td>
-                  <td>
-                    {r.end === 0n ? "—" : new Date(Number(r.end) * 1000).toISOString().slice(0, 16).replace("T", " ")}
-                  </td>
-                  <td>{r.revealed ? "published" : r.closed ? "sealed, awaiting the KMS" : "open"}</td>
-                  <td className="num">{r.value === undefined ? "encrypted" : r.value.toLocaleString("en-US")}</td>
+          <div className="table-scroll">
+            <table className="compact">
+              <thead>
+                <tr>
+                  <th className="num">round</th>
+                  <th className="num">contributors</th>
+                  <th className="num">submissions</th>
+                  <th>ends</th>
+                  <th>state</th>
+                  <th className="num">sum + noise</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {a.rounds.map((r) => (
+                  <tr key={r.round.toString()}>
+                    <td className="num">{r.round.toString()}</td>
+                    <td className="num">{r.contributors.toString()}</td>
+                    <td className="num">{r.submissions.toString()}</td>
+                    <td>
+                      {r.end === 0n ? "—" : new Date(Number(r.end) * 1000).toISOString().slice(0, 16).replace("T", " ")}
+                    </td>
+                    <td>{r.revealed ? "published" : r.closed ? "sealed, awaiting the KMS" : "open"}</td>
+                    <td className="num">{r.value === undefined ? "encrypted" : r.value.toLocaleString("en-US")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </div>
       ))}
     </section>
@@ -316,18 +467,33 @@ function AggregatesSection({ aggregates }: { aggregates: AggregateStatus[] }) {
 
 export function PublicView({ chain, block }: { chain: AppChain; block: number }) {
   const [models, setModels] = useState<(ModelView | UnreadableModel)[]>();
+  const [governed, setGoverned] = useState<GovernedModelView[]>([]);
   const [aggregates, setAggregates] = useState<AggregateStatus[]>([]);
   const [now, setNow] = useState<bigint>(0n);
+  const [chainBlock, setChainBlock] = useState<bigint>(0n);
   const [error, setError] = useState<ErrorReport>();
+  const [query, setQuery] = useState("");
 
   useEffect(() => {
     let stale = false;
-    Promise.all([loadPublicModels(chain), chainNow(chain.provider), loadAggregatesOrNone(chain)])
-      .then(([loaded, time, sums]) => {
+    Promise.all([
+      loadPublicModels(chain),
+      chainNow(chain.provider),
+      loadAggregatesOrNone(chain),
+      chain.provider.getBlockNumber(),
+    ])
+      .then(async ([loaded, time, sums, head]) => {
+        // Proposals of the governed models (never blocking the rest: an unreadable DAO is said per model).
+        const daos = await loadGovernedModels(
+          chain,
+          loaded.filter((v) => !isUnreadable(v)).map((v) => v.model),
+        ).catch(() => []);
         if (stale) return;
         setModels(loaded);
+        setGoverned(daos);
         setAggregates(sums);
         setNow(time);
+        setChainBlock(BigInt(head));
         setError(undefined);
       })
       .catch((caught: unknown) => !stale && setError(describeError(caught)));
@@ -336,12 +502,15 @@ export function PublicView({ chain, block }: { chain: AppChain; block: number })
     };
   }, [chain, block]);
 
+  const readable = (models ?? []).filter((v): v is ModelView => !isUnreadable(v));
+  const shown = models?.filter((v) => matchesSearch(v.model, query));
+
   return (
     <div data-testid="public-view">
       <p className="intro">
         Public record of every model: pool sizes, epoch totals (revealed only once enough contributors took part),
-        participant counts and rules. Individual metrics, scores, shares and balances stay encrypted and never appear
-        here.
+        participant counts, rules and proposals. Individual metrics, scores, shares and balances stay encrypted and
+        never appear here.
       </p>
       {error && <ErrorBanner error={error} />}
       {models === undefined && !error && <p className="muted">Loading the models…</p>}
@@ -357,14 +526,42 @@ export function PublicView({ chain, block }: { chain: AppChain; block: number })
           </p>
         </div>
       )}
-      {models?.map((view) =>
+      {readable.length > 0 && <OverviewSection totals={totalsByToken(readable)} models={readable} />}
+      {models !== undefined && models.length > 0 && (
+        <section className="card search" role="search" aria-label="Search models">
+          <label className="field" htmlFor="model-search">
+            Search by model name, #id or pool address
+          </label>
+          <input
+            id="model-search"
+            type="search"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+            placeholder="e.g. subnet, #3 or 0x5FbD…"
+            spellCheck={false}
+            data-testid="explorer-search"
+          />
+          <span className="muted small" aria-live="polite" data-testid="explorer-search-count">
+            {query.trim() === ""
+              ? `${plural(models.length, "model")}`
+              : `${plural(shown?.length ?? 0, "model")} of ${models.length} match`}
+          </span>
+        </section>
+      )}
+      {shown?.map((view) =>
         isUnreadable(view) ? (
           <UnreadableCard key={view.model.pool} entry={view} testId={`public-model-${view.model.modelId}`} />
         ) : (
-          <ModelSection key={view.model.pool} view={view} now={now} />
+          <ModelSection
+            key={view.model.pool}
+            view={view}
+            now={now}
+            block={chainBlock}
+            governed={governed.find((g) => g.model.pool === view.model.pool)}
+          />
         ),
       )}
-      <AggregatesSection aggregates={aggregates} />
+      {query.trim() === "" && <AggregatesSection aggregates={aggregates} />}
     </div>
   );
 }

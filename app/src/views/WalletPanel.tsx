@@ -122,6 +122,7 @@ export function WalletPanel({
             </p>
             <div className="row">
               <select
+                aria-label="Development account"
                 value={devIndex}
                 onChange={(event) => setDevIndex(Number(event.target.value))}
                 data-testid="dev-account"
