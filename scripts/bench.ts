@@ -386,10 +386,13 @@ async function batchClaims(bench: Bench, people: Signer[], vector: bigint[]): Pr
   const pairs: { modelId: bigint; epochId: bigint }[] = [];
   for (let e = 1; e <= epochsPerModel; e++) {
     progress(`batch claim: epoch ${e}/${epochsPerModel} of ${models} models (${pairCount} pairs in all)`);
-    for (const pool of pools) {
-      if (pairs.length === pairCount) break;
+    const round = pools.slice(0, Math.min(models, pairCount - pairs.length));
+    // Every pool's epoch gets its contributions before time moves past the first end.
+    for (const pool of round) {
       await confirm(pool.connect(bench.funder).fund(1_000n * 10n ** 18n));
       for (const who of people.slice(0, 3)) await bench.submit(pool, who, vector);
+    }
+    for (const pool of round) {
       await bench.closeAndReveal(pool);
       pairs.push({ modelId: await bench.registry.modelIdOf(await pool.getAddress()), epochId: BigInt(e) });
     }
