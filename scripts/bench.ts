@@ -11,7 +11,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import hre, { ethers } from "hardhat";
 
-import { connectAggregator, formatTable } from "../src";
+import { WITHDRAW_AUTHORIZATION_TYPES, connectAggregator, formatTable } from "../src";
 import { expectedNoiseHoldback } from "../src/math";
 import type { ModelRegistry, PayoutVault, RoyaltyPool, TestToken } from "../types";
 import { PayoutVault__factory, ShareBenchmark__factory, TestToken__factory } from "../types";
@@ -453,18 +453,7 @@ async function unlinkablePayouts(bench: Bench, people: Signer[], vector: bigint[
   };
   const signature = await alice.signTypedData(
     { name: "AiRoyalties PayoutVault", version: "1", chainId, verifyingContract: vaultAddress },
-    {
-      WithdrawAuthorization: [
-        { name: "contributor", type: "address" },
-        { name: "token", type: "address" },
-        { name: "recipient", type: "address" },
-        { name: "amount", type: "uint64" },
-        { name: "unwrap", type: "bool" },
-        { name: "relayer", type: "address" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    WITHDRAW_AUTHORIZATION_TYPES,
     auth,
   );
   const relayed = await confirm(bench.vault.connect(bench.deployer).withdrawWithSignature(auth, signature));
