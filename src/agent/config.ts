@@ -26,6 +26,8 @@ export interface WithdrawConfig {
   everySeconds?: number;
   /** Who receives the withdrawal; the account when omitted. */
   to?: string;
+  /** Unwrap to the public ERC20 (the wrapper's finalizeUnwrap runs in the same step); default false. */
+  unwrap?: boolean;
 }
 
 export interface ModelConfig {
@@ -187,12 +189,20 @@ export function parseAgentConfig(raw: unknown, baseDir: string): AgentConfig {
     let withdraw: WithdrawConfig | undefined;
     if (entry.withdraw !== undefined) {
       const w = entry.withdraw;
-      if (!isRecord(w)) bad(`${where}.withdraw`, "an object ({ minClaims, everySeconds, to })", w);
+      if (!isRecord(w)) bad(`${where}.withdraw`, "an object ({ minClaims, everySeconds, to, unwrap })", w);
       withdraw = {
         minClaims: w.minClaims === undefined ? undefined : int(w.minClaims, `${where}.withdraw.minClaims`, 1),
         everySeconds:
           w.everySeconds === undefined ? undefined : int(w.everySeconds, `${where}.withdraw.everySeconds`, 1),
         to: w.to === undefined ? undefined : address(w.to, `${where}.withdraw.to`),
+        unwrap:
+          w.unwrap === undefined
+            ? undefined
+            : w.unwrap === true
+              ? true
+              : w.unwrap === false
+                ? false
+                : bad(`${where}.withdraw.unwrap`, "true or false", w.unwrap),
       };
       if (withdraw.minClaims === undefined && withdraw.everySeconds === undefined) {
         bad(`${where}.withdraw`, "an object with minClaims and/or everySeconds", w);

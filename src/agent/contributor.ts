@@ -274,7 +274,9 @@ async function withdrawDue(ctx: AgentContext, model: ModelRuntime, now: bigint):
   const byTime = rule.everySeconds !== undefined && now - BigInt(state.withdraw.lastAt) >= BigInt(rule.everySeconds);
   if (waiting === 0 || !(byCount || byTime)) return;
   try {
-    const result = await ctx.retry(model, "withdraw", () => withdrawPayout(model.client, { to: rule.to }));
+    const result = await ctx.retry(model, "withdraw", () =>
+      withdrawPayout(model.client, { to: rule.to, unwrap: rule.unwrap }),
+    );
     if (result.sent) ctx.metrics.inc("royalties_agent_withdrawals_total", { model: model.label });
     state.withdraw = { claimsSince: result.sent ? 0 : waiting, lastAt: now.toString() };
     model.store.save();

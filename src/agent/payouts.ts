@@ -40,11 +40,17 @@ export interface WithdrawResult {
   note: string;
 }
 
-/** Withdraws the signer's whole vault balance in the pool's payout token, to `to` (the signer when omitted). */
-export async function withdrawPayout(client: PoolClient, { to }: { to?: string }): Promise<WithdrawResult> {
+/**
+ * Withdraws the signer's whole vault balance in the pool's payout token, to `to` (the signer when omitted), unwrapped
+ * to the public ERC20 when asked.
+ */
+export async function withdrawPayout(
+  client: PoolClient,
+  { to, unwrap }: { to?: string; unwrap?: boolean },
+): Promise<WithdrawResult> {
   const vault = await vaultOfPool(client);
   const token = await client.pool.payoutToken();
-  const result = await withdraw(vault, { token, recipient: to });
+  const result = await withdraw(vault, { token, recipient: to, unwrap: unwrap ?? false });
   const receipt = result.receipts[0];
   return {
     sent: true,
