@@ -32,6 +32,7 @@ interface DecryptArgs extends PoolArgs {
 interface ContributorArgs extends PoolArgs {
   contributor?: string;
   fromBlock?: string;
+  indexer?: string;
 }
 
 withPoolOptions(royalties.task("submit", "Encrypt contribution metrics in the signer's wallet and submit them"))
@@ -140,6 +141,10 @@ withPoolOptions(
 withPoolOptions(royalties.task("contributor", "List the epochs a contributor took part in, and their claims"))
   .addOptionalParam("contributor", "Contributor address (default: the signer)")
   .addOptionalParam("fromBlock", "First block to scan for submissions (default: 0)")
+  .addOptionalParam(
+    "indexer",
+    "Read the submissions from this indexer (npm run indexer, e.g. http://localhost:42069) instead of the chain's logs",
+  )
   .setAction(
     action(async (args: ContributorArgs, hre) => {
       const reader = await getReader(hre, args.account);
@@ -152,7 +157,7 @@ withPoolOptions(royalties.task("contributor", "List the epochs a contributor too
         args.contributor === undefined ? signerAddress : parseAddress(args.contributor, "--contributor");
       const fromBlock = args.fromBlock === undefined ? undefined : parseBlock(args.fromBlock, "--from-block");
       const { getContributorStatus } = await import("../src");
-      const status = await getContributorStatus(client, { contributor, fromBlock });
+      const status = await getContributorStatus(client, { contributor, fromBlock, indexer: args.indexer });
       output(args.json, status, () =>
         status.epochs.length === 0
           ? `${contributor} has not submitted to this pool.`

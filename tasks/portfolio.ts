@@ -5,42 +5,45 @@ import type { PoolArgs, RegistryArgs } from "./common";
 import { royalties } from "./scope";
 import { types } from "hardhat/config";
 
-withRegistryOptions(
-  royalties.task("portfolio", "Your models and epochs across the registry, decrypted with your key"),
-).setAction(
-  action(async (args: RegistryArgs, hre) => {
-    const signer = await getSigner(hre, args.account);
-    const registry = await getRegistry(hre, args, signer);
-    const { formatTable, getPortfolio } = await import("../src");
-    const { lazyFheBackend } = await import("./fhe");
-    const portfolio = await getPortfolio(registry, { signer, fhe: lazyFheBackend(hre) });
-    output(args.json, portfolio, () =>
-      portfolio.entries.length === 0
-        ? `${portfolio.contributor} has not contributed to any model of this registry.`
-        : [
-            `Portfolio of ${portfolio.contributor} (decrypted with its key; nobody else can):`,
-            formatTable(
-              ["model", "epoch", "state", "claimed", "claimable", "score", "share (units)"],
-              portfolio.entries.map((e) => [
-                e.model,
-                e.epochId,
-                e.state,
-                e.claimed ? "yes" : "no",
-                e.claimable ? "yes" : "no",
-                e.score,
-                e.share === undefined ? "—" : e.share,
-              ]),
-            ),
-            "",
-            formatTable(
-              ["payout token", "sum of shares", "vault balance", "withdrawn", "earnings"],
-              portfolio.totals.map((t) => [t.payoutToken, t.sumOfShares, t.balance, t.withdrawn, t.earnings]),
-            ),
-            "Amounts in confidential units; royalties balance shows them in tokens.",
-          ].join("\n"),
-    );
-  }),
-);
+withRegistryOptions(royalties.task("portfolio", "Your models and epochs across the registry, decrypted with your key"))
+  .addOptionalParam(
+    "indexer",
+    "Read your submissions from this indexer (npm run indexer, e.g. http://localhost:42069) instead of the chain's logs",
+  )
+  .setAction(
+    action(async (args: RegistryArgs & { indexer?: string }, hre) => {
+      const signer = await getSigner(hre, args.account);
+      const registry = await getRegistry(hre, args, signer);
+      const { formatTable, getPortfolio } = await import("../src");
+      const { lazyFheBackend } = await import("./fhe");
+      const portfolio = await getPortfolio(registry, { signer, fhe: lazyFheBackend(hre), indexer: args.indexer });
+      output(args.json, portfolio, () =>
+        portfolio.entries.length === 0
+          ? `${portfolio.contributor} has not contributed to any model of this registry.`
+          : [
+              `Portfolio of ${portfolio.contributor} (decrypted with its key; nobody else can):`,
+              formatTable(
+                ["model", "epoch", "state", "claimed", "claimable", "score", "share (units)"],
+                portfolio.entries.map((e) => [
+                  e.model,
+                  e.epochId,
+                  e.state,
+                  e.claimed ? "yes" : "no",
+                  e.claimable ? "yes" : "no",
+                  e.score,
+                  e.share === undefined ? "—" : e.share,
+                ]),
+              ),
+              "",
+              formatTable(
+                ["payout token", "sum of shares", "vault balance", "withdrawn", "earnings"],
+                portfolio.totals.map((t) => [t.payoutToken, t.sumOfShares, t.balance, t.withdrawn, t.earnings]),
+              ),
+              "Amounts in confidential units; royalties balance shows them in tokens.",
+            ].join("\n"),
+      );
+    }),
+  );
 
 interface ClaimAllArgs extends RegistryArgs {
   maxPairs?: number;

@@ -3,6 +3,7 @@ import { isAddress } from "ethers";
 import type { RoyaltyPool } from "../../types";
 import type { PoolClient } from "../client";
 import { RoyaltiesError } from "../errors";
+import { indexerSubmittedEpochs } from "../indexer";
 import { readLogs } from "../logs";
 import type { LogReadProgress } from "../logs";
 import { EPOCH_STATES } from "./read";
@@ -18,6 +19,11 @@ export interface GetContributorStatusParameters {
   fromBlock?: number;
   /** Progress of the paginated event read. */
   onProgress?: (progress: LogReadProgress) => void;
+  /**
+   * Base URL of a Ponder indexer (npm run indexer, e.g. http://localhost:42069): the submissions are read
+   * from it instead of the chain's logs. Without it, the paginated log reader goes to the chain.
+   */
+  indexer?: string;
 }
 
 /** Public facts about one contributor in one epoch: never their metrics, score or share. */
@@ -52,7 +58,7 @@ export class InvalidContributorError extends RoyaltiesError {}
  */
 export async function getContributorStatus(
   client: PoolClient,
-  { contributor, fromBlock = 0, onProgress }: GetContributorStatusParameters,
+  { contributor, fromBlock = 0, onProgress, indexer }: GetContributorStatusParameters,
 ): Promise<GetContributorStatusReturnType> {
   if (!isAddress(contributor)) {
     throw new InvalidContributorError(`${contributor} is not an address: pass the contributor's 0x… address.`);
@@ -60,7 +66,7 @@ export async function getContributorStatus(
   if (!Number.isSafeInteger(fromBlock) || fromBlock < 0) {
     throw new InvalidContributorError(`fromBlock must be a block number ≥ 0; got ${fromBlock}.`);
   }
-  const lastBlock = await submittedEpochs(client.pool, contributor, { fromBlock, onProgress });
+  const lastBlock = await submittedEpochs(client.pool, contributor, { fromBlock, onProgress, indexer });
   const epochIds = [...lastBlock.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const epochs = await Promise.all(
     epochIds.map(async (epochId): Promise<ContributorEpochStatus> => {
@@ -85,8 +91,9 @@ export async function getContributorStatus(
 
 /**
  * The epochs of `pool` a contributor submitted to (as contributor, self-reported or attested), each
- * with the block of their last submission, from the pool's `ContributionSubmitted` events read
- * through the paginated log reader.
+ * with the block of their last submission: from the indexer at `indexer` when one is given (its
+ * participant rows), otherwise from the pool's `ContributionSubmitted` events read through the paginated
+ * log reader.
  */
 export async function submittedEpochs(
   pool: RoyaltyPool,
@@ -95,8 +102,20 @@ export async function submittedEpochs(
     fromBlock = 0,
     toBlock,
     onProgress,
-  }: { fromBlock?: number; toBlock?: number; onProgress?: (progress: LogReadProgress) => void },
+    indexer,
+  }: {
+    fromBlock?: number;
+    toBlock?: number;
+    onProgress?: (progress: LogReadProgress) => void;
+    indexer?: string;
+  },
 ): Promise<Map<bigint, number>> {
+  if (indexer !== undefined) {
+    const indexed = await indexerSubmittedEpochs(indexer, await pool.getAddress(), contributor);
+    return new Map(
+      [...indexed].filter(([, block]) => block >= fromBlock && (toBlock === undefined || block <= toBlock)),
+    );
+  }
   const provider = pool.runner?.provider;
   if (provider == null) throw new RoyaltiesError("Reading submissions needs a pool connected to a provider.");
   const logs = await readLogs(provider, {

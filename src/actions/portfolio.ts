@@ -56,13 +56,24 @@ export interface Portfolio {
  */
 export async function getPortfolio(
   registry: ModelRegistry,
-  { signer, fhe, fromBlock = 0 }: { signer: Signer; fhe: FheBackend; fromBlock?: number },
+  {
+    signer,
+    fhe,
+    fromBlock = 0,
+    indexer,
+  }: {
+    signer: Signer;
+    fhe: FheBackend;
+    fromBlock?: number;
+    /** Base URL of a Ponder indexer to read the submissions from; the chain's logs when omitted. */
+    indexer?: string;
+  },
 ): Promise<Portfolio> {
   const contributor = await signer.getAddress();
   const entries: PortfolioEntry[] = [];
   for (const model of await listModels(registry)) {
     const pool = RoyaltyPool__factory.connect(model.pool, signer);
-    const submitted = await submittedEpochs(pool, contributor, { fromBlock });
+    const submitted = await submittedEpochs(pool, contributor, { fromBlock, indexer });
     const epochIds = [...submitted.keys()].sort((a, b) => (a < b ? -1 : 1));
     for (const epochId of epochIds) {
       const [epoch, scoreHandle, shareHandle, claimed, claimable] = await Promise.all([
