@@ -1,6 +1,6 @@
 /**
- * The dashboard: connects to the network, then shows the public view (no wallet) or the contributor
- * view (`#/contributor`), following the chain block by block.
+ * The dashboard: connects to the network, then shows the public view (no wallet), the contributor
+ * view (`#/contributor`) or the auditor view (`#/auditor`), following the chain block by block.
  */
 import { useCallback, useEffect, useState } from "react";
 
@@ -9,15 +9,18 @@ import type { AppChain } from "./chain";
 import { NETWORK } from "./config";
 import { describeError } from "./errors";
 import { shortAddress } from "./format";
+import { AuditorView } from "./views/AuditorView";
 import { ContributorView } from "./views/ContributorView";
 import { PublicView } from "./views/PublicView";
 import { WalletPanel } from "./views/WalletPanel";
 import type { Wallet } from "./wallet";
 
-type Route = "public" | "contributor";
+type Route = "public" | "contributor" | "auditor";
 
 function routeOf(hash: string): Route {
-  return hash.startsWith("#/contributor") ? "contributor" : "public";
+  if (hash.startsWith("#/contributor")) return "contributor";
+  if (hash.startsWith("#/auditor")) return "auditor";
+  return "public";
 }
 
 type Boot = { state: "connecting" } | { state: "ready"; chain: AppChain } | { state: "failed"; error: SetupError };
@@ -110,6 +113,21 @@ export function App() {
 
   const chain = boot.state === "ready" ? boot.chain : undefined;
   const block = useBlockNumber(chain);
+  // One wallet for the views that act or decrypt (contributor, auditor).
+  const walletPanel = (connected: AppChain) => (
+    <>
+      {walletNotice && !wallet && <div className="banner notice">{walletNotice}</div>}
+      <WalletPanel
+        chain={connected}
+        wallet={wallet}
+        onConnect={(next) => {
+          setWalletNotice(undefined);
+          setWallet(next);
+        }}
+        onDisconnect={() => setWallet(undefined)}
+      />
+    </>
+  );
 
   return (
     <div className="app">
@@ -130,6 +148,9 @@ export function App() {
           <a href="#/contributor" className={route === "contributor" ? "active" : ""} data-testid="nav-contributor">
             Contributor
           </a>
+          <a href="#/auditor" className={route === "auditor" ? "active" : ""} data-testid="nav-auditor">
+            Auditor
+          </a>
         </nav>
         <div className="network">
           <span className={`badge ${NETWORK.local ? "dev" : ""}`}>{NETWORK.label}</span>
@@ -145,25 +166,10 @@ export function App() {
         {boot.state === "failed" && <SetupScreen error={boot.error} onRetry={connect} />}
         {chain && route === "public" && <PublicView chain={chain} block={block} />}
         {chain && route === "contributor" && (
-          <ContributorView
-            chain={chain}
-            block={block}
-            wallet={wallet}
-            walletPanel={
-              <>
-                {walletNotice && !wallet && <div className="banner notice">{walletNotice}</div>}
-                <WalletPanel
-                  chain={chain}
-                  wallet={wallet}
-                  onConnect={(connected) => {
-                    setWalletNotice(undefined);
-                    setWallet(connected);
-                  }}
-                  onDisconnect={() => setWallet(undefined)}
-                />
-              </>
-            }
-          />
+          <ContributorView chain={chain} block={block} wallet={wallet} walletPanel={walletPanel(chain)} />
+        )}
+        {chain && route === "auditor" && (
+          <AuditorView chain={chain} block={block} wallet={wallet} walletPanel={walletPanel(chain)} />
         )}
       </main>
       <footer className="muted small">

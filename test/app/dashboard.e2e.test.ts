@@ -4,7 +4,9 @@
  * contributors and a funded pool through the royalties tasks, serves the built app with `vite preview`
  * and drives Debian's Chromium with playwright-core: a contributor (development wallet) submits
  * encrypted metrics, closes and reveals the epoch after time travel, decrypts score and share, claims
- * and verifies; the public view then shows the revealed total and no individual value. Three hostile
+ * (into the payout vault) and verifies, claims a second model with Claim all, withdraws the cross-model
+ * balance to the wallet, and discloses an epoch to an auditor, who decrypts it in the auditor view; the
+ * public view then shows the revealed total and no individual value. Three hostile
  * models (payout tokens whose metadata reverts, is absurd, or imitates the real token) are registered
  * beside it: the page shows them as unreadable or flagged and keeps working for the honest one.
  *
@@ -69,9 +71,25 @@ const HOSTILE = [
   { id: 4, name: "lookalike-cmud", mode: 2 },
 ];
 
+/**
+ * A second model paying in the same token, created after the hostile ones (id 5): the dashboard's contributor and
+ * two others submit to it through the tasks, and the dashboard closes, reveals and claims it with Claim all.
+ */
+const SECOND = { id: 5, name: "second-subnet", funded: 2_500n };
+const SECOND_CONTRIBUTORS: { account: number; metrics: bigint[] }[] = [
+  { account: ME.account, metrics: [10_000n, 20_000n, 50n] },
+  { account: 7, metrics: [40_000n, 0n, 80n] },
+  { account: 8, metrics: [5_000n, 90_000n, 10n] },
+];
+
 const MY_SCORE = contributionScore(ME.metrics, METRICS);
 const TOTAL = [ME, ...OTHERS].reduce((sum, c) => sum + contributionScore(c.metrics, METRICS), 0n);
 const MY_SHARE = expectedShare(MY_SCORE, FUNDED_UNITS, TOTAL);
+const MY_SHARE_2 = expectedShare(
+  contributionScore(SECOND_CONTRIBUTORS[0].metrics, METRICS),
+  SECOND.funded * 10n ** 6n,
+  SECOND_CONTRIBUTORS.reduce((sum, c) => sum + contributionScore(c.metrics, METRICS), 0n),
+);
 
 /** "1,234.56789 cMUD" as the dashboard formats confidential units. */
 function cmud(units: bigint): string {
@@ -211,8 +229,8 @@ async function waitFor(what: string, service: Service, probe: () => Promise<bool
   }
 }
 
-/** The auditor the contributor discloses an epoch to (any address: the grant needs no key). */
-const AUDITOR = "0x00000000000000000000000000000000000A0d17";
+/** The auditor the contributor discloses an epoch to: development account #2, which decrypts it in the auditor view. */
+const AUDITOR = { account: 2, address: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" };
 
 describe("contributor dashboard in Chromium (end to end)", function () {
   let node: Service | undefined;
@@ -257,6 +275,15 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     await clearBanners();
     await page.getByTestId(testId).click();
     return outcomeOf("notice");
+  }
+
+  /** Clicks a button that starts an operation expected to fail, and returns the error banner's text. */
+  async function refused(testId: string): Promise<string> {
+    await clearBanners();
+    await page.getByTestId(testId).click();
+    await page.getByTestId("error").waitFor({ timeout: 120_000 });
+    await page.getByTestId("progress").waitFor({ state: "detached", timeout: 120_000 });
+    return page.getByTestId("error").innerText();
   }
 
   /** Clicks a decrypt button and returns the value that replaces it (or fails with the error shown). */
@@ -325,10 +352,26 @@ describe("contributor dashboard in Chromium (end to end)", function () {
       "0",
     ]);
     await registerHostileModels();
+    await task("deploy-model", [
+      "--name",
+      SECOND.name,
+      "--metrics",
+      SCHEMA,
+      "--epoch-length",
+      String(EPOCH_LENGTH),
+      "--noise-bits",
+      "0",
+    ]);
     await Promise.all([
-      task("fund", ["--model", MODEL, "--amount", "10000"]),
+      // One funder (the deployer): its two transactions go one after the other.
+      task("fund", ["--model", MODEL, "--amount", "10000"]).then(() =>
+        task("fund", ["--model", SECOND.name, "--amount", String(SECOND.funded)]),
+      ),
       ...OTHERS.map((c) =>
         task("submit", ["--model", MODEL, "--metrics", c.metrics.join(","), "--account", String(c.account)]),
+      ),
+      ...SECOND_CONTRIBUTORS.map((c) =>
+        task("submit", ["--model", SECOND.name, "--metrics", c.metrics.join(","), "--account", String(c.account)]),
       ),
     ]);
 
@@ -581,11 +624,13 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     await shows("status-1-1", "claimable");
   });
 
-  it("the contributor decrypts their score, claims, decrypts and verifies their share and balance", async function () {
+  it("the contributor decrypts their score, claims into the vault, decrypts and verifies their share and balance", async function () {
     this.timeout(240_000);
     expect(await decrypt("score-1-1")).to.equal(MY_SCORE.toLocaleString("en-US"));
 
-    expect(await operate("claim-1-1")).to.match(/Claimed epoch #1/);
+    expect(await operate("claim-1-1")).to.match(
+      /Claimed epoch #1: .*credited to your cMUD balance in the payout vault/,
+    );
     await shows("status-1-1", "claimed");
     expect(await decrypt("share-1-1")).to.equal(cmud(MY_SHARE));
 
@@ -593,9 +638,55 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     await page.getByTestId("verify-1-1").click();
     expect(await page.getByTestId("verified-1-1").innerText()).to.match(/^✓ verified/);
 
-    expect(await decrypt("balance")).to.equal(cmud(MY_SHARE));
+    // The claim credited the vault balance; no token moved to the wallet.
+    expect(await decrypt("vault-balance")).to.equal(cmud(MY_SHARE));
     expect(await page.getByTestId("chart-1").innerText()).to.contain(cmud(MY_SHARE).replace(" cMUD", ""));
     await shot("06-contributor-claimed");
+  });
+
+  it("Claim all credits a second model to the same balance; Withdraw refuses too much, then pays it all to the wallet", async function () {
+    this.timeout(240_000);
+    const claimAll = page.getByTestId("claim-all");
+    expect(await claimAll.isDisabled()).to.equal(true);
+    expect(await page.getByTestId("claim-all-reason").innerText()).to.match(/^cannot claim: nothing to claim/);
+    await page.locator(`[data-testid="close-${SECOND.id}"]:not([disabled])`).waitFor({ timeout: 30_000 });
+    expect(await operate(`close-${SECOND.id}`)).to.match(/Epoch #1 closed/);
+    expect(await operate(`reveal-${SECOND.id}-1`)).to.match(/Epoch #1 revealed/);
+    await page.locator('[data-testid="claim-all"]:not([disabled])').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("claim-all-reason").innerText()).to.equal(`1 epoch in 1 model: ${SECOND.name} #1`);
+
+    await clearBanners();
+    await claimAll.click();
+    await page.getByTestId("progress").filter({ hasText: "Claiming 1 epoch" }).waitFor({ timeout: 10_000 });
+    expect(await outcomeOf("notice")).to.match(
+      /^Claimed 1 epoch in 1 transaction: your encrypted shares were credited/,
+    );
+    await shows(`status-${SECOND.id}-1`, "claimed");
+    expect(await claimAll.isDisabled()).to.equal(true);
+    // One balance per token, fed by both models.
+    const both = MY_SHARE + MY_SHARE_2;
+    expect(await decrypt("vault-balance")).to.equal(cmud(both));
+    await shot("06b-claimed-all");
+
+    // More than the balance: the library decrypts it and refuses before sending anything.
+    await page.getByTestId("withdraw-amount").fill("1000000");
+    const tooMuch = await refused("withdraw");
+    expect(tooMuch).to.contain(`Your vault balance is ${cmud(both)}, below the 1,000,000 cMUD you asked to withdraw.`);
+    expect(tooMuch).to.contain(`What to do: withdraw at most ${cmud(both)}, or omit the amount`);
+
+    await page.getByTestId("withdraw-amount").fill("");
+    expect(await operate("withdraw")).to.match(
+      new RegExp(`^Withdrew ${cmud(both).replace(/[.]/g, "\\.")} to your wallet as confidential tokens`),
+    );
+    await shows("vault-balance", "0 cMUD");
+    expect(await page.getByTestId("withdraw").isDisabled()).to.equal(true);
+    expect(await page.getByTestId("withdraw-reason").innerText()).to.match(/^cannot withdraw: no balance in the vault/);
+    expect(await decrypt("balance")).to.equal(cmud(both));
+    expect(await decrypt("earnings")).to.equal(cmud(both));
+    expect(await page.getByTestId("earnings-detail").innerText()).to.equal(
+      `balance 0 cMUD + withdrawn ${cmud(both)} in 1 withdrawal`,
+    );
+    await shot("06c-withdrawn");
   });
 
   it("the contributor lets an auditor decrypt the claimed epoch, and the grant is listed", async function () {
@@ -605,13 +696,38 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     await page.getByTestId("disclose-1-1").click();
     expect(await page.getByTestId("disclosures-1-1").innerText()).to.contain("The viewer must be a 0x… address.");
 
-    await page.getByTestId("viewer-1-1").fill(AUDITOR);
+    await page.getByTestId("viewer-1-1").fill(AUDITOR.address);
     expect(await operate("disclose-1-1")).to.match(/can now decrypt your score and share of epoch #1/);
     await page.getByTestId("disclosures-1-1").filter({ hasText: "score + share" }).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId("disclosures-1-1").innerText()).to.contain(
-      `${AUDITOR.slice(0, 6)}…${AUDITOR.slice(-4)}`,
+      `${AUDITOR.address.slice(0, 6)}…${AUDITOR.address.slice(-4)}`,
     );
     await shot("07-disclosure-granted");
+  });
+
+  it("the auditor decrypts the disclosed score and share; an epoch not disclosed to them says so", async function () {
+    this.timeout(120_000);
+    await page.goto(`${appUrl}#/auditor`);
+    await page.getByTestId("auditor-view").waitFor();
+    await page.getByRole("button", { name: "Disconnect" }).click();
+    await page.getByTestId("dev-account").selectOption(String(AUDITOR.account));
+    await page.getByTestId("connect-dev").click();
+    await page.getByTestId("auditor-contributor").fill(ME_ADDRESS);
+    await page.getByTestId("auditor-model").selectOption("1");
+    await page.getByTestId("auditor-lookup").click();
+    await page.getByTestId("auditor-access-1-1").filter({ hasText: "score + share" }).waitFor();
+    expect(await decrypt("auditor-score-1-1")).to.equal(MY_SCORE.toLocaleString("en-US"));
+    expect(await page.getByTestId("auditor-share-1-1").innerText()).to.equal(cmud(MY_SHARE));
+    await shot("07b-auditor-decrypted");
+
+    // The contributor disclosed nothing of the second model to this auditor.
+    await page.getByTestId("auditor-model").selectOption(String(SECOND.id));
+    await page.getByTestId("auditor-lookup").click();
+    const refusal = page.getByTestId("auditor-not-disclosed");
+    await refusal.waitFor();
+    expect(await refusal.innerText()).to.match(/^Not disclosed to you/);
+    expect(await page.getByTestId(`auditor-access-${SECOND.id}-1`).innerText()).to.equal("not disclosed to you");
+    expect(await page.getByTestId(`decrypt-auditor-score-${SECOND.id}-1`).isDisabled()).to.equal(true);
   });
 
   it("the public view shows the revealed total and no individual score or share", async function () {
