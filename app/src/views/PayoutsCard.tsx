@@ -3,20 +3,19 @@
  * credits it), the cross-model earnings (balance + everything withdrawn), the wallet's own ERC-7984 balance, a
  * withdrawal form, and "Claim all" for every claimable epoch across models.
  */
-import { ZeroAddress, isAddress, parseUnits } from "ethers";
+import { ZeroAddress, isAddress } from "ethers";
 import { useState } from "react";
 
 import type { ClaimPair } from "../../../src/actions/claimAll";
 import type { GetEarningsReturnType } from "../../../src/actions/earnings";
-import { WITHDRAW_ALL } from "../../../src/actions/withdraw";
 import { OperationBanners } from "../components/Banners";
 import { Secret } from "../components/Secret";
 import { TokenBadge } from "../components/Untrusted";
 import type { TokenInfo } from "../data";
 import { plural, tokens } from "../format";
 import { whenIdle } from "../guards";
-import type { Gate } from "../guards";
 import type { Operations } from "../operation";
+import { claimAllGate, parseWithdrawAmount, withdrawGate } from "../payouts";
 
 /** The scope of payout operations: their banners show in this card. */
 export const PAYOUTS_SCOPE = "payouts";
@@ -50,41 +49,9 @@ export interface PayoutActions {
   dismiss(): void;
 }
 
-/** Claim all needs at least one claimable pair (a revealed epoch the contributor has not claimed). */
-export function claimAllGate(pairs: number): Gate {
-  return pairs > 0
-    ? { open: true }
-    : { open: false, reason: "nothing to claim: no revealed epoch of yours is waiting to be claimed" };
-}
-
-/** A withdrawal needs a vault balance in the token (the vault reverts PayoutVaultNoBalance otherwise). */
-export function withdrawGate(hasBalance: boolean): Gate {
-  return hasBalance
-    ? { open: true }
-    : { open: false, reason: "no balance in the vault: claim a revealed epoch first (a full withdrawal empties it)" };
-}
-
 /** Test-id suffix of a token's rows: none for the deployment's own payout token. */
 function suffix(token: TokenInfo): string {
   return token.official ? "" : `-${token.address}`;
-}
-
-const AMOUNT = /^\d+(\.\d+)?$/;
-
-/** Parses a withdrawal amount in whole tokens ("" = everything); returns units or a problem to show. */
-export function parseWithdrawAmount(text: string, decimals: number): { units?: bigint; problem?: string } {
-  const value = text.trim().replace(/_/g, "").replace(/,/g, "");
-  if (value === "") return {};
-  const fraction = value.split(".")[1] ?? "";
-  if (!AMOUNT.test(value) || fraction.length > decimals) {
-    return {
-      problem: `Enter an amount such as 12.5 (at most ${decimals} decimals), or leave it empty for everything.`,
-    };
-  }
-  const units = parseUnits(value, decimals);
-  if (units <= 0n) return { problem: "Enter a positive amount, or leave it empty for everything." };
-  if (units >= WITHDRAW_ALL) return { problem: "That amount is above any balance: leave it empty for everything." };
-  return { units };
 }
 
 function WithdrawForm({
