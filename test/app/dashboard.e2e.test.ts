@@ -1,14 +1,14 @@
 /**
  * The contributor dashboard in a real browser: builds on `npm run app:build` (run by `npm run test:app`),
- * starts `npx hardhat node` on port 8545, deploys with hardhat-deploy, prepares a model with two
- * contributors and a funded pool through the royalties tasks, serves the built app with `vite preview`
- * and drives Debian's Chromium with playwright-core: a contributor (development wallet) submits
- * encrypted metrics, closes and reveals the epoch after time travel, decrypts score and share, claims
- * (into the payout vault) and verifies, claims a second model with Claim all, withdraws the cross-model
- * balance to the wallet, and discloses an epoch to an auditor, who decrypts it in the auditor view; the
- * public view then shows the revealed total and no individual value. Three hostile
- * models (payout tokens whose metadata reverts, is absurd, or imitates the real token) are registered
- * beside it: the page shows them as unreadable or flagged and keeps working for the honest one.
+ * starts `npx hardhat node` on port 8545, deploys with hardhat-deploy, prepares two models paid in the same
+ * token (funded pools, two other contributors in the first, the dashboard's contributor and two others in the
+ * second) with the client library, serves the built app with `vite preview` and drives Debian's Chromium with
+ * playwright-core: a contributor (development wallet) submits encrypted metrics, closes and reveals the epoch
+ * after time travel, decrypts score and share, claims (into the payout vault) and verifies, claims the second
+ * model with Claim all, withdraws the cross-model balance to the wallet, and discloses an epoch to an auditor,
+ * who decrypts it in the auditor view; the public view then shows the revealed total and no individual value.
+ * Three hostile models (payout tokens whose metadata reverts, is absurd, or imitates the real token) are
+ * registered beside them: the page shows them as unreadable or flagged and keeps working for the honest ones.
  *
  * Not part of `npm test` (hardhat.config.ts leaves test/app/ out): it needs Chromium
  * (`apt-get install -y chromium`) and the built app. Screenshots go to test/app/screenshots/.
@@ -25,7 +25,11 @@ import { chromium } from "playwright-core";
 import type { BrowserContext, Page } from "playwright-core";
 
 import { HostileMetadataToken__factory } from "../../types";
+import { createMockFheBackend } from "../../app/src/fhe/mockBackend";
+import { submitContribution } from "../../src/actions/contribute";
+import { fundPool } from "../../src/actions/fund";
 import { connectRegistry, registerModel } from "../../src/actions/registry";
+import { connectPool } from "../../src/client";
 import { contributionScore, expectedShare } from "../../src/math";
 import { ROOT, hardhat, portTaken } from "../helpers/processes";
 
@@ -53,8 +57,7 @@ const METRICS = [
   { name: "dataSamples", weight: 1n, cap: 500_000n },
   { name: "qualityScore", weight: 50n, cap: 100n },
 ];
-const SCHEMA = METRICS.map((m) => `${m.name}:${m.weight}:${m.cap}`).join(",");
-/** Contributors prepared through the tasks (the dashboard's contributor makes the third, k = 3). */
+/** Contributors prepared before the page opens (the dashboard's contributor makes the third, k = 3). */
 const OTHERS: { account: number; metrics: bigint[] }[] = [
   { account: 4, metrics: [0n, 480_000n, 77n] },
   { account: 5, metrics: [150_000n, 60_000n, 99n] },
@@ -73,7 +76,7 @@ const HOSTILE = [
 
 /**
  * A second model paying in the same token, created after the hostile ones (id 5): the dashboard's contributor and
- * two others submit to it through the tasks, and the dashboard closes, reveals and claims it with Claim all.
+ * two others submit to it before the page opens, and the dashboard closes, reveals and claims it with Claim all.
  */
 const SECOND = { id: 5, name: "second-subnet", funded: 2_500n };
 const SECOND_CONTRIBUTORS: { account: number; metrics: bigint[] }[] = [
@@ -96,12 +99,6 @@ function cmud(units: bigint): string {
   const whole = (units / 10n ** 6n).toLocaleString("en-US");
   const fraction = (units % 10n ** 6n).toString().padStart(6, "0").replace(/0+$/, "");
   return `${fraction === "" ? whole : `${whole}.${fraction}`} cMUD`;
-}
-
-async function task<T>(name: string, args: readonly string[]): Promise<T> {
-  const run = await hardhat(["royalties", name, "--network", "localhost", ...args, "--json"]);
-  if (run.code !== 0) throw new Error(`royalties ${name} exited with ${run.code}:\n${run.stdout}\n${run.stderr}`);
-  return JSON.parse(run.stdout.slice(run.stdout.search(/^[[{]/m))) as T;
 }
 
 async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
@@ -132,28 +129,56 @@ function deployedAddress(name: string): string {
   return (JSON.parse(fs.readFileSync(path.join(DEPLOYMENTS, `${name}.json`), "utf8")) as { address: string }).address;
 }
 
-/** Registers the HOSTILE models, each with its own hostile payout token, as any registry user can. */
-async function registerHostileModels(): Promise<void> {
+/**
+ * Prepares the chain as the page expects it, in this process with the client library (the calls the royalties
+ * tasks make, without starting a Hardhat process per step) and the dashboard's own mock FHE backend: MODEL (id 1,
+ * no noise, so the page's totals and shares can be checked exactly; its rules card then shows the Sybil warning),
+ * the HOSTILE models (2–4, each with its own hostile payout token, as any registry user can create), SECOND (5);
+ * both honest pools funded by the deployer, and the OTHERS and SECOND_CONTRIBUTORS submissions.
+ */
+async function prepareModels(): Promise<void> {
   const provider = new JsonRpcProvider(RPC_URL, 31337, { staticNetwork: true });
   try {
-    const signer = await provider.getSigner(6);
-    const registry = await connectRegistry({ address: deployedAddress("ModelRegistry"), runner: signer });
+    const creator = await provider.getSigner(6);
+    const registry = await connectRegistry({ address: deployedAddress("ModelRegistry"), runner: creator });
+    const rules = {
+      metrics: METRICS,
+      epochLength: BigInt(EPOCH_LENGTH),
+      minParticipants: 3,
+      maxSubmissionsPerContributor: 4,
+    };
+    const payoutToken = deployedAddress("ConfidentialPayoutToken");
+    const model = await registerModel(registry, { modelName: MODEL, payoutToken, ...rules, noiseBits: 0 });
+    expect(model.modelId).to.equal(1n);
     for (const hostile of HOSTILE) {
-      const token = await new HostileMetadataToken__factory(signer).deploy(
+      const token = await new HostileMetadataToken__factory(creator).deploy(
         deployedAddress("PaymentToken"),
         hostile.mode,
       );
       await token.waitForDeployment();
-      const model = await registerModel(registry, {
+      const registered = await registerModel(registry, {
         modelName: hostile.name,
         payoutToken: await token.getAddress(),
-        metrics: METRICS,
-        epochLength: BigInt(EPOCH_LENGTH),
-        minParticipants: 3,
-        maxSubmissionsPerContributor: 4,
+        ...rules,
       });
-      expect(model.modelId).to.equal(BigInt(hostile.id));
+      expect(registered.modelId).to.equal(BigInt(hostile.id));
     }
+    const second = await registerModel(registry, { modelName: SECOND.name, payoutToken, ...rules, noiseBits: 0 });
+    expect(second.modelId).to.equal(BigInt(SECOND.id));
+
+    const fhe = await createMockFheBackend(RPC_URL, 31337);
+    const client = async (pool: string, account: number) =>
+      connectPool({ address: pool, signer: await provider.getSigner(account), fhe });
+    // One funder: its transactions go one after the other.
+    await fundPool(await client(model.pool, 0), { amount: FUNDED_UNITS * 10n ** 12n });
+    await fundPool(await client(second.pool, 0), { amount: SECOND.funded * 10n ** 18n });
+    // Distinct accounts: their submissions can go together.
+    await Promise.all([
+      ...OTHERS.map(async (c) => submitContribution(await client(model.pool, c.account), { metrics: c.metrics })),
+      ...SECOND_CONTRIBUTORS.map(async (c) =>
+        submitContribution(await client(second.pool, c.account), { metrics: c.metrics }),
+      ),
+    ]);
   } finally {
     provider.destroy();
   }
@@ -340,40 +365,7 @@ describe("contributor dashboard in Chromium (end to end)", function () {
 
     const deployed = await hardhat(["deploy", "--network", "localhost"]);
     if (deployed.code !== 0) throw new Error(`npx hardhat deploy failed:\n${deployed.stdout}\n${deployed.stderr}`);
-    // No noise, so the page's totals and shares can be checked exactly (the rules card then shows the Sybil warning).
-    await task("deploy-model", [
-      "--name",
-      MODEL,
-      "--metrics",
-      SCHEMA,
-      "--epoch-length",
-      String(EPOCH_LENGTH),
-      "--noise-bits",
-      "0",
-    ]);
-    await registerHostileModels();
-    await task("deploy-model", [
-      "--name",
-      SECOND.name,
-      "--metrics",
-      SCHEMA,
-      "--epoch-length",
-      String(EPOCH_LENGTH),
-      "--noise-bits",
-      "0",
-    ]);
-    await Promise.all([
-      // One funder (the deployer): its two transactions go one after the other.
-      task("fund", ["--model", MODEL, "--amount", "10000"]).then(() =>
-        task("fund", ["--model", SECOND.name, "--amount", String(SECOND.funded)]),
-      ),
-      ...OTHERS.map((c) =>
-        task("submit", ["--model", MODEL, "--metrics", c.metrics.join(","), "--account", String(c.account)]),
-      ),
-      ...SECOND_CONTRIBUTORS.map((c) =>
-        task("submit", ["--model", SECOND.name, "--metrics", c.metrics.join(","), "--account", String(c.account)]),
-      ),
-    ]);
+    await prepareModels();
 
     const port = await freePort();
     preview = new Service(

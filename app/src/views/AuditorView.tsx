@@ -117,10 +117,15 @@ export function AuditorView({
   const ops = useOperations();
   const fhe = useMemo(() => (wallet ? lazyFheBackend(wallet.eip1193) : undefined), [wallet]);
 
+  // The registry's models, read again only when a block brings a new one.
+  const known = models?.length;
   useEffect(() => {
     let stale = false;
-    listModels(chain.registry)
-      .then((list) => {
+    chain.registry
+      .modelCount()
+      .then(async (count) => {
+        if (known !== undefined && BigInt(known) === count) return;
+        const list = await listModels(chain.registry);
         if (stale) return;
         setModels(list);
         setLoadError(undefined);
@@ -129,7 +134,7 @@ export function AuditorView({
     return () => {
       stale = true;
     };
-  }, [chain, block]);
+  }, [chain, block, known]);
 
   useEffect(() => {
     setLookup(undefined);

@@ -706,11 +706,17 @@ export function ContributorView({
     dismiss: ops.dismiss,
   };
 
-  /** The tokens the readable models pay in, each with whether the contributor holds a vault balance in it. */
+  /**
+   * The tokens the contributor can hold payouts in: those of the readable models they took part in, and any other
+   * they hold a vault balance in; each with whether that balance exists.
+   */
   const payoutTokens = useMemo(() => {
     const seen = new Map<string, TokenInfo>();
     for (const view of models ?? []) {
-      if (!isUnreadable(view) && !seen.has(view.token.address)) seen.set(view.token.address, view.token);
+      if (isUnreadable(view) || seen.has(view.token.address)) continue;
+      if (view.mine.length > 0 || vaultState?.hasBalance[view.token.address] === true) {
+        seen.set(view.token.address, view.token);
+      }
     }
     return [...seen.values()].map((token) => ({ token, hasBalance: vaultState?.hasBalance[token.address] ?? false }));
   }, [models, vaultState]);
@@ -816,7 +822,7 @@ export function ContributorView({
       <OperationBanners ops={ops} />
       {wallet && (
         <>
-          {payoutTokens.length > 0 && (
+          {models !== undefined && (
             <PayoutsCard payoutTokens={payoutTokens} pairs={claimable} decrypted={payouts} ops={ops} act={payoutActs} />
           )}
           {loadError && <ErrorBanner error={loadError} />}

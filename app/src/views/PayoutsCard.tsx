@@ -97,7 +97,7 @@ function WithdrawForm({
       <div className="row">
         <input
           inputMode="decimal"
-          placeholder={`everything, or an amount of ${token.symbol}`}
+          placeholder="everything, or e.g. 12.5"
           value={amount}
           aria-label="Amount to withdraw"
           data-testid={`withdraw-amount${id}`}
@@ -196,72 +196,79 @@ export function PayoutsCard({
             : `cannot claim: ${claimAll.reason}`}
         </span>
       </div>
-      <table data-testid="payout-tokens">
-        <thead>
-          <tr>
-            <th>token</th>
-            <th>vault balance</th>
-            <th>earnings (all models)</th>
-            <th>in your wallet</th>
-          </tr>
-        </thead>
-        <tbody>
-          {payoutTokens.map(({ token, hasBalance }) => {
-            const id = suffix(token);
-            const mine = decrypted[token.address] ?? {};
-            const format = (v: bigint) => tokens(v, token);
-            return [
-              <tr key={token.address} data-testid={`payout-token${id}`}>
-                <td>
-                  <TokenBadge token={token} />
-                </td>
-                <td>
-                  <Secret
-                    value={hasBalance ? mine.vault : 0n}
-                    format={format}
-                    onDecrypt={() => act.decryptVault(token)}
-                    busy={busy}
-                    testId={`vault-balance${id}`}
-                    label="Decrypt balance"
-                  />
-                </td>
-                <td>
-                  <Secret
-                    value={mine.earnings?.earnings}
-                    format={format}
-                    onDecrypt={() => act.decryptEarnings(token)}
-                    busy={busy}
-                    testId={`earnings${id}`}
-                    label="Decrypt earnings"
-                  />
-                  {mine.earnings && (
-                    <div className="muted small" data-testid={`earnings-detail${id}`}>
-                      balance {format(mine.earnings.balance)} + withdrawn {format(mine.earnings.withdrawn)} in{" "}
-                      {plural(mine.earnings.withdrawals, "withdrawal")}
-                    </div>
-                  )}
-                </td>
-                <td>
-                  <Secret
-                    value={mine.wallet}
-                    format={format}
-                    onDecrypt={() => act.decryptWallet(token)}
-                    busy={busy}
-                    testId={`balance${id}`}
-                    label="Decrypt wallet balance"
-                  />
-                  <div className="muted small">an encrypted ERC-7984 balance</div>
-                </td>
-              </tr>,
-              <tr key={`${token.address}-withdraw`} className="withdraw-row">
-                <td colSpan={4}>
-                  <WithdrawForm token={token} hasBalance={hasBalance} busy={busy} act={act} />
-                </td>
-              </tr>,
-            ];
-          })}
-        </tbody>
-      </table>
+      {payoutTokens.length === 0 && (
+        <p className="muted" data-testid="no-payouts">
+          Nothing yet: your balances appear here once you take part in a model.
+        </p>
+      )}
+      {payoutTokens.length > 0 && (
+        <table data-testid="payout-tokens">
+          <thead>
+            <tr>
+              <th>token</th>
+              <th>vault balance</th>
+              <th>earnings (all models)</th>
+              <th>in your wallet</th>
+            </tr>
+          </thead>
+          <tbody>
+            {payoutTokens.map(({ token, hasBalance }) => {
+              const id = suffix(token);
+              const mine = decrypted[token.address] ?? {};
+              const format = (v: bigint) => tokens(v, token);
+              return [
+                <tr key={token.address} data-testid={`payout-token${id}`}>
+                  <td>
+                    <TokenBadge token={token} />
+                  </td>
+                  <td>
+                    <Secret
+                      value={hasBalance ? mine.vault : 0n}
+                      format={format}
+                      onDecrypt={() => act.decryptVault(token)}
+                      busy={busy}
+                      testId={`vault-balance${id}`}
+                      label="Decrypt balance"
+                    />
+                  </td>
+                  <td>
+                    <Secret
+                      value={mine.earnings?.earnings}
+                      format={format}
+                      onDecrypt={() => act.decryptEarnings(token)}
+                      busy={busy}
+                      testId={`earnings${id}`}
+                      label="Decrypt earnings"
+                    />
+                    {mine.earnings && (
+                      <div className="muted small" data-testid={`earnings-detail${id}`}>
+                        balance {format(mine.earnings.balance)} + withdrawn {format(mine.earnings.withdrawn)} in{" "}
+                        {plural(mine.earnings.withdrawals, "withdrawal")}
+                      </div>
+                    )}
+                  </td>
+                  <td>
+                    <Secret
+                      value={mine.wallet}
+                      format={format}
+                      onDecrypt={() => act.decryptWallet(token)}
+                      busy={busy}
+                      testId={`balance${id}`}
+                      label="Decrypt wallet balance"
+                    />
+                    <div className="muted small">an encrypted ERC-7984 balance</div>
+                  </td>
+                </tr>,
+                <tr key={`${token.address}-withdraw`} className="withdraw-row">
+                  <td colSpan={4}>
+                    <WithdrawForm token={token} hasBalance={hasBalance} busy={busy} act={act} />
+                  </td>
+                </tr>,
+              ];
+            })}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }
