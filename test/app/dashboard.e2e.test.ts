@@ -24,7 +24,7 @@ import { JsonRpcProvider } from "ethers";
 import { chromium } from "playwright-core";
 import type { BrowserContext, Page } from "playwright-core";
 
-import { HostileMetadataToken__factory } from "../../types";
+import { HostileMetadataToken__factory, IERC20__factory } from "../../types";
 import { createMockFheBackend } from "../../app/src/fhe/mockBackend";
 import { submitContribution } from "../../src/actions/contribute";
 import { fundPool } from "../../src/actions/fund";
@@ -251,6 +251,19 @@ async function waitFor(what: string, service: Service, probe: () => Promise<bool
     if (Date.now() > deadline)
       throw new Error(`${service.name}: no ${what} within ${timeoutMs / 1000} s:\n${service.logTail()}`);
     await sleep(500);
+  }
+}
+
+/** Where the contributor withdraws part of the balance, unwrapped to the public ERC-20 (a fresh address). */
+const COLD_WALLET = "0x000000000000000000000000000000000000bEEF";
+
+/** The public ERC-20 balance (base units) of an address. */
+async function erc20Balance(address: string): Promise<bigint> {
+  const provider = new JsonRpcProvider(RPC_URL, 31337, { staticNetwork: true });
+  try {
+    return await IERC20__factory.connect(deployedAddress("PaymentToken"), provider).balanceOf(address);
+  } finally {
+    provider.destroy();
   }
 }
 
@@ -636,7 +649,7 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     await shot("06-contributor-claimed");
   });
 
-  it("Claim all credits a second model to the same balance; Withdraw refuses too much, then pays it all to the wallet", async function () {
+  it("Claim all credits a second model to the same balance; Withdraw refuses too much, pays part unwrapped elsewhere, the rest to the wallet", async function () {
     this.timeout(240_000);
     const claimAll = page.getByTestId("claim-all");
     expect(await claimAll.isDisabled()).to.equal(true);
@@ -666,17 +679,35 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     expect(tooMuch).to.contain(`Your vault balance is ${cmud(both)}, below the 1,000,000 cMUD you asked to withdraw.`);
     expect(tooMuch).to.contain(`What to do: withdraw at most ${cmud(both)}, or omit the amount`);
 
+    // Part of it to another address, unwrapped: the recipient gets the public ERC-20.
+    const part = 1_500_000n; // 1.5 cMUD
+    await page.getByTestId("withdraw-amount").fill("1.5");
+    await page.getByTestId("withdraw-to").selectOption("other");
+    await page.getByTestId("withdraw-recipient").fill("not an address");
+    await page.getByTestId("withdraw").click();
+    expect(await page.getByTestId("withdraw-form").innerText()).to.contain(
+      "The recipient must be a non-zero 0x… address.",
+    );
+    await page.getByTestId("withdraw-recipient").fill(COLD_WALLET);
+    await page.getByTestId("withdraw-unwrap").check();
+    expect(await operate("withdraw")).to.match(/^Withdrew 1\.5 cMUD to 0x0000…bEEF as the public ERC-20 \(unwrapped\)/);
+    expect(await erc20Balance(COLD_WALLET)).to.equal(part * 10n ** 12n);
+
+    // The rest to the wallet, as confidential tokens.
     await page.getByTestId("withdraw-amount").fill("");
+    await page.getByTestId("withdraw-to").selectOption("self");
+    await page.getByTestId("withdraw-unwrap").uncheck();
     expect(await operate("withdraw")).to.match(
-      new RegExp(`^Withdrew ${cmud(both).replace(/[.]/g, "\\.")} to your wallet as confidential tokens`),
+      new RegExp(`^Withdrew ${cmud(both - part).replace(/[.]/g, "\\.")} to your wallet as confidential tokens`),
     );
     await shows("vault-balance", "0 cMUD");
     expect(await page.getByTestId("withdraw").isDisabled()).to.equal(true);
     expect(await page.getByTestId("withdraw-reason").innerText()).to.match(/^cannot withdraw: no balance in the vault/);
-    expect(await decrypt("balance")).to.equal(cmud(both));
+    expect(await decrypt("balance")).to.equal(cmud(both - part));
+    // Earnings across models = balance + everything withdrawn, whatever the way.
     expect(await decrypt("earnings")).to.equal(cmud(both));
     expect(await page.getByTestId("earnings-detail").innerText()).to.equal(
-      `balance 0 cMUD + withdrawn ${cmud(both)} in 1 withdrawal`,
+      `balance 0 cMUD + withdrawn ${cmud(both)} in 2 withdrawals`,
     );
     await shot("06c-withdrawn");
   });
