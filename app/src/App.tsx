@@ -1,6 +1,6 @@
 /**
- * The dashboard: connects to the network, then shows the public view (no wallet) or the contributor
- * view (`#/contributor`), following the chain block by block.
+ * The dashboard: connects to the network, then shows the public view (no wallet), the contributor
+ * view (`#/contributor`) or the auditor view (`#/auditor`), following the chain block by block.
  */
 import { useCallback, useEffect, useState } from "react";
 
@@ -9,17 +9,19 @@ import type { AppChain } from "./chain";
 import { NETWORK } from "./config";
 import { describeError } from "./errors";
 import { shortAddress } from "./format";
+import { AuditorView } from "./views/AuditorView";
 import { ContributorView } from "./views/ContributorView";
 import { GovernanceView } from "./views/GovernanceView";
 import { PublicView } from "./views/PublicView";
 import { WalletPanel } from "./views/WalletPanel";
 import type { Wallet } from "./wallet";
 
-type Route = "public" | "contributor" | "governance";
+type Route = "public" | "contributor" | "governance" | "auditor";
 
 function routeOf(hash: string): Route {
   if (hash.startsWith("#/contributor")) return "contributor";
   if (hash.startsWith("#/governance")) return "governance";
+  if (hash.startsWith("#/auditor")) return "auditor";
   return "public";
 }
 
@@ -113,8 +115,7 @@ export function App() {
 
   const chain = boot.state === "ready" ? boot.chain : undefined;
   const block = useBlockNumber(chain);
-
-  /** The wallet panel, shared by the views that act (contributor, governance): one wallet for both. */
+  /** The wallet panel, shared by the views that act or decrypt (contributor, governance, auditor): one wallet. */
   const walletPanel = (connected: AppChain) => (
     <>
       {walletNotice && !wallet && <div className="banner notice">{walletNotice}</div>}
@@ -167,6 +168,14 @@ export function App() {
           >
             Governance
           </a>
+          <a
+            href="#/auditor"
+            className={route === "auditor" ? "active" : ""}
+            aria-current={route === "auditor" ? "page" : undefined}
+            data-testid="nav-auditor"
+          >
+            Auditor
+          </a>
         </nav>
         <div className="network">
           <span className={`badge ${NETWORK.local ? "dev" : ""}`}>{NETWORK.label}</span>
@@ -186,6 +195,9 @@ export function App() {
         )}
         {chain && route === "governance" && (
           <GovernanceView chain={chain} block={block} wallet={wallet} walletPanel={walletPanel(chain)} />
+        )}
+        {chain && route === "auditor" && (
+          <AuditorView chain={chain} block={block} wallet={wallet} walletPanel={walletPanel(chain)} />
         )}
       </main>
       <footer className="muted small">

@@ -2,7 +2,7 @@
  * What the views show, read from the chain with the client library (`src/`). Public data only here:
  * decryptions happen on demand in the contributor view, with the contributor's own key.
  */
-import { VoidSigner, ZeroAddress } from "ethers";
+import { VoidSigner, ZeroAddress, ZeroHash } from "ethers";
 import type { Provider, Signer } from "ethers";
 
 import { ConfidentialPayoutToken__factory } from "../../types";
@@ -17,6 +17,8 @@ import type { EpochInfo, RulesInfo } from "../../src/actions/read";
 import { getContributorStatus } from "../../src/actions/contributor";
 import type { ContributorEpochStatus } from "../../src/actions/contributor";
 import { disclosureViewers } from "../../src/actions/payouts";
+import { connectVault } from "../../src/actions/vault";
+import type { VaultClient } from "../../src/actions/vault";
 import { listModels } from "../../src/actions/registry";
 import type { ModelInfo } from "../../src/actions/registry";
 import { rulesHistory } from "../../src/governance";
@@ -60,6 +62,20 @@ const NO_FHE: FheBackend = {
 /** A client that reads a pool (as nobody) without any FHE. */
 export function readOnlyPool(provider: Provider, address: string): Promise<PoolClient> {
   return connectPool({ address, signer: new VoidSigner(ZeroAddress, provider), fhe: NO_FHE });
+}
+
+const vaults = new WeakMap<AppChain, Promise<VaultClient>>();
+
+/** The registry's payout vault read as nobody (no FHE): which balances exist, who may decrypt what. */
+export function readOnlyVault(chain: AppChain): Promise<VaultClient> {
+  let vault = vaults.get(chain);
+  if (vault === undefined) {
+    const signer = new VoidSigner(ZeroAddress, chain.provider);
+    vault = chain.registry.payoutVault().then((address) => connectVault({ address, signer, fhe: NO_FHE }));
+    vault.catch(() => vaults.delete(chain));
+    vaults.set(chain, vault);
+  }
+  return vault;
 }
 
 /** How long one model may take to load before it is shown as unreadable. */
@@ -195,10 +211,11 @@ export interface ContributorModelView extends ModelView {
   disclosures: Record<string, EpochDisclosures>;
 }
 
-/** Who may decrypt a contributor's score (and, for the first `applied`, already the share) of an epoch. */
+/** Who may decrypt a contributor's score of an epoch, and whether they can decrypt the share yet (once claimed). */
 export interface EpochDisclosures {
   viewers: string[];
-  applied: number;
+  /** The share exists (the epoch is claimed): every viewer can decrypt it, since every claim applies the grants. */
+  shareClaimed: boolean;
 }
 
 /** Reads the disclosure grants of a contributor's final (closed or revealed) epochs of one model. */
@@ -208,14 +225,12 @@ async function loadDisclosures(
   modelId: bigint,
   epochs: readonly ContributorEpochStatus[],
 ): Promise<Record<string, EpochDisclosures>> {
+  const vault = await readOnlyVault(chain);
   const final = epochs.filter((e) => e.state === "Closed" || e.state === "Revealed");
   const entries = await Promise.all(
     final.map(
       async (e) =>
-        [
-          e.epochId.toString(),
-          await disclosureViewers(chain.registry, { contributor, modelId, epochId: e.epochId }),
-        ] as const,
+        [e.epochId.toString(), await disclosureViewers(vault, { contributor, modelId, epochId: e.epochId })] as const,
     ),
   );
   return Object.fromEntries(entries);
@@ -268,4 +283,67 @@ export async function loadContributorModel(
   return readable(model, async () =>
     contributorView(chain, contributor, signer, fhe, await loadModel(chain, model, toBlock)),
   );
+}
+
+/** What the public state says about a contributor's payouts: the vault, and which balances exist. */
+export interface VaultState {
+  /** The registry's payout vault. */
+  address: string;
+  /** Per payout token address: the contributor holds a balance (a full withdrawal clears it). The amounts are encrypted. */
+  hasBalance: Record<string, boolean>;
+}
+
+/** Reads which of `tokens` the contributor holds a vault balance in (public: whether the encrypted handle is set). */
+export async function loadVaultState(
+  chain: AppChain,
+  contributor: string,
+  tokenAddresses: readonly string[],
+): Promise<VaultState> {
+  const vault = await readOnlyVault(chain);
+  const handles = await Promise.all(tokenAddresses.map((token) => vault.vault.balanceOf(contributor, token)));
+  return {
+    address: vault.address,
+    hasBalance: Object.fromEntries(tokenAddresses.map((token, i) => [token, handles[i] !== ZeroHash])),
+  };
+}
+
+/** One epoch of a contributor in a model, as a viewer (an auditor) sees it: public facts and who may decrypt it. */
+export interface DisclosedEpoch {
+  epochId: bigint;
+  state: string;
+  claimed: boolean;
+  viewers: string[];
+  /** The viewer is among the epoch's viewers (or is the contributor). */
+  toViewer: boolean;
+  shareClaimed: boolean;
+}
+
+/**
+ * The contributor's final (closed or revealed) epochs in a model, each with its disclosure viewers: what `viewer` may
+ * decrypt, read from public state only (the contributor's submission events and the vault's grants).
+ */
+export async function loadDisclosedEpochs(
+  chain: AppChain,
+  viewer: string,
+  contributor: string,
+  model: ModelInfo,
+): Promise<DisclosedEpoch[]> {
+  const pool = await readOnlyPool(chain.provider, model.pool);
+  const status = await getContributorStatus(pool, { contributor, fromBlock: chain.fromBlock });
+  const disclosures = await loadDisclosures(chain, contributor, model.modelId, status.epochs);
+  const me = viewer.toLowerCase();
+  return status.epochs
+    .filter((e) => disclosures[e.epochId.toString()] !== undefined)
+    .map((e) => {
+      const { viewers, shareClaimed } = disclosures[e.epochId.toString()];
+      return {
+        epochId: e.epochId,
+        state: e.state,
+        claimed: e.claimed,
+        viewers,
+        toViewer: me === contributor.toLowerCase() || viewers.some((v) => v.toLowerCase() === me),
+        shareClaimed,
+      };
+    })
+    .reverse();
 }

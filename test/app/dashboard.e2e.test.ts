@@ -1,12 +1,14 @@
 /**
  * The contributor dashboard in a real browser: builds on `npm run app:build` (run by `npm run test:app`),
- * starts `npx hardhat node` on port 8545, deploys with hardhat-deploy, prepares a model with two
- * contributors and a funded pool through the royalties tasks, serves the built app with `vite preview`
- * and drives Debian's Chromium with playwright-core: a contributor (development wallet) submits
- * encrypted metrics, closes and reveals the epoch after time travel, decrypts score and share, claims
- * and verifies; the public view then shows the revealed total and no individual value. Three hostile
- * models (payout tokens whose metadata reverts, is absurd, or imitates the real token) are registered
- * beside it: the page shows them as unreadable or flagged and keeps working for the honest one.
+ * starts `npx hardhat node` on port 8545, deploys with hardhat-deploy, prepares two models paid in the same
+ * token (funded pools, two other contributors in the first, the dashboard's contributor and two others in the
+ * second) with the client library, serves the built app with `vite preview` and drives Debian's Chromium with
+ * playwright-core: a contributor (development wallet) submits encrypted metrics, closes and reveals the epoch
+ * after time travel, decrypts score and share, claims (into the payout vault) and verifies, claims the second
+ * model with Claim all, withdraws the cross-model balance to the wallet, and discloses an epoch to an auditor,
+ * who decrypts it in the auditor view; the public view then shows the revealed total and no individual value.
+ * Three hostile models (payout tokens whose metadata reverts, is absurd, or imitates the real token) are
+ * registered beside them: the page shows them as unreadable or flagged and keeps working for the honest ones.
  *
  * Not part of `npm test` (hardhat.config.ts leaves test/app/ out): it needs Chromium
  * (`apt-get install -y chromium`) and the built app. Screenshots go to test/app/screenshots/.
@@ -22,9 +24,13 @@ import { JsonRpcProvider } from "ethers";
 import { chromium } from "playwright-core";
 import type { BrowserContext, Page } from "playwright-core";
 
-import { HostileMetadataToken__factory } from "../../types";
+import { HostileMetadataToken__factory, IERC20__factory } from "../../types";
+import { createMockFheBackend } from "../../app/src/fhe/mockBackend";
+import { submitContribution } from "../../src/actions/contribute";
+import { fundPool } from "../../src/actions/fund";
 import { connectRegistry, registerModel } from "../../src/actions/registry";
 import { deployGovernance } from "../../src/governance";
+import { connectPool } from "../../src/client";
 import { contributionScore, expectedShare } from "../../src/math";
 import { ROOT, hardhat, portTaken } from "../helpers/processes";
 
@@ -52,8 +58,7 @@ const METRICS = [
   { name: "dataSamples", weight: 1n, cap: 500_000n },
   { name: "qualityScore", weight: 50n, cap: 100n },
 ];
-const SCHEMA = METRICS.map((m) => `${m.name}:${m.weight}:${m.cap}`).join(",");
-/** Contributors prepared through the tasks (the dashboard's contributor makes the third, k = 3). */
+/** Contributors prepared before the page opens (the dashboard's contributor makes the third, k = 3). */
 const OTHERS: { account: number; metrics: bigint[] }[] = [
   { account: 4, metrics: [0n, 480_000n, 77n] },
   { account: 5, metrics: [150_000n, 60_000n, 99n] },
@@ -71,12 +76,12 @@ const HOSTILE = [
 ];
 
 /**
- * A governed model (created after the hostile ones): its DAO's token is held by the dashboard's
+ * A governed model (created after the second one, id 6): its DAO's token is held by the dashboard's
  * contributor (600) and account 4 (400); votes open 1 block after a proposal and last 4 blocks; the
  * quorum is 40 %; the timelock waits 120 s.
  */
 const GOV = {
-  id: 5,
+  id: 6,
   name: "governed-subnet",
   holders: [
     { account: ME.account, votes: 600n },
@@ -88,21 +93,31 @@ const GOV = {
   timelockDelay: 120,
 };
 
+/**
+ * A second model paying in the same token, created after the hostile ones (id 5): the dashboard's contributor and
+ * two others submit to it before the page opens, and the dashboard closes, reveals and claims it with Claim all.
+ */
+const SECOND = { id: 5, name: "second-subnet", funded: 2_500n };
+const SECOND_CONTRIBUTORS: { account: number; metrics: bigint[] }[] = [
+  { account: ME.account, metrics: [10_000n, 20_000n, 50n] },
+  { account: 7, metrics: [40_000n, 0n, 80n] },
+  { account: 8, metrics: [5_000n, 90_000n, 10n] },
+];
+
 const MY_SCORE = contributionScore(ME.metrics, METRICS);
 const TOTAL = [ME, ...OTHERS].reduce((sum, c) => sum + contributionScore(c.metrics, METRICS), 0n);
 const MY_SHARE = expectedShare(MY_SCORE, FUNDED_UNITS, TOTAL);
+const MY_SHARE_2 = expectedShare(
+  contributionScore(SECOND_CONTRIBUTORS[0].metrics, METRICS),
+  SECOND.funded * 10n ** 6n,
+  SECOND_CONTRIBUTORS.reduce((sum, c) => sum + contributionScore(c.metrics, METRICS), 0n),
+);
 
 /** "1,234.56789 cMUD" as the dashboard formats confidential units. */
 function cmud(units: bigint): string {
   const whole = (units / 10n ** 6n).toLocaleString("en-US");
   const fraction = (units % 10n ** 6n).toString().padStart(6, "0").replace(/0+$/, "");
   return `${fraction === "" ? whole : `${whole}.${fraction}`} cMUD`;
-}
-
-async function task<T>(name: string, args: readonly string[]): Promise<T> {
-  const run = await hardhat(["royalties", name, "--network", "localhost", ...args, "--json"]);
-  if (run.code !== 0) throw new Error(`royalties ${name} exited with ${run.code}:\n${run.stdout}\n${run.stderr}`);
-  return JSON.parse(run.stdout.slice(run.stdout.search(/^[[{]/m))) as T;
 }
 
 async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
@@ -133,28 +148,56 @@ function deployedAddress(name: string): string {
   return (JSON.parse(fs.readFileSync(path.join(DEPLOYMENTS, `${name}.json`), "utf8")) as { address: string }).address;
 }
 
-/** Registers the HOSTILE models, each with its own hostile payout token, as any registry user can. */
-async function registerHostileModels(): Promise<void> {
+/**
+ * Prepares the chain as the page expects it, in this process with the client library (the calls the royalties
+ * tasks make, without starting a Hardhat process per step) and the dashboard's own mock FHE backend: MODEL (id 1,
+ * no noise, so the page's totals and shares can be checked exactly; its rules card then shows the Sybil warning),
+ * the HOSTILE models (2–4, each with its own hostile payout token, as any registry user can create), SECOND (5);
+ * both honest pools funded by the deployer, and the OTHERS and SECOND_CONTRIBUTORS submissions.
+ */
+async function prepareModels(): Promise<void> {
   const provider = new JsonRpcProvider(RPC_URL, 31337, { staticNetwork: true });
   try {
-    const signer = await provider.getSigner(6);
-    const registry = await connectRegistry({ address: deployedAddress("ModelRegistry"), runner: signer });
+    const creator = await provider.getSigner(6);
+    const registry = await connectRegistry({ address: deployedAddress("ModelRegistry"), runner: creator });
+    const rules = {
+      metrics: METRICS,
+      epochLength: BigInt(EPOCH_LENGTH),
+      minParticipants: 3,
+      maxSubmissionsPerContributor: 4,
+    };
+    const payoutToken = deployedAddress("ConfidentialPayoutToken");
+    const model = await registerModel(registry, { modelName: MODEL, payoutToken, ...rules, noiseBits: 0 });
+    expect(model.modelId).to.equal(1n);
     for (const hostile of HOSTILE) {
-      const token = await new HostileMetadataToken__factory(signer).deploy(
+      const token = await new HostileMetadataToken__factory(creator).deploy(
         deployedAddress("PaymentToken"),
         hostile.mode,
       );
       await token.waitForDeployment();
-      const model = await registerModel(registry, {
+      const registered = await registerModel(registry, {
         modelName: hostile.name,
         payoutToken: await token.getAddress(),
-        metrics: METRICS,
-        epochLength: BigInt(EPOCH_LENGTH),
-        minParticipants: 3,
-        maxSubmissionsPerContributor: 4,
+        ...rules,
       });
-      expect(model.modelId).to.equal(BigInt(hostile.id));
+      expect(registered.modelId).to.equal(BigInt(hostile.id));
     }
+    const second = await registerModel(registry, { modelName: SECOND.name, payoutToken, ...rules, noiseBits: 0 });
+    expect(second.modelId).to.equal(BigInt(SECOND.id));
+
+    const fhe = await createMockFheBackend(RPC_URL, 31337);
+    const client = async (pool: string, account: number) =>
+      connectPool({ address: pool, signer: await provider.getSigner(account), fhe });
+    // One funder: its transactions go one after the other.
+    await fundPool(await client(model.pool, 0), { amount: FUNDED_UNITS * 10n ** 12n });
+    await fundPool(await client(second.pool, 0), { amount: SECOND.funded * 10n ** 18n });
+    // Distinct accounts: their submissions can go together.
+    await Promise.all([
+      ...OTHERS.map(async (c) => submitContribution(await client(model.pool, c.account), { metrics: c.metrics })),
+      ...SECOND_CONTRIBUTORS.map(async (c) =>
+        submitContribution(await client(second.pool, c.account), { metrics: c.metrics }),
+      ),
+    ]);
   } finally {
     provider.destroy();
   }
@@ -262,8 +305,21 @@ async function waitFor(what: string, service: Service, probe: () => Promise<bool
   }
 }
 
-/** The auditor the contributor discloses an epoch to (any address: the grant needs no key). */
-const AUDITOR = "0x00000000000000000000000000000000000A0d17";
+/** Where the contributor withdraws part of the balance, unwrapped to the public ERC-20 (a fresh address). */
+const COLD_WALLET = "0x000000000000000000000000000000000000bEEF";
+
+/** The public ERC-20 balance (base units) of an address. */
+async function erc20Balance(address: string): Promise<bigint> {
+  const provider = new JsonRpcProvider(RPC_URL, 31337, { staticNetwork: true });
+  try {
+    return await IERC20__factory.connect(deployedAddress("PaymentToken"), provider).balanceOf(address);
+  } finally {
+    provider.destroy();
+  }
+}
+
+/** The auditor the contributor discloses an epoch to: development account #2, which decrypts it in the auditor view. */
+const AUDITOR = { account: 2, address: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" };
 
 describe("contributor dashboard in Chromium (end to end)", function () {
   let node: Service | undefined;
@@ -308,6 +364,15 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     await clearBanners();
     await page.getByTestId(testId).click();
     return outcomeOf("notice");
+  }
+
+  /** Clicks a button that starts an operation expected to fail, and returns the error banner's text. */
+  async function refused(testId: string): Promise<string> {
+    await clearBanners();
+    await page.getByTestId(testId).click();
+    await page.getByTestId("error").waitFor({ timeout: 120_000 });
+    await page.getByTestId("progress").waitFor({ state: "detached", timeout: 120_000 });
+    return page.getByTestId("error").innerText();
   }
 
   /** Clicks a decrypt button and returns the value that replaces it (or fails with the error shown). */
@@ -367,25 +432,8 @@ describe("contributor dashboard in Chromium (end to end)", function () {
 
     const deployed = await hardhat(["deploy", "--network", "localhost"]);
     if (deployed.code !== 0) throw new Error(`npx hardhat deploy failed:\n${deployed.stdout}\n${deployed.stderr}`);
-    // No noise, so the page's totals and shares can be checked exactly (the rules card then shows the Sybil warning).
-    await task("deploy-model", [
-      "--name",
-      MODEL,
-      "--metrics",
-      SCHEMA,
-      "--epoch-length",
-      String(EPOCH_LENGTH),
-      "--noise-bits",
-      "0",
-    ]);
-    await registerHostileModels();
+    await prepareModels();
     await registerGovernedModel();
-    await Promise.all([
-      task("fund", ["--model", MODEL, "--amount", "10000"]),
-      ...OTHERS.map((c) =>
-        task("submit", ["--model", MODEL, "--metrics", c.metrics.join(","), "--account", String(c.account)]),
-      ),
-    ]);
 
     const port = await freePort();
     preview = new Service(
@@ -636,11 +684,13 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     await shows("status-1-1", "claimable");
   });
 
-  it("the contributor decrypts their score, claims, decrypts and verifies their share and balance", async function () {
+  it("the contributor decrypts their score, claims into the vault, decrypts and verifies their share and balance", async function () {
     this.timeout(240_000);
     expect(await decrypt("score-1-1")).to.equal(MY_SCORE.toLocaleString("en-US"));
 
-    expect(await operate("claim-1-1")).to.match(/Claimed epoch #1/);
+    expect(await operate("claim-1-1")).to.match(
+      /Claimed epoch #1: .*credited to your cMUD balance in the payout vault/,
+    );
     await shows("status-1-1", "claimed");
     expect(await decrypt("share-1-1")).to.equal(cmud(MY_SHARE));
 
@@ -648,9 +698,73 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     await page.getByTestId("verify-1-1").click();
     expect(await page.getByTestId("verified-1-1").innerText()).to.match(/^✓ verified/);
 
-    expect(await decrypt("balance")).to.equal(cmud(MY_SHARE));
+    // The claim credited the vault balance; no token moved to the wallet.
+    expect(await decrypt("vault-balance")).to.equal(cmud(MY_SHARE));
     expect(await page.getByTestId("chart-1").innerText()).to.contain(cmud(MY_SHARE).replace(" cMUD", ""));
     await shot("06-contributor-claimed");
+  });
+
+  it("Claim all credits a second model to the same balance; Withdraw refuses too much, pays part unwrapped elsewhere, the rest to the wallet", async function () {
+    this.timeout(240_000);
+    const claimAll = page.getByTestId("claim-all");
+    expect(await claimAll.isDisabled()).to.equal(true);
+    expect(await page.getByTestId("claim-all-reason").innerText()).to.match(/^cannot claim: nothing to claim/);
+    await page.locator(`[data-testid="close-${SECOND.id}"]:not([disabled])`).waitFor({ timeout: 30_000 });
+    expect(await operate(`close-${SECOND.id}`)).to.match(/Epoch #1 closed/);
+    expect(await operate(`reveal-${SECOND.id}-1`)).to.match(/Epoch #1 revealed/);
+    await page.locator('[data-testid="claim-all"]:not([disabled])').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("claim-all-reason").innerText()).to.equal(`1 epoch in 1 model: ${SECOND.name} #1`);
+
+    await clearBanners();
+    await claimAll.click();
+    await page.getByTestId("progress").filter({ hasText: "Claiming 1 epoch" }).waitFor({ timeout: 10_000 });
+    expect(await outcomeOf("notice")).to.match(
+      /^Claimed 1 epoch in 1 transaction: your encrypted shares were credited/,
+    );
+    await shows(`status-${SECOND.id}-1`, "claimed");
+    expect(await claimAll.isDisabled()).to.equal(true);
+    // One balance per token, fed by both models.
+    const both = MY_SHARE + MY_SHARE_2;
+    expect(await decrypt("vault-balance")).to.equal(cmud(both));
+    await shot("06b-claimed-all");
+
+    // More than the balance: the library decrypts it and refuses before sending anything.
+    await page.getByTestId("withdraw-amount").fill("1000000");
+    const tooMuch = await refused("withdraw");
+    expect(tooMuch).to.contain(`Your vault balance is ${cmud(both)}, below the 1,000,000 cMUD you asked to withdraw.`);
+    expect(tooMuch).to.contain(`What to do: withdraw at most ${cmud(both)}, or omit the amount`);
+
+    // Part of it to another address, unwrapped: the recipient gets the public ERC-20.
+    const part = 1_500_000n; // 1.5 cMUD
+    await page.getByTestId("withdraw-amount").fill("1.5");
+    await page.getByTestId("withdraw-to").selectOption("other");
+    await page.getByTestId("withdraw-recipient").fill("not an address");
+    await page.getByTestId("withdraw").click();
+    expect(await page.getByTestId("withdraw-form").innerText()).to.contain(
+      "The recipient must be a non-zero 0x… address.",
+    );
+    await page.getByTestId("withdraw-recipient").fill(COLD_WALLET);
+    await page.getByTestId("withdraw-unwrap").check();
+    expect(await operate("withdraw")).to.match(/^Withdrew 1\.5 cMUD to 0x0000…bEEF as the public ERC-20 \(unwrapped\)/);
+    expect(await erc20Balance(COLD_WALLET)).to.equal(part * 10n ** 12n);
+
+    // The rest to the wallet, as confidential tokens.
+    await page.getByTestId("withdraw-amount").fill("");
+    await page.getByTestId("withdraw-to").selectOption("self");
+    await page.getByTestId("withdraw-unwrap").uncheck();
+    expect(await operate("withdraw")).to.match(
+      new RegExp(`^Withdrew ${cmud(both - part).replace(/[.]/g, "\\.")} to your wallet as confidential tokens`),
+    );
+    await shows("vault-balance", "0 cMUD");
+    expect(await page.getByTestId("withdraw").isDisabled()).to.equal(true);
+    expect(await page.getByTestId("withdraw-reason").innerText()).to.match(/^cannot withdraw: no balance in the vault/);
+    expect(await decrypt("balance")).to.equal(cmud(both - part));
+    // Earnings across models = balance + everything withdrawn, whatever the way.
+    expect(await decrypt("earnings")).to.equal(cmud(both));
+    expect(await page.getByTestId("earnings-detail").innerText()).to.equal(
+      `balance 0 cMUD + withdrawn ${cmud(both)} in 2 withdrawals`,
+    );
+    await shot("06c-withdrawn");
   });
 
   it("the contributor lets an auditor decrypt the claimed epoch, and the grant is listed", async function () {
@@ -660,11 +774,11 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     await page.getByTestId("disclose-1-1").click();
     expect(await page.getByTestId("disclosures-1-1").innerText()).to.contain("The viewer must be a 0x… address.");
 
-    await page.getByTestId("viewer-1-1").fill(AUDITOR);
+    await page.getByTestId("viewer-1-1").fill(AUDITOR.address);
     expect(await operate("disclose-1-1")).to.match(/can now decrypt your score and share of epoch #1/);
     await page.getByTestId("disclosures-1-1").filter({ hasText: "score + share" }).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId("disclosures-1-1").innerText()).to.contain(
-      `${AUDITOR.slice(0, 6)}…${AUDITOR.slice(-4)}`,
+      `${AUDITOR.address.slice(0, 6)}…${AUDITOR.address.slice(-4)}`,
     );
     await shot("07-disclosure-granted");
   });
@@ -767,8 +881,8 @@ describe("contributor dashboard in Chromium (end to end)", function () {
       await viewer.getByTestId(`public-proposals-${GOV.id}`).waitFor();
       expect(await viewer.getByTestId("wallet").count()).to.equal(0);
       const official = viewer.getByTestId("explorer-token-official");
-      // Funded 10,000 cMUD into model 1; epoch 1 is revealed with its whole pool.
-      expect(await official.innerText()).to.match(/10,000 cMUD\s+10,000 cMUD/);
+      // Funded 10,000 cMUD into model 1 and 2,500 into the second model; both epochs are revealed.
+      expect(await official.innerText()).to.match(/12,500 cMUD\s+12,500 cMUD/);
       await viewer.getByTestId("explorer-funded-paid-chart").waitFor();
       await viewer.getByTestId("public-participants-chart-1").waitFor();
 
@@ -780,7 +894,7 @@ describe("contributor dashboard in Chromium (end to end)", function () {
 
       // Search by name, then by pool address.
       await viewer.getByLabel("Search by model name, #id or pool address").fill("governed");
-      await viewer.getByTestId("explorer-search-count").filter({ hasText: "1 model of 5 match" }).waitFor();
+      await viewer.getByTestId("explorer-search-count").filter({ hasText: "1 model of 6 match" }).waitFor();
       expect(await viewer.getByTestId("public-model-1").count()).to.equal(0);
       const pool = await viewer.getByTestId(`public-model-${GOV.id}`).locator("code").first().getAttribute("title");
       await viewer.getByTestId("explorer-search").fill(String(pool).slice(0, 12));
@@ -831,6 +945,31 @@ describe("contributor dashboard in Chromium (end to end)", function () {
     } finally {
       await phone.close();
     }
+  });
+
+  it("the auditor decrypts the disclosed score and share; an epoch not disclosed to them says so", async function () {
+    this.timeout(120_000);
+    await page.goto(`${appUrl}#/auditor`);
+    await page.getByTestId("auditor-view").waitFor();
+    await page.getByRole("button", { name: "Disconnect" }).click();
+    await page.getByTestId("dev-account").selectOption(String(AUDITOR.account));
+    await page.getByTestId("connect-dev").click();
+    await page.getByTestId("auditor-contributor").fill(ME_ADDRESS);
+    await page.getByTestId("auditor-model").selectOption("1");
+    await page.getByTestId("auditor-lookup").click();
+    await page.getByTestId("auditor-access-1-1").filter({ hasText: "score + share" }).waitFor();
+    expect(await decrypt("auditor-score-1-1")).to.equal(MY_SCORE.toLocaleString("en-US"));
+    expect(await page.getByTestId("auditor-share-1-1").innerText()).to.equal(cmud(MY_SHARE));
+    await shot("07b-auditor-decrypted");
+
+    // The contributor disclosed nothing of the second model to this auditor.
+    await page.getByTestId("auditor-model").selectOption(String(SECOND.id));
+    await page.getByTestId("auditor-lookup").click();
+    const refusal = page.getByTestId("auditor-not-disclosed");
+    await refusal.waitFor();
+    expect(await refusal.innerText()).to.match(/^Not disclosed to you/);
+    expect(await page.getByTestId(`auditor-access-${SECOND.id}-1`).innerText()).to.equal("not disclosed to you");
+    expect(await page.getByTestId(`decrypt-auditor-score-${SECOND.id}-1`).isDisabled()).to.equal(true);
   });
 
   it("the public view shows the revealed total and no individual score or share", async function () {

@@ -19,6 +19,15 @@ export function loadFheBackend(wallet?: Eip1193Provider): Promise<FheBackend> {
   return cached;
 }
 
+/** A backend created on first use: browsing the dashboard loads no FHE code until something is encrypted or decrypted. */
+export function lazyFheBackend(wallet?: Eip1193Provider): FheBackend {
+  return {
+    encryptUint64: async (...args) => (await loadFheBackend(wallet)).encryptUint64(...args),
+    userDecryptUint64: async (...args) => (await loadFheBackend(wallet)).userDecryptUint64(...args),
+    publicDecrypt: async (...args) => (await loadFheBackend(wallet)).publicDecrypt(...args),
+  };
+}
+
 async function create(wallet?: Eip1193Provider): Promise<FheBackend> {
   if (__NETWORK__ === "localhost") {
     const { createMockFheBackend } = await import("./mockBackend");

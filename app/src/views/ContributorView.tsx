@@ -1,34 +1,40 @@
 /**
  * A contributor's dashboard: the models they take part in, a submission form per model (metrics
- * encrypted in the page), their epochs with status, decrypt-on-click of their own score, share and
- * balance, claims (to themselves or a recipient), share verification, a chart of their royalties and
- * the auditors they let decrypt chosen epochs (selective disclosure).
+ * encrypted in the page), their epochs with status, decrypt-on-click of their own score and share, claims
+ * (each credits the encrypted balance in the registry's payout vault), share verification, a chart of their
+ * royalties, the auditors they let decrypt chosen epochs (selective disclosure), and their payouts (vault
+ * balances, cross-model earnings, Claim all and Withdraw: see PayoutsCard).
  */
 import { isAddress } from "ethers";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ReactNode } from "react";
 
 import { claimRoyalty } from "../../../src/actions/claim";
+import { claimAll } from "../../../src/actions/claimAll";
 import { submitContribution } from "../../../src/actions/contribute";
+import { decryptVaultBalance, getEarnings } from "../../../src/actions/earnings";
 import { grantDisclosure } from "../../../src/actions/payouts";
 import { decryptPayoutBalance, decryptScore, decryptShare } from "../../../src/actions/decrypt";
+import { connectVault, vaultOfPool } from "../../../src/actions/vault";
+import type { VaultClient } from "../../../src/actions/vault";
+import { withdraw } from "../../../src/actions/withdraw";
 import { closeEpoch, revealEpochTotal } from "../../../src/actions/settle";
 import { verifyShare } from "../../../src/actions/verify";
 import type { ShareVerification } from "../../../src/actions/verify";
 import type { PoolClient } from "../../../src/client";
 import { RoyaltiesError } from "../../../src/errors";
-import type { FheBackend } from "../../../src/fhe/backend";
 import { contributionScore } from "../../../src/math";
 import type { AppChain } from "../chain";
 import { NETWORK } from "../config";
 import { BarChart } from "../components/BarChart";
 import { ErrorBanner, OperationBanners } from "../components/Banners";
+import { Secret } from "../components/Secret";
 import { SafeName, TokenBadge, UnreadableCard } from "../components/Untrusted";
-import { chainNow, isUnreadable, loadContributorModel, loadContributorModels } from "../data";
-import type { ContributorModelView, TokenInfo, UnreadableModel } from "../data";
+import { chainNow, isUnreadable, loadContributorModel, loadContributorModels, loadVaultState } from "../data";
+import type { ContributorModelView, TokenInfo, UnreadableModel, VaultState } from "../data";
 import { describeError } from "../errors";
 import type { ErrorReport } from "../errors";
-import { loadFheBackend } from "../fhe";
+import { lazyFheBackend } from "../fhe";
 import { dateTime, duration, plural, shortAddress, tokens } from "../format";
 import { closeGate, submitGate, whenIdle } from "../guards";
 import { useOperations, withPhases } from "../operation";
@@ -37,16 +43,9 @@ import { contributorStatus, publicStatus } from "../status";
 import { countedMetrics, displayText } from "../untrusted";
 import { assertWalletNetwork } from "../wallet";
 import type { Wallet } from "../wallet";
+import { PAYOUTS_SCOPE, PayoutsCard } from "./PayoutsCard";
+import type { ClaimablePair, DecryptedPayouts, PayoutActions } from "./PayoutsCard";
 import { RulesTable } from "./PublicView";
-
-/** An FHE backend created on first use: browsing the dashboard loads no FHE code. */
-function lazyFhe(wallet: Wallet): FheBackend {
-  return {
-    encryptUint64: async (...args) => (await loadFheBackend(wallet.eip1193)).encryptUint64(...args),
-    userDecryptUint64: async (...args) => (await loadFheBackend(wallet.eip1193)).userDecryptUint64(...args),
-    publicDecrypt: async (...args) => (await loadFheBackend(wallet.eip1193)).publicDecrypt(...args),
-  };
-}
 
 function withReport(client: PoolClient, report: Report): PoolClient {
   return { ...client, fhe: withPhases(client.fhe, report) };
@@ -77,7 +76,7 @@ interface Actions {
   decryptScore(view: ContributorModelView, epochId: bigint): void;
   decryptShare(view: ContributorModelView, epochId: bigint): void;
   decryptAllShares(view: ContributorModelView): void;
-  claim(view: ContributorModelView, epochId: bigint, recipient?: string): void;
+  claim(view: ContributorModelView, epochId: bigint): void;
   verify(view: ContributorModelView, epochId: bigint): void;
   disclose(view: ContributorModelView, epochId: bigint, viewer: string): void;
   /** Clears the last notice and error (a form found a problem before sending anything). */
@@ -187,47 +186,6 @@ function SubmitForm({ view, now, busy, act }: Omit<ModelCardProps, "decrypted" |
   );
 }
 
-function LockIcon() {
-  return (
-    <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" className="lock">
-      <path
-        fill="currentColor"
-        d="M4 7V5a4 4 0 0 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4zm2 0h4V5a2 2 0 1 0-4 0v2z"
-      />
-    </svg>
-  );
-}
-
-function Secret({
-  value,
-  format,
-  onDecrypt,
-  busy,
-  testId,
-  label,
-}: {
-  value: bigint | undefined;
-  format: (v: bigint) => string;
-  onDecrypt?: () => void;
-  busy: boolean;
-  testId: string;
-  label: string;
-}) {
-  if (value !== undefined) {
-    return (
-      <span className="decrypted" data-testid={testId}>
-        {format(value)}
-      </span>
-    );
-  }
-  if (onDecrypt === undefined) return <span className="muted">—</span>;
-  return (
-    <button className="secondary small" disabled={busy} onClick={onDecrypt} data-testid={`decrypt-${testId}`}>
-      <LockIcon /> {label}
-    </button>
-  );
-}
-
 function ClaimControl({
   view,
   epochId,
@@ -239,34 +197,17 @@ function ClaimControl({
   busy: boolean;
   act: Actions;
 }) {
-  const [recipient, setRecipient] = useState("");
-  const [problem, setProblem] = useState<string>();
   const id = `${view.model.modelId}-${epochId}`;
   return (
     <div className="claim">
-      <input
-        placeholder="pay to (optional) 0x…"
-        value={recipient}
-        data-testid={`recipient-${id}`}
-        onChange={(event) => setRecipient(event.target.value)}
-      />
       <button
         disabled={busy}
         data-testid={`claim-${id}`}
-        onClick={() => {
-          const to = recipient.trim();
-          if (to !== "" && !isAddress(to)) {
-            act.dismiss();
-            setProblem("The recipient must be a 0x… address, or empty to pay yourself.");
-            return;
-          }
-          setProblem(undefined);
-          act.claim(view, epochId, to === "" ? undefined : to);
-        }}
+        title="Computes your share under FHE and credits it to your encrypted vault balance; withdraw it from Your payouts."
+        onClick={() => act.claim(view, epochId)}
       >
         Claim
       </button>
-      {problem && <div className="fail small">{problem}</div>}
     </div>
   );
 }
@@ -291,16 +232,16 @@ function DisclosureCell({
   if (state !== "Closed" && state !== "Revealed") {
     return <span className="muted small">after the epoch closes</span>;
   }
-  const granted = view.disclosures[epochId.toString()] ?? { viewers: [], applied: 0 };
+  const granted = view.disclosures[epochId.toString()] ?? { viewers: [], shareClaimed: false };
   return (
     <div className="disclosure" data-testid={`disclosures-${id}`}>
       {granted.viewers.length === 0 ? (
         <div className="muted small">nobody</div>
       ) : (
-        granted.viewers.map((v, i) => (
+        granted.viewers.map((v) => (
           <div key={v} className="small">
             <code title={v}>{shortAddress(v)}</code>{" "}
-            <span className="muted">{i < granted.applied ? "score + share" : "score; share when claimed"}</span>
+            <span className="muted">{granted.shareClaimed ? "score + share" : "score; share when claimed"}</span>
           </div>
         ))
       )}
@@ -533,6 +474,11 @@ function tokenAmount(units: bigint, token: TokenInfo): string {
   return tokens(units, token).replace(` ${token.symbol}`, "");
 }
 
+/** The payout tokens of the readable models. */
+function tokenAddresses(models: readonly (ContributorModelView | UnreadableModel)[]): string[] {
+  return [...new Set(models.flatMap((m) => (isUnreadable(m) ? [] : [m.token.address])))];
+}
+
 function claimHint(state: string): string {
   if (state === "Open") return "claim once the epoch is closed and revealed";
   if (state === "Closed") return "claim once the total is revealed";
@@ -555,15 +501,19 @@ export function ContributorView({
   const [loadError, setLoadError] = useState<ErrorReport>();
   const [decrypted, setDecrypted] = useState<Decrypted>({});
   const [verifications, setVerifications] = useState<Record<string, ShareVerification>>({});
+  const [vaultState, setVaultState] = useState<VaultState>();
+  const [payouts, setPayouts] = useState<Record<string, DecryptedPayouts>>({});
   const [reloads, setReloads] = useState(0);
   const reload = useCallback(() => setReloads((n) => n + 1), []);
   const ops = useOperations(reload);
-  const fhe = useMemo(() => (wallet ? lazyFhe(wallet) : undefined), [wallet]);
+  const fhe = useMemo(() => (wallet ? lazyFheBackend(wallet.eip1193) : undefined), [wallet]);
 
   useEffect(() => {
     setDecrypted({});
     setVerifications({});
     setModels(undefined);
+    setVaultState(undefined);
+    setPayouts({});
   }, [wallet]);
 
   useEffect(() => {
@@ -572,9 +522,11 @@ export function ContributorView({
     if (ops.busy) return;
     let stale = false;
     Promise.all([loadContributorModels(chain, wallet.signer, fhe), chainNow(chain.provider)])
-      .then(([loaded, time]) => {
+      .then(async ([loaded, time]) => {
+        const vault = await loadVaultState(chain, wallet.address, tokenAddresses(loaded));
         if (stale) return;
         setModels(loaded);
+        setVaultState(vault);
         setNow(time);
         setLoadError(undefined);
       })
@@ -585,6 +537,21 @@ export function ContributorView({
   }, [chain, wallet, fhe, block, reloads]);
 
   const remember = (entries: Decrypted) => setDecrypted((previous) => ({ ...previous, ...entries }));
+  const rememberPayout = (token: string, entry: DecryptedPayouts) =>
+    setPayouts((previous) => ({ ...previous, [token]: { ...previous[token], ...entry } }));
+  /** Decrypted payout values of `token` that a transaction just changed: shown as encrypted again. */
+  const forgetPayouts = (token: string, what: (keyof DecryptedPayouts)[]) =>
+    setPayouts((previous) => {
+      const entry = { ...previous[token] };
+      for (const field of what) delete entry[field];
+      return { ...previous, [token]: entry };
+    });
+
+  /** Reads which vault balances exist again (after a claim or a withdrawal). */
+  const refreshVault = async (loaded: readonly (ContributorModelView | UnreadableModel)[]) => {
+    if (wallet === undefined) return;
+    setVaultState(await loadVaultState(chain, wallet.address, tokenAddresses(loaded)));
+  };
 
   /** Reads the model again after one of the contributor's transactions, before its notice shows. */
   const refresh = async (view: ContributorModelView, report: Report) => {
@@ -594,8 +561,30 @@ export function ContributorView({
       loadContributorModel(chain, wallet.signer, fhe, view.model),
       chainNow(chain.provider),
     ]);
+    const next = (models ?? []).map((m) => (m.model.pool === view.model.pool ? fresh : m));
     setModels((previous) => previous?.map((m) => (m.model.pool === view.model.pool ? fresh : m)));
     setNow(time);
+    await refreshVault(next);
+  };
+
+  /** Reads every model again (after a transaction that spans models). */
+  const refreshAll = async (report: Report) => {
+    if (wallet === undefined || fhe === undefined) return;
+    report("Mined: reading your models' new state…");
+    const [loaded, time] = await Promise.all([
+      loadContributorModels(chain, wallet.signer, fhe),
+      chainNow(chain.provider),
+    ]);
+    setModels(loaded);
+    setNow(time);
+    await refreshVault(loaded);
+  };
+
+  /** The registry's payout vault, acting as the wallet; each FHE step shows as a phase of the operation. */
+  const walletVault = async (report: Report): Promise<VaultClient> => {
+    if (wallet === undefined || fhe === undefined) throw new RoyaltiesError("Connect a wallet first.");
+    const address = vaultState?.address ?? (await chain.registry.payoutVault());
+    return connectVault({ address, signer: wallet.signer, fhe: withPhases(fhe, report) });
   };
 
   const act: Actions = {
@@ -665,16 +654,16 @@ export function ContributorView({
         },
         view.model.pool,
       ),
-    claim: (view, epochId, recipient) =>
+    claim: (view, epochId) =>
       void ops.run(
         `Claiming epoch #${epochId} of ${nameOf(view)}`,
         async (report) => {
           if (wallet) await assertWalletNetwork(wallet);
           report("Sending the claim (your share is computed under FHE) and waiting for it to be mined…");
-          const result = await claimRoyalty(view.client, { epochId, recipient });
+          const result = await claimRoyalty(view.client, { epochId });
+          forgetPayouts(view.token.address, ["vault", "earnings"]);
           await refresh(view, report);
-          const to = recipient === undefined ? "you" : shortAddress(result.recipient);
-          return `Claimed epoch #${epochId}: your encrypted share was paid to ${to} (tx ${txLink(result.receipt.hash)}). Decrypt it to see the amount.`;
+          return `Claimed epoch #${epochId}: your encrypted share was credited to your ${view.token.symbol} balance in the payout vault (tx ${txLink(result.receipt.hash)}). Decrypt it to see the amount; withdraw it from Your payouts.`;
         },
         view.model.pool,
       ),
@@ -703,7 +692,7 @@ export function ContributorView({
           if (wallet === undefined) throw new RoyaltiesError("Connect a wallet first.");
           await assertWalletNetwork(wallet);
           report("Sending the disclosure grant and waiting for it to be mined…");
-          const result = await grantDisclosure(chain.registry.connect(wallet.signer), {
+          const result = await grantDisclosure(await vaultOfPool(view.client), {
             viewer,
             pairs: [{ modelId: view.model.modelId, epochId }],
           });
@@ -717,16 +706,115 @@ export function ContributorView({
     dismiss: ops.dismiss,
   };
 
-  // One confidential balance per payout token.
+  /**
+   * The tokens the contributor can hold payouts in: those of the readable models they took part in, and any other
+   * they hold a vault balance in; each with whether that balance exists.
+   */
   const payoutTokens = useMemo(() => {
-    const seen = new Map<string, ContributorModelView>();
+    const seen = new Map<string, TokenInfo>();
     for (const view of models ?? []) {
-      if (!isUnreadable(view) && !seen.has(view.token.address)) seen.set(view.token.address, view);
+      if (isUnreadable(view) || seen.has(view.token.address)) continue;
+      if (view.mine.length > 0 || vaultState?.hasBalance[view.token.address] === true) {
+        seen.set(view.token.address, view.token);
+      }
     }
-    return [...seen.values()];
-  }, [models]);
-  const [balances, setBalances] = useState<Record<string, bigint>>({});
-  useEffect(() => setBalances({}), [wallet]);
+    return [...seen.values()].map((token) => ({ token, hasBalance: vaultState?.hasBalance[token.address] ?? false }));
+  }, [models, vaultState]);
+
+  /** Every (model, epoch) the contributor can claim now, across the readable models, oldest first. */
+  const claimable = useMemo<ClaimablePair[]>(
+    () =>
+      (models ?? []).flatMap((view) =>
+        isUnreadable(view)
+          ? []
+          : [...view.mine]
+              .reverse()
+              .filter((m) => m.claimable)
+              .map((m) => ({ modelId: view.model.modelId, epochId: m.epochId, modelName: nameOf(view) })),
+      ),
+    [models],
+  );
+
+  const payoutActs: PayoutActions = {
+    claimAll: (pairs) =>
+      void ops.run(
+        `Claiming ${plural(pairs.length, "epoch")}`,
+        async (report) => {
+          if (wallet) await assertWalletNetwork(wallet);
+          const vault = await walletVault(report);
+          report("Sending the claims (your shares are computed under FHE) and waiting for them to be mined…");
+          const result = await claimAll(vault, {
+            pairs,
+            onBatch: (batch) =>
+              report(
+                `Transaction ${batch.batch} of ${batch.batches} mined: ${batch.claimed} of ${plural(batch.pairs.length, "epoch")} credited` +
+                  (batch.batch < batch.batches ? "; sending the next…" : "."),
+              ),
+          });
+          for (const { token } of payoutTokens) forgetPayouts(token.address, ["vault", "earnings"]);
+          await refreshAll(report);
+          const skipped =
+            result.skipped > 0 ? ` (${plural(result.skipped, "epoch")} skipped: no longer claimable)` : "";
+          return `Claimed ${plural(result.claimed, "epoch")} in ${plural(result.receipts.length, "transaction")}${skipped}: your encrypted shares were credited to your vault balances. Decrypt a balance to see the amount.`;
+        },
+        PAYOUTS_SCOPE,
+      ),
+    decryptVault: (token) =>
+      void ops.run(
+        `Decrypting your ${token.symbol} vault balance`,
+        async (report) => {
+          const balance = await decryptVaultBalance(await walletVault(report), { token: token.address });
+          rememberPayout(token.address, { vault: balance });
+        },
+        PAYOUTS_SCOPE,
+      ),
+    decryptEarnings: (token) =>
+      void ops.run(
+        `Adding up your ${token.symbol} earnings across models`,
+        async (report) => {
+          const earnings = await getEarnings(await walletVault(report), {
+            token: token.address,
+            fromBlock: chain.fromBlock,
+          });
+          rememberPayout(token.address, { earnings, vault: earnings.balance });
+        },
+        PAYOUTS_SCOPE,
+      ),
+    decryptWallet: (token) =>
+      void ops.run(
+        `Decrypting your ${token.symbol} wallet balance`,
+        async (report) => {
+          const view = (models ?? []).find(
+            (m): m is ContributorModelView => !isUnreadable(m) && m.token.address === token.address,
+          );
+          if (view === undefined) throw new RoyaltiesError("No readable model pays in this token: reload the page.");
+          rememberPayout(token.address, { wallet: await decryptPayoutBalance(withReport(view.client, report)) });
+        },
+        PAYOUTS_SCOPE,
+      ),
+    withdraw: (token, { amount, recipient, unwrap }) =>
+      void ops.run(
+        `Withdrawing ${amount === undefined ? "your whole" : tokens(amount, token) + " of your"} ${token.symbol} balance`,
+        async (report) => {
+          if (wallet) await assertWalletNetwork(wallet);
+          const vault = await walletVault(report);
+          report(
+            amount === undefined
+              ? "Sending the withdrawal and waiting for it to be mined…"
+              : "Checking your balance covers the amount (decrypting it), then sending the withdrawal…",
+          );
+          const result = await withdraw(vault, { token: token.address, amount, recipient, unwrap });
+          forgetPayouts(token.address, ["vault", "wallet", "earnings"]);
+          await refreshAll(report);
+          const to = recipient === undefined ? "your wallet" : shortAddress(result.recipient);
+          const how = result.unwrapped ? " as the public ERC-20 (unwrapped)" : " as confidential tokens";
+          const tx = result.receipts.map((r) => txLink(r.hash)).join(", ");
+          return `Withdrew ${tokens(result.sent, token)} to ${to}${how} (tx ${tx}).`;
+        },
+        PAYOUTS_SCOPE,
+      ),
+    dismiss: ops.dismiss,
+  };
 
   return (
     <div data-testid="contributor-view">
@@ -734,32 +822,8 @@ export function ContributorView({
       <OperationBanners ops={ops} />
       {wallet && (
         <>
-          {payoutTokens.length > 0 && (
-            <section className="card balances">
-              <h3>Your confidential balance</h3>
-              {payoutTokens.map((view) => (
-                <div key={view.token.address} className="balance-row">
-                  <TokenBadge token={view.token} />
-                  <Secret
-                    value={balances[view.token.address]}
-                    format={(v) => tokens(v, view.token)}
-                    busy={ops.busy}
-                    testId={view.token.official ? "balance" : `balance-${view.token.address}`}
-                    label="Decrypt balance"
-                    onDecrypt={() =>
-                      void ops.run(`Decrypting your ${view.token.symbol} balance`, async (report) => {
-                        const balance = await decryptPayoutBalance(withReport(view.client, report));
-                        setBalances((previous) => ({ ...previous, [view.token.address]: balance }));
-                      })
-                    }
-                  />
-                  <span className="muted small">
-                    held as an encrypted ERC-7984 balance; unwrap it to the public token with{" "}
-                    <code>npx hardhat royalties unwrap</code>
-                  </span>
-                </div>
-              ))}
-            </section>
+          {models !== undefined && (
+            <PayoutsCard payoutTokens={payoutTokens} pairs={claimable} decrypted={payouts} ops={ops} act={payoutActs} />
           )}
           {loadError && <ErrorBanner error={loadError} />}
           {models === undefined && !loadError && <p className="muted">Loading your models…</p>}
