@@ -3,6 +3,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { fhevm } from "hardhat";
 
+import { revertData } from "../../src/errors";
 import { RATE, defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import { claimVia, debugBalance, decrypt, endCurrentEpoch, publicValue, submit } from "../helpers/fhe";
 import { runModel } from "./settlementModel";
@@ -116,9 +117,13 @@ describe("Properties: settlement and carry-forward", function () {
               const refusal = await f.pool
                 .requestSettlement()
                 .then(async (tx) => void (await tx.wait()))
-                .catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
-              if (refusal instanceof Error) {
-                expect(refusal.message).to.match(/RoyaltyPoolMaskReserveShort|RoyaltyPoolNothingToSettle/);
+                .catch((e: unknown) => e);
+              if (refusal !== undefined) {
+                // Decoded from the revert data with the pool's ABI: the error is raised in a linked library, whose
+                // errors Hardhat's message does not always name.
+                const data = revertData(refusal);
+                const name = data === undefined ? String(refusal) : f.pool.interface.parseError(data)?.name;
+                expect(name).to.be.oneOf(["RoyaltyPoolMaskReserveShort", "RoyaltyPoolNothingToSettle"]);
                 if (!claimFirst) await claim();
                 continue;
               }
