@@ -194,8 +194,11 @@ describe("errors: one decoder, a hint for every custom error", function () {
 
     it("RoyaltyPoolUnexpectedEpochState: the states by name, and the step the epoch waits for", function () {
       const decoded = decodeRevert(pool.encodeErrorResult("RoyaltyPoolUnexpectedEpochState", [4n, 2, 3]));
-      expect(decoded?.sentence).to.equal("Epoch 4 is Closed, this step needs it Revealed");
-      expect(decoded?.hint).to.contain("royalties reveal / the Reveal total button");
+      expect(decoded?.sentence).to.equal("RoyaltyPoolUnexpectedEpochState(4, 2, 3)");
+      expect(decoded?.hint).to.equal(
+        "epoch 4 is Closed and this step needs it Revealed: it is closed: reveal its total (royalties reveal / the " +
+          "Reveal total button).",
+      );
     });
 
     it("RoyaltyPoolClaimWindowOpen: the window's end as a date; none when the rules have no window", function () {
@@ -264,7 +267,7 @@ describe("errors: one decoder, a hint for every custom error", function () {
     const decoded = decodeRevert(vault.encodeErrorResult("PayoutVaultInvalidRecipient", [ZeroAddress]));
     expect(decoded?.sentence).to.equal(`PayoutVaultInvalidRecipient(${ZeroAddress})`);
     expect(decoded?.hint).to.equal(
-      "name a recipient address: --to of royalties withdraw, or the Recipient field, then the Withdraw button.",
+      "name a recipient address (--to) for royalties withdraw, or fill the Recipient field, then the Withdraw button.",
     );
   });
 });

@@ -120,8 +120,8 @@ export const CONSENSUS_TEXTS: RevertTexts = {
     ([attestations, metrics, hcu, hcuBudget, depth, depthBudget]) =>
       `a finalize of ${text(attestations)} attestations over ${text(metrics)} metrics could cost ` +
       `${formatCount(big(hcu))} HCU (budget ${formatCount(big(hcuBudget))}) at depth ${formatCount(big(depth))} ` +
-      `(budget ${formatCount(big(depthBudget))}), over the per-transaction HCU limit: use 3 attestations ` +
-      "(royalties consensus-deploy --required 3), fewer metrics or power-of-two weights.",
+      `(budget ${formatCount(big(depthBudget))}), over the per-transaction HCU limit: use 3 attestations, fewer ` +
+      "metrics or power-of-two weights (royalties consensus-deploy --required 3).",
   ),
   AttestationConsensusNotAttestor: hint(
     ([epochId, account]) =>

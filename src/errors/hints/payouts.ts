@@ -26,11 +26,12 @@ export const VAULT_TEXTS: RevertTexts = {
   ),
   PayoutVaultNoBalance: hint(
     ([contributor, token]) =>
-      `${text(contributor)} has no balance in token ${text(token)}: claim a revealed epoch first (royalties claim, ` +
-      "royalties claim-all or the Claim all button); a full withdrawal empties a balance.",
+      `${text(contributor)} has no balance in token ${text(token)}: claim a revealed epoch first (royalties claim), ` +
+      "or all of them (royalties claim-all / the Claim all button); a full withdrawal empties a balance.",
   ),
   PayoutVaultInvalidRecipient: hint(
-    () => "name a recipient address: --to of royalties withdraw, or the Recipient field, then the Withdraw button.",
+    () =>
+      "name a recipient address (--to) for royalties withdraw, or fill the Recipient field, then the Withdraw button.",
   ),
   PayoutVaultZeroAmount: hint(
     () =>

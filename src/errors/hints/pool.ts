@@ -175,11 +175,11 @@ export const POOL_TEXTS: RevertTexts = {
       `epoch ${text(epochId)} ends at ${formatDate(big(end))}: wait until then, then close it with royalties close / ` +
       "the Close epoch button.",
   ),
-  RoyaltyPoolUnexpectedEpochState: {
-    sentence: ([epochId, actual, expected]) =>
-      `Epoch ${text(epochId)} is ${epochState(actual)}, this step needs it ${epochState(expected)}`,
-    hint: ([, actual]) => `${NEXT_STEP_BY_EPOCH_STATE[Number(big(actual))] ?? "check it with royalties epoch"}.`,
-  },
+  RoyaltyPoolUnexpectedEpochState: hint(
+    ([epochId, actual, expected]) =>
+      `epoch ${text(epochId)} is ${epochState(actual)} and this step needs it ${epochState(expected)}: ` +
+      `${NEXT_STEP_BY_EPOCH_STATE[Number(big(actual))] ?? "check it with royalties epoch"}.`,
+  ),
   RoyaltyPoolClaimWindowOpen: hint(([epochId, endsAt]) =>
     big(endsAt) === 0n
       ? `only the contributor may claim until the claim window ends, and epoch ${text(epochId)}'s rules have none: ` +
