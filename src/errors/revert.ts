@@ -7,21 +7,18 @@ import type { DecodedRevert } from "./decode";
  * (`contract`, `error`, `args`, `hint`) and the message `<sentence>: <hint>`.
  */
 export class RoyaltiesRevertError extends RoyaltiesError implements DecodedRevert {
+  // The fields are documented once, on DecodedRevert.
   readonly contract: string;
-  readonly label: string;
   readonly error: string;
   readonly args: readonly unknown[];
-  readonly sentence: string;
   readonly hint: string;
+  readonly label: string;
+  readonly sentence: string;
 
   constructor(decoded: DecodedRevert) {
     super(`${decoded.sentence}: ${decoded.hint}`);
-    this.contract = decoded.contract;
-    this.label = decoded.label;
-    this.error = decoded.error;
-    this.args = decoded.args;
-    this.sentence = decoded.sentence;
-    this.hint = decoded.hint;
+    ({ contract: this.contract, error: this.error, args: this.args, hint: this.hint } = decoded);
+    ({ label: this.label, sentence: this.sentence } = decoded);
   }
 
   /** The custom error's name (the same as {@link error}). */
