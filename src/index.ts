@@ -1,6 +1,25 @@
 export { connectPool, withSigner, PoolNotFoundError } from "./client";
 export type { PoolClient, ConnectPoolParameters } from "./client";
-export { RoyaltiesError, PoolRevertError, redactError, redactSecrets, toRoyaltiesError } from "./errors";
+export {
+  RoyaltiesError,
+  RoyaltiesRevertError,
+  ContractRevertError,
+  PoolRevertError,
+  VaultRevertError,
+  RegistryRevertError,
+  AggregatorRevertError,
+  ConsensusRevertError,
+  GovernanceRevertError,
+  PayoutTokenRevertError,
+  decodeRevert,
+  formatDate,
+  formatDuration,
+  redactError,
+  redactSecrets,
+  toRoyaltiesError,
+  withRoyaltiesErrors,
+} from "./errors";
+export type { DecodedRevert } from "./errors";
 export type { FheBackend, EncryptedInput, PublicDecryption } from "./fhe/backend";
 export { createHardhatFheBackend } from "./fhe/hardhatBackend";
 export { getEpoch, getRules, EPOCH_STATES } from "./actions/read";
@@ -29,7 +48,6 @@ export {
   vaultOfPool,
   withVaultErrors,
   VaultNotFoundError,
-  VaultRevertError,
 } from "./actions/vault";
 export type { ConnectVaultParameters, VaultClient } from "./actions/vault";
 export { claimAll, planClaimBatches, InvalidClaimBatchError } from "./actions/claimAll";
@@ -124,7 +142,6 @@ export {
   InsufficientPayoutBalanceError,
   UnknownUnwrapRequestError,
   UnwrapNotFinalizedError,
-  PayoutTokenRevertError,
 } from "./actions/unwrap";
 export type {
   UnwrapPayoutParameters,
@@ -146,7 +163,6 @@ export {
   ModelNameTakenError,
   ModelNotFoundError,
   RegistryNotFoundError,
-  RegistryRevertError,
 } from "./actions/registry";
 export type { ConnectRegistryParameters, ModelInfo } from "./actions/registry";
 export {
@@ -186,9 +202,7 @@ export type {
 } from "./governance";
 export { claimablePairs, getPortfolio } from "./actions/portfolio";
 export type { Portfolio, PortfolioEntry, PortfolioTotal } from "./actions/portfolio";
-export { ContractRevertError, GovernanceRevertError, parseRevert } from "./errors";
 export {
-  AggregatorRevertError,
   approvePool,
   connectAggregator,
   encodeApprovePool,
@@ -222,7 +236,6 @@ export {
   deployConsensus,
   finalize,
   toConsensusError,
-  ConsensusRevertError,
   InvalidConsensusInputError,
 } from "./actions/consensus";
 export type {

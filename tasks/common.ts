@@ -13,6 +13,7 @@ import { types } from "hardhat/config";
 import type { PoolClient } from "../src/client";
 import { redactError, redactSecrets } from "../src/redact";
 import { escapeTerminal, escapeTerminalLines, formatAmount, formatTable, terminalSafeJson } from "../src/format";
+import { formatDate } from "../src/errors/render";
 import type { ModelRegistry } from "../types";
 import { fail, parseAddress, parseEpochId } from "./args";
 import { PLUGIN_NAME, lazyFheBackend, missingRealNetworkEnv } from "./fhe";
@@ -236,13 +237,10 @@ export function recordTable(rows: readonly (readonly [string, string | number | 
   );
 }
 
-/** A Unix timestamp as an ISO date (UTC). */
+/** A Unix timestamp as an ISO date (UTC), rendered as every error hint renders dates. */
 export function isoTime(seconds: bigint): string {
-  return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
+  return formatDate(seconds);
 }
-
-/** Pool errors whose arguments are (epochId, end): the message gets the end as a date. */
-const TIMED_ERRORS = ["RoyaltyPoolEpochNotEnded", "RoyaltyPoolEpochEnded"];
 
 interface EthersLikeError {
   code?: unknown;
@@ -252,13 +250,10 @@ interface EthersLikeError {
 /** Turns library and ethers errors into task errors whose message says what to do. */
 async function toTaskError(error: unknown, hre: HardhatRuntimeEnvironment): Promise<unknown> {
   if (HardhatPluginError.isHardhatPluginError(error)) return error;
-  const { PoolRevertError, RoyaltiesError, toRoyaltiesError } = await import("../src");
+  // The one translation of the tasks: the library's decoder (a no-op on errors the library already translated),
+  // whose message carries the hint, dates and amounts rendered.
+  const { RoyaltiesError, toRoyaltiesError } = await import("../src");
   const translated = toRoyaltiesError(error);
-  if (translated instanceof PoolRevertError && TIMED_ERRORS.includes(translated.errorName)) {
-    const [epochId, end] = translated.args as [bigint, bigint];
-    const when = `Epoch ${epochId} ends at ${isoTime(end)}.`;
-    return new HardhatPluginError(PLUGIN_NAME, `${translated.message} ${when}`, translated);
-  }
   if (translated instanceof RoyaltiesError) return new HardhatPluginError(PLUGIN_NAME, translated.message, translated);
   if (typeof error === "object" && error !== null) {
     const { code, shortMessage } = error as EthersLikeError;

@@ -3,44 +3,16 @@ import type { ContractRunner, ContractTransactionReceipt } from "ethers";
 
 import { MetricAggregator__factory } from "../../types";
 import type { MetricAggregator, ModelRegistry } from "../../types";
-import { ContractRevertError, parseRevert } from "../errors";
+import { withRoyaltiesErrors } from "../errors";
 import { confirmed } from "../client";
 import { publicValue } from "../fhe/backend";
 import type { FheBackend } from "../fhe/backend";
 
-/** What to do after each custom error of the aggregator. */
-const AGGREGATOR_NEXT_STEP: Record<string, string> = {
-  MetricAggregatorUnauthorized:
-    "only the aggregator's governance (the DAO timelock) chooses the metric names and approves the pools.",
-  MetricAggregatorUnknownPool: "only pools of this registry can feed or be approved; check the pool address.",
-  MetricAggregatorPoolAlreadyApproved: "the pool already feeds the aggregates.",
-  MetricAggregatorPoolNotApproved: "the pool does not feed the aggregates; nothing to revoke.",
-  MetricAggregatorRoundNotEnded:
-    "rounds are sealed on a fixed schedule: wait until the round's end (royalties aggregates shows it).",
-  MetricAggregatorEmptyName: "give the metric name as it appears in the model schemas.",
-  MetricAggregatorAlreadyTracked: "the metric is already aggregated.",
-  MetricAggregatorNotTracked: "list the tracked metrics (royalties aggregates) first.",
-  MetricAggregatorTooManyMetrics: "untrack a metric first.",
-  MetricAggregatorBelowThreshold:
-    "the round needs more distinct contributors before its sum may be public; its end moves to the next boundary at its next submission.",
-  MetricAggregatorRoundNotPending: "the round is not sealed yet or was already revealed.",
-};
-
 const aggregatorInterface: Interface = new Interface(MetricAggregator__factory.abi);
 
-/** A transaction the aggregator rejected with one of its custom errors. */
-export class AggregatorRevertError extends ContractRevertError {
-  constructor(errorName: string, args: readonly unknown[]) {
-    super(errorName, args, AGGREGATOR_NEXT_STEP);
-  }
-}
-
+/** Runs an aggregator call; its custom errors come back as `AggregatorRevertError` (one decoder, `../errors`). */
 async function withAggregatorErrors<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw parseRevert(error, aggregatorInterface, (name, args) => new AggregatorRevertError(name, args)) ?? error;
-  }
+  return withRoyaltiesErrors(call, "MetricAggregator");
 }
 
 /** The cross-model metric aggregator of a registry. */

@@ -1,10 +1,10 @@
-import { Interface, ZeroAddress, ZeroHash, getAddress } from "ethers";
+import { ZeroAddress, ZeroHash, getAddress } from "ethers";
 import type { ContractTransactionReceipt, Signer } from "ethers";
 
 import { AttestationConsensus__factory, RoyaltyPool__factory } from "../../types";
 import type { AttestationConsensus, RoyaltyPool } from "../../types";
 import { confirmed } from "../client";
-import { ContractRevertError, RoyaltiesError, parseRevert, toRoyaltiesError } from "../errors";
+import { RoyaltiesError, toRoyaltiesError } from "../errors";
 import type { FheBackend } from "../fhe/backend";
 
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -52,50 +52,12 @@ export interface DeployConsensusReturnType {
   poolWired: boolean;
 }
 
-/** What to do after each custom error of the consensus, keyed by error name. */
-const CONSENSUS_NEXT_STEP: Record<string, string> = {
-  AttestationConsensusUnauthorized: "only the consensus' governance (the model's timelock) may change it.",
-  AttestationConsensusInvalidPanelSize: "list at least attestationsRequired and at most 16 attestors.",
-  AttestationConsensusInvalidAttestor: "remove the zero address or the duplicate from the panel.",
-  AttestationConsensusInvalidRequired: "attestationsRequired must be 3 or 5.",
-  AttestationConsensusInvalidMinimum: "minAttestations must be between 2 and attestationsRequired.",
-  AttestationConsensusInvalidFinalizationPeriod: "pick a finalization period between 1 minute and 30 days.",
-  AttestationConsensusInvalidTolerance: "pick a deviation tolerance below the pool's largest submission score.",
-  AttestationConsensusFinalizeTooExpensive:
-    "a finalize could exceed the per-transaction HCU limit: use 3 attestations, fewer metrics or power-of-two weights.",
-  AttestationConsensusNotAttestor: "only attestors of the panel in force for this epoch may attest.",
-  AttestationConsensusInvalidContributor: "name a non-zero contributor address.",
-  AttestationConsensusSelfAttestation: "an attestor cannot attest about itself.",
-  AttestationConsensusAlreadyAttested: "you already attested this contributor in this epoch.",
-  AttestationConsensusAttestationsComplete: "this contributor has every attestation required: finalize it.",
-  AttestationConsensusWrongMetricCount: "send one value per metric of the pool's schema.",
-  AttestationConsensusAttestationClosed: "attesting stopped for this epoch; finalize, or attest in the next epoch.",
-  AttestationConsensusAlreadyFinalized: "this contributor is already finalized in this epoch.",
-  AttestationConsensusFinalizationNotOpen:
-    "wait for the remaining attestations or for the finalization period (see consensus status).",
-  AttestationConsensusEpochEnded: "the pool epoch ended: close it, attestations restart in the next one.",
-  AttestationConsensusNoAttestations: "nobody attested this contributor in the current epoch.",
-  AttestationConsensusNotFinalized: "finalize the contributor first.",
-  AttestationConsensusNotCounted: "too few attestations: there is no consensus to deviate from.",
-  AttestationConsensusDidNotAttest: "only attestors of this contributor have a deviation bit.",
-  AttestationConsensusDeviationExists: "already computed: decrypt it instead.",
-};
-
-const consensusInterface: Interface = new Interface(AttestationConsensus__factory.abi);
-
-/** A transaction the consensus rejected with one of its custom errors. */
-export class ConsensusRevertError extends ContractRevertError {
-  constructor(errorName: string, args: readonly unknown[]) {
-    super(errorName, args, CONSENSUS_NEXT_STEP);
-  }
-}
-
-/** Translates consensus custom errors, and pool custom errors raised when the medians are submitted. */
+/**
+ * Translates consensus custom errors (`ConsensusRevertError`), and pool custom errors raised when the medians are
+ * submitted (`PoolRevertError`), with the one decoder.
+ */
 export function toConsensusError(error: unknown): unknown {
-  return (
-    parseRevert(error, consensusInterface, (name, args) => new ConsensusRevertError(name, args)) ??
-    toRoyaltiesError(error)
-  );
+  return toRoyaltiesError(error, "AttestationConsensus");
 }
 
 async function withConsensusErrors<T>(call: () => Promise<T>): Promise<T> {

@@ -1,11 +1,10 @@
-import { Interface } from "ethers";
 import type { ContractRunner } from "ethers";
 
 import { ModelRegistry__factory } from "../../types";
 import type { ModelRegistry } from "../../types";
 import { createModel } from "../deploy";
 import type { CreateModelParameters } from "../deploy";
-import { ContractRevertError, RoyaltiesError, parseRevert, toRoyaltiesError } from "../errors";
+import { RoyaltiesError, toRoyaltiesError } from "../errors";
 
 /** Public metadata of a model of the registry. */
 export interface ModelInfo {
@@ -50,28 +49,9 @@ export class ModelNameTakenError extends RoyaltiesError {
   }
 }
 
-/** What to do after each custom error of the registry. */
-const REGISTRY_NEXT_STEP: Record<string, string> = {
-  ModelRegistryNameTaken: "pick another model name.",
-  ModelRegistryInvalidName: "use 1 to 64 characters of a-z, 0-9, '-', '_' and '.' (lowercase ASCII only).",
-  ModelRegistryUnknownModel: "model ids run from 1 to modelCount().",
-};
-
-const registryInterface: Interface = new Interface(ModelRegistry__factory.abi);
-
-/** A transaction the registry rejected with one of its own custom errors. */
-export class RegistryRevertError extends ContractRevertError {
-  constructor(errorName: string, args: readonly unknown[]) {
-    super(errorName, args, REGISTRY_NEXT_STEP);
-  }
-}
-
-/** Translates registry custom errors, and pool custom errors raised by the pool's initializer. */
+/** Translates registry custom errors, and pool custom errors raised by the pool's initializer (one decoder). */
 function toRegistryError(error: unknown): unknown {
-  return (
-    parseRevert(error, registryInterface, (name, args) => new RegistryRevertError(name, args)) ??
-    toRoyaltiesError(error)
-  );
+  return toRoyaltiesError(error, "ModelRegistry");
 }
 
 /**

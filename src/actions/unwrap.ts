@@ -1,11 +1,11 @@
-import { Interface, ZeroAddress, isAddress } from "ethers";
+import { ZeroAddress, isAddress } from "ethers";
 import type { ContractTransactionReceipt } from "ethers";
 
 import { ConfidentialPayoutToken__factory } from "../../types";
 import type { ConfidentialPayoutToken } from "../../types";
 import { confirmed } from "../client";
 import type { PoolClient } from "../client";
-import { ContractRevertError, RoyaltiesError, parseRevert } from "../errors";
+import { RoyaltiesError, withRoyaltiesErrors } from "../errors";
 import { publicValue } from "../fhe/backend";
 import type { FheBackend } from "../fhe/backend";
 import { formatAmount } from "../format";
@@ -95,29 +95,9 @@ export class UnwrapNotFinalizedError extends RoyaltiesError {
   }
 }
 
-/** What to do after each custom error of the confidential payout token. */
-const TOKEN_NEXT_STEP: Record<string, string> = {
-  ERC7984InvalidReceiver: "name a non-zero recipient address.",
-  ERC7984UnauthorizedSpender: "only the holder (or an operator it set) can unwrap its tokens.",
-  ERC7984UnauthorizedUseOfEncryptedAmount: "encrypt the amount for the token contract and your own address.",
-  InvalidUnwrapRequest: "the request is not pending; check the request id.",
-};
-
-const tokenInterface: Interface = new Interface(ConfidentialPayoutToken__factory.abi);
-
-/** A transaction the confidential payout token rejected with one of its custom errors. */
-export class PayoutTokenRevertError extends ContractRevertError {
-  constructor(errorName: string, args: readonly unknown[]) {
-    super(errorName, args, TOKEN_NEXT_STEP);
-  }
-}
-
+/** Runs a payout-token call; its custom errors come back as `PayoutTokenRevertError` (one decoder, `../errors`). */
 async function withTokenErrors<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw parseRevert(error, tokenInterface, (name, args) => new PayoutTokenRevertError(name, args)) ?? error;
-  }
+  return withRoyaltiesErrors(call, "ConfidentialPayoutToken");
 }
 
 async function payoutToken(client: PoolClient): Promise<ConfidentialPayoutToken> {

@@ -1,10 +1,9 @@
-import { Interface } from "ethers";
 import type { ContractTransactionReceipt, Signer } from "ethers";
 
 import { ModelRegistry__factory, PayoutVault__factory } from "../../types";
 import type { PayoutVault } from "../../types";
 import type { PoolClient } from "../client";
-import { ContractRevertError, RoyaltiesError, parseRevert, toRoyaltiesError } from "../errors";
+import { RoyaltiesError, withRoyaltiesErrors } from "../errors";
 import type { FheBackend } from "../fhe/backend";
 
 /**
@@ -61,45 +60,13 @@ export async function modelIdOfPool(client: PoolClient): Promise<bigint> {
   return modelId;
 }
 
-/** What to do after each custom error of the vault (hints name tasks and buttons, not functions). */
-const VAULT_NEXT_STEP: Record<string, string> = {
-  PayoutVaultUnauthorized: "only the registry's own pools can be paid through its vault.",
-  PayoutVaultBatchTooLarge: "claim fewer pairs per transaction (the library splits batches for you).",
-  PayoutVaultBatchTooExpensive: "split the batch at the named pair (the library splits batches for you).",
-  PayoutVaultNoBalance: "claim a revealed epoch first (royalties claim); a full withdrawal empties a balance.",
-  PayoutVaultInvalidRecipient: "name a recipient address (--to).",
-  PayoutVaultZeroAmount: "withdraw a positive amount, or everything (omit --amount).",
-  PayoutVaultEpochNotFinal: "disclose an epoch once it is closed (royalties close).",
-  PayoutVaultNoScore: "you can only disclose epochs you contributed to.",
-  PayoutVaultInvalidViewer: "name a viewer other than yourself and the zero address.",
-  PayoutVaultTooManyViewers: "this epoch already has the maximum number of viewers (8).",
-  PayoutVaultOmnibusUnsupported: "this payout token has no omnibus transfers: withdraw to an address instead.",
-  PayoutVaultInvalidOmnibus: "name the omnibus account's address (not zero, not the vault).",
-  PayoutVaultSignatureExpired: "ask the contributor to sign the withdrawal again with a later deadline.",
-  PayoutVaultInvalidSigner: "the signature is not the contributor's: sign with the contributor's wallet.",
-  PayoutVaultWrongRelayer: "submit it from the relayer the authorization names, or sign one for this relayer.",
-  PayoutVaultRelayerRequired: "an omnibus withdrawal must name its relayer (--relayer).",
-  InvalidAccountNonce: "that signed withdrawal was used already or is out of order: sign a new one.",
-};
-
-const vaultInterface: Interface = new Interface(PayoutVault__factory.abi);
-
-/** A transaction the vault rejected with one of its own custom errors. */
-export class VaultRevertError extends ContractRevertError {
-  constructor(errorName: string, args: readonly unknown[]) {
-    super(errorName, args, VAULT_NEXT_STEP);
-  }
-}
-
-/** Runs a vault call, translating the vault's custom errors (and the pool's, which a claim bubbles up). */
+/**
+ * Runs a vault call, translating its custom errors with the one decoder: the vault's own come back as
+ * `VaultRevertError`, the pool's (which a claim bubbles up) as `PoolRevertError`. The vault is named so that an error
+ * both declare (a batch claim's `SenderNotAllowedToUseHandle`) is read as the vault's.
+ */
 export async function withVaultErrors<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw (
-      parseRevert(error, vaultInterface, (name, args) => new VaultRevertError(name, args)) ?? toRoyaltiesError(error)
-    );
-  }
+  return withRoyaltiesErrors(call, "PayoutVault");
 }
 
 /** Events `name` the vault emitted in a receipt. */
