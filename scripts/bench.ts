@@ -14,12 +14,20 @@ import hre, { ethers } from "hardhat";
 import { WITHDRAW_AUTHORIZATION_TYPES, connectAggregator, formatTable } from "../src";
 import { expectedNoiseHoldback } from "../src/math";
 import type { ModelRegistry, PayoutVault, RoyaltyPool, TestToken } from "../types";
-import { PayoutVault__factory, ShareBenchmark__factory, TestToken__factory } from "../types";
-import { createModel, deployModelRegistry, deployPayoutToken, toRulesStruct } from "../src/deploy";
+import { PayoutVault__factory, ShareBenchmark__factory } from "../types";
+import { createModel, toRulesStruct } from "../src/deploy";
 import { measurePrivacy, privacyMarkdown } from "./privacy";
 import type { CreateModelParameters } from "../src/deploy";
 import { measureConsensus } from "./benchConsensus";
-import { EPOCH_LENGTH, METRICS3, confirm, fundedWallets, measure } from "./benchCommon";
+import {
+  EPOCH_LENGTH,
+  METRICS3,
+  confirm,
+  deployPaymentWorld,
+  fundedWallets,
+  measure,
+  submitEncrypted,
+} from "./benchCommon";
 import type { Measurement } from "./benchCommon";
 import { startInProcessFhevm } from "./inProcessFhevm";
 import { NETWORK_LIMITS } from "./networkLimits";
@@ -58,16 +66,13 @@ class Bench {
   }
 
   async setUp(): Promise<void> {
-    this.token = await new TestToken__factory(this.deployer).deploy("Model Usage Dollar", "MUD");
-    this.payout = await (
-      await deployPayoutToken(this.deployer, {
-        underlying: await this.token.getAddress(),
-        name: "cMUD",
-        symbol: "cMUD",
-      })
-    ).getAddress();
-    await confirm(this.token.mint(this.funder.address, 10n ** 40n));
-    this.registry = await deployModelRegistry(this.deployer);
+    ({
+      token: this.token,
+      payout: this.payout,
+      registry: this.registry,
+    } = await deployPaymentWorld(this.deployer, {
+      mint: { to: this.funder.address, amount: 10n ** 40n },
+    }));
     this.vault = PayoutVault__factory.connect(await this.registry.payoutVault(), this.deployer);
   }
 
@@ -89,10 +94,7 @@ class Bench {
   }
 
   async submit(pool: RoyaltyPool, who: Signer, values: bigint[]): Promise<ContractTransactionReceipt> {
-    const input = hre.fhevm.createEncryptedInput(await pool.getAddress(), await who.getAddress());
-    for (const value of values) input.add64(value);
-    const enc = await input.encrypt();
-    return confirm(pool.connect(who).submitContribution(enc.handles, enc.inputProof));
+    return submitEncrypted(pool, who, values);
   }
 
   /** Claims a contributor's share of epoch 1 through the registry's payout vault. */
