@@ -45,6 +45,16 @@ const METRICS3_POW2 = [
   { name: "qualityScore", weight: 8n, cap: 100n },
 ];
 const METRICS1 = [{ name: "computeUnits", weight: 3n, cap: 1_000_000n }];
+/** The measured submissions: row name → what it measures. */
+const SUBMISSIONS = {
+  submit1: "1 metric min(m, cap)·w, added to score and epoch total",
+  submit3: "3 metrics min(m, cap)·w (weights 3, 2, 5), contributor's first submission",
+  submit3Repeat: "the same contributor again: one more encrypted add for the score",
+  submit3Pow2: "3 capped metrics with power-of-two weights (2, 4, 8): a shift instead of a multiply",
+  submit3Tracked: "submit3 with computeUnits aggregated across models (approved pool): + one 128-bit encrypted add",
+  submit3TrackedSeals:
+    "submit3 (approved pool) that first seals the metric's ended round of ≥ k: + noise and one more add",
+};
 const started = Date.now();
 
 function progress(text: string): void {
@@ -97,6 +107,16 @@ class Bench {
     return submitEncrypted(pool, who, values);
   }
 
+  /** Submits `values` as `who` and measures that submission as the row `name` (described in SUBMISSIONS). */
+  async measureSubmit(
+    name: keyof typeof SUBMISSIONS,
+    pool: RoyaltyPool,
+    who: Signer,
+    values: bigint[],
+  ): Promise<Measurement> {
+    return measure(name, SUBMISSIONS[name], await this.submit(pool, who, values));
+  }
+
   /** Claims a contributor's share of epoch 1 through the registry's payout vault. */
   async claim(pool: RoyaltyPool, who: Signer, epochId = 1n): Promise<ContractTransactionReceipt> {
     const modelId = await this.registry.modelIdOf(await pool.getAddress());
@@ -125,41 +145,17 @@ async function operations(bench: Bench, people: Signer[]): Promise<{ ops: Measur
   progress("operations: submit (1 and 3 metrics), fund");
   const pool1 = await bench.pool(METRICS1);
   await bench.submit(pool1, people[0], [5n]);
-  ops.push(
-    measure(
-      "submit1",
-      "1 metric min(m, cap)·w, added to score and epoch total",
-      await bench.submit(pool1, people[1], [9_000_000n]),
-    ),
-  );
+  ops.push(await bench.measureSubmit("submit1", pool1, people[1], [9_000_000n]));
 
   const pool = await bench.pool(METRICS3);
   await bench.submit(pool, people[0], vector);
-  ops.push(
-    measure(
-      "submit3",
-      "3 metrics min(m, cap)·w (weights 3, 2, 5), contributor's first submission",
-      await bench.submit(pool, people[1], vector),
-    ),
-  );
-  ops.push(
-    measure(
-      "submit3Repeat",
-      "the same contributor again: one more encrypted add for the score",
-      await bench.submit(pool, people[1], vector),
-    ),
-  );
+  ops.push(await bench.measureSubmit("submit3", pool, people[1], vector));
+  ops.push(await bench.measureSubmit("submit3Repeat", pool, people[1], vector));
   await bench.submit(pool, people[2], vector);
 
   const pow2Pool = await bench.pool(METRICS3_POW2);
   await bench.submit(pow2Pool, people[0], vector);
-  ops.push(
-    measure(
-      "submit3Pow2",
-      "3 capped metrics with power-of-two weights (2, 4, 8): a shift instead of a multiply",
-      await bench.submit(pow2Pool, people[1], vector),
-    ),
-  );
+  ops.push(await bench.measureSubmit("submit3Pow2", pow2Pool, people[1], vector));
 
   const attestor = bench.deployer;
   const attestedPool = await bench.pool(METRICS3, {
@@ -306,13 +302,7 @@ async function noiseAndAggregates(bench: Bench, people: Signer[], vector: bigint
   const tracked = await bench.pool(METRICS3);
   await confirm(aggregator.approvePool(await tracked.getAddress()));
   await bench.submit(tracked, people[0], vector);
-  ops.push(
-    measure(
-      "submit3Tracked",
-      "submit3 with computeUnits aggregated across models (approved pool): + one 128-bit encrypted add",
-      await bench.submit(tracked, people[1], vector),
-    ),
-  );
+  ops.push(await bench.measureSubmit("submit3Tracked", tracked, people[1], vector));
   await bench.submit(tracked, people[2], vector);
   // Rounds are sealed on a fixed grid: from the round's end on.
   const endOf = async () => (await aggregator.openRound("computeUnits"))[1].end;
@@ -339,13 +329,7 @@ async function noiseAndAggregates(bench: Bench, people: Signer[], vector: bigint
   // The first submission after a round's end with k contributors seals it (noise included) before adding.
   for (const who of people.slice(0, 3)) await bench.submit(tracked, who, vector);
   await time.increaseTo(await endOf());
-  ops.push(
-    measure(
-      "submit3TrackedSeals",
-      "submit3 (approved pool) that first seals the metric's ended round of ≥ k: + noise and one more add",
-      await bench.submit(tracked, people[0], vector),
-    ),
-  );
+  ops.push(await bench.measureSubmit("submit3TrackedSeals", tracked, people[0], vector));
   // Later measurements (scaling) must not pay for the aggregate.
   await confirm(aggregator.untrackMetric("computeUnits"));
   return ops;
