@@ -15,8 +15,8 @@ import { duration, shortAddress } from "../format";
 import type { GovernanceInfo, GovernedModelView } from "../governanceData";
 import type { Operations, Report } from "../operation";
 import { displayText } from "../untrusted";
-import { assertWalletNetwork } from "../wallet";
 import type { Wallet } from "../wallet";
+import { runTransaction } from "./transaction";
 import { shortProposalId, votes } from "../views/governance/common";
 import type { GovernanceActions } from "../views/governance/common";
 
@@ -38,16 +38,7 @@ export function useGovernanceActions(
    * the notice), then every governed model read again before the notice shows.
    */
   const transact = (view: GovernedModelView, title: string, send: (report: Report) => Promise<string>) =>
-    void ops.run(
-      title,
-      async (report) => {
-        if (wallet) await assertWalletNetwork(wallet);
-        const notice = await send(report);
-        await refresh(report);
-        return notice;
-      },
-      view.model.pool,
-    );
+    runTransaction(ops, wallet, { title, scope: view.model.pool, send, reread: refresh });
 
   const act: GovernanceActions = {
     delegate: (view, dao, to) =>

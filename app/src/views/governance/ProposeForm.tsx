@@ -172,25 +172,18 @@ export function ProposeForm({ view, dao, wallet, busy, act }: GovernanceFormProp
                   <th scope="row">
                     <SafeName value={m.name} max={32} />
                   </th>
-                  <td>
-                    <input
-                      inputMode="numeric"
-                      aria-label={`weight of ${name}`}
-                      value={draft.weights[i] ?? ""}
-                      onChange={(e) => setAt("weights", i, e.target.value)}
-                      data-testid={`propose-weight-${id}-${m.name}`}
-                      className="narrow"
-                    />
-                  </td>
-                  <td>
-                    <input
-                      inputMode="numeric"
-                      aria-label={`cap of ${name}`}
-                      value={draft.caps[i] ?? ""}
-                      onChange={(e) => setAt("caps", i, e.target.value)}
-                      data-testid={`propose-cap-${id}-${m.name}`}
-                    />
-                  </td>
+                  {(["weight", "cap"] as const).map((what) => (
+                    <td key={what}>
+                      <input
+                        inputMode="numeric"
+                        aria-label={`${what} of ${name}`}
+                        value={draft[`${what}s`][i] ?? ""}
+                        onChange={(e) => setAt(`${what}s`, i, e.target.value)}
+                        data-testid={`propose-${what}-${id}-${m.name}`}
+                        className={what === "weight" ? "narrow" : undefined}
+                      />
+                    </td>
+                  ))}
                 </tr>
               );
             })}
