@@ -1,11 +1,11 @@
 /** Submitting encrypted metrics to a model's current epoch. */
 import { useEffect, useState } from "react";
 import { contributionScore } from "../../../../src/math";
+import { checkMetrics, parseMetricValue } from "../../../../src/metrics";
 import { SafeName } from "../../components/Untrusted";
 import { plural } from "../../format";
 import { submitGate, whenIdle } from "../../guards";
 import { countedMetrics } from "../../untrusted";
-import { WHOLE_NUMBER } from "./common";
 import type { ModelCardProps } from "./common";
 
 /** The encrypted submission form of a model (or why its rules accept attestors' submissions only). */
@@ -19,14 +19,14 @@ export function SubmitForm({ view, now, busy, act }: Omit<ModelCardProps, "decry
   const schema = `${model.pool}:${rules.version}:${rules.metrics.length}:${view.currentSubmissions}`;
   useEffect(() => setValues(Array.from({ length: Number(schema.split(":")[2]) }, () => "")), [schema]);
 
-  const parsed = values.map((v) => v.trim().replace(/_/g, ""));
-  const valid = parsed.every((v) => WHOLE_NUMBER.test(v) && BigInt(v) < 2n ** 64n);
-  const preview = valid ? contributionScore(parsed.map(BigInt), rules.metrics) : undefined;
+  // The library's check (the one the submit task and submitContribution apply): nothing invalid is encrypted.
+  const check = checkMetrics(values, rules.metrics);
+  const preview = check.ok ? contributionScore(check.metrics, rules.metrics) : undefined;
   const left = rules.maxSubmissionsPerContributor - view.currentSubmissions;
   const gate = whenIdle(submitGate(current, now, left), busy);
   // What the pool will count for each metric: min(value, cap), shown before anything is sent.
   const counted = countedMetrics(
-    parsed.map((v) => (WHOLE_NUMBER.test(v) && BigInt(v) < 2n ** 64n ? BigInt(v) : 0n)),
+    values.map((v) => parseMetricValue(v) ?? 0n),
     rules.metrics.map((m) => m.cap),
   );
 
@@ -44,13 +44,13 @@ export function SubmitForm({ view, now, busy, act }: Omit<ModelCardProps, "decry
       data-testid={`submit-form-${model.modelId}`}
       onSubmit={(event) => {
         event.preventDefault();
-        if (!valid) {
+        if (!check.ok) {
           act.dismiss();
           setProblem("Enter a whole number (0 or more, below 2^64) for every metric.");
           return;
         }
         setProblem(undefined);
-        act.submit(view, parsed.map(BigInt));
+        act.submit(view, check.metrics);
       }}
     >
       <div className="metric-inputs">

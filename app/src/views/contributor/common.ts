@@ -19,8 +19,6 @@ export function txLink(hash: string): string {
   return NETWORK.explorer ? `${NETWORK.explorer}/tx/${hash}` : hash;
 }
 
-export const WHOLE_NUMBER = /^\d+$/;
-
 /** Decrypted scores and shares, by {@link key}. */
 export type Decrypted = Record<string, bigint>;
 /** Where a decrypted score or share of `pool`'s epoch is kept. */
