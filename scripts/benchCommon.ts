@@ -6,6 +6,7 @@ import { Wallet } from "ethers";
 import type { ContractTransactionReceipt, HDNodeWallet, Signer } from "ethers";
 import hre, { ethers } from "hardhat";
 
+import { confirmed } from "../src/client";
 import { deployModelRegistry, deployPayoutToken } from "../src/deploy";
 import type { ModelRegistry, RoyaltyPool, TestToken } from "../types";
 import { TestToken__factory } from "../types";
@@ -35,14 +36,8 @@ export function measure(name: string, description: string, receipt: ContractTran
   return { name, description, gas: Number(receipt.gasUsed), hcu: info.globalHCU, hcuDepth: info.maxHCUDepth };
 }
 
-/** Waits for a transaction and returns its receipt. */
-export async function confirm(
-  tx: Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>,
-): Promise<ContractTransactionReceipt> {
-  const receipt = await (await tx).wait();
-  if (receipt === null) throw new Error("transaction dropped");
-  return receipt;
-}
+/** Waits for a transaction and returns its receipt (the library's own wait, which fails if it was dropped). */
+export const confirm = confirmed;
 
 /** Fresh wallets with gas money (the mock network has only 20 named accounts). */
 export async function fundedWallets(count: number): Promise<HDNodeWallet[]> {

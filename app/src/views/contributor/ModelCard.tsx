@@ -1,6 +1,7 @@
 /** A model's card in the contributor view. */
 import { BarChart } from "../../components/BarChart";
 import { OperationBanners } from "../../components/Banners";
+import { GateReason } from "../../components/GatedButton";
 import { SafeName, TokenBadge } from "../../components/Untrusted";
 import { dateTime, duration, plural, shortAddress, tokens } from "../../format";
 import { closeGate, whenIdle } from "../../guards";
@@ -70,15 +71,7 @@ export function ModelCard({
             >
               Close epoch #{current.epochId.toString()}
             </button>
-            {!closeable.open && (
-              <span
-                className="muted small gate-reason"
-                id={`close-reason-${model.modelId}`}
-                data-testid={`close-reason-${model.modelId}`}
-              >
-                {closeable.reason}
-              </span>
-            )}
+            <GateReason gate={closeable} id={`close-reason-${model.modelId}`} />
           </div>
         </div>
       )}
