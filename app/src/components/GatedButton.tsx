@@ -1,4 +1,4 @@
-/** Buttons that the chain's public state gates (see guards.ts): disabled with the reason beside them. */
+/** Buttons and forms that the chain's public state gates (see guards.ts): disabled with the reason beside them. */
 import type { ReactNode } from "react";
 
 import type { Gate } from "../guards";
@@ -44,5 +44,33 @@ export function GatedButton({
       </button>
       <GateReason gate={gate} id={`${testId}-reason`} />
     </span>
+  );
+}
+
+/** A form that runs `onSubmit` only while `gate` is open (the browser's own submission never happens). */
+export function GatedForm({
+  gate,
+  onSubmit,
+  className,
+  testId,
+  children,
+}: {
+  gate: Gate;
+  onSubmit: () => void;
+  className: string;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <form
+      className={className}
+      data-testid={testId}
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (gate.open) onSubmit();
+      }}
+    >
+      {children}
+    </form>
   );
 }

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { shortAddress } from "../../format";
 import { delegateGate } from "../../governanceGates";
 import { whenIdle } from "../../guards";
-import { GatedButton } from "../../components/GatedButton";
+import { GatedButton, GatedForm } from "../../components/GatedButton";
 import { votes } from "./common";
 import type { GovernanceFormProps } from "./common";
 
@@ -26,13 +26,11 @@ export function DelegateForm({ view, dao, wallet, busy, act }: GovernanceFormPro
       ? { open: false, reason: "the address must be 0x followed by 40 hexadecimal digits" }
       : gate;
   return (
-    <form
+    <GatedForm
+      gate={gate}
       className="delegate-form"
-      data-testid={`delegate-form-${id}`}
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (gate.open && to !== undefined) act.delegate(view, dao, to);
-      }}
+      testId={`delegate-form-${id}`}
+      onSubmit={() => to !== undefined && act.delegate(view, dao, to)}
     >
       {voter && (
         <p className="small" data-testid={`voting-power-${id}`}>
@@ -75,6 +73,6 @@ export function DelegateForm({ view, dao, wallet, busy, act }: GovernanceFormPro
       <GatedButton type="submit" gate={shown} testId={`delegate-${id}`}>
         Delegate
       </GatedButton>
-    </form>
+    </GatedForm>
   );
 }

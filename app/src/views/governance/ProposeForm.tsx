@@ -11,7 +11,7 @@ import { duration } from "../../format";
 import { proposeGate } from "../../governanceGates";
 import { whenIdle } from "../../guards";
 import { displayText } from "../../untrusted";
-import { GatedButton } from "../../components/GatedButton";
+import { GatedButton, GatedForm } from "../../components/GatedButton";
 import { shortProposalId, votes } from "./common";
 import type { GovernanceFormProps } from "./common";
 
@@ -141,13 +141,11 @@ export function ProposeForm({ view, dao, wallet, busy, act }: GovernanceFormProp
       return { ...d, [field]: next };
     });
   return (
-    <form
+    <GatedForm
+      gate={gate}
       className="propose-form"
-      data-testid={`propose-form-${id}`}
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (gate.open && change !== undefined) act.propose(view, dao, change, description);
-      }}
+      testId={`propose-form-${id}`}
+      onSubmit={() => change !== undefined && act.propose(view, dao, change, description)}
     >
       <p className="muted small">
         The form starts from the latest rules (version {rules.version.toString()}); a passed change applies from the
@@ -239,6 +237,6 @@ export function ProposeForm({ view, dao, wallet, busy, act }: GovernanceFormProp
           Reset to the current rules
         </button>
       </div>
-    </form>
+    </GatedForm>
   );
 }
