@@ -31,7 +31,6 @@ import {
   decryptPayoutBalance,
   decryptScore,
   decryptShare,
-  deployPayoutToken,
   attest,
   AggregatorRevertError,
   approvePool,
@@ -49,7 +48,6 @@ import {
   decryptDisclosed,
   decryptVaultBalance,
   createModel,
-  deployModelRegistry,
   getAggregateStatus,
   revealAggregate,
   trackMetric,
@@ -66,7 +64,7 @@ import {
   withSigner,
 } from "../src";
 import type { PoolClient, RevealAggregateReturnType } from "../src";
-import { TestToken__factory } from "../types";
+import { deployPaymentWorld } from "./benchCommon";
 import { startInProcessFhevm } from "./inProcessFhevm";
 
 const TOKEN_DECIMALS = 18n;
@@ -239,15 +237,9 @@ async function main(): Promise<void> {
   console.log("AiRoyalties FHE demo — in-process fhEVM mock (Hardhat network)");
 
   step("Deploy: payment token (MUD), its confidential wrapper (cMUD), the model registry, model 'subnet-7'");
-  const token = await new TestToken__factory(deployer).deploy("Model Usage Dollar", "MUD");
-  const payout = await deployPayoutToken(deployer, {
-    underlying: await token.getAddress(),
-    name: "Confidential MUD",
-    symbol: "cMUD",
-  });
   // Here the deployer chooses the aggregated metrics and approves the pools that feed them; on a real network it
   // is the DAO's timelock (AGGREGATE_GOVERNANCE).
-  const registry = await deployModelRegistry(deployer);
+  const { token, payout, registry } = await deployPaymentWorld(deployer, { wrapperName: "Confidential MUD" });
   const aggregator = await connectAggregator(registry, deployer);
   await trackMetric(aggregator, AGGREGATED_METRIC);
   /** Capped computeUnits of every submission, to check the cross-model aggregate (only the demo knows them). */
@@ -265,7 +257,7 @@ async function main(): Promise<void> {
   for (const holder of people) await (await dao.token.connect(holder).delegate(holder.address)).wait();
   const poolContract = await createModel(registry, {
     modelName: "subnet-7",
-    payoutToken: await payout.getAddress(),
+    payoutToken: payout,
     metrics: METRICS,
     epochLength: EPOCH_LENGTH,
     minParticipants: 3,
@@ -276,7 +268,7 @@ async function main(): Promise<void> {
   await approvePool(aggregator, poolAddress);
   const pool = await connectPool({ address: poolAddress, signer: deployer, fhe });
   const clients = people.map((p) => withSigner(pool, p));
-  console.log(`    pool ${poolAddress}, payout token ${await payout.getAddress()}`);
+  console.log(`    pool ${poolAddress}, payout token ${payout}`);
   console.log(
     `    rules are governed by the DAO's timelock ${await dao.timelock.getAddress()}; the deployer kept no role`,
   );
@@ -399,7 +391,7 @@ async function main(): Promise<void> {
   );
   const vision = await createModel(registry, {
     modelName: "vision-7",
-    payoutToken: await payout.getAddress(),
+    payoutToken: payout,
     metrics: VISION_METRICS,
     epochLength: EPOCH_LENGTH,
     minParticipants: 3,
@@ -504,7 +496,7 @@ async function main(): Promise<void> {
   });
   const evalContract = await createModel(registry, {
     modelName: "eval-7",
-    payoutToken: await payout.getAddress(),
+    payoutToken: payout,
     metrics: EVAL_METRICS,
     epochLength: EPOCH_LENGTH,
     minParticipants: 3,
@@ -572,7 +564,7 @@ async function main(): Promise<void> {
     "Unlinkable payouts on eval-7: alice and bob claim into the vault; a relayer submits alice's signed withdrawal, bob withdraws to an omnibus sub-account",
   );
   const registryAddress = await registry.getAddress();
-  const payoutAddress = await payout.getAddress();
+  const payoutAddress = payout;
   const aliceEval = await vaultOfPool(withSigner(evalPool, people[0]));
   const bobEval = await vaultOfPool(withSigner(evalPool, people[1]));
   await claimRoyalty(withSigner(evalPool, people[0]), { epochId: 1n });

@@ -85,6 +85,8 @@ export {
 export type { CreateModelParameters, MetricParameters, RulesParameters } from "./deploy";
 export { cappedMetrics, contributionScore, exactShare, expectedShare, shareParameters } from "./math";
 export type { CappedMetric } from "./math";
+export { METRIC_MAX, checkMetrics, parseMetricValue } from "./metrics";
+export type { MetricsCheck } from "./metrics";
 export { escapeTerminal, escapeTerminalLines, formatAmount, formatTable, terminalSafeJson } from "./format";
 export { verifyShare } from "./actions/verify";
 export type { ShareVerification } from "./actions/verify";

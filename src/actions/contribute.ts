@@ -3,9 +3,8 @@ import type { ContractTransactionReceipt } from "ethers";
 import { confirmed, findPoolEvent } from "../client";
 import type { PoolClient } from "../client";
 import { RoyaltiesError, withPoolErrors } from "../errors";
+import { checkMetrics } from "../metrics";
 import { getEpoch, getRules } from "./read";
-
-const UINT64_MAX = 2n ** 64n - 1n;
 
 export interface SubmitContributionParameters {
   /** One clear value per metric, in the order of the pool's schema; encrypted before it leaves. */
@@ -21,16 +20,9 @@ export interface SubmitContributionReturnType {
 /** The metric vector does not fit the pool's schema. */
 export class InvalidMetricsError extends RoyaltiesError {}
 
-function checkMetrics(metrics: readonly bigint[], schema: readonly { name: string }[]): void {
-  if (metrics.length !== schema.length) {
-    const names = schema.map((m) => m.name).join(", ");
-    throw new InvalidMetricsError(`The pool expects ${schema.length} metrics (${names}), got ${metrics.length}.`);
-  }
-  metrics.forEach((value, i) => {
-    if (value < 0n || value > UINT64_MAX) {
-      throw new InvalidMetricsError(`Metric ${schema[i].name} = ${value} is outside 0..2^64-1.`);
-    }
-  });
+function checkSchema(metrics: readonly bigint[], schema: readonly { name: string }[]): void {
+  const check = checkMetrics(metrics, schema);
+  if (!check.ok) throw new InvalidMetricsError(check.problem);
 }
 
 /**
@@ -43,17 +35,7 @@ export async function submitContribution(
   { metrics }: SubmitContributionParameters,
 ): Promise<SubmitContributionReturnType> {
   const rules = await getRules(client, { version: (await getEpoch(client)).rulesVersion });
-  if (metrics.length !== rules.metrics.length) {
-    const names = rules.metrics.map((m) => m.name).join(", ");
-    throw new InvalidMetricsError(
-      `The pool expects ${rules.metrics.length} metrics (${names}), got ${metrics.length}.`,
-    );
-  }
-  metrics.forEach((value, i) => {
-    if (value < 0n || value > UINT64_MAX) {
-      throw new InvalidMetricsError(`Metric ${rules.metrics[i].name} = ${value} is outside 0..2^64-1.`);
-    }
-  });
+  checkSchema(metrics, rules.metrics);
   const user = await client.signer.getAddress();
   const encrypted = await client.fhe.encryptUint64(client.address, user, metrics);
   const receipt = await withPoolErrors(() =>
@@ -83,7 +65,7 @@ export async function submitAttested(
 ): Promise<SubmitContributionReturnType> {
   const epoch = await getEpoch(client);
   const rules = await getRules(client, { version: epoch.rulesVersion });
-  checkMetrics(metrics, rules.metrics);
+  checkSchema(metrics, rules.metrics);
   const attestor = await client.signer.getAddress();
   if (!(await client.pool.isAttestor(epoch.rulesVersion, attestor))) {
     throw new RoyaltiesError(
