@@ -21,7 +21,7 @@ import type { CreateModelParameters } from "../src/deploy";
 import { measureConsensus } from "./benchConsensus";
 import { EPOCH_LENGTH, METRICS3, confirm, fundedWallets, measure } from "./benchCommon";
 import type { Measurement } from "./benchCommon";
-import { startInProcessFhevm } from "./inProcessFhevm";
+import { startInProcessFhevm } from "../src/fhe/inProcessFhevm";
 import { NETWORK_LIMITS } from "./networkLimits";
 
 interface ScalingRow {

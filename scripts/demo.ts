@@ -67,7 +67,7 @@ import {
 } from "../src";
 import type { PoolClient, RevealAggregateReturnType } from "../src";
 import { TestToken__factory } from "../types";
-import { startInProcessFhevm } from "./inProcessFhevm";
+import { startInProcessFhevm } from "../src/fhe/inProcessFhevm";
 
 const TOKEN_DECIMALS = 18n;
 const CONFIDENTIAL_DECIMALS = 6;

@@ -21,7 +21,7 @@ import { deployPayoutToken, expectedShare, formatAmount, withSigner } from "../s
 import { createAgent, createLogger, parseAgentConfig } from "../src/agent";
 import type { Agent } from "../src/agent";
 import { TestToken__factory } from "../types";
-import { startInProcessFhevm } from "./inProcessFhevm";
+import { startInProcessFhevm } from "../src/fhe/inProcessFhevm";
 
 const DAY = 24n * 60n * 60n;
 const EPOCHS = 3;

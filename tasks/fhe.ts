@@ -43,7 +43,7 @@ export async function resolveFheBackend(hre: HardhatRuntimeEnvironment): Promise
   const name = hre.network.name;
   if (name === "hardhat" || name === "localhost") {
     if (name === "hardhat") {
-      const { startInProcessFhevm } = await import("../scripts/inProcessFhevm");
+      const { startInProcessFhevm } = await import("../src/fhe/inProcessFhevm");
       await startInProcessFhevm();
     } else {
       await hre.fhevm.initializeCLIApi();
