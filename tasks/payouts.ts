@@ -39,21 +39,15 @@ function withModelOption(definition: Parameters<typeof withRegistryOptions>[0]) 
 }
 
 async function modelOf(hre: HardhatRuntimeEnvironment, args: ModelArgs, signer: Signer): Promise<ModelRef> {
-  const registry = await getRegistry(hre, args, signer);
-  const network = hre.network.name;
   if (args.model === undefined) {
-    fail(`Name the model: --model <name|id> (list them with npx hardhat royalties models --network ${network}).`);
+    fail(
+      `Name the model: --model <name|id> (list them with npx hardhat royalties models --network ${hre.network.name}).`,
+    );
   }
-  let modelId = await registry.modelIdByName(args.model);
-  if (modelId === 0n && /^\d{1,78}$/.test(args.model)) {
-    const id = BigInt(args.model);
-    if (id >= 1n && id <= (await registry.modelCount())) modelId = id;
-  }
-  if (modelId === 0n) {
-    fail(`No model "${args.model}" in the registry: list them with npx hardhat royalties models --network ${network}.`);
-  }
-  const model = await registry.getModel(modelId);
-  return { registry, modelId, name: model.name, pool: model.pool, payoutToken: model.payoutToken };
+  const registry = await getRegistry(hre, args, signer);
+  const { resolveModel } = await import("../src/actions/lookup");
+  const model = await resolveModel(registry, { model: args.model });
+  return { registry, modelId: model.modelId, name: model.name, pool: model.pool, payoutToken: model.payoutToken };
 }
 
 /** The registry's payout vault, bound to `signer` and the network's FHE backend. */
@@ -153,25 +147,12 @@ withModelOption(
       const vault = await vaultOf(hre, registry, signer);
       const contributor = parseAddress(args.contributor, "--contributor");
       const viewer = await signer.getAddress();
-      const { NotDisclosedError, decryptDisclosed, formatTable } = await import("../src");
-      const { RoyaltyPool__factory } = await import("../types");
-      let epochIds: bigint[];
-      if (args.epoch !== undefined) {
-        epochIds = [parseEpochId(args.epoch)];
-      } else {
-        const current = await RoyaltyPool__factory.connect(pool, signer).currentEpochId();
-        epochIds = [];
-        for (let epochId = 1n; epochId <= current; epochId++) {
-          const viewers = await vault.vault.disclosureViewers(contributor, modelId, epochId);
-          if (viewers.some((v) => v.toLowerCase() === viewer.toLowerCase())) epochIds.push(epochId);
-        }
-        if (epochIds.length === 0) {
-          throw new NotDisclosedError(
-            `No epoch of model ${modelId} of ${contributor} is disclosed to you (${viewer}): ask the contributor ` +
-              `to run royalties disclose --viewer ${viewer} --model ${modelId} --epochs <ids>.`,
-          );
-        }
-      }
+      const { decryptDisclosed, formatTable } = await import("../src");
+      const { disclosedEpochIds } = await import("../src/actions/disclosures");
+      const epochIds =
+        args.epoch !== undefined
+          ? [parseEpochId(args.epoch)]
+          : await disclosedEpochIds(vault, { contributor, modelId, pool, viewer });
       const { format } = await tokenUnits(payoutToken, signer);
       const rows: { epochId: bigint; score: bigint; share?: bigint }[] = [];
       for (const epochId of epochIds) {
