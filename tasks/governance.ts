@@ -349,7 +349,8 @@ withCommonOptions(royalties.task("advance-time", "Local networks only: move the 
   .setAction(
     action(async (args: AdvanceTimeArgs, hre) => {
       const chainId = (await hre.ethers.provider.getNetwork()).chainId;
-      if (!["hardhat", "localhost"].includes(hre.network.name) || chainId !== 31337n) {
+      const { isLocalNetwork, networkConfig } = await import("../src/networks");
+      if (!isLocalNetwork(hre.network.name) || chainId !== networkConfig(hre.network.name)?.chainId) {
         fail(`advance-time only moves a local node's clock (--network hardhat or localhost), not ${hre.network.name}.`);
       }
       if (!Number.isInteger(args.seconds) || args.seconds < 0) fail(`--seconds must be ≥ 0; got ${args.seconds}.`);
