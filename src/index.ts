@@ -298,3 +298,11 @@ export { disclosedEpochIds } from "./actions/disclosures";
 export type { DisclosedEpochIdsParameters } from "./actions/disclosures";
 export { checkDeviation } from "./actions/deviation";
 export type { CheckDeviationParameters, CheckDeviationReturnType } from "./actions/deviation";
+export {
+  WithdrawalNonceUsedError,
+  chooseWithdrawalNonce,
+  isLedgerEntryOf,
+  parseWithdrawalLedger,
+  pruneWithdrawalLedger,
+} from "./actions/withdrawalLedger";
+export type { ChooseWithdrawalNonceParameters, LedgerOwner, PendingWithdrawal } from "./actions/withdrawalLedger";

@@ -27,6 +27,13 @@ import { ProposalNotFoundError, summarizeProposal, toVoteSupport } from "../../s
 import { disclosedEpochIds } from "../../src/actions/disclosures";
 import { NotDisclosedError } from "../../src/actions/payouts";
 import { checkDeviation } from "../../src/actions/deviation";
+import {
+  WithdrawalNonceUsedError,
+  chooseWithdrawalNonce,
+  parseWithdrawalLedger,
+  pruneWithdrawalLedger,
+} from "../../src/actions/withdrawalLedger";
+import type { PendingWithdrawal } from "../../src/actions/withdrawalLedger";
 
 const ALICE = "0x00000000000000000000000000000000000000a1";
 const AUDITOR = "0x00000000000000000000000000000000000000b2";
@@ -244,6 +251,53 @@ describe("Task decisions in the library", function () {
         deviationTolerance: 1500n,
       });
       expect(check.receipt).to.equal(undefined);
+    });
+  });
+
+  describe("signed-withdrawal ledger", function () {
+    const VAULT = POOL(7);
+    const entry = (nonce: number, deadline: number, contributor = ALICE): PendingWithdrawal => ({
+      chainId: "31337",
+      vault: VAULT,
+      contributor,
+      nonce: String(nonce),
+      deadline: String(deadline),
+      file: `/tmp/w${nonce}.json`,
+    });
+    const owner = { chainId: 31337n, vault: VAULT, contributor: ALICE };
+
+    it("keeps only well-formed entries and reads a broken ledger as empty", function () {
+      const good = entry(2, 900);
+      const text = JSON.stringify([good, { ...good, nonce: "-1" }, { ...good, vault: 7 }, null, "x"]);
+      expect(parseWithdrawalLedger(text)).to.deep.equal([good]);
+      expect(parseWithdrawalLedger("{not json")).to.deep.equal([]);
+      expect(parseWithdrawalLedger('{"a":1}')).to.deep.equal([]);
+    });
+
+    it("signs with the next free nonce, or the one asked for unless the vault used it", function () {
+      const pending = [
+        { nonce: 3n, deadline: 900n },
+        { nonce: 4n, deadline: 900n },
+        { nonce: 6n, deadline: 900n },
+      ];
+      expect(chooseWithdrawalNonce({ onChain: 3n, pending, now: 500n, contributor: ALICE })).to.equal(5n);
+      // An expired withdrawal gives its nonce back.
+      expect(chooseWithdrawalNonce({ onChain: 3n, pending, now: 901n, contributor: ALICE })).to.equal(3n);
+      expect(chooseWithdrawalNonce({ requested: 9n, onChain: 3n, pending, now: 500n, contributor: ALICE })).to.equal(
+        9n,
+      );
+      expect(() =>
+        chooseWithdrawalNonce({ requested: 2n, onChain: 3n, pending, now: 500n, contributor: ALICE }),
+      ).to.throw(WithdrawalNonceUsedError, /--nonce 2 is already used: the vault's next nonce for .* is 3/);
+    });
+
+    it("forgets the owner's relayed and expired entries, keeps everyone else's", function () {
+      const bob = "0x00000000000000000000000000000000000000c3";
+      const ledger = [entry(1, 900), entry(3, 400), entry(4, 900), entry(0, 100, bob)];
+      expect(pruneWithdrawalLedger(ledger, owner, { onChain: 2n, now: 500n })).to.deep.equal([
+        entry(4, 900),
+        entry(0, 100, bob),
+      ]);
     });
   });
 });
