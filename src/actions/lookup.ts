@@ -10,7 +10,7 @@ import type { PoolClient } from "../client";
 import { RoyaltiesError } from "../errors";
 import type { FheBackend } from "../fhe/backend";
 import type { ModelInfo } from "./registry";
-import { listModels } from "./registry";
+import { listModels, toModelInfo } from "./registry";
 
 /** No model of the registry has that name or id. */
 export class UnknownModelError extends RoyaltiesError {
@@ -38,17 +38,7 @@ export async function resolveModel(registry: ModelRegistry, { model }: { model: 
     if (id >= 1n && id <= (await registry.modelCount())) modelId = id;
   }
   if (modelId === 0n) throw new UnknownModelError(model);
-  const m = await registry.getModel(modelId);
-  return {
-    modelId,
-    name: m.name,
-    pool: m.pool,
-    paymentToken: m.paymentToken,
-    payoutToken: m.payoutToken,
-    governance: m.governance,
-    creator: m.creator,
-    createdAt: m.createdAt,
-  };
+  return toModelInfo(modelId, await registry.getModel(modelId));
 }
 
 export interface ConnectModelPoolParameters {
