@@ -29,7 +29,7 @@ import {
   submitEncrypted,
 } from "./benchCommon";
 import type { Measurement } from "./benchCommon";
-import { startInProcessFhevm } from "./inProcessFhevm";
+import { startInProcessFhevm } from "../src/fhe/inProcessFhevm";
 import { NETWORK_LIMITS } from "./networkLimits";
 
 interface ScalingRow {

@@ -64,8 +64,8 @@ import {
   withSigner,
 } from "../src";
 import type { PoolClient, RevealAggregateReturnType } from "../src";
+import { startInProcessFhevm } from "../src/fhe/inProcessFhevm";
 import { deployPaymentWorld } from "./benchCommon";
-import { startInProcessFhevm } from "./inProcessFhevm";
 
 const TOKEN_DECIMALS = 18n;
 const CONFIDENTIAL_DECIMALS = 6;

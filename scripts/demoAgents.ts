@@ -13,8 +13,8 @@ import { connectPool, createHardhatFheBackend, createModel, decryptScore, decryp
 import { expectedShare, formatAmount, withSigner } from "../src";
 import { createAgent, createLogger, parseAgentConfig } from "../src/agent";
 import type { Agent } from "../src/agent";
+import { startInProcessFhevm } from "../src/fhe/inProcessFhevm";
 import { deployPaymentWorld } from "./benchCommon";
-import { startInProcessFhevm } from "./inProcessFhevm";
 
 const DAY = 24n * 60n * 60n;
 const EPOCHS = 3;

@@ -296,3 +296,28 @@ export type {
   WithdrawToOmnibusParameters,
   WithdrawToOmnibusReturnType,
 } from "./actions/payouts";
+export { NoClosedEpochError, decryptableEpochId, findClaimablePairs, lastClosedEpochId } from "./actions/claimable";
+export type { FindClaimablePairsParameters } from "./actions/claimable";
+export {
+  PayoutTokenChoiceError,
+  UnknownModelError,
+  connectModelPool,
+  onlyPayoutToken,
+  registryPayoutTokens,
+  resolveModel,
+} from "./actions/lookup";
+export type { ConnectModelPoolParameters } from "./actions/lookup";
+export { ProposalNotFoundError, getProposal, summarizeProposal, toVoteSupport } from "./actions/proposals";
+export type { ProposalSummary, VoteSupport } from "./actions/proposals";
+export { disclosedEpochIds } from "./actions/disclosures";
+export type { DisclosedEpochIdsParameters } from "./actions/disclosures";
+export { checkDeviation } from "./actions/deviation";
+export type { CheckDeviationParameters, CheckDeviationReturnType } from "./actions/deviation";
+export {
+  WithdrawalNonceUsedError,
+  chooseWithdrawalNonce,
+  isLedgerEntryOf,
+  parseWithdrawalLedger,
+  pruneWithdrawalLedger,
+} from "./actions/withdrawalLedger";
+export type { ChooseWithdrawalNonceParameters, LedgerOwner, PendingWithdrawal } from "./actions/withdrawalLedger";

@@ -155,56 +155,61 @@ export async function deployedAddress(hre: HardhatRuntimeEnvironment, name: stri
   return deployment.address;
 }
 
-/** The registry of `--registry`, or the deployed one. */
+/**
+ * The registry of `--registry`, or the deployed one. The library's `connectRegistry` makes the one
+ * check that code is there; a deployment without code gets the hint to redeploy.
+ */
 export async function getRegistry(
   hre: HardhatRuntimeEnvironment,
   args: RegistryArgs,
   runner: Signer,
 ): Promise<ModelRegistry> {
-  const { connectRegistry } = await import("../src");
+  const { RegistryNotFoundError, connectRegistry } = await import("../src");
   if (args.registry !== undefined) {
-    const address = parseAddress(args.registry, "--registry");
-    if ((await hre.ethers.provider.getCode(address)) === "0x") {
-      fail(`No contract at ${address}: check --registry and --network (${hre.network.name}).`);
-    }
-    return connectRegistry({ address, runner });
+    return connectRegistry({ address: parseAddress(args.registry, "--registry"), runner });
   }
-  return connectRegistry({ address: await deployedAddress(hre, "ModelRegistry"), runner });
+  const network = hre.network.name;
+  const deployment = await hre.deployments.getOrNull("ModelRegistry");
+  if (!deployment) fail(`No ModelRegistry deployment on ${network}: ${deploymentsHint(network)}.`);
+  try {
+    return await connectRegistry({ address: deployment.address, runner });
+  } catch (error) {
+    if (!(error instanceof RegistryNotFoundError)) throw error;
+    fail(
+      `ModelRegistry is recorded at ${deployment.address} in deployments/${network} but has no code on this chain ` +
+        `(was the node restarted?): run npx hardhat deploy --network ${network} again.`,
+    );
+  }
 }
 
-/** The pool named by `--pool` or `--model`, bound to `signer` and the network's (lazy) FHE backend. */
+/**
+ * The pool named by `--pool` or `--model` (a name or registry id), bound to `signer` and the network's
+ * (lazy) FHE backend, with one check that code exists (the pool's, or the registry's).
+ */
 export async function getPoolClient(
   hre: HardhatRuntimeEnvironment,
   args: PoolArgs,
   signer: Signer,
 ): Promise<PoolClient> {
-  const { connectPool, findModel } = await import("../src");
-  const network = hre.network.name;
+  const { connectPool } = await import("../src");
+  const { connectModelPool } = await import("../src/actions/lookup");
   if (args.pool !== undefined && args.model !== undefined) fail("Pass either --pool or --model, not both.");
-  let address: string;
-  if (args.pool !== undefined) {
-    address = parseAddress(args.pool, "--pool");
-    if ((await hre.ethers.provider.getCode(address)) === "0x") {
-      fail(`No contract at ${address}: check --pool and --network (${network}).`);
-    }
-  } else if (args.model !== undefined) {
-    address = (await findModel(await getRegistry(hre, args, signer), { name: args.model })).pool;
-  } else {
+  const fhe = lazyFheBackend(hre);
+  if (args.pool !== undefined) return connectPool({ address: parseAddress(args.pool, "--pool"), signer, fhe });
+  if (args.model === undefined) {
     fail(
-      `Name the pool: --pool 0x… or --model <name> (list the models with npx hardhat royalties models --network ${network}).`,
+      `Name the pool: --pool 0x… or --model <name> (list the models with npx hardhat royalties models --network ${hre.network.name}).`,
     );
   }
-  return connectPool({ address, signer, fhe: lazyFheBackend(hre) });
+  const registry = await getRegistry(hre, args, signer);
+  return (await connectModelPool({ registry, model: args.model, signer, fhe })).client;
 }
 
 /** The epoch of `--epoch`, or the last closed one (the one before the current epoch). */
 export async function epochOrLastClosed(client: PoolClient, epoch: string | undefined): Promise<bigint> {
   if (epoch !== undefined) return parseEpochId(epoch);
-  const current = await client.pool.currentEpochId();
-  if (current <= 1n) {
-    fail("No epoch has closed yet: close the current one first (royalties close), or pass --epoch <id>.");
-  }
-  return current - 1n;
+  const { lastClosedEpochId } = await import("../src/actions/claimable");
+  return lastClosedEpochId(client);
 }
 
 /** Formats confidential units of the pool's payout token with its decimals and symbol ("1,000.5 cMUD"). */

@@ -101,8 +101,9 @@ withPoolOptions(
   .setAction(
     action(async (args: DecryptArgs, hre) => {
       const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
-      const current = await client.pool.currentEpochId();
-      const epochId = args.epoch === undefined && current === 1n ? 1n : await epochOrLastClosed(client, args.epoch);
+      const { decryptableEpochId } = await import("../src/actions/claimable");
+      const epochId =
+        args.epoch === undefined ? await decryptableEpochId(client) : await epochOrLastClosed(client, args.epoch);
       const {
         decryptPayoutBalance,
         decryptScore,

@@ -62,10 +62,11 @@ withRegistryOptions(
     action(async (args: ClaimAllArgs, hre) => {
       const signer = await getSigner(hre, args.account);
       const registry = await getRegistry(hre, args, signer);
-      const { claimAll, claimablePairs, connectVault, getPortfolio } = await import("../src");
+      const { claimAll, connectVault } = await import("../src");
+      const { findClaimablePairs } = await import("../src/actions/claimable");
       const { lazyFheBackend } = await import("./fhe");
       const fhe = lazyFheBackend(hre);
-      const pairs = claimablePairs(await getPortfolio(registry, { signer, fhe }));
+      const pairs = await findClaimablePairs(registry, { signer, fhe });
       if (pairs.length === 0) {
         output(
           args.json,

@@ -68,7 +68,8 @@ export async function connectRegistry({ address, runner }: ConnectRegistryParame
   return ModelRegistry__factory.connect(address, runner);
 }
 
-function toModelInfo(modelId: bigint, m: Awaited<ReturnType<ModelRegistry["getModel"]>>): ModelInfo {
+/** A registry record (`getModel`) as a {@link ModelInfo}. */
+export function toModelInfo(modelId: bigint, m: Awaited<ReturnType<ModelRegistry["getModel"]>>): ModelInfo {
   return {
     modelId,
     name: m.name,
