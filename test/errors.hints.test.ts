@@ -48,11 +48,12 @@ function taskNames(): Set<string> {
   return new Set(Object.keys(scope.tasks));
 }
 
-/** The dashboard's source text, where button labels live. */
+/** The dashboard's source text (views, their components and hooks), where button labels live. */
 function dashboardText(): string {
-  const dir = path.join(ROOT, "app/src/views");
+  const dir = path.join(ROOT, "app/src");
   return fs
-    .readdirSync(dir)
+    .readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".tsx") || file.endsWith(".ts"))
     .map((file) => fs.readFileSync(path.join(dir, file), "utf8"))
     .join("\n")
     .replace(/&amp;/g, "&");
