@@ -68,7 +68,6 @@ const VAULT_NEXT_STEP: Record<string, string> = {
   PayoutVaultBatchTooExpensive: "split the batch at the named pair (the library splits batches for you).",
   PayoutVaultNoBalance: "claim a revealed epoch first (royalties claim); a full withdrawal empties a balance.",
   PayoutVaultInvalidRecipient: "name a recipient address (--to).",
-  PayoutVaultZeroAmount: "withdraw a positive amount, or everything (omit --amount).",
   PayoutVaultEpochNotFinal: "disclose an epoch once it is closed (royalties close).",
   PayoutVaultNoScore: "you can only disclose epochs you contributed to.",
   PayoutVaultInvalidViewer: "name a viewer other than yourself and the zero address.",
@@ -78,7 +77,7 @@ const VAULT_NEXT_STEP: Record<string, string> = {
   PayoutVaultSignatureExpired: "ask the contributor to sign the withdrawal again with a later deadline.",
   PayoutVaultInvalidSigner: "the signature is not the contributor's: sign with the contributor's wallet.",
   PayoutVaultWrongRelayer: "submit it from the relayer the authorization names, or sign one for this relayer.",
-  PayoutVaultRelayerRequired: "an omnibus withdrawal must name its relayer (--relayer).",
+  PayoutVaultRelayerRequired: "a signed omnibus or partial withdrawal must name its relayer (--relayer).",
   InvalidAccountNonce: "that signed withdrawal was used already or is out of order: sign a new one.",
 };
 
