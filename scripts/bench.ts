@@ -338,23 +338,27 @@ async function noiseAndAggregates(bench: Bench, people: Signer[], vector: bigint
 /** The whole balance out (one transfer), part of it (compare, select, subtract, transfer), and unwrapped. */
 async function withdrawals(bench: Bench, people: Signer[]): Promise<Measurement[]> {
   progress("withdrawals: everything, part, unwrapped");
-  const all = await bench.vault.WITHDRAW_ALL();
   const [alice, bob, carol] = await Promise.all(people.slice(0, 3).map((p) => p.getAddress()));
+  // The partial amount is an encrypted input bound to (vault, bob): nothing public carries it.
+  const part = await hre.fhevm
+    .createEncryptedInput(await bench.vault.getAddress(), bob)
+    .add64(1_000_000n)
+    .encrypt();
   return [
     measure(
       "withdraw",
       "the whole balance: one ERC7984 transfer out of the vault, whatever the number of epochs credited",
-      await confirm(bench.vault.connect(people[0]).withdraw(bench.payout, alice, all)),
+      await confirm(bench.vault.connect(people[0]).withdraw(bench.payout, alice)),
     ),
     measure(
       "withdrawPartial",
-      "part of a balance: all or nothing under FHE (compare, select, subtract), then the transfer",
-      await confirm(bench.vault.connect(people[1]).withdraw(bench.payout, bob, 1_000_000n)),
+      "part of a balance, the amount encrypted: all or nothing under FHE (compare, select, subtract), then the transfer",
+      await confirm(bench.vault.connect(people[1]).withdrawAmount(bench.payout, bob, part.handles[0], part.inputProof)),
     ),
     measure(
       "withdrawUnwrapped",
       "the whole balance burnt for the public ERC20 (finalized with the KMS proof by anyone)",
-      await confirm(bench.vault.connect(people[2]).withdrawUnwrapped(bench.payout, carol, all)),
+      await confirm(bench.vault.connect(people[2]).withdrawUnwrapped(bench.payout, carol)),
     ),
   ];
 }
@@ -407,11 +411,7 @@ async function batchClaims(bench: Bench, people: Signer[], vector: bigint[]): Pr
     measure(
       "withdrawAfterBatch",
       `the whole balance after ${pairCount} epochs were credited: the same cost as after one`,
-      await confirm(
-        bench.vault
-          .connect(claimer)
-          .withdraw(bench.payout, await claimer.getAddress(), await bench.vault.WITHDRAW_ALL()),
-      ),
+      await confirm(bench.vault.connect(claimer).withdraw(bench.payout, await claimer.getAddress())),
     ),
   ];
 }
@@ -431,18 +431,18 @@ async function unlinkablePayouts(bench: Bench, people: Signer[], vector: bigint[
     contributor: await alice.getAddress(),
     token: bench.payout,
     recipient: bench.funder.address,
-    amount: await bench.vault.WITHDRAW_ALL(),
+    amount: ethers.ZeroHash, // the whole balance
     unwrap: false,
     relayer: bench.deployer.address,
     nonce: await bench.vault.nonces(await alice.getAddress()),
     deadline: BigInt(await time.latest()) + 3600n,
   };
   const signature = await alice.signTypedData(
-    { name: "AiRoyalties PayoutVault", version: "1", chainId, verifyingContract: vaultAddress },
+    { name: "AiRoyalties PayoutVault", version: "2", chainId, verifyingContract: vaultAddress },
     WITHDRAW_AUTHORIZATION_TYPES,
     auth,
   );
-  const relayed = await confirm(bench.vault.connect(bench.deployer).withdrawWithSignature(auth, signature));
+  const relayed = await confirm(bench.vault.connect(bench.deployer).withdrawWithSignature(auth, "0x", signature));
   const bob = people[1];
   const subAccount = hre.fhevm.createEncryptedInput(vaultAddress, await bob.getAddress());
   subAccount.addAddress(await people[2].getAddress());
@@ -450,13 +450,7 @@ async function unlinkablePayouts(bench: Bench, people: Signer[], vector: bigint[
   const omnibus = await confirm(
     bench.vault
       .connect(bob)
-      .withdrawToOmnibus(
-        bench.payout,
-        bench.funder.address,
-        encrypted.handles[0],
-        encrypted.inputProof,
-        await bench.vault.WITHDRAW_ALL(),
-      ),
+      .withdrawToOmnibus(bench.payout, bench.funder.address, encrypted.handles[0], encrypted.inputProof),
   );
   return [
     measure(

@@ -66,7 +66,7 @@ export {
   InvalidWithdrawAmountError,
   InvalidWithdrawRecipientError,
   NoVaultBalanceError,
-  WITHDRAW_ALL,
+  MAX_WITHDRAW_AMOUNT,
 } from "./actions/withdraw";
 export type { WithdrawParameters, WithdrawReturnType } from "./actions/withdraw";
 export { decryptVaultBalance, getEarnings } from "./actions/earnings";

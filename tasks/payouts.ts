@@ -221,7 +221,7 @@ withModelOption(
   .addOptionalParam("to", "Who receives it (default: the signer)")
   .addOptionalParam("amount", "Amount in payout tokens, e.g. 12.5 (default: the whole balance)")
   .addFlag("unwrap", "The recipient receives the public ERC20 instead of confidential tokens")
-  .addOptionalParam("relayer", "Only this address may submit it (default: anyone; required with --omnibus)")
+  .addOptionalParam("relayer", "Only this address may submit it (default: anyone; required with --amount or --omnibus)")
   .addOptionalParam("omnibus", "Pay an omnibus account instead, for the encrypted --sub-account")
   .addOptionalParam("subAccount", "Your sub-account at the omnibus (encrypted; only the omnibus can read it)")
   .addOptionalParam("validFor", "Seconds the authorization stays valid", 86_400, types.int)

@@ -23,8 +23,8 @@ import type { FheBackend } from "../fhe/backend";
 import { vaultEvents, withVaultErrors } from "./vault";
 import type { VaultClient } from "./vault";
 
-/** `amount` meaning "the whole balance" (PayoutVault.WITHDRAW_ALL). */
-const ALL = 2n ** 64n - 1n;
+/** The largest amount a `euint64` holds. */
+const MAX_AMOUNT = 2n ** 64n - 1n;
 
 /** A withdrawal the contributor signs (EIP-712) for someone else to submit. */
 export interface WithdrawAuthorization {
@@ -32,8 +32,11 @@ export interface WithdrawAuthorization {
   /** The payout token (ERC7984 wrapper) of the balance. */
   token: string;
   recipient: string;
-  /** Confidential units, or 2^64 - 1 for the whole balance. */
-  amount: bigint;
+  /**
+   * Handle (bytes32) of the encrypted amount, an input bound to (vault, relayer) whose proof travels beside the
+   * signature; the zero hash withdraws the whole balance. The amount itself is never in clear.
+   */
+  amount: string;
   /** The recipient receives the public ERC20 instead of confidential tokens. */
   unwrap: boolean;
   /** Only this address may submit it; the zero address lets anyone submit it. */
@@ -50,7 +53,8 @@ export interface OmnibusWithdrawAuthorization {
   omnibus: string;
   /** Handle of the encrypted sub-account (an external eaddress). */
   recipient: string;
-  amount: bigint;
+  /** Handle of the encrypted amount, bound to (vault, relayer); the zero hash withdraws the whole balance. */
+  amount: string;
   /** Required: the sub-account's input proof is bound to (vault, relayer). */
   relayer: string;
   nonce: bigint;
@@ -62,6 +66,8 @@ export interface SignedWithdrawal {
   vault: string;
   chainId: bigint;
   authorization: WithdrawAuthorization;
+  /** Input proof of `authorization.amount` ("0x" for the whole balance). */
+  amountProof: string;
   signature: string;
 }
 
@@ -71,6 +77,8 @@ export interface SignedOmnibusWithdrawal {
   chainId: bigint;
   authorization: OmnibusWithdrawAuthorization;
   inputProof: string;
+  /** Input proof of `authorization.amount` ("0x" for the whole balance). */
+  amountProof: string;
   signature: string;
 }
 
@@ -80,7 +88,7 @@ export const WITHDRAW_AUTHORIZATION_TYPES: Record<string, TypedDataField[]> = {
     { name: "contributor", type: "address" },
     { name: "token", type: "address" },
     { name: "recipient", type: "address" },
-    { name: "amount", type: "uint64" },
+    { name: "amount", type: "bytes32" },
     { name: "unwrap", type: "bool" },
     { name: "relayer", type: "address" },
     { name: "nonce", type: "uint256" },
@@ -95,7 +103,7 @@ export const OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES: Record<string, TypedDataField
     { name: "token", type: "address" },
     { name: "omnibus", type: "address" },
     { name: "recipient", type: "bytes32" },
-    { name: "amount", type: "uint64" },
+    { name: "amount", type: "bytes32" },
     { name: "relayer", type: "address" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
@@ -141,19 +149,24 @@ export async function withdrawalDomain(client: VaultClient): Promise<TypedDataDo
   };
 }
 
-function checkAmount(amount: bigint | undefined): bigint {
-  if (amount === undefined) return ALL;
-  if (amount <= 0n || amount >= ALL) {
-    throw new WithdrawalBalanceError(`Withdraw a positive amount below 2^64 - 1 units (got ${amount}), or everything.`);
+function checkAmount(amount: bigint | undefined): void {
+  if (amount !== undefined && (amount <= 0n || amount > MAX_AMOUNT)) {
+    throw new WithdrawalBalanceError(`Withdraw a positive amount below 2^64 units (got ${amount}), or everything.`);
   }
-  return amount;
+}
+
+/** Encrypts a partial amount for (vault, submitter); the whole balance needs no input (zero handle, empty proof). */
+async function encryptAmount(client: VaultClient, submitter: string, amount: bigint | undefined) {
+  if (amount === undefined) return { handle: ZeroHash, inputProof: "0x" };
+  const encrypted = await client.fhe.encryptUint64(client.address, submitter, [amount]);
+  return { handle: hexlify(encrypted.handles[0]), inputProof: hexlify(encrypted.inputProof) };
 }
 
 /**
  * Refuses, before anything is signed or sent, a withdrawal the vault would not pay: no balance in the token, or a
  * partial amount above the balance (the vault would send nothing). Decrypts the signer's own balance.
  */
-async function checkBalance(client: VaultClient, token: string, amount: bigint): Promise<void> {
+async function checkBalance(client: VaultClient, token: string, amount: bigint | undefined): Promise<void> {
   const contributor = await client.signer.getAddress();
   const handle = await client.vault.balanceOf(contributor, token);
   if (handle === ZeroHash) {
@@ -161,7 +174,7 @@ async function checkBalance(client: VaultClient, token: string, amount: bigint):
       `${contributor} has no balance in payout token ${token}: claim a revealed epoch first (royalties claim).`,
     );
   }
-  if (amount === ALL) return;
+  if (amount === undefined) return;
   const balance = await client.fhe.userDecryptUint64(handle, client.address, client.signer);
   if (amount > balance) {
     throw new WithdrawalBalanceError(
@@ -182,11 +195,11 @@ export interface SignWithdrawalParameters {
   token: string;
   /** Who receives it; the contributor when omitted. */
   recipient?: string;
-  /** Confidential units; the whole balance when omitted. */
+  /** Confidential units, encrypted for (vault, relayer); the whole balance when omitted. */
   amount?: bigint;
   /** Pay the recipient in the public ERC20 (unwrapped). */
   unwrap?: boolean;
-  /** Who may submit; anyone when omitted. */
+  /** Who may submit; anyone when omitted (whole balance only: an amount is encrypted for its relayer). */
   relayer?: string;
   /** The contributor's current vault nonce when omitted. */
   nonce?: bigint;
@@ -197,7 +210,9 @@ export interface SignWithdrawalParameters {
 /**
  * Signs (EIP-712) a withdrawal of the signer's balance that someone else submits with {@link relayWithdrawal}: the
  * relayer pays the gas and cannot change the recipient, the amount or the deadline. Refuses an amount above the
- * balance (decrypted with the signer's key) before signing.
+ * balance (decrypted with the signer's key) before signing. A partial amount is encrypted for (vault, relayer), so it
+ * needs a named relayer; the signature covers its handle. That relayer could reuse the input for its own balance and
+ * learn the amount (nobody else can): withdraw everything to keep it from the relayer too.
  * @example
  * const signed = await signWithdrawAuthorization(aliceVault, { token: cMUD, recipient: cold, relayer });
  */
@@ -206,23 +221,37 @@ export async function signWithdrawAuthorization(
   { token, recipient, amount, unwrap, relayer, nonce, deadline }: SignWithdrawalParameters,
 ): Promise<SignedWithdrawal> {
   const contributor = getAddress(await client.signer.getAddress());
-  const units = checkAmount(amount);
+  checkAmount(amount);
   const to = getAddress(recipient ?? contributor);
   if (to === ZeroAddress) throw new WithdrawalBalanceError("A withdrawal needs a recipient address (--to).");
-  await checkBalance(client, getAddress(token), units);
+  await checkBalance(client, getAddress(token), amount);
+  const submitter = getAddress(relayer ?? ZeroAddress);
+  if (amount !== undefined && submitter === ZeroAddress) {
+    throw new InvalidSignedWithdrawalError(
+      "A signed partial withdrawal must name its relayer (--relayer): the amount is encrypted for it. " +
+        "Omit the amount to let anyone submit a withdrawal of everything.",
+    );
+  }
+  const encrypted = await encryptAmount(client, submitter, amount);
   const authorization: WithdrawAuthorization = {
     contributor,
     token: getAddress(token),
     recipient: to,
-    amount: units,
+    amount: encrypted.handle,
     unwrap: unwrap ?? false,
-    relayer: getAddress(relayer ?? ZeroAddress),
+    relayer: submitter,
     nonce: nonce ?? (await client.vault.nonces(contributor)),
     deadline: deadline ?? (await latestTimestamp(client)) + DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
   };
   const domain = await withdrawalDomain(client);
   const signature = await client.signer.signTypedData(domain, WITHDRAW_AUTHORIZATION_TYPES, authorization);
-  return { vault: String(domain.verifyingContract), chainId: BigInt(domain.chainId ?? 0), authorization, signature };
+  return {
+    vault: String(domain.verifyingContract),
+    chainId: BigInt(domain.chainId ?? 0),
+    authorization,
+    amountProof: encrypted.inputProof,
+    signature,
+  };
 }
 
 const ERC1271_MAGIC = "0x1626ba7e";
@@ -283,6 +312,9 @@ async function checkRelayable(
   if (chainId !== signed.chainId) fail(`The withdrawal is for chain ${signed.chainId}, this network is ${chainId}.`);
   if (auth.relayer !== ZeroAddress && getAddress(auth.relayer) !== relayer) {
     fail(`Only ${auth.relayer} may submit this withdrawal (you are ${relayer}).`);
+  }
+  if (auth.amount !== ZeroHash && auth.relayer === ZeroAddress) {
+    fail("A signed partial withdrawal must name its relayer (its amount is encrypted for it): sign it again.");
   }
   const now = await latestTimestamp(client);
   if (now > auth.deadline) fail(`The withdrawal expired at ${auth.deadline}: ask the contributor to sign it again.`);
@@ -363,7 +395,7 @@ export async function relayWithdrawal(
 ): Promise<RelayWithdrawalReturnType> {
   await checkRelayable(client, registry, signed, WITHDRAW_AUTHORIZATION_TYPES);
   const receipt = await withVaultErrors(() =>
-    confirmed(client.vault.withdrawWithSignature(signed.authorization, signed.signature)),
+    confirmed(client.vault.withdrawWithSignature(signed.authorization, signed.amountProof, signed.signature)),
   );
   return { sentHandle: relayedWithdrawal(client, receipt, signed.authorization).sentHandle, receipt };
 }
@@ -375,7 +407,7 @@ export interface WithdrawToOmnibusParameters {
   omnibus: string;
   /** The contributor's sub-account at the omnibus; encrypted, only the omnibus (and the contributor) can read it. */
   subAccount: string;
-  /** Confidential units; the whole balance when omitted. */
+  /** Confidential units, encrypted before they are sent; the whole balance when omitted. */
   amount?: bigint;
 }
 
@@ -415,11 +447,23 @@ export async function withdrawToOmnibus(
   { token, omnibus, subAccount, amount }: WithdrawToOmnibusParameters,
 ): Promise<WithdrawToOmnibusReturnType> {
   const contributor = await client.signer.getAddress();
-  const units = checkAmount(amount);
-  await checkBalance(client, getAddress(token), units);
+  checkAmount(amount);
+  await checkBalance(client, getAddress(token), amount);
   const encrypted = await encryptSubAccount(client.fhe, client.address, contributor, subAccount);
+  const units = await encryptAmount(client, contributor, amount);
   const receipt = await withVaultErrors(() =>
-    confirmed(client.vault.withdrawToOmnibus(token, omnibus, encrypted.handle, encrypted.inputProof, units)),
+    confirmed(
+      amount === undefined
+        ? client.vault.withdrawToOmnibus(token, omnibus, encrypted.handle, encrypted.inputProof)
+        : client.vault.withdrawAmountToOmnibus(
+            token,
+            omnibus,
+            encrypted.handle,
+            encrypted.inputProof,
+            units.handle,
+            units.inputProof,
+          ),
+    ),
   );
   return omnibusResult(client, receipt, { contributor, token, omnibus });
 }
@@ -432,7 +476,8 @@ export interface SignOmnibusWithdrawalParameters extends WithdrawToOmnibusParame
 }
 
 /**
- * Encrypts the sub-account for (vault, relayer) and signs an omnibus withdrawal only that relayer can submit.
+ * Encrypts the sub-account (and a partial amount) for (vault, relayer) and signs an omnibus withdrawal only that
+ * relayer can submit. See {@link signWithdrawAuthorization} for what the relayer of an amount can learn.
  * @example
  * const signed = await signOmnibusWithdrawAuthorization(aliceVault, { token, omnibus, subAccount, relayer });
  */
@@ -444,15 +489,16 @@ export async function signOmnibusWithdrawAuthorization(
     throw new InvalidSignedWithdrawalError("An omnibus withdrawal must name its relayer (--relayer).");
   }
   const contributor = getAddress(await client.signer.getAddress());
-  const units = checkAmount(amount);
-  await checkBalance(client, getAddress(token), units);
+  checkAmount(amount);
+  await checkBalance(client, getAddress(token), amount);
   const encrypted = await encryptSubAccount(client.fhe, client.address, getAddress(relayer), subAccount);
+  const units = await encryptAmount(client, getAddress(relayer), amount);
   const authorization: OmnibusWithdrawAuthorization = {
     contributor,
     token: getAddress(token),
     omnibus: getAddress(omnibus),
     recipient: encrypted.handle,
-    amount: units,
+    amount: units.handle,
     relayer: getAddress(relayer),
     nonce: nonce ?? (await client.vault.nonces(contributor)),
     deadline: deadline ?? (await latestTimestamp(client)) + DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
@@ -464,6 +510,7 @@ export async function signOmnibusWithdrawAuthorization(
     chainId: BigInt(domain.chainId ?? 0),
     authorization,
     inputProof: encrypted.inputProof,
+    amountProof: units.inputProof,
     signature,
   };
 }
@@ -485,7 +532,14 @@ export async function relayOmnibusWithdrawal(
 ): Promise<WithdrawToOmnibusReturnType> {
   await checkRelayable(client, registry, signed, OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES);
   const receipt = await withVaultErrors(() =>
-    confirmed(client.vault.withdrawToOmnibusWithSignature(signed.authorization, signed.inputProof, signed.signature)),
+    confirmed(
+      client.vault.withdrawToOmnibusWithSignature(
+        signed.authorization,
+        signed.inputProof,
+        signed.amountProof,
+        signed.signature,
+      ),
+    ),
   );
   const { sentHandle, recipientHandle } = relayedWithdrawal(client, receipt, signed.authorization);
   return { sentHandle, recipientHandle: recipientHandle ?? signed.authorization.recipient, receipt };
@@ -539,16 +593,17 @@ function uintField(record: Record<string, unknown>, field: string, where = "", m
   return BigInt(value);
 }
 
-function amountField(record: Record<string, unknown>, where: string): bigint {
-  const amount = uintField(record, "amount", where, ALL);
-  if (amount === 0n) invalid(`${where}amount`, "a positive number of units (2^64 - 1 for everything)", "0");
-  return amount;
+function handleField(record: Record<string, unknown>, field: string, where: string, what: string): string {
+  const value = record[field];
+  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(value)) invalid(`${where}${field}`, what, value);
+  return value;
 }
 
-function hexField(record: Record<string, unknown>, field: string): string {
+function hexField(record: Record<string, unknown>, field: string, empty = false): string {
   const value = record[field];
-  const ok = typeof value === "string" && /^0x([0-9a-fA-F]{2})+$/.test(value) && value.length <= 2 + 2 * MAX_HEX_BYTES;
-  if (!ok) invalid(field, "0x-prefixed hex bytes", value);
+  const bytes = empty ? /^0x([0-9a-fA-F]{2})*$/ : /^0x([0-9a-fA-F]{2})+$/;
+  const ok = typeof value === "string" && bytes.test(value) && value.length <= 2 + 2 * MAX_HEX_BYTES;
+  if (!ok) invalid(field, empty ? "0x-prefixed hex bytes (0x when empty)" : "0x-prefixed hex bytes", value);
   return value;
 }
 
@@ -557,8 +612,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Parses a file written by {@link serializeSignedWithdrawal}, checking every field (addresses, whole numbers, an
- * amount below 2^64, a boolean unwrap, hex byte strings, no missing or unknown field); throws
+ * Parses a file written by {@link serializeSignedWithdrawal}, checking every field (addresses, whole numbers, 32-byte
+ * handles, an amount proof exactly when the amount handle is not zero, a boolean unwrap, hex byte strings, no missing
+ * or unknown field); throws
  * {@link InvalidSignedWithdrawalError} with a one-line message naming the first bad field.
  * @example
  * const signed = parseSignedWithdrawal(fs.readFileSync("withdrawal.json", "utf8"));
@@ -574,7 +630,14 @@ export function parseSignedWithdrawal(json: string): SignedWithdrawal | SignedOm
   }
   if (!isRecord(raw)) invalid("content", "a JSON object", raw);
   const omnibus = "inputProof" in raw;
-  onlyFields(raw, "", ["vault", "chainId", "authorization", "signature", ...(omnibus ? ["inputProof"] : [])]);
+  onlyFields(raw, "", [
+    "vault",
+    "chainId",
+    "authorization",
+    "amountProof",
+    "signature",
+    ...(omnibus ? ["inputProof"] : []),
+  ]);
   const vault = addressField(raw, "vault");
   const chainId = uintField(raw, "chainId");
   if (chainId === 0n) invalid("chainId", "a chain id above 0", raw.chainId);
@@ -592,15 +655,19 @@ export function parseSignedWithdrawal(json: string): SignedWithdrawal | SignedOm
   );
   const contributor = addressField(auth, "contributor", at);
   const token = addressField(auth, "token", at);
-  const amount = amountField(auth, at);
+  const amount = handleField(auth, "amount", at, "the 32-byte handle of the encrypted amount (zero for everything)");
+  const amountProof = hexField(raw, "amountProof", true);
+  if ((amount === ZeroHash) !== (amountProof === "0x")) {
+    invalid("amountProof", "the amount's input proof, and 0x exactly when the amount handle is zero", amountProof);
+  }
   const relayer = addressField(auth, "relayer", at);
+  if (amount !== ZeroHash && relayer === ZeroAddress) {
+    invalid(`${at}relayer`, "the relayer's address (a signed amount is encrypted for it)", relayer);
+  }
   const nonce = uintField(auth, "nonce", at);
   const deadline = uintField(auth, "deadline", at);
   if (omnibus) {
-    const recipient = auth.recipient;
-    if (typeof recipient !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(recipient)) {
-      invalid(`${at}recipient`, "the 32-byte handle of the encrypted sub-account", recipient);
-    }
+    const recipient = handleField(auth, "recipient", at, "the 32-byte handle of the encrypted sub-account");
     if (relayer === ZeroAddress)
       invalid(`${at}relayer`, "the relayer's address (an omnibus withdrawal names it)", relayer);
     const authorization: OmnibusWithdrawAuthorization = {
@@ -613,7 +680,7 @@ export function parseSignedWithdrawal(json: string): SignedWithdrawal | SignedOm
       nonce,
       deadline,
     };
-    return { vault, chainId, authorization, inputProof: hexField(raw, "inputProof"), signature };
+    return { vault, chainId, authorization, inputProof: hexField(raw, "inputProof"), amountProof, signature };
   }
   const recipient = addressField(auth, "recipient", at);
   if (recipient === ZeroAddress) invalid(`${at}recipient`, "a non-zero address", recipient);
@@ -628,7 +695,7 @@ export function parseSignedWithdrawal(json: string): SignedWithdrawal | SignedOm
     nonce,
     deadline,
   };
-  return { vault, chainId, authorization, signature };
+  return { vault, chainId, authorization, amountProof, signature };
 }
 
 /**

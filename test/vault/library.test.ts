@@ -388,12 +388,12 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
 
     // Sent anyway, the vault's own error comes back decoded with the next step, and state is unchanged.
     await expectError(
-      withVaultErrors(async () => (await w.aliceVault.vault.withdraw(tokenA, ethers.ZeroAddress, 1n)).wait()),
+      withVaultErrors(async () => (await w.aliceVault.vault.withdraw(tokenA, ethers.ZeroAddress)).wait()),
       VaultRevertError,
       /^PayoutVaultInvalidRecipient\(0x0{40}\): name a recipient address \(--to\)/,
     );
     await expectError(
-      withVaultErrors(async () => (await w.aliceVault.vault.withdraw(tokenB, w.alice.address, 1n)).wait()),
+      withVaultErrors(async () => (await w.aliceVault.vault.withdraw(tokenB, w.alice.address)).wait()),
       VaultRevertError,
       /PayoutVaultNoBalance.*claim a revealed epoch first \(royalties claim\)/,
     );

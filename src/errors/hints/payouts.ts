@@ -33,10 +33,6 @@ export const VAULT_TEXTS: RevertTexts = {
     () =>
       "name a recipient address (--to) for royalties withdraw, or fill the Recipient field, then the Withdraw button.",
   ),
-  PayoutVaultZeroAmount: hint(
-    () =>
-      "withdraw a positive amount, or everything (royalties withdraw without --amount; the Withdraw button with no amount).",
-  ),
   PayoutVaultEpochNotFinal: hint(
     ([modelId, epochId, state]) =>
       `epoch ${text(epochId)} of model ${text(modelId)} is ${EPOCH_STATE_NAMES[Number(big(state))] ?? text(state)}: ` +
@@ -82,7 +78,8 @@ export const VAULT_TEXTS: RevertTexts = {
       "(royalties relay-withdrawal --account), or sign one for this relayer (royalties sign-withdrawal --relayer).",
   ),
   PayoutVaultRelayerRequired: hint(
-    () => "an omnibus withdrawal must name its relayer: sign it again with royalties sign-withdrawal --relayer.",
+    () =>
+      "a signed omnibus or partial withdrawal must name its relayer: sign it again with royalties sign-withdrawal --relayer.",
   ),
 };
 
