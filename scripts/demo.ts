@@ -38,6 +38,7 @@ import {
   auditAggregates,
   computeDeviation,
   connectAggregator,
+  createRoyaltiesClient,
   connectConsensus,
   decryptWithinTolerance,
   deployConsensus,
@@ -248,8 +249,9 @@ async function main(): Promise<void> {
   // Here the deployer chooses the aggregated metrics and approves the pools that feed them; on a real network it
   // is the DAO's timelock (AGGREGATE_GOVERNANCE).
   const registry = await deployModelRegistry(deployer);
-  const aggregator = await connectAggregator(registry, deployer);
-  await trackMetric(aggregator, AGGREGATED_METRIC);
+  const deployerClient = await createRoyaltiesClient({ signer: deployer, fhe, registry: await registry.getAddress() });
+  const aggregator = await connectAggregator(deployerClient);
+  await trackMetric(deployerClient, { name: AGGREGATED_METRIC });
   /** Capped computeUnits of every submission, to check the cross-model aggregate (only the demo knows them). */
   const computeFed: bigint[] = [];
   const dao = await deployGovernance(deployer, {
@@ -273,7 +275,7 @@ async function main(): Promise<void> {
     governance: await dao.timelock.getAddress(),
   });
   const poolAddress = await poolContract.getAddress();
-  await approvePool(aggregator, poolAddress);
+  await approvePool(deployerClient, { pool: poolAddress });
   const pool = await connectPool({ address: poolAddress, signer: deployer, fhe });
   const clients = people.map((p) => withSigner(pool, p));
   console.log(`    pool ${poolAddress}, payout token ${await payout.getAddress()}`);
@@ -407,7 +409,7 @@ async function main(): Promise<void> {
     noiseBits: VISION_NOISE_BITS,
   });
   const visionPool = await connectPool({ address: await vision.getAddress(), signer: deployer, fhe });
-  await approvePool(aggregator, await vision.getAddress());
+  await approvePool(deployerClient, { pool: await vision.getAddress() });
   await fundPool(withSigner(visionPool, funder), { amount: tokens(2_000n) });
   for (let i = 0; i < 3; i++) {
     await submitContribution(withSigner(visionPool, people[i]), { metrics: VISION_CONTRIBUTIONS[i] });
@@ -434,13 +436,13 @@ async function main(): Promise<void> {
   let refusal = "";
   while (refusal === "") {
     try {
-      reveals.push(await revealAggregate(aggregator, fhe, AGGREGATED_METRIC));
+      reveals.push(await revealAggregate(deployerClient, { name: AGGREGATED_METRIC }));
     } catch (error) {
       if (!(error instanceof AggregatorRevertError)) throw error;
       refusal = error.errorName;
     }
   }
-  const aggregateStatus = await getAggregateStatus(aggregator, AGGREGATED_METRIC);
+  const aggregateStatus = await getAggregateStatus(deployerClient, { name: AGGREGATED_METRIC });
   for (const { round, value } of reveals) {
     const r = aggregateStatus.rounds[Number(round) - 1];
     console.log(
@@ -465,14 +467,14 @@ async function main(): Promise<void> {
   );
 
   step("alice claims across models in one batch (payout vault), then reads her portfolio, decrypted with her key");
-  const aliceRegistry = registry.connect(people[0]);
+  const aliceClient = withSigner(deployerClient, people[0]);
   const aliceVault = await connectVault({ address: await registry.payoutVault(), signer: people[0], fhe });
-  const before = await getPortfolio(aliceRegistry, { signer: people[0], fhe });
+  const before = await getPortfolio(aliceClient);
   const batch = await claimAll(aliceVault, { pairs: claimablePairs(before) });
   console.log(
     `    ${batch.claimed} pair(s) claimed in ${batch.receipts.length} transaction(s), credited to her vault balance`,
   );
-  const portfolio = await getPortfolio(aliceRegistry, { signer: people[0], fhe });
+  const portfolio = await getPortfolio(aliceClient);
   console.log(
     indent(
       formatTable(
@@ -513,14 +515,17 @@ async function main(): Promise<void> {
     attestors: [predictedConsensus],
   });
   const evalAddress = await evalContract.getAddress();
-  const deployed = await deployConsensus(consensusDeployer, fhe, {
-    pool: evalAddress,
-    attestors: evaluators.map((e) => e.address),
-    attestationsRequired: 3,
-    minAttestations: 2,
-    finalizationPeriod: FINALIZATION_PERIOD,
-    deviationTolerance: DEVIATION_TOLERANCE,
-  });
+  const deployed = await deployConsensus(
+    { signer: consensusDeployer, fhe: fhe },
+    {
+      pool: evalAddress,
+      attestors: evaluators.map((e) => e.address),
+      attestationsRequired: 3,
+      minAttestations: 2,
+      finalizationPeriod: FINALIZATION_PERIOD,
+      deviationTolerance: DEVIATION_TOLERANCE,
+    },
+  );
   check(
     deployed.poolWired && deployed.client.address === predictedConsensus,
     "the consensus is eval-7's only attestor: no metric reaches the pool except through the median",

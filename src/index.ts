@@ -1,10 +1,37 @@
-export { connectPool, withSigner, PoolNotFoundError } from "./client";
-export type { PoolClient, ConnectPoolParameters } from "./client";
+export {
+  createRoyaltiesClient,
+  connectPool,
+  requireFhe,
+  requireSigner,
+  withSigner,
+  FheRequiredError,
+  ModelNotFoundError,
+  NoProviderError,
+  PoolNotFoundError,
+  RegistryNotFoundError,
+  SignerRequiredError,
+} from "./client";
+export type {
+  ConnectPoolParameters,
+  CreateRoyaltiesClientParameters,
+  PoolClient,
+  PoolParameters,
+  RoyaltiesClient,
+} from "./client";
 export { RoyaltiesError, PoolRevertError, redactError, redactSecrets, toRoyaltiesError } from "./errors";
 export type { FheBackend, EncryptedInput, PublicDecryption } from "./fhe/backend";
 export { createHardhatFheBackend } from "./fhe/hardhatBackend";
 export { getEpoch, getRules, EPOCH_STATES } from "./actions/read";
-export type { EpochInfo, EpochStateName, MetricRule, RulesInfo } from "./actions/read";
+export type {
+  EpochInfo,
+  EpochStateName,
+  GetEpochParameters,
+  GetEpochReturnType,
+  GetRulesParameters,
+  GetRulesReturnType,
+  MetricRule,
+  RulesInfo,
+} from "./actions/read";
 export { submitAttested, submitContribution, InvalidMetricsError } from "./actions/contribute";
 export type {
   SubmitAttestedParameters,
@@ -31,7 +58,7 @@ export {
   VaultNotFoundError,
   VaultRevertError,
 } from "./actions/vault";
-export type { ConnectVaultParameters, VaultClient } from "./actions/vault";
+export type { ConnectVaultLegacyParameters, ConnectVaultParameters, VaultClient } from "./actions/vault";
 export { claimAll, planClaimBatches, InvalidClaimBatchError } from "./actions/claimAll";
 export type {
   ClaimAllParameters,
@@ -54,6 +81,11 @@ export type { WithdrawParameters, WithdrawReturnType } from "./actions/withdraw"
 export { decryptVaultBalance, getEarnings } from "./actions/earnings";
 export type { DecryptVaultBalanceParameters, GetEarningsParameters, GetEarningsReturnType } from "./actions/earnings";
 export { decryptScore, decryptShare, decryptPayoutBalance, NothingToDecryptError } from "./actions/decrypt";
+export type {
+  DecryptEpochValueParameters,
+  DecryptEpochValueReturnType,
+  DecryptPayoutBalanceReturnType,
+} from "./actions/decrypt";
 export {
   createModel,
   deployModelRegistry,
@@ -69,7 +101,7 @@ export { cappedMetrics, contributionScore, exactShare, expectedShare, shareParam
 export type { CappedMetric } from "./math";
 export { escapeTerminal, escapeTerminalLines, formatAmount, formatTable, terminalSafeJson } from "./format";
 export { verifyShare } from "./actions/verify";
-export type { ShareVerification } from "./actions/verify";
+export type { ShareVerification, VerifyShareParameters, VerifyShareReturnType } from "./actions/verify";
 export {
   auditEvents,
   auditPool,
@@ -119,6 +151,7 @@ export type {
 export {
   unwrapPayout,
   finalizePayoutUnwrap,
+  finalizeUnwrapRequest,
   InvalidUnwrapAmountError,
   InvalidUnwrapRecipientError,
   InsufficientPayoutBalanceError,
@@ -131,6 +164,7 @@ export type {
   UnwrapPayoutReturnType,
   FinalizePayoutUnwrapParameters,
   FinalizePayoutUnwrapReturnType,
+  FinalizeUnwrapRequestParameters,
 } from "./actions/unwrap";
 export { getContributorStatus, InvalidContributorError } from "./actions/contributor";
 export type {
@@ -138,17 +172,15 @@ export type {
   GetContributorStatusParameters,
   GetContributorStatusReturnType,
 } from "./actions/contributor";
-export {
-  connectRegistry,
-  findModel,
-  listModels,
-  registerModel,
-  ModelNameTakenError,
-  ModelNotFoundError,
-  RegistryNotFoundError,
-  RegistryRevertError,
+export { findModel, listModels, registerModel, ModelNameTakenError, RegistryRevertError } from "./actions/registry";
+export type {
+  FindModelParameters,
+  FindModelReturnType,
+  ListModelsReturnType,
+  ModelInfo,
+  RegisterModelParameters,
+  RegisterModelReturnType,
 } from "./actions/registry";
-export type { ConnectRegistryParameters, ModelInfo } from "./actions/registry";
 export {
   applyRulesChange,
   checkRulesUpdate,
@@ -185,7 +217,13 @@ export type {
   VoterStatus,
 } from "./governance";
 export { claimablePairs, getPortfolio } from "./actions/portfolio";
-export type { Portfolio, PortfolioEntry, PortfolioTotal } from "./actions/portfolio";
+export type {
+  GetPortfolioParameters,
+  GetPortfolioReturnType,
+  Portfolio,
+  PortfolioEntry,
+  PortfolioTotal,
+} from "./actions/portfolio";
 export { ContractRevertError, GovernanceRevertError, parseRevert } from "./errors";
 export {
   AggregatorRevertError,
@@ -202,8 +240,15 @@ export {
 export type {
   AggregateRound,
   AggregateStatus,
+  ApprovePoolParameters,
+  ApprovePoolReturnType,
+  GetAggregateStatusParameters,
+  GetAggregateStatusReturnType,
+  MetricNameParameters,
   RevealAggregateParameters,
   RevealAggregateReturnType,
+  TrackMetricParameters,
+  TrackMetricReturnType,
 } from "./actions/aggregates";
 export { auditAggregateEvents, auditAggregates, providerAggregateView, readAggregatorEvents } from "./audit/aggregates";
 export type {
@@ -229,12 +274,17 @@ export type {
   AttestParameters,
   AttestReturnType,
   ComputeDeviationReturnType,
+  ConnectConsensusParameters,
   ConsensusClient,
   ConsensusConfigParameters,
   ConsensusStatus,
+  ConsensusStatusParameters,
+  ConsensusStatusReturnType,
+  DecryptWithinToleranceReturnType,
   DeployConsensusParameters,
   DeployConsensusReturnType,
   DeviationParameters,
+  FinalizeParameters,
   FinalizeReturnType,
 } from "./actions/consensus";
 export {

@@ -10,7 +10,7 @@ import { HardhatPluginError } from "hardhat/plugins";
 import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
 import { types } from "hardhat/config";
 
-import type { PoolClient } from "../src/client";
+import type { PoolClient, RoyaltiesClient } from "../src/client";
 import { redactError, redactSecrets } from "../src/redact";
 import { escapeTerminal, escapeTerminalLines, formatAmount, formatTable, terminalSafeJson } from "../src/format";
 import type { ModelRegistry } from "../types";
@@ -154,21 +154,32 @@ export async function deployedAddress(hre: HardhatRuntimeEnvironment, name: stri
   return deployment.address;
 }
 
+/** The client of `--registry` (or the deployed registry), acting as `signer` with the network's (lazy) FHE backend. */
+export async function getClient(
+  hre: HardhatRuntimeEnvironment,
+  args: RegistryArgs,
+  signer: Signer,
+): Promise<RoyaltiesClient> {
+  const { createRoyaltiesClient } = await import("../src");
+  let address: string;
+  if (args.registry !== undefined) {
+    address = parseAddress(args.registry, "--registry");
+    if ((await hre.ethers.provider.getCode(address)) === "0x") {
+      fail(`No contract at ${address}: check --registry and --network (${hre.network.name}).`);
+    }
+  } else {
+    address = await deployedAddress(hre, "ModelRegistry");
+  }
+  return createRoyaltiesClient({ signer, fhe: lazyFheBackend(hre), registry: address });
+}
+
 /** The registry of `--registry`, or the deployed one. */
 export async function getRegistry(
   hre: HardhatRuntimeEnvironment,
   args: RegistryArgs,
   runner: Signer,
 ): Promise<ModelRegistry> {
-  const { connectRegistry } = await import("../src");
-  if (args.registry !== undefined) {
-    const address = parseAddress(args.registry, "--registry");
-    if ((await hre.ethers.provider.getCode(address)) === "0x") {
-      fail(`No contract at ${address}: check --registry and --network (${hre.network.name}).`);
-    }
-    return connectRegistry({ address, runner });
-  }
-  return connectRegistry({ address: await deployedAddress(hre, "ModelRegistry"), runner });
+  return (await getClient(hre, args, runner)).registry;
 }
 
 /** The pool named by `--pool` or `--model`, bound to `signer` and the network's (lazy) FHE backend. */
@@ -177,23 +188,20 @@ export async function getPoolClient(
   args: PoolArgs,
   signer: Signer,
 ): Promise<PoolClient> {
-  const { connectPool, findModel } = await import("../src");
+  const { connectPool } = await import("../src");
   const network = hre.network.name;
   if (args.pool !== undefined && args.model !== undefined) fail("Pass either --pool or --model, not both.");
-  let address: string;
   if (args.pool !== undefined) {
-    address = parseAddress(args.pool, "--pool");
+    const address = parseAddress(args.pool, "--pool");
     if ((await hre.ethers.provider.getCode(address)) === "0x") {
       fail(`No contract at ${address}: check --pool and --network (${network}).`);
     }
-  } else if (args.model !== undefined) {
-    address = (await findModel(await getRegistry(hre, args, signer), { name: args.model })).pool;
-  } else {
-    fail(
-      `Name the pool: --pool 0x… or --model <name> (list the models with npx hardhat royalties models --network ${network}).`,
-    );
+    return connectPool({ address, signer, fhe: lazyFheBackend(hre) });
   }
-  return connectPool({ address, signer, fhe: lazyFheBackend(hre) });
+  if (args.model !== undefined) return connectPool(await getClient(hre, args, signer), { model: args.model });
+  fail(
+    `Name the pool: --pool 0x… or --model <name> (list the models with npx hardhat royalties models --network ${network}).`,
+  );
 }
 
 /** The epoch of `--epoch`, or the last closed one (the one before the current epoch). */
@@ -209,7 +217,7 @@ export async function epochOrLastClosed(client: PoolClient, epoch: string | unde
 /** Formats confidential units of the pool's payout token with its decimals and symbol ("1,000.5 cMUD"). */
 export async function unitsFormatter(client: PoolClient): Promise<(units: bigint) => string> {
   const { ConfidentialPayoutToken__factory } = await import("../types");
-  const token = ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), client.signer);
+  const token = ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), client.runner);
   const [decimals, symbol] = await Promise.all([token.decimals(), token.symbol()]);
   return (units) => `${formatAmount(units, Number(decimals))} ${escapeTerminal(symbol, 16)}`;
 }

@@ -4,7 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { escapeTerminal, formatAmount, formatTable } from "../src/format";
 import { fail, parseAddress, parseAmount, parseBlock } from "./args";
-import { action, getPoolClient, getRegistry, getSigner, output, recordTable, withPoolOptions } from "./common";
+import { action, getClient, getPoolClient, getSigner, output, recordTable, withPoolOptions } from "./common";
 import type { PoolArgs } from "./common";
 import type { GetEarningsReturnType } from "../src";
 import { royalties } from "./scope";
@@ -36,7 +36,7 @@ async function tokenInfo(address: string, runner: Signer) {
 /** The payout tokens of the registry's models, each once, in model order. */
 async function registryPayoutTokens(hre: HardhatRuntimeEnvironment, args: PoolArgs, signer: Signer) {
   const { listModels } = await import("../src");
-  const models = await listModels(await getRegistry(hre, args, signer));
+  const models = await listModels(await getClient(hre, args, signer));
   return [...new Set(models.map((m) => m.payoutToken))];
 }
 
@@ -62,11 +62,9 @@ async function resolveToken(hre: HardhatRuntimeEnvironment, args: WithdrawArgs, 
 /** The payout vault of `--pool`, else of the registry (`--registry` or the deployed one), bound to `signer`. */
 async function getVault(hre: HardhatRuntimeEnvironment, args: PoolArgs, signer: Signer) {
   const { connectVault, vaultOfPool } = await import("../src");
-  const { lazyFheBackend } = await import("./fhe");
   if (args.pool !== undefined && args.registry === undefined)
     return vaultOfPool(await getPoolClient(hre, args, signer));
-  const registry = await getRegistry(hre, args, signer);
-  return connectVault({ address: await registry.payoutVault(), signer, fhe: lazyFheBackend(hre) });
+  return connectVault(await getClient(hre, args, signer));
 }
 
 withPoolOptions(

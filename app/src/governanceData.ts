@@ -113,7 +113,7 @@ export async function loadGovernanceInfo(
 
 /** The latest rules version of a pool (what a new proposal starts from). */
 export async function latestRules(chain: AppChain, pool: string): Promise<RulesInfo> {
-  const client = await readOnlyPool(chain.provider, pool);
+  const client = await readOnlyPool(chain, pool);
   return getRules(client, { version: await client.pool.rulesVersionCount() });
 }
 

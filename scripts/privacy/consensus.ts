@@ -233,14 +233,17 @@ export async function measureConsensusAttack(params: MeasureConsensusAttackParam
     attestationRequired: true,
     attestors: [predicted],
   });
-  const { client } = await deployConsensus(consensusDeployer, fhe, {
-    pool: await pool.getAddress(),
-    attestors: [honest1.address, honest2.address, attacker.address],
-    attestationsRequired: 3,
-    minAttestations: 2,
-    finalizationPeriod: FINALIZATION_PERIOD,
-    deviationTolerance: tolerance,
-  });
+  const { client } = await deployConsensus(
+    { signer: consensusDeployer, fhe: fhe },
+    {
+      pool: await pool.getAddress(),
+      attestors: [honest1.address, honest2.address, attacker.address],
+      attestationsRequired: 3,
+      minAttestations: 2,
+      finalizationPeriod: FINALIZATION_PERIOD,
+      deviationTolerance: tolerance,
+    },
+  );
   const attested = [victimMetrics.map((v) => v), victimMetrics.map((v) => v + spread), attackerValues];
   const panel = [honest1, honest2, attacker];
   for (let i = 0; i < 3; i++) {

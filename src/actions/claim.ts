@@ -1,6 +1,6 @@
 import type { ContractTransactionReceipt, LogDescription } from "ethers";
 
-import { confirmed } from "../client";
+import { confirmed, requireSigner } from "../client";
 import type { PoolClient } from "../client";
 import { RoyaltiesError } from "../errors";
 import { modelIdOfPool, vaultEvents, vaultOfPool, withVaultErrors } from "./vault";
@@ -61,7 +61,7 @@ export async function claimRoyalty(
 ): Promise<ClaimRoyaltyReturnType> {
   const [vault, modelId] = await Promise.all([vaultOfPool(client), modelIdOfPool(client)]);
   const receipt = await withVaultErrors(() => confirmed(vault.vault.claim(modelId, epochId)));
-  return { ...credited(vault, receipt, await client.signer.getAddress()), receipt };
+  return { ...credited(vault, receipt, await requireSigner(client, "claimRoyalty").getAddress()), receipt };
 }
 
 /**

@@ -3,7 +3,8 @@ import type { ContractTransactionReceipt, Signer } from "ethers";
 
 import { AttestationConsensus__factory, RoyaltyPool__factory } from "../../types";
 import type { AttestationConsensus, RoyaltyPool } from "../../types";
-import { confirmed } from "../client";
+import { confirmed, requireFhe, requireSigner } from "../client";
+import type { RoyaltiesClient } from "../client";
 import { ContractRevertError, RoyaltiesError, parseRevert, toRoyaltiesError } from "../errors";
 import type { FheBackend } from "../fhe/backend";
 
@@ -132,20 +133,20 @@ function checkConfig(config: ConsensusConfigParameters): void {
   }
 }
 
+export interface ConnectConsensusParameters {
+  /** The AttestationConsensus' address. */
+  address: string;
+  /** The account acting on it (an attestor, or anyone to finalize). */
+  signer: Signer;
+  fhe: FheBackend;
+}
+
 /**
  * Connects to a deployed AttestationConsensus and its pool.
  * @example
  * const consensus = await connectConsensus({ address, signer: validator, fhe: createHardhatFheBackend(hre.fhevm) });
  */
-export async function connectConsensus({
-  address,
-  signer,
-  fhe,
-}: {
-  address: string;
-  signer: Signer;
-  fhe: FheBackend;
-}): Promise<ConsensusClient> {
+export async function connectConsensus({ address, signer, fhe }: ConnectConsensusParameters): Promise<ConsensusClient> {
   const provider = signer.provider;
   if (provider === null) throw new RoyaltiesError("The signer has no provider: connect it to a network first.");
   if ((await provider.getCode(address)) === "0x") {
@@ -173,14 +174,15 @@ async function poolRequiresConsensus(pool: RoyaltyPool, consensus: string): Prom
  * Deploys the encrypted consensus of a model. The pool must require attestation and list the consensus as its
  * only attestor (create the model with the predicted address, or change its rules through governance).
  * @example
- * const { client, poolWired } = await deployConsensus(deployer, fhe, { pool, governance: timelock,
+ * const { client, poolWired } = await deployConsensus(deployerClient, { pool, governance: timelock,
  *   attestors: [v1, v2, v3], attestationsRequired: 3, minAttestations: 2, finalizationPeriod: 86_400n });
  */
 export async function deployConsensus(
-  signer: Signer,
-  fhe: FheBackend,
+  client: Pick<RoyaltiesClient, "signer" | "fhe">,
   params: DeployConsensusParameters,
 ): Promise<DeployConsensusReturnType> {
+  const signer = requireSigner(client, "deployConsensus");
+  const fhe = requireFhe(client, "deployConsensus");
   checkConfig(params);
   const contract = await withConsensusErrors(async () => {
     const deployed = await new AttestationConsensus__factory(signer).deploy(
@@ -192,8 +194,8 @@ export async function deployConsensus(
     return deployed;
   });
   const address = await contract.getAddress();
-  const client = await connectConsensus({ address, signer, fhe });
-  return { client, poolWired: await poolRequiresConsensus(client.pool, address) };
+  const connected = await connectConsensus({ address, signer, fhe });
+  return { client: connected, poolWired: await poolRequiresConsensus(connected.pool, address) };
 }
 
 function toConfigStruct(config: ConsensusConfigParameters) {
@@ -283,9 +285,14 @@ export interface FinalizeReturnType {
  * @example
  * const { counted } = await finalize(anyClient, { contributor: miner });
  */
+export interface FinalizeParameters {
+  /** The contributor whose attestations to finalize. */
+  contributor: string;
+}
+
 export async function finalize(
   client: ConsensusClient,
-  { contributor }: { contributor: string },
+  { contributor }: FinalizeParameters,
 ): Promise<FinalizeReturnType> {
   const receipt = await withConsensusErrors(() => confirmed(client.consensus.finalize(contributor)));
   const event = findEvent(client, receipt, "ConsensusFinalized");
@@ -338,10 +345,12 @@ export async function computeDeviation(
  * @example
  * const within = await decryptWithinTolerance(validatorClient, { epochId: 1n, contributor: miner });
  */
+export type DecryptWithinToleranceReturnType = boolean;
+
 export async function decryptWithinTolerance(
   client: ConsensusClient,
   { epochId, contributor }: DeviationParameters,
-): Promise<boolean> {
+): Promise<DecryptWithinToleranceReturnType> {
   const attestor = await client.signer.getAddress();
   const handle = await client.consensus.withinToleranceOf(epochId, contributor, attestor);
   if (handle === ZeroHash) {
@@ -383,10 +392,17 @@ export interface ConsensusStatus {
  * @example
  * const status = await consensusStatus(client, { contributor: miner });
  */
+export interface ConsensusStatusParameters {
+  /** Also report this contributor's tally. */
+  contributor?: string;
+}
+
+export type ConsensusStatusReturnType = ConsensusStatus;
+
 export async function consensusStatus(
   client: ConsensusClient,
-  params: { contributor?: string } = {},
-): Promise<ConsensusStatus> {
+  params: ConsensusStatusParameters = {},
+): Promise<ConsensusStatusReturnType> {
   const [[epochId, closesAt, end], pendingRaw] = await Promise.all([
     client.consensus.schedule(),
     client.consensus.pendingConfig(),

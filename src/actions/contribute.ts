@@ -1,6 +1,6 @@
 import type { ContractTransactionReceipt } from "ethers";
 
-import { confirmed, findPoolEvent } from "../client";
+import { confirmed, findPoolEvent, requireFhe, requireSigner } from "../client";
 import type { PoolClient } from "../client";
 import { RoyaltiesError, withPoolErrors } from "../errors";
 import { getEpoch, getRules } from "./read";
@@ -54,8 +54,8 @@ export async function submitContribution(
       throw new InvalidMetricsError(`Metric ${rules.metrics[i].name} = ${value} is outside 0..2^64-1.`);
     }
   });
-  const user = await client.signer.getAddress();
-  const encrypted = await client.fhe.encryptUint64(client.address, user, metrics);
+  const user = await requireSigner(client, "submitContribution").getAddress();
+  const encrypted = await requireFhe(client, "submitContribution").encryptUint64(client.address, user, metrics);
   const receipt = await withPoolErrors(() =>
     confirmed(client.pool.submitContribution(encrypted.handles, encrypted.inputProof)),
   );
@@ -84,13 +84,13 @@ export async function submitAttested(
   const epoch = await getEpoch(client);
   const rules = await getRules(client, { version: epoch.rulesVersion });
   checkMetrics(metrics, rules.metrics);
-  const attestor = await client.signer.getAddress();
+  const attestor = await requireSigner(client, "submitAttested").getAddress();
   if (!(await client.pool.isAttestor(epoch.rulesVersion, attestor))) {
     throw new RoyaltiesError(
       `${attestor} is not an attestor of epoch ${epoch.epochId}'s rules (version ${epoch.rulesVersion}).`,
     );
   }
-  const encrypted = await client.fhe.encryptUint64(client.address, attestor, metrics);
+  const encrypted = await requireFhe(client, "submitAttested").encryptUint64(client.address, attestor, metrics);
   const receipt = await withPoolErrors(() =>
     confirmed(client.pool.submitAttested(contributor, encrypted.handles, encrypted.inputProof, bonusClass)),
   );

@@ -17,7 +17,7 @@ import type { ContractTransactionReceipt, Provider, TypedDataDomain, TypedDataFi
 
 import { ModelRegistry__factory, RoyaltyPool__factory } from "../../types";
 import type { RoyaltyPool } from "../../types";
-import { confirmed } from "../client";
+import { confirmed, requireFhe, requireSigner } from "../client";
 import { RoyaltiesError } from "../errors";
 import type { FheBackend } from "../fhe/backend";
 import { vaultEvents, withVaultErrors } from "./vault";
@@ -125,7 +125,7 @@ export class NotDisclosedError extends RoyaltiesError {}
 export class DisclosedShareNotClaimedError extends RoyaltiesError {}
 
 async function latestTimestamp(client: VaultClient): Promise<bigint> {
-  const block = await client.signer.provider?.getBlock("latest");
+  const block = await client.provider.getBlock("latest");
   if (block === null || block === undefined) throw new RoyaltiesError("The signer has no provider: connect it first.");
   return BigInt(block.timestamp);
 }
@@ -154,7 +154,7 @@ function checkAmount(amount: bigint | undefined): bigint {
  * partial amount above the balance (the vault would send nothing). Decrypts the signer's own balance.
  */
 async function checkBalance(client: VaultClient, token: string, amount: bigint): Promise<void> {
-  const contributor = await client.signer.getAddress();
+  const contributor = await requireSigner(client, "checkBalance").getAddress();
   const handle = await client.vault.balanceOf(contributor, token);
   if (handle === ZeroHash) {
     throw new WithdrawalBalanceError(
@@ -162,7 +162,11 @@ async function checkBalance(client: VaultClient, token: string, amount: bigint):
     );
   }
   if (amount === ALL) return;
-  const balance = await client.fhe.userDecryptUint64(handle, client.address, client.signer);
+  const balance = await requireFhe(client, "checkBalance").userDecryptUint64(
+    handle,
+    client.address,
+    requireSigner(client, "checkBalance"),
+  );
   if (amount > balance) {
     throw new WithdrawalBalanceError(
       `The balance of ${contributor} in ${token} is ${balance} units, less than the ${amount} asked: ` +
@@ -205,7 +209,7 @@ export async function signWithdrawAuthorization(
   client: VaultClient,
   { token, recipient, amount, unwrap, relayer, nonce, deadline }: SignWithdrawalParameters,
 ): Promise<SignedWithdrawal> {
-  const contributor = getAddress(await client.signer.getAddress());
+  const contributor = getAddress(await requireSigner(client, "signWithdrawAuthorization").getAddress());
   const units = checkAmount(amount);
   const to = getAddress(recipient ?? contributor);
   if (to === ZeroAddress) throw new WithdrawalBalanceError("A withdrawal needs a recipient address (--to).");
@@ -221,7 +225,11 @@ export async function signWithdrawAuthorization(
     deadline: deadline ?? (await latestTimestamp(client)) + DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
   };
   const domain = await withdrawalDomain(client);
-  const signature = await client.signer.signTypedData(domain, WITHDRAW_AUTHORIZATION_TYPES, authorization);
+  const signature = await requireSigner(client, "signWithdrawAuthorization").signTypedData(
+    domain,
+    WITHDRAW_AUTHORIZATION_TYPES,
+    authorization,
+  );
   return { vault: String(domain.verifyingContract), chainId: BigInt(domain.chainId ?? 0), authorization, signature };
 }
 
@@ -263,9 +271,8 @@ async function checkRelayable(
   signed: SignedWithdrawal | SignedOmnibusWithdrawal,
   types: Record<string, TypedDataField[]>,
 ): Promise<void> {
-  const provider = client.signer.provider;
-  if (provider === null) throw new RoyaltiesError("The relayer's signer has no provider: connect it first.");
-  const relayer = getAddress(await client.signer.getAddress());
+  const provider = client.provider;
+  const relayer = getAddress(await requireSigner(client, "checkRelayable").getAddress());
   const auth = signed.authorization;
   const fail = (message: string): never => {
     throw new InvalidSignedWithdrawalError(message);
@@ -414,10 +421,15 @@ export async function withdrawToOmnibus(
   client: VaultClient,
   { token, omnibus, subAccount, amount }: WithdrawToOmnibusParameters,
 ): Promise<WithdrawToOmnibusReturnType> {
-  const contributor = await client.signer.getAddress();
+  const contributor = await requireSigner(client, "withdrawToOmnibus").getAddress();
   const units = checkAmount(amount);
   await checkBalance(client, getAddress(token), units);
-  const encrypted = await encryptSubAccount(client.fhe, client.address, contributor, subAccount);
+  const encrypted = await encryptSubAccount(
+    requireFhe(client, "withdrawToOmnibus"),
+    client.address,
+    contributor,
+    subAccount,
+  );
   const receipt = await withVaultErrors(() =>
     confirmed(client.vault.withdrawToOmnibus(token, omnibus, encrypted.handle, encrypted.inputProof, units)),
   );
@@ -443,10 +455,15 @@ export async function signOmnibusWithdrawAuthorization(
   if (!isAddress(relayer) || getAddress(relayer) === ZeroAddress) {
     throw new InvalidSignedWithdrawalError("An omnibus withdrawal must name its relayer (--relayer).");
   }
-  const contributor = getAddress(await client.signer.getAddress());
+  const contributor = getAddress(await requireSigner(client, "signOmnibusWithdrawAuthorization").getAddress());
   const units = checkAmount(amount);
   await checkBalance(client, getAddress(token), units);
-  const encrypted = await encryptSubAccount(client.fhe, client.address, getAddress(relayer), subAccount);
+  const encrypted = await encryptSubAccount(
+    requireFhe(client, "signOmnibusWithdrawAuthorization"),
+    client.address,
+    getAddress(relayer),
+    subAccount,
+  );
   const authorization: OmnibusWithdrawAuthorization = {
     contributor,
     token: getAddress(token),
@@ -458,7 +475,11 @@ export async function signOmnibusWithdrawAuthorization(
     deadline: deadline ?? (await latestTimestamp(client)) + DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
   };
   const domain = await withdrawalDomain(client);
-  const signature = await client.signer.signTypedData(domain, OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES, authorization);
+  const signature = await requireSigner(client, "signOmnibusWithdrawAuthorization").signTypedData(
+    domain,
+    OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES,
+    authorization,
+  );
   return {
     vault: String(domain.verifyingContract),
     chainId: BigInt(domain.chainId ?? 0),
@@ -697,14 +718,14 @@ export async function grantDisclosure(
 
 /** The pool of a registry model, with a one-line error for an unknown id. */
 async function poolOfModel(client: VaultClient, modelId: bigint): Promise<RoyaltyPool> {
-  const registry = ModelRegistry__factory.connect(await client.vault.registry(), client.signer);
+  const registry = ModelRegistry__factory.connect(await client.vault.registry(), requireSigner(client, "poolOfModel"));
   const count = await registry.modelCount();
   if (modelId < 1n || modelId > count) {
     throw new RoyaltiesError(
       `Model ${modelId} does not exist (ids run from 1 to ${count}): list them with royalties models.`,
     );
   }
-  return RoyaltyPool__factory.connect((await registry.getModel(modelId)).pool, client.signer);
+  return RoyaltyPool__factory.connect((await registry.getModel(modelId)).pool, requireSigner(client, "poolOfModel"));
 }
 
 export interface DisclosureQuery extends DisclosurePair {
@@ -757,7 +778,7 @@ export async function decryptDisclosed(
   client: VaultClient,
   { contributor, modelId, epochId, requireShare }: DecryptDisclosedParameters,
 ): Promise<DecryptDisclosedReturnType> {
-  const viewer = getAddress(await client.signer.getAddress());
+  const viewer = getAddress(await requireSigner(client, "decryptDisclosed").getAddress());
   const owner = getAddress(contributor);
   const pool = await poolOfModel(client, modelId);
   const poolAddress = await pool.getAddress();
@@ -769,7 +790,11 @@ export async function decryptDisclosed(
     );
   }
   const [scoreHandle, shareHandle] = await Promise.all([pool.scoreOf(epochId, owner), pool.shareOf(epochId, owner)]);
-  const score = await client.fhe.userDecryptUint64(scoreHandle, poolAddress, client.signer);
+  const score = await requireFhe(client, "decryptDisclosed").userDecryptUint64(
+    scoreHandle,
+    poolAddress,
+    requireSigner(client, "decryptDisclosed"),
+  );
   if (shareHandle === ZeroHash) {
     if (requireShare === true) {
       throw new DisclosedShareNotClaimedError(
@@ -779,5 +804,12 @@ export async function decryptDisclosed(
     }
     return { score };
   }
-  return { score, share: await client.fhe.userDecryptUint64(shareHandle, poolAddress, client.signer) };
+  return {
+    score,
+    share: await requireFhe(client, "decryptDisclosed").userDecryptUint64(
+      shareHandle,
+      poolAddress,
+      requireSigner(client, "decryptDisclosed"),
+    ),
+  };
 }

@@ -3,11 +3,10 @@ import type { ContractTransactionReceipt } from "ethers";
 
 import { ConfidentialPayoutToken__factory } from "../../types";
 import type { ConfidentialPayoutToken } from "../../types";
-import { confirmed } from "../client";
-import type { PoolClient } from "../client";
+import { confirmed, requireFhe, requireSigner } from "../client";
+import type { PoolClient, RoyaltiesClient } from "../client";
 import { ContractRevertError, RoyaltiesError, parseRevert } from "../errors";
 import { publicValue } from "../fhe/backend";
-import type { FheBackend } from "../fhe/backend";
 import { formatAmount } from "../format";
 import { decryptPayoutBalance } from "./decrypt";
 
@@ -121,19 +120,30 @@ async function withTokenErrors<T>(call: () => Promise<T>): Promise<T> {
 }
 
 async function payoutToken(client: PoolClient): Promise<ConfidentialPayoutToken> {
-  return ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), client.signer);
+  return ConfidentialPayoutToken__factory.connect(
+    await client.pool.payoutToken(),
+    requireSigner(client, "payoutToken"),
+  );
+}
+
+export interface FinalizeUnwrapRequestParameters extends FinalizePayoutUnwrapParameters {
+  /** The confidential payout token the request was made on. */
+  token: ConfidentialPayoutToken;
 }
 
 /**
- * Finalizes a pending unwrap request of `token`: publicly decrypts the burnt amount (the KMS, through `fhe`) and has
- * the wrapper pay `units * rate()` of the ERC20 to the requester's recipient. Shared by {@link unwrapPayout} (a wallet's
- * tokens) and the vault's unwrapped withdrawals (whose request id is the `sent` handle).
+ * Finalizes a pending unwrap request of `token`: publicly decrypts the burnt amount (the KMS, through the client's
+ * FHE backend) and has the wrapper pay `units * rate()` of the ERC20 to the requester's recipient. Shared by
+ * {@link unwrapPayout} (a wallet's tokens) and the vault's unwrapped withdrawals (whose request id is the `sent`
+ * handle).
+ * @example
+ * const { units } = await finalizeUnwrapRequest(vaultClient, { token: payout, requestId: sentHandle });
  */
 export async function finalizeUnwrapRequest(
-  fhe: FheBackend,
-  token: ConfidentialPayoutToken,
-  requestId: string,
+  client: RoyaltiesClient,
+  { token, requestId }: FinalizeUnwrapRequestParameters,
 ): Promise<FinalizePayoutUnwrapReturnType> {
+  const fhe = requireFhe(client, "finalizeUnwrapRequest");
   const recipient = await token.unwrapRequester(requestId);
   if (recipient === ZeroAddress) throw new UnknownUnwrapRequestError(requestId);
   const handle = await token.unwrapAmount(requestId);
@@ -152,7 +162,7 @@ export async function finalizePayoutUnwrap(
   client: PoolClient,
   { requestId }: FinalizePayoutUnwrapParameters,
 ): Promise<FinalizePayoutUnwrapReturnType> {
-  return finalizeUnwrapRequest(client.fhe, await payoutToken(client), requestId);
+  return finalizeUnwrapRequest(client, { token: await payoutToken(client), requestId });
 }
 
 /**
@@ -170,7 +180,7 @@ export async function unwrapPayout(
   if (amount <= 0n || amount > UINT64_MAX) {
     throw new InvalidUnwrapAmountError(`Unwrap a positive amount of confidential units below 2^64; got ${amount}.`);
   }
-  const user = await client.signer.getAddress();
+  const user = await requireSigner(client, "unwrapPayout").getAddress();
   const recipient = to ?? user;
   if (!isAddress(recipient) || recipient === ZeroAddress) {
     throw new InvalidUnwrapRecipientError(
@@ -185,7 +195,7 @@ export async function unwrapPayout(
   }
 
   const tokenAddress = await token.getAddress();
-  const encrypted = await client.fhe.encryptUint64(tokenAddress, user, [amount]);
+  const encrypted = await requireFhe(client, "unwrapPayout").encryptUint64(tokenAddress, user, [amount]);
   const request = await withTokenErrors(() =>
     confirmed(
       token["unwrap(address,address,bytes32,bytes)"](user, recipient, encrypted.handles[0], encrypted.inputProof),
@@ -201,7 +211,7 @@ export async function unwrapPayout(
 
   let finalized: FinalizePayoutUnwrapReturnType;
   try {
-    finalized = await finalizeUnwrapRequest(client.fhe, token, requestId);
+    finalized = await finalizeUnwrapRequest(client, { token, requestId });
   } catch (error) {
     throw new UnwrapNotFinalizedError(requestId, error);
   }

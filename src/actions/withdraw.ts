@@ -2,7 +2,7 @@ import { ZeroAddress, ZeroHash, isAddress } from "ethers";
 import type { ContractTransactionReceipt } from "ethers";
 
 import { ConfidentialPayoutToken__factory } from "../../types";
-import { confirmed } from "../client";
+import { confirmed, requireFhe, requireSigner } from "../client";
 import { RoyaltiesError } from "../errors";
 import { formatAmount } from "../format";
 import { decryptVaultBalance } from "./earnings";
@@ -97,7 +97,7 @@ export async function withdraw(
       `Withdraw a positive amount of confidential units below 2^64, or omit it for everything; got ${amount}.`,
     );
   }
-  const owner = await client.signer.getAddress();
+  const owner = await requireSigner(client, "withdraw").getAddress();
   const to = recipient ?? owner;
   if (!isAddress(to) || to === ZeroAddress) {
     throw new InvalidWithdrawRecipientError(`Recipient ${to} is not a usable address: pass a non-zero 0x… address.`);
@@ -106,7 +106,7 @@ export async function withdraw(
     throw new InvalidPayoutTokenError(`Token ${token} is not an address: pass the payout token's 0x… address.`);
   }
   if ((await client.vault.balanceOf(owner, token)) === ZeroHash) throw new NoVaultBalanceError(token);
-  const payout = ConfidentialPayoutToken__factory.connect(token, client.signer);
+  const payout = ConfidentialPayoutToken__factory.connect(token, requireSigner(client, "withdraw"));
   if (amount !== undefined && amount !== WITHDRAW_ALL) {
     const balance = await decryptVaultBalance(client, { token });
     if (amount > balance) {
@@ -124,11 +124,14 @@ export async function withdraw(
   const sentHandle = String(event.args.sent);
   const base = { token, recipient: to, requested: amount === WITHDRAW_ALL ? undefined : amount, sentHandle };
   if (!unwrap) {
-    const sent = sentHandle === ZeroHash ? 0n : await client.fhe.userDecryptUint64(sentHandle, token, client.signer);
+    const sent =
+      sentHandle === ZeroHash
+        ? 0n
+        : await requireFhe(client, "withdraw").userDecryptUint64(sentHandle, token, requireSigner(client, "withdraw"));
     return { ...base, sent, unwrapped: false, receipts: [receipt] };
   }
   try {
-    const finalized = await finalizeUnwrapRequest(client.fhe, payout, sentHandle);
+    const finalized = await finalizeUnwrapRequest(client, { token: payout, requestId: sentHandle });
     return {
       ...base,
       sent: finalized.units,

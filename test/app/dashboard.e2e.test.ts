@@ -28,7 +28,7 @@ import { HostileMetadataToken__factory, IERC20__factory } from "../../types";
 import { createMockFheBackend } from "../../app/src/fhe/mockBackend";
 import { submitContribution } from "../../src/actions/contribute";
 import { fundPool } from "../../src/actions/fund";
-import { connectRegistry, registerModel } from "../../src/actions/registry";
+import { createRoyaltiesClient, registerModel } from "../../src";
 import { deployGovernance } from "../../src/governance";
 import { connectPool } from "../../src/client";
 import { contributionScore, expectedShare } from "../../src/math";
@@ -159,7 +159,7 @@ async function prepareModels(): Promise<void> {
   const provider = new JsonRpcProvider(RPC_URL, 31337, { staticNetwork: true });
   try {
     const creator = await provider.getSigner(6);
-    const registry = await connectRegistry({ address: deployedAddress("ModelRegistry"), runner: creator });
+    const registry = await createRoyaltiesClient({ signer: creator, registry: deployedAddress("ModelRegistry") });
     const rules = {
       metrics: METRICS,
       epochLength: BigInt(EPOCH_LENGTH),
@@ -219,7 +219,7 @@ async function registerGovernedModel(): Promise<void> {
       quorumPercent: GOV.quorumPercent,
       timelockDelay: BigInt(GOV.timelockDelay),
     });
-    const registry = await connectRegistry({ address: deployedAddress("ModelRegistry"), runner: founder });
+    const registry = await createRoyaltiesClient({ signer: founder, registry: deployedAddress("ModelRegistry") });
     const model = await registerModel(registry, {
       modelName: GOV.name,
       payoutToken: deployedAddress("ConfidentialPayoutToken"),

@@ -125,7 +125,7 @@ export function AuditorView({
       .modelCount()
       .then(async (count) => {
         if (known !== undefined && BigInt(known) === count) return;
-        const list = await listModels(chain.registry);
+        const list = await listModels(chain);
         if (stale) return;
         setModels(list);
         setLoadError(undefined);

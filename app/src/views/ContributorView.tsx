@@ -48,7 +48,7 @@ import type { ClaimablePair, DecryptedPayouts, PayoutActions } from "./PayoutsCa
 import { RulesTable } from "./PublicView";
 
 function withReport(client: PoolClient, report: Report): PoolClient {
-  return { ...client, fhe: withPhases(client.fhe, report) };
+  return client.fhe === undefined ? client : { ...client, fhe: withPhases(client.fhe, report) };
 }
 
 function txLink(hash: string): string {

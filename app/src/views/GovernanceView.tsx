@@ -737,7 +737,7 @@ export function GovernanceView({
 
   const load = useCallback(async () => {
     const [models, time, head] = await Promise.all([
-      listModels(chain.registry),
+      listModels(chain),
       chainNow(chain.provider),
       chain.provider.getBlockNumber(),
     ]);
@@ -798,7 +798,7 @@ export function GovernanceView({
         async (report) => {
           if (wallet) await assertWalletNetwork(wallet);
           report("Checking the new rules against the pool (nothing is sent yet)…");
-          const pool = await readOnlyPool(chain.provider, view.model.pool);
+          const pool = await readOnlyPool(chain, view.model.pool);
           await checkRulesUpdate(pool, applyRulesChange(view.rules, change));
           report("Sending the proposal and waiting for it to be mined…");
           const result = await proposeRulesChange(signed(dao), pool, change);
