@@ -287,30 +287,52 @@ export type {
   FinalizeParameters,
   FinalizeReturnType,
 } from "./actions/consensus";
+export { relayWithdrawal, relayedWithdrawal } from "./actions/relayWithdrawal";
+export type {
+  RelayWithdrawalParameters,
+  RelayWithdrawalReturnType,
+  RelayedWithdrawalReturnType,
+} from "./actions/relayWithdrawal";
+export { signWithdrawAuthorization } from "./actions/signWithdrawal";
+export type { SignWithdrawalParameters, SignWithdrawalReturnType } from "./actions/signWithdrawal";
 export {
-  decryptDisclosed,
-  disclosureViewers,
-  grantDisclosure,
   isOmnibusWithdrawal,
-  nextWithdrawalNonce,
-  parseSignedWithdrawal,
   relayOmnibusWithdrawal,
-  relayWithdrawal,
-  relayedWithdrawal,
-  serializeSignedWithdrawal,
   signOmnibusWithdrawAuthorization,
-  signWithdrawAuthorization,
   withdrawToOmnibus,
+} from "./actions/omnibus";
+export type {
+  RelayOmnibusWithdrawalParameters,
+  SignOmnibusWithdrawalParameters,
+  SignOmnibusWithdrawalReturnType,
+  WithdrawToOmnibusParameters,
+  WithdrawToOmnibusReturnType,
+} from "./actions/omnibus";
+export { parseSignedWithdrawal, serializeSignedWithdrawal } from "./actions/withdrawalCodec";
+export type { NextWithdrawalNonceParameters } from "./actions/withdrawalAuthorization";
+export {
+  nextWithdrawalNonce,
   withdrawalDomain,
   AddressEncryptionUnsupportedError,
-  DisclosedShareNotClaimedError,
   InvalidSignedWithdrawalError,
-  NotDisclosedError,
   WithdrawalBalanceError,
   DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
   OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES,
   WITHDRAW_AUTHORIZATION_TYPES,
-} from "./actions/payouts";
+} from "./actions/withdrawalAuthorization";
+export type {
+  OmnibusWithdrawAuthorization,
+  SignedOmnibusWithdrawal,
+  SignedWithdrawal,
+  WithdrawAuthorization,
+} from "./actions/withdrawalAuthorization";
+export {
+  decryptDisclosed,
+  disclosureViewers,
+  grantDisclosure,
+  DisclosedShareNotClaimedError,
+  NotDisclosedError,
+} from "./actions/disclosure";
 export type {
   DecryptDisclosedParameters,
   DecryptDisclosedReturnType,
@@ -319,15 +341,4 @@ export type {
   DisclosureViewersReturnType,
   GrantDisclosureParameters,
   GrantDisclosureReturnType,
-  OmnibusWithdrawAuthorization,
-  RelayOmnibusWithdrawalParameters,
-  RelayWithdrawalParameters,
-  RelayWithdrawalReturnType,
-  SignOmnibusWithdrawalParameters,
-  SignWithdrawalParameters,
-  SignedOmnibusWithdrawal,
-  SignedWithdrawal,
-  WithdrawAuthorization,
-  WithdrawToOmnibusParameters,
-  WithdrawToOmnibusReturnType,
-} from "./actions/payouts";
+} from "./actions/disclosure";

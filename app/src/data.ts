@@ -15,7 +15,7 @@ import { getEpoch, getRules } from "../../src/actions/read";
 import type { EpochInfo, RulesInfo } from "../../src/actions/read";
 import { getContributorStatus } from "../../src/actions/contributor";
 import type { ContributorEpochStatus } from "../../src/actions/contributor";
-import { disclosureViewers } from "../../src/actions/payouts";
+import { disclosureViewers } from "../../src/actions/disclosure";
 import { connectVault } from "../../src/actions/vault";
 import type { VaultClient } from "../../src/actions/vault";
 import { listModels } from "../../src/actions/registry";

@@ -8,7 +8,7 @@ import { isAddress } from "ethers";
 import { useEffect, useMemo, useState } from "react";
 import type { ReactNode } from "react";
 
-import { decryptDisclosed } from "../../../src/actions/payouts";
+import { decryptDisclosed } from "../../../src/actions/disclosure";
 import { listModels } from "../../../src/actions/registry";
 import type { ModelInfo } from "../../../src/actions/registry";
 import { connectVault } from "../../../src/actions/vault";

@@ -13,7 +13,7 @@ import { claimRoyalty } from "../../../src/actions/claim";
 import { claimAll } from "../../../src/actions/claimAll";
 import { submitContribution } from "../../../src/actions/contribute";
 import { decryptVaultBalance, getEarnings } from "../../../src/actions/earnings";
-import { grantDisclosure } from "../../../src/actions/payouts";
+import { grantDisclosure } from "../../../src/actions/disclosure";
 import { decryptPayoutBalance, decryptScore, decryptShare } from "../../../src/actions/decrypt";
 import { connectVault, vaultOfPool } from "../../../src/actions/vault";
 import type { VaultClient } from "../../../src/actions/vault";
