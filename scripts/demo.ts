@@ -65,7 +65,7 @@ import {
   submitContribution,
   verifyShare,
   withSigner,
-} from "../src";
+} from "../src/node";
 import type { PoolClient, RevealAggregateReturnType } from "../src";
 import { TestToken__factory } from "../types";
 import { startInProcessFhevm } from "./inProcessFhevm";

@@ -16,7 +16,7 @@ import {
   decryptScore,
   decryptShare,
   deployModelRegistry,
-} from "../src";
+} from "../src/node";
 import { deployPayoutToken, expectedShare, formatAmount, withSigner } from "../src";
 import { createAgent, createLogger, parseAgentConfig } from "../src/agent";
 import type { Agent } from "../src/agent";

@@ -1,3 +1,9 @@
+/**
+ * The library's browser-safe entry: every action, client and type, and no Node-only module (no Hardhat, no
+ * `fs`/`path`/`child_process`, no relayer-SDK Node build, no agent). Node programs import `src/node.ts`, which
+ * re-exports this file with the Hardhat and Node relayer FHE backends and the agent. `test/entries.test.ts`
+ * walks this file's import graph and fails if a Node-only module is reachable.
+ */
 export {
   createRoyaltiesClient,
   connectPool,
@@ -20,7 +26,6 @@ export type {
 } from "./client";
 export { RoyaltiesError, PoolRevertError, redactError, redactSecrets, toRoyaltiesError } from "./errors";
 export type { FheBackend, EncryptedInput, PublicDecryption } from "./fhe/backend";
-export { createHardhatFheBackend } from "./fhe/hardhatBackend";
 export { getEpoch, getRules, EPOCH_STATES } from "./actions/read";
 export type {
   EpochInfo,
@@ -136,18 +141,18 @@ export type { AuditPoolWithIndexerParameters } from "./indexer";
 export type { LogStepName } from "./audit/log";
 export { formatAuditJson, formatAuditMarkdown, formatAuditText } from "./audit/report";
 export {
-  createRelayerFheBackend,
-  relayerConfig,
+  createInstanceFheBackend,
   stripEip712Domain,
   unreachableEndpoint,
   RelayerUnavailableError,
-} from "./fhe/relayerBackend";
+} from "./fhe/instanceBackend";
 export type {
-  RelayerFheBackendParameters,
-  RelayerInstanceConfig,
-  RelayerNetwork,
+  FhevmInstanceLike,
+  InstanceFheBackendParameters,
+  Keypair,
+  RelayerEndpoints,
   UnreachableEndpoint,
-} from "./fhe/relayerBackend";
+} from "./fhe/instanceBackend";
 export {
   unwrapPayout,
   finalizePayoutUnwrap,

@@ -4,8 +4,8 @@
  */
 import { JsonRpcProvider } from "ethers";
 
-import { createRoyaltiesClient } from "../../src/client";
-import type { RoyaltiesClient } from "../../src/client";
+import { createRoyaltiesClient } from "../../src";
+import type { RoyaltiesClient } from "../../src";
 import { NETWORK } from "./config";
 
 export interface DeployedContract {

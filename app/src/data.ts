@@ -6,23 +6,34 @@ import { ZeroHash } from "ethers";
 import type { Provider, Signer } from "ethers";
 
 import { ConfidentialPayoutToken__factory } from "../../types";
-import { auditEvents, providerChainView, readPoolEvents } from "../../src/audit/audit";
-import type { AuditReport, EpochAudit } from "../../src/audit/audit";
-import { connectPool, withSigner } from "../../src/client";
-import type { PoolClient } from "../../src/client";
-import type { FheBackend } from "../../src/fhe/backend";
-import { getEpoch, getRules } from "../../src/actions/read";
-import type { EpochInfo, RulesInfo } from "../../src/actions/read";
-import { getContributorStatus } from "../../src/actions/contributor";
-import type { ContributorEpochStatus } from "../../src/actions/contributor";
-import { disclosureViewers } from "../../src/actions/disclosure";
-import { connectVault } from "../../src/actions/vault";
-import type { VaultClient } from "../../src/actions/vault";
-import { listModels } from "../../src/actions/registry";
-import type { ModelInfo } from "../../src/actions/registry";
-import { rulesHistory } from "../../src/governance";
-import { connectAggregator, getAggregateStatus } from "../../src/actions/aggregates";
-import type { AggregateStatus } from "../../src/actions/aggregates";
+import {
+  auditEvents,
+  providerChainView,
+  readPoolEvents,
+  connectPool,
+  withSigner,
+  getEpoch,
+  getRules,
+  getContributorStatus,
+  disclosureViewers,
+  connectVault,
+  listModels,
+  rulesHistory,
+  connectAggregator,
+  getAggregateStatus,
+} from "../../src";
+import type {
+  AuditReport,
+  EpochAudit,
+  PoolClient,
+  FheBackend,
+  EpochInfo,
+  RulesInfo,
+  ContributorEpochStatus,
+  VaultClient,
+  ModelInfo,
+  AggregateStatus,
+} from "../../src";
 import type { AppChain } from "./chain";
 import { UnreadableTokenError, unreadableReason, validateTokenMetadata, withTimeout } from "./untrusted";
 

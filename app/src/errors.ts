@@ -1,7 +1,7 @@
 /** Turns any failure into what happened and what to do, for the error banner. */
 import { isError } from "ethers";
 
-import { PoolRevertError, RoyaltiesError, toRoyaltiesError } from "../../src/errors";
+import { PoolRevertError, RoyaltiesError, toRoyaltiesError } from "../../src";
 import { NETWORK } from "./config";
 import { dateTime } from "./time";
 

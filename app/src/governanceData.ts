@@ -7,11 +7,8 @@
 import { ZeroAddress } from "ethers";
 
 import { GovernanceToken__factory, RoyaltyGovernor__factory, RoyaltyTimelock__factory } from "../../types";
-import { findGovernor, getVoterStatus, listProposals } from "../../src/governance";
-import type { ProposalInfo, VoterStatus } from "../../src/governance";
-import { getRules } from "../../src/actions/read";
-import type { RulesInfo } from "../../src/actions/read";
-import type { ModelInfo } from "../../src/actions/registry";
+import { findGovernor, getVoterStatus, listProposals, getRules } from "../../src";
+import type { ProposalInfo, VoterStatus, RulesInfo, ModelInfo } from "../../src";
 import type { AppChain } from "./chain";
 import { readOnlyPool } from "./data";
 import { unreadableReason, validateTokenMetadata, withTimeout } from "./untrusted";

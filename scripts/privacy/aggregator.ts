@@ -22,7 +22,7 @@ import {
   submitContribution,
   trackMetric,
   withSigner,
-} from "../../src";
+} from "../../src/node";
 import type { MetricParameters, RoyaltiesClient } from "../../src";
 import { TestToken__factory } from "../../types";
 import { bitsOf, candidateRange } from "../../src/privacy";

@@ -22,7 +22,7 @@ import {
   decryptWithinTolerance,
   deployConsensus,
   finalize,
-} from "../../src";
+} from "../../src/node";
 import type { ConsensusClient } from "../../src";
 import { createModel, deployModelRegistry, deployPayoutToken } from "../../src/deploy";
 import { TestToken__factory } from "../../types";

@@ -14,7 +14,7 @@ import {
   readAggregatorEvents,
   revealAggregate,
   trackMetric,
-} from "../../src";
+} from "../../src/node";
 import type { AggregatorEvent } from "../../src";
 import type { MetricAggregator } from "../../types";
 import { defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";

@@ -14,7 +14,7 @@ import {
   revealAggregate,
   revokePool,
   trackMetric,
-} from "../../src";
+} from "../../src/node";
 import { defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import { submit } from "../helpers/fhe";
 

@@ -12,7 +12,7 @@ import {
   decryptWithinTolerance,
   deployConsensus,
   finalize,
-} from "../../src";
+} from "../../src/node";
 import { DEFAULT_METRICS, defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import { decrypt } from "../helpers/fhe";
 import { FINALIZATION_PERIOD, TOLERANCE, deviation, medians } from "./consensus.fixture";

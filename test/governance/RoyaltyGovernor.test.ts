@@ -10,7 +10,7 @@ import {
   proposeRulesChange,
   queueProposal,
   rulesHistory,
-} from "../../src";
+} from "../../src/node";
 import type { Governance, PoolClient, RulesParameters } from "../../src";
 import { DEFAULT_METRICS, defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import type { PoolFixture } from "../fixtures/royaltyPool.fixture";

@@ -15,7 +15,7 @@ import {
   getPortfolio,
   vaultOfPool,
   createRoyaltiesClient,
-} from "../../src";
+} from "../../src/node";
 import type { ConfidentialPayoutToken, ModelRegistry, RoyaltyPool, TestToken } from "../../types";
 import { defaultRules } from "../fixtures/royaltyPool.fixture";
 import { closeAndReveal, decrypt, submit } from "../helpers/fhe";

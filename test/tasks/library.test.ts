@@ -33,7 +33,7 @@ import {
   vaultOfPool,
   withSigner,
   withdraw,
-} from "../../src";
+} from "../../src/node";
 import type { PoolClient } from "../../src";
 import { parseAmount, parseEpochId, parseMetricSchema, parseMetricValues } from "../../tasks/args";
 import { missingRealNetworkEnv, resolveFheBackend } from "../../tasks/fhe";

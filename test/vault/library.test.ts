@@ -31,7 +31,7 @@ import {
   withdraw,
   createRoyaltiesClient,
   requireFhe,
-} from "../../src";
+} from "../../src/node";
 import type { ClaimPair, PoolClient, VaultClient } from "../../src";
 import type { ConfidentialPayoutToken, ModelRegistry, RoyaltyPool, TestToken } from "../../types";
 import { RATE, defaultRules } from "../fixtures/royaltyPool.fixture";

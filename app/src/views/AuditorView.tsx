@@ -8,11 +8,8 @@ import { isAddress } from "ethers";
 import { useEffect, useMemo, useState } from "react";
 import type { ReactNode } from "react";
 
-import { decryptDisclosed } from "../../../src/actions/disclosure";
-import { listModels } from "../../../src/actions/registry";
-import type { ModelInfo } from "../../../src/actions/registry";
-import { connectVault } from "../../../src/actions/vault";
-import { formatAmount } from "../../../src/format";
+import { decryptDisclosed, listModels, connectVault, formatAmount } from "../../../src";
+import type { ModelInfo } from "../../../src";
 import { ErrorBanner, OperationBanners } from "../components/Banners";
 import { Secret } from "../components/Secret";
 import { SafeName, TokenBadge } from "../components/Untrusted";

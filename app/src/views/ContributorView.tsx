@@ -9,21 +9,26 @@ import { isAddress } from "ethers";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ReactNode } from "react";
 
-import { claimRoyalty } from "../../../src/actions/claim";
-import { claimAll } from "../../../src/actions/claimAll";
-import { submitContribution } from "../../../src/actions/contribute";
-import { decryptVaultBalance, getEarnings } from "../../../src/actions/earnings";
-import { grantDisclosure } from "../../../src/actions/disclosure";
-import { decryptPayoutBalance, decryptScore, decryptShare } from "../../../src/actions/decrypt";
-import { connectVault, vaultOfPool } from "../../../src/actions/vault";
-import type { VaultClient } from "../../../src/actions/vault";
-import { withdraw } from "../../../src/actions/withdraw";
-import { closeEpoch, revealEpochTotal } from "../../../src/actions/settle";
-import { verifyShare } from "../../../src/actions/verify";
-import type { ShareVerification } from "../../../src/actions/verify";
-import type { PoolClient } from "../../../src/client";
-import { RoyaltiesError } from "../../../src/errors";
-import { contributionScore } from "../../../src/math";
+import {
+  claimRoyalty,
+  claimAll,
+  submitContribution,
+  decryptVaultBalance,
+  getEarnings,
+  grantDisclosure,
+  decryptPayoutBalance,
+  decryptScore,
+  decryptShare,
+  connectVault,
+  vaultOfPool,
+  withdraw,
+  closeEpoch,
+  revealEpochTotal,
+  verifyShare,
+  RoyaltiesError,
+  contributionScore,
+} from "../../../src";
+import type { VaultClient, ShareVerification, PoolClient } from "../../../src";
 import type { AppChain } from "../chain";
 import { NETWORK } from "../config";
 import { BarChart } from "../components/BarChart";

@@ -10,9 +10,9 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ReactNode } from "react";
 
 import { RoyaltyGovernor__factory, RoyaltyPool__factory } from "../../../types";
-import { toRulesStruct } from "../../../src/deploy";
-import { formatAmount } from "../../../src/format";
 import {
+  toRulesStruct,
+  formatAmount,
   applyRulesChange,
   checkRulesUpdate,
   decodeProposalActions,
@@ -23,10 +23,9 @@ import {
   queueProposal,
   rulesChanges,
   voteOnProposal,
-} from "../../../src/governance";
-import type { ProposalInfo, RulesChange, VOTE_SUPPORT } from "../../../src/governance";
-import { listModels } from "../../../src/actions/registry";
-import type { RulesInfo } from "../../../src/actions/read";
+  listModels,
+} from "../../../src";
+import type { ProposalInfo, RulesChange, VOTE_SUPPORT, RulesInfo } from "../../../src";
 import type { AppChain } from "../chain";
 import { OperationBanners, ErrorBanner } from "../components/Banners";
 import { SafeName } from "../components/Untrusted";
