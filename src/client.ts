@@ -3,6 +3,8 @@ import type { ContractRunner, ContractTransactionReceipt, Provider, Signer } fro
 import { ModelRegistry__factory, PayoutVault__factory, RoyaltyPool__factory } from "../types";
 import type { ModelRegistry, RoyaltyPool } from "../types";
 import { RoyaltiesError } from "./errors";
+import { parseEvents } from "./events";
+import type { EventName, ParsedEvent } from "./events";
 import type { FheBackend } from "./fhe/backend";
 
 /**
@@ -209,12 +211,11 @@ export async function confirmed(
   return receipt;
 }
 
-/** Finds the first event `name` the pool emitted in a receipt. */
-export function findPoolEvent(client: PoolClient, receipt: ContractTransactionReceipt, name: string) {
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== client.address.toLowerCase()) continue;
-    const parsed = client.pool.interface.parseLog(log);
-    if (parsed?.name === name) return parsed;
-  }
-  return undefined;
+/** Finds the first event `name` the pool emitted in a receipt, with TypeChain-typed arguments. */
+export function findPoolEvent<K extends EventName<RoyaltyPool>>(
+  client: PoolClient,
+  receipt: ContractTransactionReceipt,
+  name: K,
+): ParsedEvent<RoyaltyPool, K> | undefined {
+  return parseEvents(client.pool, receipt, name)[0];
 }

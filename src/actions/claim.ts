@@ -1,4 +1,4 @@
-import type { ContractTransactionReceipt, LogDescription } from "ethers";
+import type { ContractTransactionReceipt } from "ethers";
 
 import { confirmed, requireSigner } from "../client";
 import type { PoolClient } from "../client";
@@ -34,16 +34,17 @@ export interface PushUnclaimedReturnType extends ClaimRoyaltyReturnType {
 
 /** The share and the new balance a claim credited to `contributor`, read from the vault's events. */
 function credited(vault: VaultClient, receipt: ContractTransactionReceipt, contributor: string) {
-  const mine = (event: LogDescription) => String(event.args.contributor).toLowerCase() === contributor.toLowerCase();
+  const mine = (event: { args: { contributor: string } }) =>
+    event.args.contributor.toLowerCase() === contributor.toLowerCase();
   const share = vaultEvents(vault, receipt, "ShareCredited").find(mine);
   const balance = vaultEvents(vault, receipt, "BalanceUpdated").find(mine);
   if (share === undefined || balance === undefined) {
     throw new RoyaltiesError("The claim credited nothing (no ShareCredited event): check the vault address.");
   }
   return {
-    shareHandle: String(share.args.share),
-    balanceHandle: String(balance.args.balance),
-    token: String(share.args.token),
+    shareHandle: share.args.share,
+    balanceHandle: balance.args.balance,
+    token: share.args.token,
   };
 }
 

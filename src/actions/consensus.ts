@@ -6,6 +6,7 @@ import type { AttestationConsensus, RoyaltyPool } from "../../types";
 import { confirmed, requireFhe, requireSigner } from "../client";
 import type { RoyaltiesClient } from "../client";
 import { ContractRevertError, RoyaltiesError, parseRevert, toRoyaltiesError } from "../errors";
+import { parseEvent } from "../events";
 import type { FheBackend } from "../fhe/backend";
 
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -224,15 +225,6 @@ export interface AttestReturnType {
   receipt: ContractTransactionReceipt;
 }
 
-function findEvent(client: ConsensusClient, receipt: ContractTransactionReceipt, name: string) {
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== client.address.toLowerCase()) continue;
-    const parsed = client.consensus.interface.parseLog(log);
-    if (parsed?.name === name) return parsed;
-  }
-  throw new RoyaltiesError(`The transaction emitted no ${name} event.`);
-}
-
 /**
  * A panel attestor encrypts metrics about a contributor and attests them for the pool's current epoch.
  * @example
@@ -260,11 +252,11 @@ export async function attest(
   const receipt = await withConsensusErrors(() =>
     confirmed(client.consensus.attest(contributor, encrypted.handles, encrypted.inputProof)),
   );
-  const event = findEvent(client, receipt, "Attested");
+  const event = parseEvent(client.consensus, receipt, "Attested");
   return {
-    epochId: event.args.epochId as bigint,
-    count: event.args.count as bigint,
-    metricHandles: [...(event.args.metrics as string[])],
+    epochId: event.args.epochId,
+    count: event.args.count,
+    metricHandles: [...event.args.metrics],
     receipt,
   };
 }
@@ -295,13 +287,13 @@ export async function finalize(
   { contributor }: FinalizeParameters,
 ): Promise<FinalizeReturnType> {
   const receipt = await withConsensusErrors(() => confirmed(client.consensus.finalize(contributor)));
-  const event = findEvent(client, receipt, "ConsensusFinalized");
+  const event = parseEvent(client.consensus, receipt, "ConsensusFinalized");
   const counted = event.args.counted as boolean;
   return {
-    epochId: event.args.epochId as bigint,
-    attestations: event.args.attestations as bigint,
+    epochId: event.args.epochId,
+    attestations: event.args.attestations,
     counted,
-    scoreHandle: counted ? (event.args.score as string) : null,
+    scoreHandle: counted ? event.args.score : null,
     receipt,
   };
 }
@@ -331,10 +323,10 @@ export async function computeDeviation(
   { epochId, contributor }: DeviationParameters,
 ): Promise<ComputeDeviationReturnType> {
   const receipt = await withConsensusErrors(() => confirmed(client.consensus.computeDeviation(epochId, contributor)));
-  const event = findEvent(client, receipt, "DeviationChecked");
+  const event = parseEvent(client.consensus, receipt, "DeviationChecked");
   return {
-    withinToleranceHandle: event.args.withinTolerance as string,
-    deviationTolerance: event.args.deviationTolerance as bigint,
+    withinToleranceHandle: event.args.withinTolerance,
+    deviationTolerance: event.args.deviationTolerance,
     receipt,
   };
 }

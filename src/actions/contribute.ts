@@ -61,7 +61,7 @@ export async function submitContribution(
   );
   const event = findPoolEvent(client, receipt, "ContributionSubmitted");
   if (event === undefined) throw new RoyaltiesError("The submission emitted no ContributionSubmitted event.");
-  return { epochId: event.args.epochId as bigint, scoreHandle: event.args.score as string, receipt };
+  return { epochId: event.args.epochId, scoreHandle: event.args.score, receipt };
 }
 
 export interface SubmitAttestedParameters extends SubmitContributionParameters {
@@ -96,5 +96,5 @@ export async function submitAttested(
   );
   const event = findPoolEvent(client, receipt, "ContributionSubmitted");
   if (event === undefined) throw new RoyaltiesError("The submission emitted no ContributionSubmitted event.");
-  return { epochId: event.args.epochId as bigint, scoreHandle: event.args.score as string, receipt };
+  return { epochId: event.args.epochId, scoreHandle: event.args.score, receipt };
 }

@@ -42,9 +42,9 @@ export async function fundPool(client: PoolClient, { amount }: FundPoolParameter
   const event = findPoolEvent(client, receipt, "PoolFunded");
   if (event === undefined) throw new RoyaltiesError("Funding emitted no PoolFunded event.");
   return {
-    epochId: event.args.epochId as bigint,
-    units: event.args.units as bigint,
-    accepted: event.args.amount as bigint,
+    epochId: event.args.epochId,
+    units: event.args.units,
+    accepted: event.args.amount,
     receipt,
   };
 }

@@ -48,14 +48,14 @@ function omnibusResult(
 ): WithdrawToOmnibusReturnType {
   const event = vaultEvents(client, receipt, "WithdrawnToOmnibus").find(
     (e) =>
-      getAddress(e.args.contributor as string) === getAddress(contributor) &&
-      getAddress(e.args.token as string) === getAddress(token) &&
-      getAddress(e.args.omnibus as string) === getAddress(omnibus),
+      getAddress(e.args.contributor) === getAddress(contributor) &&
+      getAddress(e.args.token) === getAddress(token) &&
+      getAddress(e.args.omnibus) === getAddress(omnibus),
   );
   if (event === undefined) {
     throw new RoyaltiesError(`The transaction ${receipt.hash} emitted no WithdrawnToOmnibus event of the vault.`);
   }
-  return { sentHandle: event.args.sent as string, recipientHandle: event.args.recipient as string, receipt };
+  return { sentHandle: event.args.sent, recipientHandle: event.args.recipient, receipt };
 }
 
 /**

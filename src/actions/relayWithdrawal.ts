@@ -129,26 +129,27 @@ export function relayedWithdrawal(
 ): RelayedWithdrawalReturnType {
   const contributor = getAddress(auth.contributor);
   const relayed = vaultEvents(client, receipt, "WithdrawalRelayed").some(
-    (e) => getAddress(e.args.contributor as string) === contributor && (e.args.nonce as bigint) === auth.nonce,
+    (e) => getAddress(e.args.contributor) === contributor && e.args.nonce === auth.nonce,
   );
-  const omnibus = "omnibus" in auth;
-  const paid = vaultEvents(client, receipt, omnibus ? "WithdrawnToOmnibus" : "Withdrawn").find(
-    (e) =>
-      getAddress(e.args.contributor as string) === contributor &&
-      getAddress(e.args.token as string) === getAddress(auth.token) &&
-      (omnibus
-        ? getAddress(e.args.omnibus as string) === getAddress(auth.omnibus)
-        : getAddress(e.args.recipient as string) === getAddress(auth.recipient)),
-  );
+  const fromContributor = (e: { args: { contributor: string; token: string } }) =>
+    getAddress(e.args.contributor) === contributor && getAddress(e.args.token) === getAddress(auth.token);
+  const paid =
+    "omnibus" in auth
+      ? vaultEvents(client, receipt, "WithdrawnToOmnibus").find(
+          (e) => fromContributor(e) && getAddress(e.args.omnibus) === getAddress(auth.omnibus),
+        )
+      : vaultEvents(client, receipt, "Withdrawn").find(
+          (e) => fromContributor(e) && getAddress(e.args.recipient) === getAddress(auth.recipient),
+        );
   if (!relayed || paid === undefined) {
     throw new RoyaltiesError(
-      `The transaction ${receipt.hash} carries no ${omnibus ? "WithdrawnToOmnibus" : "Withdrawn"} and ` +
+      `The transaction ${receipt.hash} carries no ${"omnibus" in auth ? "WithdrawnToOmnibus" : "Withdrawn"} and ` +
         `WithdrawalRelayed events of vault ${client.address} for ${contributor}: the withdrawal is not paid.`,
     );
   }
-  return omnibus
-    ? { sentHandle: paid.args.sent as string, recipientHandle: paid.args.recipient as string }
-    : { sentHandle: paid.args.sent as string };
+  return "omnibus" in auth
+    ? { sentHandle: paid.args.sent, recipientHandle: paid.args.recipient }
+    : { sentHandle: paid.args.sent };
 }
 
 /**

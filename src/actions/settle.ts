@@ -88,11 +88,11 @@ export async function settlePool(client: PoolClient): Promise<SettlePoolReturnTy
   const event = findPoolEvent(client, receipt, "PoolSettled");
   if (event === undefined) throw new RoyaltiesError("Settlement emitted no PoolSettled event.");
   return {
-    fromEpochId: event.args.fromEpochId as bigint,
-    toEpochId: event.args.toEpochId as bigint,
-    released: event.args.released as bigint,
+    fromEpochId: event.args.fromEpochId,
+    toEpochId: event.args.toEpochId,
+    released: event.args.released,
     maskBits,
-    intoEpochId: event.args.intoEpochId as bigint,
+    intoEpochId: event.args.intoEpochId,
     receipts,
   };
 }

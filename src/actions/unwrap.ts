@@ -6,6 +6,7 @@ import type { ConfidentialPayoutToken } from "../../types";
 import { confirmed, requireFhe, requireSigner } from "../client";
 import type { PoolClient, RoyaltiesClient } from "../client";
 import { ContractRevertError, RoyaltiesError, parseRevert } from "../errors";
+import { parseEvent } from "../events";
 import { publicValue } from "../fhe/backend";
 import { formatAmount } from "../format";
 import { decryptPayoutBalance } from "./decrypt";
@@ -201,13 +202,7 @@ export async function unwrapPayout(
       token["unwrap(address,address,bytes32,bytes)"](user, recipient, encrypted.handles[0], encrypted.inputProof),
     ),
   );
-  let requestId: string | undefined;
-  for (const log of request.logs) {
-    if (log.address.toLowerCase() !== tokenAddress.toLowerCase()) continue;
-    const parsed = token.interface.parseLog(log);
-    if (parsed?.name === "UnwrapRequested") requestId = parsed.args.unwrapRequestId as string;
-  }
-  if (requestId === undefined) throw new RoyaltiesError("The unwrap emitted no UnwrapRequested event.");
+  const requestId = parseEvent(token, request, "UnwrapRequested").args.unwrapRequestId;
 
   let finalized: FinalizePayoutUnwrapReturnType;
   try {

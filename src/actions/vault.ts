@@ -6,6 +6,8 @@ import type { PayoutVault } from "../../types";
 import { baseClient, createRoyaltiesClient } from "../client";
 import type { PoolClient, RoyaltiesClient } from "../client";
 import { ContractRevertError, RoyaltiesError, parseRevert, toRoyaltiesError } from "../errors";
+import { parseEvents } from "../events";
+import type { EventName, ParsedEvent } from "../events";
 import type { FheBackend } from "../fhe/backend";
 
 /**
@@ -124,13 +126,11 @@ export async function withVaultErrors<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Events `name` the vault emitted in a receipt. */
-export function vaultEvents(client: VaultClient, receipt: ContractTransactionReceipt, name: string) {
-  const found = [];
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== client.address.toLowerCase()) continue;
-    const parsed = client.vault.interface.parseLog(log);
-    if (parsed?.name === name) found.push(parsed);
-  }
-  return found;
+/** Events `name` the vault emitted in a receipt, with TypeChain-typed arguments. */
+export function vaultEvents<K extends EventName<PayoutVault>>(
+  client: VaultClient,
+  receipt: ContractTransactionReceipt,
+  name: K,
+): ParsedEvent<PayoutVault, K>[] {
+  return parseEvents(client.vault, receipt, name);
 }

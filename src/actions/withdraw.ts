@@ -121,7 +121,7 @@ export async function withdraw(
   );
   const event = vaultEvents(client, receipt, "Withdrawn")[0];
   if (event === undefined) throw new RoyaltiesError("The withdrawal emitted no Withdrawn event: check the vault.");
-  const sentHandle = String(event.args.sent);
+  const sentHandle = event.args.sent;
   const base = { token, recipient: to, requested: amount === WITHDRAW_ALL ? undefined : amount, sentHandle };
   if (!unwrap) {
     const sent =
