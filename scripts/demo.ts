@@ -254,16 +254,19 @@ async function main(): Promise<void> {
   await trackMetric(deployerClient, { name: AGGREGATED_METRIC });
   /** Capped computeUnits of every submission, to check the cross-model aggregate (only the demo knows them). */
   const computeFed: bigint[] = [];
-  const dao = await deployGovernance(deployer, {
-    tokenName: "Subnet 7 Votes",
-    tokenSymbol: "S7V",
-    holders: people.map((p) => p.address),
-    amounts: [400n, 250n, 200n, 100n, 50n].map((x) => x * 10n ** 18n),
-    votingDelay: VOTING_DELAY,
-    votingPeriod: VOTING_PERIOD,
-    quorumPercent: 40,
-    timelockDelay: TIMELOCK_DELAY,
-  });
+  const dao = await deployGovernance(
+    { signer: deployer },
+    {
+      tokenName: "Subnet 7 Votes",
+      tokenSymbol: "S7V",
+      holders: people.map((p) => p.address),
+      amounts: [400n, 250n, 200n, 100n, 50n].map((x) => x * 10n ** 18n),
+      votingDelay: VOTING_DELAY,
+      votingPeriod: VOTING_PERIOD,
+      quorumPercent: 40,
+      timelockDelay: TIMELOCK_DELAY,
+    },
+  );
   for (const holder of people) await (await dao.token.connect(holder).delegate(holder.address)).wait();
   const poolContract = await createModel(registry, {
     modelName: "subnet-7",
@@ -348,7 +351,7 @@ async function main(): Promise<void> {
   computeFed.push(100_000n, 0n);
 
   step("While epoch 2 is open, the DAO votes to raise the qualityScore weight 50 → 80");
-  const proposal = await proposeRulesChange(dao.governor.connect(people[0]), pool, RULES_V2);
+  const proposal = await proposeRulesChange(dao.governor.connect(people[0]), { pool, change: RULES_V2 });
   console.log(`    proposal: "${proposal.description}"`);
   await mine(VOTING_DELAY + 1);
   for (const voter of people.slice(0, 3))

@@ -24,6 +24,8 @@ export type {
   PoolParameters,
   RoyaltiesClient,
 } from "./client";
+export { parseEvent, parseEvents, parseLog } from "./events";
+export type { ContractEvent, EventName, ParsedEvent } from "./events";
 export { RoyaltiesError, PoolRevertError, redactError, redactSecrets, toRoyaltiesError } from "./errors";
 export type { FheBackend, EncryptedInput, PublicDecryption } from "./fhe/backend";
 export { getEpoch, getRules, EPOCH_STATES } from "./actions/read";
@@ -186,41 +188,57 @@ export type {
   RegisterModelParameters,
   RegisterModelReturnType,
 } from "./actions/registry";
+export { deployGovernance } from "./actions/governance/deployGovernance";
+export type {
+  DeployGovernanceParameters,
+  DeployGovernanceReturnType,
+  Governance,
+} from "./actions/governance/deployGovernance";
 export {
   applyRulesChange,
-  checkRulesUpdate,
-  decodeProposalActions,
-  delegateVotes,
-  deployGovernance,
   describeRulesChange,
-  executeProposal,
-  findGovernor,
-  getVoterStatus,
-  governanceToken,
-  listProposals,
-  proposeRulesChange,
-  PROPOSAL_STATES,
-  queueProposal,
   rulesChanges,
-  rulesHistory,
-  voteOnProposal,
   NoRulesChangeError,
-  NoVotingPowerError,
   UnknownMetricError,
+} from "./actions/governance/rulesChange";
+export type { RulesChange } from "./actions/governance/rulesChange";
+export { executeProposal, proposeRulesChange, queueProposal } from "./actions/governance/proposeRulesChange";
+export type {
+  ProposalCallParameters,
+  ProposalCallReturnType,
+  ProposeRulesChangeParameters,
+  ProposeRulesChangeReturnType,
+  RulesProposal,
+} from "./actions/governance/proposeRulesChange";
+export {
+  delegateVotes,
+  governanceToken,
+  voteOnProposal,
+  NoVotingPowerError,
   VOTE_SUPPORT,
-} from "./governance";
+} from "./actions/governance/governor";
 export type {
   DelegateVotesParameters,
   DelegateVotesReturnType,
-  DeployGovernanceParameters,
-  Governance,
-  ProposalAction,
-  ProposalInfo,
-  RulesChange,
-  RulesProposal,
+  VoteOnProposalReturnType,
   VoteParameters,
+} from "./actions/governance/governor";
+export { getVoterStatus, listProposals } from "./actions/governance/proposals";
+export type {
+  GetVoterStatusParameters,
+  GetVoterStatusReturnType,
+  ListProposalsParameters,
+  ListProposalsReturnType,
+  ProposalInfo,
   VoterStatus,
-} from "./governance";
+} from "./actions/governance/proposals";
+export { checkRulesUpdate, rulesHistory } from "./actions/governance/rules";
+export type { CheckRulesUpdateParameters, RulesHistoryReturnType } from "./actions/governance/rules";
+export { findGovernor } from "./actions/governance/findGovernor";
+export type { FindGovernorParameters, FindGovernorReturnType } from "./actions/governance/findGovernor";
+export { decodeProposalActions } from "./actions/governance/decodeProposalActions";
+export type { ProposalAction } from "./actions/governance/decodeProposalActions";
+export { PROPOSAL_STATES } from "./errors";
 export { claimablePairs, getPortfolio } from "./actions/portfolio";
 export type {
   GetPortfolioParameters,

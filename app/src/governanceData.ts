@@ -66,7 +66,7 @@ export async function loadGovernanceInfo(
   try {
     return await withTimeout(
       (async () => {
-        const governor = await findGovernor(provider, model.governance, { fromBlock, toBlock });
+        const governor = await findGovernor(chain, { timelock: model.governance, fromBlock, toBlock });
         if (governor === undefined) {
           return {
             unreadable: `its governance ${model.governance} is not a timelock with a Governor: its proposals cannot be shown here`,

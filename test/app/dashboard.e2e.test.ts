@@ -29,7 +29,7 @@ import { createMockFheBackend } from "../../app/src/fhe/mockBackend";
 import { submitContribution } from "../../src/actions/contribute";
 import { fundPool } from "../../src/actions/fund";
 import { createRoyaltiesClient, registerModel } from "../../src";
-import { deployGovernance } from "../../src/governance";
+import { deployGovernance } from "../../src";
 import { connectPool } from "../../src/client";
 import { contributionScore, expectedShare } from "../../src/math";
 import { ROOT, hardhat, portTaken } from "../helpers/processes";
@@ -209,16 +209,19 @@ async function registerGovernedModel(): Promise<void> {
   try {
     const founder = await provider.getSigner(7);
     const holders = await Promise.all(GOV.holders.map(async (h) => (await provider.getSigner(h.account)).address));
-    const dao = await deployGovernance(founder, {
-      tokenName: "Governed Subnet Votes",
-      tokenSymbol: "GVOTE",
-      holders,
-      amounts: GOV.holders.map((h) => h.votes * 10n ** 18n),
-      votingDelay: GOV.votingDelay,
-      votingPeriod: GOV.votingPeriod,
-      quorumPercent: GOV.quorumPercent,
-      timelockDelay: BigInt(GOV.timelockDelay),
-    });
+    const dao = await deployGovernance(
+      { signer: founder },
+      {
+        tokenName: "Governed Subnet Votes",
+        tokenSymbol: "GVOTE",
+        holders,
+        amounts: GOV.holders.map((h) => h.votes * 10n ** 18n),
+        votingDelay: GOV.votingDelay,
+        votingPeriod: GOV.votingPeriod,
+        quorumPercent: GOV.quorumPercent,
+        timelockDelay: BigInt(GOV.timelockDelay),
+      },
+    );
     const registry = await createRoyaltiesClient({ signer: founder, registry: deployedAddress("ModelRegistry") });
     const model = await registerModel(registry, {
       modelName: GOV.name,

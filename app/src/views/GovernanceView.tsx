@@ -798,9 +798,9 @@ export function GovernanceView({
           if (wallet) await assertWalletNetwork(wallet);
           report("Checking the new rules against the pool (nothing is sent yet)…");
           const pool = await readOnlyPool(chain, view.model.pool);
-          await checkRulesUpdate(pool, applyRulesChange(view.rules, change));
+          await checkRulesUpdate(pool, { rules: applyRulesChange(view.rules, change) });
           report("Sending the proposal and waiting for it to be mined…");
-          const result = await proposeRulesChange(signed(dao), pool, change);
+          const result = await proposeRulesChange(signed(dao), { pool, change });
           await refresh(report);
           return `Proposal ${shortProposalId(result.proposalId)} created: "${displayText(description, 300).text}" Voting opens in ${dao.votingDelay + 1n} blocks.`;
         },
