@@ -70,7 +70,7 @@ export async function withdrawToOmnibus(
 ): Promise<WithdrawToOmnibusReturnType> {
   const contributor = await requireSigner(client, "withdrawToOmnibus").getAddress();
   const units = checkAmount(amount);
-  await checkBalance(client, getAddress(token), units);
+  await checkBalance(client, "withdrawToOmnibus", getAddress(token), units);
   const encrypted = await encryptSubAccount(
     requireFhe(client, "withdrawToOmnibus"),
     client.address,
@@ -106,7 +106,7 @@ export async function signOmnibusWithdrawAuthorization(
   }
   const contributor = getAddress(await requireSigner(client, "signOmnibusWithdrawAuthorization").getAddress());
   const units = checkAmount(amount);
-  await checkBalance(client, getAddress(token), units);
+  await checkBalance(client, "signOmnibusWithdrawAuthorization", getAddress(token), units);
   const encrypted = await encryptSubAccount(
     requireFhe(client, "signOmnibusWithdrawAuthorization"),
     client.address,
@@ -153,7 +153,7 @@ export async function relayOmnibusWithdrawal(
   client: VaultClient,
   { signed, registry }: RelayOmnibusWithdrawalParameters,
 ): Promise<WithdrawToOmnibusReturnType> {
-  await checkRelayable(client, registry, signed, OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES);
+  await checkRelayable(client, "relayOmnibusWithdrawal", registry, signed, OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES);
   const receipt = await withVaultErrors(() =>
     confirmed(client.vault.withdrawToOmnibusWithSignature(signed.authorization, signed.inputProof, signed.signature)),
   );

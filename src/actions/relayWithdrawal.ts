@@ -53,12 +53,13 @@ async function signedByContributor(
 /** What every relayed withdrawal must pass before the relayer pays gas for it. */
 export async function checkRelayable(
   client: VaultClient,
+  action: string,
   registry: string,
   signed: SignedWithdrawal | SignedOmnibusWithdrawal,
   types: Record<string, TypedDataField[]>,
 ): Promise<void> {
   const provider = client.provider;
-  const relayer = getAddress(await requireSigner(client, "checkRelayable").getAddress());
+  const relayer = getAddress(await requireSigner(client, action).getAddress());
   const auth = signed.authorization;
   const fail = (message: string): never => {
     throw new InvalidSignedWithdrawalError(message);
@@ -162,7 +163,7 @@ export async function relayWithdrawal(
   client: VaultClient,
   { signed, registry }: RelayWithdrawalParameters,
 ): Promise<RelayWithdrawalReturnType> {
-  await checkRelayable(client, registry, signed, WITHDRAW_AUTHORIZATION_TYPES);
+  await checkRelayable(client, "relayWithdrawal", registry, signed, WITHDRAW_AUTHORIZATION_TYPES);
   const receipt = await withVaultErrors(() =>
     confirmed(client.vault.withdrawWithSignature(signed.authorization, signed.signature)),
   );

@@ -47,7 +47,7 @@ export async function signWithdrawAuthorization(
   const units = checkAmount(amount);
   const to = getAddress(recipient ?? contributor);
   if (to === ZeroAddress) throw new WithdrawalBalanceError("A withdrawal needs a recipient address (--to).");
-  await checkBalance(client, getAddress(token), units);
+  await checkBalance(client, "signWithdrawAuthorization", getAddress(token), units);
   const authorization: WithdrawAuthorization = {
     contributor,
     token: getAddress(token),

@@ -120,11 +120,8 @@ async function withTokenErrors<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-async function payoutToken(client: PoolClient): Promise<ConfidentialPayoutToken> {
-  return ConfidentialPayoutToken__factory.connect(
-    await client.pool.payoutToken(),
-    requireSigner(client, "payoutToken"),
-  );
+async function payoutToken(client: PoolClient, action: string): Promise<ConfidentialPayoutToken> {
+  return ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), requireSigner(client, action));
 }
 
 export interface FinalizeUnwrapRequestParameters extends FinalizePayoutUnwrapParameters {
@@ -163,7 +160,7 @@ export async function finalizePayoutUnwrap(
   client: PoolClient,
   { requestId }: FinalizePayoutUnwrapParameters,
 ): Promise<FinalizePayoutUnwrapReturnType> {
-  return finalizeUnwrapRequest(client, { token: await payoutToken(client), requestId });
+  return finalizeUnwrapRequest(client, { token: await payoutToken(client, "finalizePayoutUnwrap"), requestId });
 }
 
 /**
@@ -188,7 +185,7 @@ export async function unwrapPayout(
       `Recipient ${recipient} is not a usable address: pass a non-zero 0x… address.`,
     );
   }
-  const token = await payoutToken(client);
+  const token = await payoutToken(client, "unwrapPayout");
   const balance = await decryptPayoutBalance(client);
   if (amount > balance) {
     const [decimals, symbol] = await Promise.all([token.decimals(), token.symbol()]);

@@ -137,8 +137,8 @@ export function checkAmount(amount: bigint | undefined): bigint {
  * Refuses, before anything is signed or sent, a withdrawal the vault would not pay: no balance in the token, or a
  * partial amount above the balance (the vault would send nothing). Decrypts the signer's own balance.
  */
-export async function checkBalance(client: VaultClient, token: string, amount: bigint): Promise<void> {
-  const contributor = await requireSigner(client, "checkBalance").getAddress();
+export async function checkBalance(client: VaultClient, action: string, token: string, amount: bigint): Promise<void> {
+  const contributor = await requireSigner(client, action).getAddress();
   const handle = await client.vault.balanceOf(contributor, token);
   if (handle === ZeroHash) {
     throw new WithdrawalBalanceError(
@@ -146,10 +146,10 @@ export async function checkBalance(client: VaultClient, token: string, amount: b
     );
   }
   if (amount === ALL) return;
-  const balance = await requireFhe(client, "checkBalance").userDecryptUint64(
+  const balance = await requireFhe(client, action).userDecryptUint64(
     handle,
     client.address,
-    requireSigner(client, "checkBalance"),
+    requireSigner(client, action),
   );
   if (amount > balance) {
     throw new WithdrawalBalanceError(
