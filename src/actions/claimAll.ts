@@ -97,8 +97,9 @@ export function planClaimBatches({ pairs, maxPairs, hcuLimit }: PlanClaimBatches
  * vault will skip (not claimable by the signer). Reads each model's pool through the vault's registry.
  */
 async function pricePairs(client: VaultClient, pairs: readonly ClaimPair[]): Promise<PricedClaimPair[]> {
-  const owner = await requireSigner(client, "pricePairs").getAddress();
-  const registry = ModelRegistry__factory.connect(await client.vault.registry(), requireSigner(client, "pricePairs"));
+  const signer = requireSigner(client, "claimAll");
+  const owner = await signer.getAddress();
+  const registry = ModelRegistry__factory.connect(await client.vault.registry(), signer);
   const [narrow, wide, models] = await Promise.all([
     client.vault.pairHcu(false),
     client.vault.pairHcu(true),
@@ -121,7 +122,7 @@ async function pricePairs(client: VaultClient, pairs: readonly ClaimPair[]): Pro
   };
   return Promise.all(
     pairs.map(async ({ modelId, epochId }) => {
-      const pool = RoyaltyPool__factory.connect(await poolOf(modelId), requireSigner(client, "pricePairs"));
+      const pool = RoyaltyPool__factory.connect(await poolOf(modelId), signer);
       const [claimable, epoch] = await Promise.all([pool.claimable(epochId, owner), pool.getEpoch(epochId)]);
       return { modelId, epochId, hcu: !claimable ? 0n : epoch.wideShare ? wide : narrow };
     }),

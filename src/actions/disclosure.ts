@@ -120,7 +120,9 @@ export async function decryptDisclosed(
   client: VaultClient,
   { contributor, modelId, epochId, requireShare }: DecryptDisclosedParameters,
 ): Promise<DecryptDisclosedReturnType> {
-  const viewer = getAddress(await requireSigner(client, "decryptDisclosed").getAddress());
+  const signer = requireSigner(client, "decryptDisclosed");
+  const fhe = requireFhe(client, "decryptDisclosed");
+  const viewer = getAddress(await signer.getAddress());
   const owner = getAddress(contributor);
   const pool = await poolOfModel(client, modelId);
   const poolAddress = await pool.getAddress();
@@ -132,11 +134,7 @@ export async function decryptDisclosed(
     );
   }
   const [scoreHandle, shareHandle] = await Promise.all([pool.scoreOf(epochId, owner), pool.shareOf(epochId, owner)]);
-  const score = await requireFhe(client, "decryptDisclosed").userDecryptUint64(
-    scoreHandle,
-    poolAddress,
-    requireSigner(client, "decryptDisclosed"),
-  );
+  const score = await fhe.userDecryptUint64(scoreHandle, poolAddress, signer);
   if (shareHandle === ZeroHash) {
     if (requireShare === true) {
       throw new DisclosedShareNotClaimedError(
@@ -148,10 +146,6 @@ export async function decryptDisclosed(
   }
   return {
     score,
-    share: await requireFhe(client, "decryptDisclosed").userDecryptUint64(
-      shareHandle,
-      poolAddress,
-      requireSigner(client, "decryptDisclosed"),
-    ),
+    share: await fhe.userDecryptUint64(shareHandle, poolAddress, signer),
   };
 }

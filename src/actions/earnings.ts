@@ -44,13 +44,11 @@ export async function decryptVaultBalance(
   client: VaultClient,
   { token }: DecryptVaultBalanceParameters,
 ): Promise<bigint> {
-  const handle = await client.vault.balanceOf(await requireSigner(client, "decryptVaultBalance").getAddress(), token);
+  const signer = requireSigner(client, "decryptVaultBalance");
+  const fhe = requireFhe(client, "decryptVaultBalance");
+  const handle = await client.vault.balanceOf(await signer.getAddress(), token);
   if (handle === ZeroHash) return 0n;
-  return requireFhe(client, "decryptVaultBalance").userDecryptUint64(
-    handle,
-    client.address,
-    requireSigner(client, "decryptVaultBalance"),
-  );
+  return fhe.userDecryptUint64(handle, client.address, signer);
 }
 
 /**
@@ -70,7 +68,9 @@ export async function getEarnings(
   if (!Number.isSafeInteger(logBlockRange) || logBlockRange < 1) {
     throw new RoyaltiesError(`The log block range must be a whole number of blocks ≥ 1; got ${logBlockRange}.`);
   }
-  const owner = await requireSigner(client, "getEarnings").getAddress();
+  const signer = requireSigner(client, "getEarnings");
+  const fhe = requireFhe(client, "getEarnings");
+  const owner = await signer.getAddress();
   const { vault } = client;
   const provider = client.provider;
   const balance = await decryptVaultBalance(client, { token });
@@ -87,12 +87,7 @@ export async function getEarnings(
   let withdrawn = 0n;
   // The token wrote each `sent` handle (its transfer or burn result) and allowed itself and the owner on it.
   for (const handle of sent) {
-    if (handle !== ZeroHash)
-      withdrawn += await requireFhe(client, "getEarnings").userDecryptUint64(
-        handle,
-        token,
-        requireSigner(client, "getEarnings"),
-      );
+    if (handle !== ZeroHash) withdrawn += await fhe.userDecryptUint64(handle, token, signer);
   }
   return { token, balance, withdrawn, withdrawals: sent.length, earnings: balance + withdrawn };
 }

@@ -25,16 +25,14 @@ export interface FundPoolReturnType {
  * await fundPool(funderClient, { amount: 1_000n * 10n ** 18n });
  */
 export async function fundPool(client: PoolClient, { amount }: FundPoolParameters): Promise<FundPoolReturnType> {
-  const payout = ConfidentialPayoutToken__factory.connect(
-    await client.pool.payoutToken(),
-    requireSigner(client, "fundPool"),
-  );
+  const signer = requireSigner(client, "fundPool");
+  const payout = ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), signer);
   const rate = await payout.rate();
   if (amount < rate) {
     throw new RoyaltiesError(`Fund at least ${rate} base units (one confidential unit); got ${amount}.`);
   }
-  const token = IERC20__factory.connect(await client.pool.paymentToken(), requireSigner(client, "fundPool"));
-  const owner = await requireSigner(client, "fundPool").getAddress();
+  const token = IERC20__factory.connect(await client.pool.paymentToken(), signer);
+  const owner = await signer.getAddress();
   if ((await token.allowance(owner, client.address)) < amount) {
     await confirmed(token.approve(client.address, amount));
   }

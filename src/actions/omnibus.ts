@@ -104,7 +104,8 @@ export async function signOmnibusWithdrawAuthorization(
   if (!isAddress(relayer) || getAddress(relayer) === ZeroAddress) {
     throw new InvalidSignedWithdrawalError("An omnibus withdrawal must name its relayer (--relayer).");
   }
-  const contributor = getAddress(await requireSigner(client, "signOmnibusWithdrawAuthorization").getAddress());
+  const signer = requireSigner(client, "signOmnibusWithdrawAuthorization");
+  const contributor = getAddress(await signer.getAddress());
   const units = checkAmount(amount);
   await checkBalance(client, "signOmnibusWithdrawAuthorization", getAddress(token), units);
   const encrypted = await encryptSubAccount(
@@ -124,11 +125,7 @@ export async function signOmnibusWithdrawAuthorization(
     deadline: deadline ?? (await latestTimestamp(client)) + DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
   };
   const domain = await withdrawalDomain(client);
-  const signature = await requireSigner(client, "signOmnibusWithdrawAuthorization").signTypedData(
-    domain,
-    OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES,
-    authorization,
-  );
+  const signature = await signer.signTypedData(domain, OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES, authorization);
   return {
     vault: String(domain.verifyingContract),
     chainId: BigInt(domain.chainId ?? 0),

@@ -43,7 +43,8 @@ export async function signWithdrawAuthorization(
   client: VaultClient,
   { token, recipient, amount, unwrap, relayer, nonce, deadline }: SignWithdrawalParameters,
 ): Promise<SignWithdrawalReturnType> {
-  const contributor = getAddress(await requireSigner(client, "signWithdrawAuthorization").getAddress());
+  const signer = requireSigner(client, "signWithdrawAuthorization");
+  const contributor = getAddress(await signer.getAddress());
   const units = checkAmount(amount);
   const to = getAddress(recipient ?? contributor);
   if (to === ZeroAddress) throw new WithdrawalBalanceError("A withdrawal needs a recipient address (--to).");
@@ -59,10 +60,6 @@ export async function signWithdrawAuthorization(
     deadline: deadline ?? (await latestTimestamp(client)) + DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
   };
   const domain = await withdrawalDomain(client);
-  const signature = await requireSigner(client, "signWithdrawAuthorization").signTypedData(
-    domain,
-    WITHDRAW_AUTHORIZATION_TYPES,
-    authorization,
-  );
+  const signature = await signer.signTypedData(domain, WITHDRAW_AUTHORIZATION_TYPES, authorization);
   return { vault: String(domain.verifyingContract), chainId: BigInt(domain.chainId ?? 0), authorization, signature };
 }

@@ -97,7 +97,8 @@ export async function withdraw(
       `Withdraw a positive amount of confidential units below 2^64, or omit it for everything; got ${amount}.`,
     );
   }
-  const owner = await requireSigner(client, "withdraw").getAddress();
+  const signer = requireSigner(client, "withdraw");
+  const owner = await signer.getAddress();
   const to = recipient ?? owner;
   if (!isAddress(to) || to === ZeroAddress) {
     throw new InvalidWithdrawRecipientError(`Recipient ${to} is not a usable address: pass a non-zero 0x… address.`);
@@ -106,7 +107,7 @@ export async function withdraw(
     throw new InvalidPayoutTokenError(`Token ${token} is not an address: pass the payout token's 0x… address.`);
   }
   if ((await client.vault.balanceOf(owner, token)) === ZeroHash) throw new NoVaultBalanceError(token);
-  const payout = ConfidentialPayoutToken__factory.connect(token, requireSigner(client, "withdraw"));
+  const payout = ConfidentialPayoutToken__factory.connect(token, signer);
   if (amount !== undefined && amount !== WITHDRAW_ALL) {
     const balance = await decryptVaultBalance(client, { token });
     if (amount > balance) {
@@ -125,9 +126,7 @@ export async function withdraw(
   const base = { token, recipient: to, requested: amount === WITHDRAW_ALL ? undefined : amount, sentHandle };
   if (!unwrap) {
     const sent =
-      sentHandle === ZeroHash
-        ? 0n
-        : await requireFhe(client, "withdraw").userDecryptUint64(sentHandle, token, requireSigner(client, "withdraw"));
+      sentHandle === ZeroHash ? 0n : await requireFhe(client, "withdraw").userDecryptUint64(sentHandle, token, signer);
     return { ...base, sent, unwrapped: false, receipts: [receipt] };
   }
   try {
