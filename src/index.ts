@@ -282,34 +282,31 @@ export type {
   AggregatorEvent,
 } from "./audit/aggregates";
 export {
-  attest,
-  computeDeviation,
   connectConsensus,
-  consensusStatus,
-  decryptWithinTolerance,
   deployConsensus,
-  finalize,
   toConsensusError,
   ConsensusRevertError,
   InvalidConsensusInputError,
 } from "./actions/consensus";
 export type {
-  AttestParameters,
-  AttestReturnType,
-  ComputeDeviationReturnType,
   ConnectConsensusParameters,
   ConsensusClient,
   ConsensusConfigParameters,
-  ConsensusStatus,
-  ConsensusStatusParameters,
-  ConsensusStatusReturnType,
-  DecryptWithinToleranceReturnType,
   DeployConsensusParameters,
   DeployConsensusReturnType,
-  DeviationParameters,
-  FinalizeParameters,
-  FinalizeReturnType,
 } from "./actions/consensus";
+export { attest } from "./actions/attest";
+export type { AttestParameters, AttestReturnType } from "./actions/attest";
+export { finalize } from "./actions/finalize";
+export type { FinalizeParameters, FinalizeReturnType } from "./actions/finalize";
+export { computeDeviation, decryptWithinTolerance } from "./actions/deviation";
+export type {
+  ComputeDeviationReturnType,
+  DecryptWithinToleranceReturnType,
+  DeviationParameters,
+} from "./actions/deviation";
+export { consensusStatus } from "./actions/consensusStatus";
+export type { ConsensusStatus, ConsensusStatusParameters, ConsensusStatusReturnType } from "./actions/consensusStatus";
 export { relayWithdrawal, relayedWithdrawal } from "./actions/relayWithdrawal";
 export type {
   RelayWithdrawalParameters,
