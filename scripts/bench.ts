@@ -11,10 +11,10 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import hre, { ethers } from "hardhat";
 
-import { WITHDRAW_AUTHORIZATION_TYPES, connectAggregator, formatTable } from "../src";
+import { WITHDRAW_AUTHORIZATION_TYPES, formatTable } from "../src";
 import { expectedNoiseHoldback } from "../src/math";
 import type { ModelRegistry, PayoutVault, RoyaltyPool, TestToken } from "../types";
-import { PayoutVault__factory, ShareBenchmark__factory } from "../types";
+import { MetricAggregator__factory, PayoutVault__factory, ShareBenchmark__factory } from "../types";
 import { createModel, toRulesStruct } from "../src/deploy";
 import { measurePrivacy, privacyMarkdown } from "./privacy";
 import type { CreateModelParameters } from "../src/deploy";
@@ -297,7 +297,7 @@ async function noiseAndAggregates(bench: Bench, people: Signer[], vector: bigint
   ops.push(measure("closeNoisy", "close adding encrypted uniform noise below 2^20 to the total", close));
   ops.push(measure("revealNoisy", "reveal of the noisy total", reveal));
 
-  const aggregator = await connectAggregator(bench.registry, bench.deployer);
+  const aggregator = MetricAggregator__factory.connect(await bench.registry.metricAggregator(), bench.deployer);
   await confirm(aggregator.trackMetric("computeUnits"));
   const tracked = await bench.pool(METRICS3);
   await confirm(aggregator.approvePool(await tracked.getAddress()));

@@ -37,6 +37,7 @@ import {
   auditAggregates,
   computeDeviation,
   connectAggregator,
+  createRoyaltiesClient,
   connectConsensus,
   decryptWithinTolerance,
   deployConsensus,
@@ -62,7 +63,7 @@ import {
   submitContribution,
   verifyShare,
   withSigner,
-} from "../src";
+} from "../src/node";
 import type { PoolClient, RevealAggregateReturnType } from "../src";
 import { startInProcessFhevm } from "../src/fhe/inProcessFhevm";
 import { deployPaymentWorld } from "./benchCommon";
@@ -240,20 +241,24 @@ async function main(): Promise<void> {
   // Here the deployer chooses the aggregated metrics and approves the pools that feed them; on a real network it
   // is the DAO's timelock (AGGREGATE_GOVERNANCE).
   const { token, payout, registry } = await deployPaymentWorld(deployer, { wrapperName: "Confidential MUD" });
-  const aggregator = await connectAggregator(registry, deployer);
-  await trackMetric(aggregator, AGGREGATED_METRIC);
+  const deployerClient = await createRoyaltiesClient({ signer: deployer, fhe, registry: await registry.getAddress() });
+  const aggregator = await connectAggregator(deployerClient);
+  await trackMetric(deployerClient, { name: AGGREGATED_METRIC });
   /** Capped computeUnits of every submission, to check the cross-model aggregate (only the demo knows them). */
   const computeFed: bigint[] = [];
-  const dao = await deployGovernance(deployer, {
-    tokenName: "Subnet 7 Votes",
-    tokenSymbol: "S7V",
-    holders: people.map((p) => p.address),
-    amounts: [400n, 250n, 200n, 100n, 50n].map((x) => x * 10n ** 18n),
-    votingDelay: VOTING_DELAY,
-    votingPeriod: VOTING_PERIOD,
-    quorumPercent: 40,
-    timelockDelay: TIMELOCK_DELAY,
-  });
+  const dao = await deployGovernance(
+    { signer: deployer },
+    {
+      tokenName: "Subnet 7 Votes",
+      tokenSymbol: "S7V",
+      holders: people.map((p) => p.address),
+      amounts: [400n, 250n, 200n, 100n, 50n].map((x) => x * 10n ** 18n),
+      votingDelay: VOTING_DELAY,
+      votingPeriod: VOTING_PERIOD,
+      quorumPercent: 40,
+      timelockDelay: TIMELOCK_DELAY,
+    },
+  );
   for (const holder of people) await (await dao.token.connect(holder).delegate(holder.address)).wait();
   const poolContract = await createModel(registry, {
     modelName: "subnet-7",
@@ -265,7 +270,7 @@ async function main(): Promise<void> {
     governance: await dao.timelock.getAddress(),
   });
   const poolAddress = await poolContract.getAddress();
-  await approvePool(aggregator, poolAddress);
+  await approvePool(deployerClient, { pool: poolAddress });
   const pool = await connectPool({ address: poolAddress, signer: deployer, fhe });
   const clients = people.map((p) => withSigner(pool, p));
   console.log(`    pool ${poolAddress}, payout token ${payout}`);
@@ -338,7 +343,7 @@ async function main(): Promise<void> {
   computeFed.push(100_000n, 0n);
 
   step("While epoch 2 is open, the DAO votes to raise the qualityScore weight 50 → 80");
-  const proposal = await proposeRulesChange(dao.governor.connect(people[0]), pool, RULES_V2);
+  const proposal = await proposeRulesChange(dao.governor.connect(people[0]), { pool, change: RULES_V2 });
   console.log(`    proposal: "${proposal.description}"`);
   await mine(VOTING_DELAY + 1);
   for (const voter of people.slice(0, 3))
@@ -399,7 +404,7 @@ async function main(): Promise<void> {
     noiseBits: VISION_NOISE_BITS,
   });
   const visionPool = await connectPool({ address: await vision.getAddress(), signer: deployer, fhe });
-  await approvePool(aggregator, await vision.getAddress());
+  await approvePool(deployerClient, { pool: await vision.getAddress() });
   await fundPool(withSigner(visionPool, funder), { amount: tokens(2_000n) });
   for (let i = 0; i < 3; i++) {
     await submitContribution(withSigner(visionPool, people[i]), { metrics: VISION_CONTRIBUTIONS[i] });
@@ -426,13 +431,13 @@ async function main(): Promise<void> {
   let refusal = "";
   while (refusal === "") {
     try {
-      reveals.push(await revealAggregate(aggregator, fhe, AGGREGATED_METRIC));
+      reveals.push(await revealAggregate(deployerClient, { name: AGGREGATED_METRIC }));
     } catch (error) {
       if (!(error instanceof AggregatorRevertError)) throw error;
       refusal = error.errorName;
     }
   }
-  const aggregateStatus = await getAggregateStatus(aggregator, AGGREGATED_METRIC);
+  const aggregateStatus = await getAggregateStatus(deployerClient, { name: AGGREGATED_METRIC });
   for (const { round, value } of reveals) {
     const r = aggregateStatus.rounds[Number(round) - 1];
     console.log(
@@ -457,14 +462,14 @@ async function main(): Promise<void> {
   );
 
   step("alice claims across models in one batch (payout vault), then reads her portfolio, decrypted with her key");
-  const aliceRegistry = registry.connect(people[0]);
+  const aliceClient = withSigner(deployerClient, people[0]);
   const aliceVault = await connectVault({ address: await registry.payoutVault(), signer: people[0], fhe });
-  const before = await getPortfolio(aliceRegistry, { signer: people[0], fhe });
+  const before = await getPortfolio(aliceClient);
   const batch = await claimAll(aliceVault, { pairs: claimablePairs(before) });
   console.log(
     `    ${batch.claimed} pair(s) claimed in ${batch.receipts.length} transaction(s), credited to her vault balance`,
   );
-  const portfolio = await getPortfolio(aliceRegistry, { signer: people[0], fhe });
+  const portfolio = await getPortfolio(aliceClient);
   console.log(
     indent(
       formatTable(
@@ -505,14 +510,17 @@ async function main(): Promise<void> {
     attestors: [predictedConsensus],
   });
   const evalAddress = await evalContract.getAddress();
-  const deployed = await deployConsensus(consensusDeployer, fhe, {
-    pool: evalAddress,
-    attestors: evaluators.map((e) => e.address),
-    attestationsRequired: 3,
-    minAttestations: 2,
-    finalizationPeriod: FINALIZATION_PERIOD,
-    deviationTolerance: DEVIATION_TOLERANCE,
-  });
+  const deployed = await deployConsensus(
+    { signer: consensusDeployer, fhe: fhe },
+    {
+      pool: evalAddress,
+      attestors: evaluators.map((e) => e.address),
+      attestationsRequired: 3,
+      minAttestations: 2,
+      finalizationPeriod: FINALIZATION_PERIOD,
+      deviationTolerance: DEVIATION_TOLERANCE,
+    },
+  );
   check(
     deployed.poolWired && deployed.client.address === predictedConsensus,
     "the consensus is eval-7's only attestor: no metric reaches the pool except through the median",

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import hre, { ethers } from "hardhat";
 
-import { connectPool, createHardhatFheBackend, createModel, decryptScore, decryptShare } from "../src";
+import { connectPool, createHardhatFheBackend, createModel, decryptScore, decryptShare } from "../src/node";
 import { expectedShare, formatAmount, withSigner } from "../src";
 import { createAgent, createLogger, parseAgentConfig } from "../src/agent";
 import type { Agent } from "../src/agent";

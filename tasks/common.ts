@@ -10,7 +10,7 @@ import { HardhatPluginError } from "hardhat/plugins";
 import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
 import { types } from "hardhat/config";
 
-import type { PoolClient } from "../src/client";
+import type { PoolClient, RoyaltiesClient } from "../src/client";
 import { redactError, redactSecrets } from "../src/redact";
 import { escapeTerminal, escapeTerminalLines, formatAmount, formatTable, terminalSafeJson } from "../src/format";
 import { formatDate } from "../src/errors/render";
@@ -155,31 +155,33 @@ export async function deployedAddress(hre: HardhatRuntimeEnvironment, name: stri
   return deployment.address;
 }
 
-/**
- * The registry of `--registry`, or the deployed one. The library's `connectRegistry` makes the one
- * check that code is there; a deployment without code gets the hint to redeploy.
- */
+/** The client of `--registry` (or the deployed registry), acting as `signer` with the network's (lazy) FHE backend. */
+export async function getClient(
+  hre: HardhatRuntimeEnvironment,
+  args: RegistryArgs,
+  signer: Signer,
+): Promise<RoyaltiesClient> {
+  const { createRoyaltiesClient, RegistryNotFoundError } = await import("../src");
+  const address =
+    args.registry === undefined
+      ? await deployedAddress(hre, "ModelRegistry")
+      : parseAddress(args.registry, "--registry");
+  // The client's own code check is the only one for --registry; it is translated into the task's words.
+  return createRoyaltiesClient({ signer, fhe: lazyFheBackend(hre), registry: address }).catch((error: unknown) => {
+    if (error instanceof RegistryNotFoundError) {
+      fail(`No contract at ${address}: check --registry and --network (${hre.network.name}).`);
+    }
+    throw error;
+  });
+}
+
+/** The registry of `--registry`, or the deployed one. */
 export async function getRegistry(
   hre: HardhatRuntimeEnvironment,
   args: RegistryArgs,
   runner: Signer,
 ): Promise<ModelRegistry> {
-  const { RegistryNotFoundError, connectRegistry } = await import("../src");
-  if (args.registry !== undefined) {
-    return connectRegistry({ address: parseAddress(args.registry, "--registry"), runner });
-  }
-  const network = hre.network.name;
-  const deployment = await hre.deployments.getOrNull("ModelRegistry");
-  if (!deployment) fail(`No ModelRegistry deployment on ${network}: ${deploymentsHint(network)}.`);
-  try {
-    return await connectRegistry({ address: deployment.address, runner });
-  } catch (error) {
-    if (!(error instanceof RegistryNotFoundError)) throw error;
-    fail(
-      `ModelRegistry is recorded at ${deployment.address} in deployments/${network} but has no code on this chain ` +
-        `(was the node restarted?): run npx hardhat deploy --network ${network} again.`,
-    );
-  }
+  return (await getClient(hre, args, runner)).registry;
 }
 
 /**
@@ -192,17 +194,19 @@ export async function getPoolClient(
   signer: Signer,
 ): Promise<PoolClient> {
   const { connectPool } = await import("../src");
-  const { connectModelPool } = await import("../src/actions/lookup");
+  const network = hre.network.name;
   if (args.pool !== undefined && args.model !== undefined) fail("Pass either --pool or --model, not both.");
-  const fhe = lazyFheBackend(hre);
-  if (args.pool !== undefined) return connectPool({ address: parseAddress(args.pool, "--pool"), signer, fhe });
-  if (args.model === undefined) {
-    fail(
-      `Name the pool: --pool 0x… or --model <name> (list the models with npx hardhat royalties models --network ${hre.network.name}).`,
-    );
+  if (args.pool !== undefined) {
+    const address = parseAddress(args.pool, "--pool");
+    if ((await hre.ethers.provider.getCode(address)) === "0x") {
+      fail(`No contract at ${address}: check --pool and --network (${network}).`);
+    }
+    return connectPool({ address, signer, fhe: lazyFheBackend(hre) });
   }
-  const registry = await getRegistry(hre, args, signer);
-  return (await connectModelPool({ registry, model: args.model, signer, fhe })).client;
+  if (args.model !== undefined) return connectPool(await getClient(hre, args, signer), { model: args.model });
+  fail(
+    `Name the pool: --pool 0x… or --model <name> (list the models with npx hardhat royalties models --network ${network}).`,
+  );
 }
 
 /** The epoch of `--epoch`, or the last closed one (the one before the current epoch). */
@@ -215,7 +219,7 @@ export async function epochOrLastClosed(client: PoolClient, epoch: string | unde
 /** Formats confidential units of the pool's payout token with its decimals and symbol ("1,000.5 cMUD"). */
 export async function unitsFormatter(client: PoolClient): Promise<(units: bigint) => string> {
   const { ConfidentialPayoutToken__factory } = await import("../types");
-  const token = ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), client.signer);
+  const token = ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), client.runner);
   const [decimals, symbol] = await Promise.all([token.decimals(), token.symbol()]);
   return (units) => `${formatAmount(units, Number(decimals))} ${escapeTerminal(symbol, 16)}`;
 }

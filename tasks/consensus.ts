@@ -117,15 +117,18 @@ withPoolOptions(royalties.task("consensus-deploy", "Deploy the encrypted multi-a
       const signer = await getSigner(hre, args.account);
       const pool = await getPoolClient(hre, args, signer);
       const { deployConsensus } = await import("../src");
-      const { client, poolWired } = await deployConsensus(signer, lazyFheBackend(hre), {
-        pool: pool.address,
-        governance,
-        attestors,
-        attestationsRequired: args.required,
-        minAttestations: args.min,
-        finalizationPeriod: BigInt(args.finalizationPeriod),
-        deviationTolerance,
-      });
+      const { client, poolWired } = await deployConsensus(
+        { signer: signer, fhe: lazyFheBackend(hre) },
+        {
+          pool: pool.address,
+          governance,
+          attestors,
+          attestationsRequired: args.required,
+          minAttestations: args.min,
+          finalizationPeriod: BigInt(args.finalizationPeriod),
+          deviationTolerance,
+        },
+      );
       const data = {
         consensus: client.address,
         pool: pool.address,

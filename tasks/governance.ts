@@ -2,7 +2,7 @@
 import { types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import type { RulesChange } from "../src/governance";
+import type { RulesChange } from "../src";
 import type { RoyaltyGovernor } from "../types";
 import { fail, parseAddress, parseBlock, parseMetricSchema, parseNamedValues } from "./args";
 import {
@@ -82,16 +82,19 @@ withCommonOptions(royalties.task("deploy-governance", "Deploy a model's DAO: vot
       });
       const signer = await getSigner(hre, args.account);
       const { deployGovernance } = await import("../src");
-      const dao = await deployGovernance(signer, {
-        tokenName: "Royalty Votes",
-        tokenSymbol: "RVOTE",
-        holders: entries.map((e) => e.address),
-        amounts: entries.map((e) => e.amount),
-        votingDelay: args.votingDelay,
-        votingPeriod: args.votingPeriod,
-        quorumPercent: args.quorum,
-        timelockDelay: BigInt(args.timelockDelay),
-      });
+      const dao = await deployGovernance(
+        { signer: signer },
+        {
+          tokenName: "Royalty Votes",
+          tokenSymbol: "RVOTE",
+          holders: entries.map((e) => e.address),
+          amounts: entries.map((e) => e.amount),
+          votingDelay: args.votingDelay,
+          votingPeriod: args.votingPeriod,
+          quorumPercent: args.quorum,
+          timelockDelay: BigInt(args.timelockDelay),
+        },
+      );
       const saved: Record<string, string> = {};
       for (const [name, contract] of Object.entries({
         GovernanceToken: dao.token,
@@ -188,7 +191,7 @@ withEpochRuleOptions(
       const governor = await getGovernor(hre, args, args.account);
       const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
       const { proposeRulesChange } = await import("../src");
-      const proposal = await proposeRulesChange(governor, client, change);
+      const proposal = await proposeRulesChange(governor, { pool: client, change });
       output(args.json, { proposalId: proposal.proposalId, description: proposal.description }, () =>
         [
           `Proposal ${proposal.proposalId}`,

@@ -1,5 +1,5 @@
 /** The network the dashboard talks to, fixed at build time by `VITE_NETWORK`. */
-import { PUBLIC_TEST_MNEMONIC } from "../../src/networks";
+import { PUBLIC_TEST_MNEMONIC } from "../../src";
 import { NETWORKS } from "./networks";
 import type { NetworkConfig } from "./networks";
 

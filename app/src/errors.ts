@@ -1,7 +1,7 @@
 /** Turns any failure into what happened and what to do, for the error banner. */
 import { isError } from "ethers";
 
-import { RoyaltiesError, RoyaltiesRevertError, toRoyaltiesError } from "../../src/errors";
+import { RoyaltiesError, RoyaltiesRevertError, toRoyaltiesError } from "../../src";
 import { NETWORK } from "./config";
 
 export interface ErrorReport {

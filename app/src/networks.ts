@@ -3,8 +3,8 @@
  * configuration (src/networks.ts). Pure data: the Vite config reads it too (for the Content-Security-Policy's
  * connect-src and the relayer's origins).
  */
-import { NETWORKS as ALL_NETWORKS } from "../../src/networks";
-import type { NetworkConfig as ProjectNetwork } from "../../src/networks";
+import { NETWORKS as ALL_NETWORKS } from "../../src";
+import type { NetworkConfig as ProjectNetwork } from "../../src";
 
 /** A network the dashboard runs on: every one with an RPC URL (not the in-process `hardhat`). */
 export type NetworkConfig = ProjectNetwork & { name: "localhost" | "sepolia"; rpcUrl: string };

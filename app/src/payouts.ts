@@ -4,7 +4,7 @@
  */
 import { parseUnits } from "ethers";
 
-import { MAX_WITHDRAW_AMOUNT } from "../../src/actions/withdraw";
+import { MAX_WITHDRAW_AMOUNT } from "../../src";
 import type { Gate } from "./guards";
 
 /** Claim all needs at least one claimable pair (a revealed epoch the contributor has not claimed). */

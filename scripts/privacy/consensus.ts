@@ -22,7 +22,7 @@ import {
   decryptWithinTolerance,
   deployConsensus,
   finalize,
-} from "../../src";
+} from "../../src/node";
 import type { ConsensusClient } from "../../src";
 import { createModel } from "../../src/deploy";
 import { deployPaymentWorld, fundedWallets } from "../benchCommon";
@@ -226,14 +226,17 @@ export async function measureConsensusAttack(params: MeasureConsensusAttackParam
     attestationRequired: true,
     attestors: [predicted],
   });
-  const { client } = await deployConsensus(consensusDeployer, fhe, {
-    pool: await pool.getAddress(),
-    attestors: [honest1.address, honest2.address, attacker.address],
-    attestationsRequired: 3,
-    minAttestations: 2,
-    finalizationPeriod: FINALIZATION_PERIOD,
-    deviationTolerance: tolerance,
-  });
+  const { client } = await deployConsensus(
+    { signer: consensusDeployer, fhe: fhe },
+    {
+      pool: await pool.getAddress(),
+      attestors: [honest1.address, honest2.address, attacker.address],
+      attestationsRequired: 3,
+      minAttestations: 2,
+      finalizationPeriod: FINALIZATION_PERIOD,
+      deviationTolerance: tolerance,
+    },
+  );
   const attested = [victimMetrics.map((v) => v), victimMetrics.map((v) => v + spread), attackerValues];
   const panel = [honest1, honest2, attacker];
   for (let i = 0; i < 3; i++) {

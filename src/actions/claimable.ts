@@ -3,12 +3,8 @@
  * decisions the `claim`, `reveal`, `verify`, `decrypt` and `claim-all` commands take when the user
  * names no epoch, in one place for the command line, the dashboard and scripts.
  */
-import type { Signer } from "ethers";
-
-import type { ModelRegistry } from "../../types";
-import type { PoolClient } from "../client";
+import type { PoolClient, RoyaltiesClient } from "../client";
 import { RoyaltiesError } from "../errors";
-import type { FheBackend } from "../fhe/backend";
 import type { ClaimPair } from "./claimAll";
 import { claimablePairs, getPortfolio } from "./portfolio";
 
@@ -43,23 +39,20 @@ export async function decryptableEpochId(client: PoolClient): Promise<bigint> {
 }
 
 export interface FindClaimablePairsParameters {
-  /** The contributor, who signs the claims and decrypts nothing here. */
-  signer: Signer;
-  fhe: FheBackend;
   /** Base URL of a Ponder indexer to read the submissions from; the chain's logs when omitted. */
   indexer?: string;
 }
 
 /**
- * Every (model, epoch) pair of the registry the signer can claim now: revealed, contributed to and
+ * Every (model, epoch) pair of the registry the client's signer can claim now: revealed, contributed to and
  * not yet claimed. Empty when there is nothing to claim.
  * @example
- * const pairs = await findClaimablePairs(registry, { signer: alice, fhe });
- * if (pairs.length > 0) await claimAll(vault, { pairs });
+ * const pairs = await findClaimablePairs(client);
+ * if (pairs.length > 0) await claimAll(await connectVault(client), { pairs });
  */
 export async function findClaimablePairs(
-  registry: ModelRegistry,
-  { signer, fhe, indexer }: FindClaimablePairsParameters,
+  client: RoyaltiesClient,
+  { indexer }: FindClaimablePairsParameters = {},
 ): Promise<ClaimPair[]> {
-  return claimablePairs(await getPortfolio(registry, { signer, fhe, indexer }));
+  return claimablePairs(await getPortfolio(client, { indexer }));
 }

@@ -1,6 +1,6 @@
 import type { ContractTransactionReceipt } from "ethers";
 
-import { confirmed, findPoolEvent } from "../client";
+import { confirmed, findPoolEvent, requireFhe, requireSigner } from "../client";
 import type { PoolClient } from "../client";
 import { RoyaltiesError, withPoolErrors } from "../errors";
 import { checkMetrics } from "../metrics";
@@ -36,14 +36,14 @@ export async function submitContribution(
 ): Promise<SubmitContributionReturnType> {
   const rules = await getRules(client, { version: (await getEpoch(client)).rulesVersion });
   checkSchema(metrics, rules.metrics);
-  const user = await client.signer.getAddress();
-  const encrypted = await client.fhe.encryptUint64(client.address, user, metrics);
+  const user = await requireSigner(client, "submitContribution").getAddress();
+  const encrypted = await requireFhe(client, "submitContribution").encryptUint64(client.address, user, metrics);
   const receipt = await withPoolErrors(() =>
     confirmed(client.pool.submitContribution(encrypted.handles, encrypted.inputProof)),
   );
   const event = findPoolEvent(client, receipt, "ContributionSubmitted");
   if (event === undefined) throw new RoyaltiesError("The submission emitted no ContributionSubmitted event.");
-  return { epochId: event.args.epochId as bigint, scoreHandle: event.args.score as string, receipt };
+  return { epochId: event.args.epochId, scoreHandle: event.args.score, receipt };
 }
 
 export interface SubmitAttestedParameters extends SubmitContributionParameters {
@@ -66,17 +66,17 @@ export async function submitAttested(
   const epoch = await getEpoch(client);
   const rules = await getRules(client, { version: epoch.rulesVersion });
   checkSchema(metrics, rules.metrics);
-  const attestor = await client.signer.getAddress();
+  const attestor = await requireSigner(client, "submitAttested").getAddress();
   if (!(await client.pool.isAttestor(epoch.rulesVersion, attestor))) {
     throw new RoyaltiesError(
       `${attestor} is not an attestor of epoch ${epoch.epochId}'s rules (version ${epoch.rulesVersion}).`,
     );
   }
-  const encrypted = await client.fhe.encryptUint64(client.address, attestor, metrics);
+  const encrypted = await requireFhe(client, "submitAttested").encryptUint64(client.address, attestor, metrics);
   const receipt = await withPoolErrors(() =>
     confirmed(client.pool.submitAttested(contributor, encrypted.handles, encrypted.inputProof, bonusClass)),
   );
   const event = findPoolEvent(client, receipt, "ContributionSubmitted");
   if (event === undefined) throw new RoyaltiesError("The submission emitted no ContributionSubmitted event.");
-  return { epochId: event.args.epochId as bigint, scoreHandle: event.args.score as string, receipt };
+  return { epochId: event.args.epochId, scoreHandle: event.args.score, receipt };
 }

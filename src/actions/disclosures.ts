@@ -1,6 +1,7 @@
 /** Which epochs of a contributor a viewer (auditor, tax authority) may decrypt: what `disclosed` reads by default. */
 import { RoyaltyPool__factory } from "../../types";
-import { NotDisclosedError } from "./payouts";
+import { requireSigner } from "../client";
+import { NotDisclosedError } from "./disclosure";
 import type { VaultClient } from "./vault";
 
 export interface DisclosedEpochIdsParameters {
@@ -22,8 +23,8 @@ export async function disclosedEpochIds(
   client: VaultClient,
   { contributor, modelId, pool, viewer: requested }: DisclosedEpochIdsParameters,
 ): Promise<bigint[]> {
-  const viewer = requested ?? (await client.signer.getAddress());
-  const current = await RoyaltyPool__factory.connect(pool, client.signer).currentEpochId();
+  const viewer = requested ?? (await requireSigner(client, "disclosedEpochIds").getAddress());
+  const current = await RoyaltyPool__factory.connect(pool, client.runner).currentEpochId();
   const epochIds: bigint[] = [];
   for (let epochId = 1n; epochId <= current; epochId++) {
     const viewers = await client.vault.disclosureViewers(contributor, modelId, epochId);

@@ -4,8 +4,9 @@
  */
 import type { RoyaltyGovernor } from "../../types";
 import { RoyaltiesError } from "../errors";
-import { VOTE_SUPPORT, listProposals } from "../governance";
-import type { ProposalInfo } from "../governance";
+import { VOTE_SUPPORT } from "./governance/governor";
+import { listProposals } from "./governance/proposals";
+import type { ProposalInfo } from "./governance/proposals";
 
 /** The governor has no proposal with that id. */
 export class ProposalNotFoundError extends RoyaltiesError {

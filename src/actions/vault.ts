@@ -1,23 +1,31 @@
 import type { ContractTransactionReceipt, Signer } from "ethers";
 
-import { ModelRegistry__factory, PayoutVault__factory } from "../../types";
+import { PayoutVault__factory } from "../../types";
 import type { PayoutVault } from "../../types";
-import type { PoolClient } from "../client";
+import { baseClient, createRoyaltiesClient } from "../client";
+import type { PoolClient, RoyaltiesClient } from "../client";
 import { RoyaltiesError, withRoyaltiesErrors } from "../errors";
+import { parseEvents } from "../events";
+import type { EventName, ParsedEvent } from "../events";
 import type { FheBackend } from "../fhe/backend";
 
 /**
- * The registry's payout vault bound to the signer acting on it and the FHE backend of its network: every claim
- * credits an encrypted balance there, and withdrawals pay balances out.
+ * A client with the registry's payout vault bound: every claim credits an encrypted balance there, and
+ * withdrawals pay balances out.
  */
-export interface VaultClient {
+export interface VaultClient extends RoyaltiesClient {
   readonly vault: PayoutVault;
+  /** The vault's address. */
   readonly address: string;
-  readonly signer: Signer;
-  readonly fhe: FheBackend;
 }
 
 export interface ConnectVaultParameters {
+  /** The vault's address; default the registry's payout vault. */
+  address?: string;
+}
+
+/** The pre-client form: a vault address, the signer acting on it and the FHE backend of its network. */
+export interface ConnectVaultLegacyParameters {
   address: string;
   signer: Signer;
   fhe: FheBackend;
@@ -31,15 +39,33 @@ export class VaultNotFoundError extends RoyaltiesError {
 }
 
 /**
- * Connects to a deployed PayoutVault.
+ * Binds the registry's payout vault to a client (checking code at its address). The pre-client form
+ * `connectVault({ address, signer, fhe })` finds the registry through the vault.
  * @example
- * const vault = await connectVault({ address: await registry.payoutVault(), signer: alice, fhe });
+ * const vault = await connectVault(client);
  */
-export async function connectVault({ address, signer, fhe }: ConnectVaultParameters): Promise<VaultClient> {
-  const provider = signer.provider;
-  if (provider === null) throw new RoyaltiesError("The signer has no provider: connect it to a network first.");
-  if ((await provider.getCode(address)) === "0x") throw new VaultNotFoundError(address);
-  return { vault: PayoutVault__factory.connect(address, signer), address, signer, fhe };
+export async function connectVault(client: RoyaltiesClient, params?: ConnectVaultParameters): Promise<VaultClient>;
+export async function connectVault(params: ConnectVaultLegacyParameters): Promise<VaultClient>;
+export async function connectVault(
+  first: RoyaltiesClient | ConnectVaultLegacyParameters,
+  params: ConnectVaultParameters = {},
+): Promise<VaultClient> {
+  if (!("registry" in first)) {
+    const { address, signer, fhe } = first;
+    const provider = signer.provider;
+    if (provider === null) throw new RoyaltiesError("The signer has no provider: connect it to a network first.");
+    if ((await provider.getCode(address)) === "0x") throw new VaultNotFoundError(address);
+    const registry = await PayoutVault__factory.connect(address, provider).registry();
+    return bindVault(await createRoyaltiesClient({ signer, fhe, registry }), address);
+  }
+  const client = baseClient(first);
+  const address = params.address ?? (await client.registry.payoutVault());
+  if ((await client.provider.getCode(address)) === "0x") throw new VaultNotFoundError(address);
+  return bindVault(client, address);
+}
+
+function bindVault(client: RoyaltiesClient, address: string): VaultClient {
+  return { ...client, vault: PayoutVault__factory.connect(address, client.runner), address };
 }
 
 /**
@@ -48,14 +74,12 @@ export async function connectVault({ address, signer, fhe }: ConnectVaultParamet
  * const vault = await vaultOfPool(aliceClient);
  */
 export async function vaultOfPool(client: PoolClient): Promise<VaultClient> {
-  return connectVault({ address: await client.pool.payoutVault(), signer: client.signer, fhe: client.fhe });
+  return bindVault(baseClient(client), await client.pool.payoutVault());
 }
 
 /** The registry's model id of a pool (claims name a model and an epoch). */
 export async function modelIdOfPool(client: PoolClient): Promise<bigint> {
-  const vault = PayoutVault__factory.connect(await client.pool.payoutVault(), client.signer);
-  const registry = ModelRegistry__factory.connect(await vault.registry(), client.signer);
-  const modelId = await registry.modelIdOf(client.address);
+  const modelId = await client.registry.modelIdOf(client.address);
   if (modelId === 0n) throw new RoyaltiesError(`Pool ${client.address} was not created by its registry.`);
   return modelId;
 }
@@ -69,13 +93,11 @@ export async function withVaultErrors<T>(call: () => Promise<T>): Promise<T> {
   return withRoyaltiesErrors(call, "PayoutVault");
 }
 
-/** Events `name` the vault emitted in a receipt. */
-export function vaultEvents(client: VaultClient, receipt: ContractTransactionReceipt, name: string) {
-  const found = [];
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== client.address.toLowerCase()) continue;
-    const parsed = client.vault.interface.parseLog(log);
-    if (parsed?.name === name) found.push(parsed);
-  }
-  return found;
+/** Events `name` the vault emitted in a receipt, with TypeChain-typed arguments. */
+export function vaultEvents<K extends EventName<PayoutVault>>(
+  client: VaultClient,
+  receipt: ContractTransactionReceipt,
+  name: K,
+): ParsedEvent<PayoutVault, K>[] {
+  return parseEvents(client.vault, receipt, name);
 }

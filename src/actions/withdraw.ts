@@ -2,7 +2,7 @@ import { ZeroAddress, ZeroHash, isAddress } from "ethers";
 import type { ContractTransactionReceipt } from "ethers";
 
 import { ConfidentialPayoutToken__factory } from "../../types";
-import { confirmed } from "../client";
+import { confirmed, requireFhe, requireSigner } from "../client";
 import { RoyaltiesError } from "../errors";
 import { formatAmount } from "../format";
 import { decryptVaultBalance } from "./earnings";
@@ -102,7 +102,8 @@ export async function withdraw(
       `Withdraw a positive amount of confidential units below 2^64, or omit it for everything; got ${amount}.`,
     );
   }
-  const owner = await client.signer.getAddress();
+  const signer = requireSigner(client, "withdraw");
+  const owner = await signer.getAddress();
   const to = recipient ?? owner;
   if (!isAddress(to) || to === ZeroAddress) {
     throw new InvalidWithdrawRecipientError(`Recipient ${to} is not a usable address: pass a non-zero 0x… address.`);
@@ -111,7 +112,7 @@ export async function withdraw(
     throw new InvalidPayoutTokenError(`Token ${token} is not an address: pass the payout token's 0x… address.`);
   }
   if ((await client.vault.balanceOf(owner, token)) === ZeroHash) throw new NoVaultBalanceError(token);
-  const payout = ConfidentialPayoutToken__factory.connect(token, client.signer);
+  const payout = ConfidentialPayoutToken__factory.connect(token, signer);
   if (amount !== undefined) {
     const balance = await decryptVaultBalance(client, { token });
     if (amount > balance) {
@@ -121,7 +122,10 @@ export async function withdraw(
   }
 
   // The input is bound to (vault, signer): nobody else can submit it, nor to another contract.
-  const encrypted = amount === undefined ? undefined : await client.fhe.encryptUint64(client.address, owner, [amount]);
+  const encrypted =
+    amount === undefined
+      ? undefined
+      : await requireFhe(client, "withdraw").encryptUint64(client.address, owner, [amount]);
   const receipt = await withVaultErrors(() => {
     if (encrypted === undefined) {
       return confirmed(unwrap ? client.vault.withdrawUnwrapped(token, to) : client.vault.withdraw(token, to));
@@ -135,14 +139,15 @@ export async function withdraw(
   });
   const event = vaultEvents(client, receipt, "Withdrawn")[0];
   if (event === undefined) throw new RoyaltiesError("The withdrawal emitted no Withdrawn event: check the vault.");
-  const sentHandle = String(event.args.sent);
+  const sentHandle = event.args.sent;
   const base = { token, recipient: to, requested: amount, sentHandle };
   if (!unwrap) {
-    const sent = sentHandle === ZeroHash ? 0n : await client.fhe.userDecryptUint64(sentHandle, token, client.signer);
+    const sent =
+      sentHandle === ZeroHash ? 0n : await requireFhe(client, "withdraw").userDecryptUint64(sentHandle, token, signer);
     return { ...base, sent, unwrapped: false, receipts: [receipt] };
   }
   try {
-    const finalized = await finalizeUnwrapRequest(client.fhe, payout, sentHandle);
+    const finalized = await finalizeUnwrapRequest(client, { token: payout, requestId: sentHandle });
     return {
       ...base,
       sent: finalized.units,

@@ -6,7 +6,7 @@
  * Hardhat's cache folder).
  */
 import { RoyaltiesError } from "../errors";
-import { nextWithdrawalNonce } from "./payouts";
+import { nextWithdrawalNonce } from "./withdrawalAuthorization";
 
 /** One signed withdrawal of the ledger; numbers as decimal strings, as stored in JSON. */
 export interface PendingWithdrawal {

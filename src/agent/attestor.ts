@@ -5,7 +5,9 @@
  */
 import { getAddress, isAddress } from "ethers";
 
-import { attest, consensusStatus, finalize } from "../actions/consensus";
+import { attest } from "../actions/attest";
+import { consensusStatus } from "../actions/consensusStatus";
+import { finalize } from "../actions/finalize";
 import { submitAttested } from "../actions/contribute";
 import { getEpoch, getRules } from "../actions/read";
 import type { AgentContext, ModelRuntime } from "./context";

@@ -163,16 +163,19 @@ describe("Security: who may call what", function () {
 
   it("governance: the timelock and the governor obey only passed proposals", async function () {
     const [deployer, , stranger, alice] = await ethers.getSigners();
-    const gov = await deployGovernance(deployer, {
-      tokenName: "Votes",
-      tokenSymbol: "V",
-      holders: [alice.address],
-      amounts: [10n ** 18n],
-      votingDelay: 1,
-      votingPeriod: 10,
-      quorumPercent: 40,
-      timelockDelay: 3600n,
-    });
+    const gov = await deployGovernance(
+      { signer: deployer },
+      {
+        tokenName: "Votes",
+        tokenSymbol: "V",
+        holders: [alice.address],
+        amounts: [10n ** 18n],
+        votingDelay: 1,
+        votingPeriod: 10,
+        quorumPercent: 40,
+        timelockDelay: 3600n,
+      },
+    );
     const timelock = gov.timelock;
     const timelockAddress = await timelock.getAddress();
     const f = await deployPoolFixture(defaultRules(), timelockAddress);

@@ -9,23 +9,16 @@ import type { Signer } from "ethers";
 
 import type { ModelRegistry } from "../../types";
 import { RoyaltyPool__factory } from "../../types";
-import type { PoolClient } from "../../src/client";
-import type { FheBackend } from "../../src/fhe/backend";
-import type { ProposalInfo } from "../../src/governance";
+import { ModelNotFoundError, connectPool } from "../../src/client";
+import type { PoolClient, RoyaltiesClient } from "../../src/client";
+import type { ProposalInfo } from "../../src/actions/governance/proposals";
 import type { ConsensusClient } from "../../src/actions/consensus";
 import type { VaultClient } from "../../src/actions/vault";
 import { NoClosedEpochError, decryptableEpochId, lastClosedEpochId } from "../../src/actions/claimable";
-import {
-  PayoutTokenChoiceError,
-  UnknownModelError,
-  connectModelPool,
-  onlyPayoutToken,
-  registryPayoutTokens,
-  resolveModel,
-} from "../../src/actions/lookup";
+import { PayoutTokenChoiceError, onlyPayoutToken, registryPayoutTokens, resolveModel } from "../../src/actions/lookup";
 import { ProposalNotFoundError, summarizeProposal, toVoteSupport } from "../../src/actions/proposals";
 import { disclosedEpochIds } from "../../src/actions/disclosures";
-import { NotDisclosedError } from "../../src/actions/payouts";
+import { NotDisclosedError } from "../../src/actions/disclosure";
 import { checkDeviation } from "../../src/actions/deviation";
 import {
   WithdrawalNonceUsedError,
@@ -90,17 +83,17 @@ describe("Task decisions in the library", function () {
   describe("model lookup", function () {
     it("finds a model by name, then by registry id, the name winning", async function () {
       const { registry } = fakeRegistry(["0xT1", "0xT2", "0xT3"], ["subnet-7", "1", "third"]);
-      expect((await resolveModel(registry, { model: "subnet-7" })).pool).to.equal(POOL(1));
+      expect((await resolveModel({ registry }, { model: "subnet-7" })).pool).to.equal(POOL(1));
       // "1" is the name of model 2: the name wins over the id.
-      expect((await resolveModel(registry, { model: "1" })).modelId).to.equal(2n);
-      expect((await resolveModel(registry, { model: "3" })).name).to.equal("third");
+      expect((await resolveModel({ registry }, { model: "1" })).modelId).to.equal(2n);
+      expect((await resolveModel({ registry }, { model: "3" })).name).to.equal("third");
     });
 
     it("refuses an unknown name, id 0 and an id past the last model", async function () {
       const { registry } = fakeRegistry(["0xT1"]);
       for (const model of ["nope", "0", "2", ""]) {
-        await expect(resolveModel(registry, { model })).to.be.rejectedWith(
-          UnknownModelError,
+        await expect(resolveModel({ registry }, { model })).to.be.rejectedWith(
+          ModelNotFoundError,
           /No model ".*" in the registry/,
         );
       }
@@ -109,22 +102,22 @@ describe("Task decisions in the library", function () {
     it("connects the model's pool without a second code check", async function () {
       const { registry, calls } = fakeRegistry(["0xT1", "0xT2"]);
       let codeChecks = 0;
-      const signer = {
-        provider: {
-          getCode: async () => {
-            codeChecks++;
-            return "0x";
-          },
+      const provider = {
+        getCode: async () => {
+          codeChecks++;
+          return "0x";
         },
-      } as unknown as Signer;
-      const { client, model } = await connectModelPool({
+      };
+      const signer = { provider } as unknown as Signer;
+      const client = {
         registry,
-        model: "model-2",
+        registryAddress: POOL(99),
+        runner: signer,
+        provider,
         signer,
-        fhe: {} as FheBackend,
-      });
-      expect(client.address).to.equal(POOL(2));
-      expect(model.modelId).to.equal(2n);
+      } as unknown as RoyaltiesClient;
+      const pool = await connectPool(client, { model: "model-2" });
+      expect(pool.address).to.equal(POOL(2));
       expect(codeChecks).to.equal(0);
       expect(calls).to.deep.equal(["modelIdByName(model-2)"]);
     });
@@ -133,16 +126,13 @@ describe("Task decisions in the library", function () {
   describe("payout token choice", function () {
     it("lists each payout token once, in model order", async function () {
       const { registry } = fakeRegistry(["0xB", "0xA", "0xB"]);
-      expect(await registryPayoutTokens(registry)).to.deep.equal(["0xB", "0xA"]);
+      expect(await registryPayoutTokens({ registry })).to.deep.equal(["0xB", "0xA"]);
     });
 
     it("picks the only token, refuses none or several", async function () {
-      expect(await onlyPayoutToken(fakeRegistry(["0xA", "0xA"]).registry)).to.equal("0xA");
-      await expect(onlyPayoutToken(fakeRegistry([]).registry)).to.be.rejectedWith(
-        PayoutTokenChoiceError,
-        /no model yet/,
-      );
-      await expect(onlyPayoutToken(fakeRegistry(["0xA", "0xB"]).registry)).to.be.rejectedWith(
+      expect(await onlyPayoutToken(fakeRegistry(["0xA", "0xA"]))).to.equal("0xA");
+      await expect(onlyPayoutToken(fakeRegistry([]))).to.be.rejectedWith(PayoutTokenChoiceError, /no model yet/);
+      await expect(onlyPayoutToken(fakeRegistry(["0xA", "0xB"]))).to.be.rejectedWith(
         PayoutTokenChoiceError,
         /pay in 2 tokens: name one with --token/,
       );

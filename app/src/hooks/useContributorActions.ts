@@ -1,13 +1,13 @@
 /** What the contributor's buttons send, through the client library. */
-import { claimRoyalty } from "../../../src/actions/claim";
-import { submitContribution } from "../../../src/actions/contribute";
-import { grantDisclosure } from "../../../src/actions/payouts";
-import { decryptScore, decryptShare } from "../../../src/actions/decrypt";
-import { vaultOfPool } from "../../../src/actions/vault";
-import { closeEpoch, revealEpochTotal } from "../../../src/actions/settle";
-import { verifyShare } from "../../../src/actions/verify";
-import type { PoolClient } from "../../../src/client";
-import { RoyaltiesError } from "../../../src/errors";
+import { claimRoyalty } from "../../../src";
+import { submitContribution } from "../../../src";
+import { grantDisclosure } from "../../../src";
+import { decryptScore, decryptShare } from "../../../src";
+import { vaultOfPool } from "../../../src";
+import { closeEpoch, revealEpochTotal } from "../../../src";
+import { verifyShare } from "../../../src";
+import type { PoolClient } from "../../../src";
+import { RoyaltiesError } from "../../../src";
 import type { ContributorModelView } from "../data";
 import { dateTime, shortAddress } from "../format";
 import type { Report } from "../operation";

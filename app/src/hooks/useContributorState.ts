@@ -1,9 +1,9 @@
 /** The contributor view's state and reads. */
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { connectVault } from "../../../src/actions/vault";
-import type { VaultClient } from "../../../src/actions/vault";
-import type { ShareVerification } from "../../../src/actions/verify";
-import { RoyaltiesError } from "../../../src/errors";
+import { connectVault } from "../../../src";
+import type { VaultClient } from "../../../src";
+import type { ShareVerification } from "../../../src";
+import { RoyaltiesError } from "../../../src";
 import type { AppChain } from "../chain";
 import { chainNow, loadContributorModel, loadContributorModels, loadVaultState } from "../data";
 import type { ContributorModelView, UnreadableModel, VaultState } from "../data";

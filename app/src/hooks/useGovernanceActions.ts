@@ -8,7 +8,7 @@ import {
   proposeRulesChange,
   queueProposal,
   voteOnProposal,
-} from "../../../src/governance";
+} from "../../../src";
 import type { AppChain } from "../chain";
 import { readOnlyPool } from "../data";
 import { duration, shortAddress } from "../format";
@@ -51,10 +51,10 @@ export function useGovernanceActions(
     propose: (view, dao, change, description) =>
       transact(view, `Proposing a rules change of ${name(view)}`, async (report) => {
         report("Checking the new rules against the pool (nothing is sent yet)…");
-        const pool = await readOnlyPool(chain.provider, view.model.pool);
-        await checkRulesUpdate(pool, applyRulesChange(view.rules, change));
+        const pool = await readOnlyPool(chain, view.model.pool);
+        await checkRulesUpdate(pool, { rules: applyRulesChange(view.rules, change) });
         report("Sending the proposal and waiting for it to be mined…");
-        const result = await proposeRulesChange(signed(dao), pool, change);
+        const result = await proposeRulesChange(signed(dao), { pool, change });
         return `Proposal ${shortProposalId(result.proposalId)} created: "${displayText(description, 300).text}" Voting opens in ${dao.votingDelay + 1n} blocks.`;
       }),
     vote: (view, dao, proposal, support) =>

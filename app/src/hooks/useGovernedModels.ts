@@ -1,6 +1,6 @@
 /** Reading the governed models for the governance view. */
 import { useCallback, useState } from "react";
-import { listModels } from "../../../src/actions/registry";
+import { listModels } from "../../../src";
 import type { AppChain } from "../chain";
 import { chainNow } from "../data";
 import { useChainRead } from "./useChainRead";
@@ -23,7 +23,7 @@ export function useGovernedModels(chain: AppChain, block: number, wallet: Wallet
 
   const load = useCallback(async () => {
     const [models, time, head] = await Promise.all([
-      listModels(chain.registry),
+      listModels(chain),
       chainNow(chain.provider),
       chain.provider.getBlockNumber(),
     ]);

@@ -1,10 +1,10 @@
 /** What the payouts card of the contributor view shows and sends. */
 import { useMemo } from "react";
-import { claimAll } from "../../../src/actions/claimAll";
-import { decryptVaultBalance, getEarnings } from "../../../src/actions/earnings";
-import { decryptPayoutBalance } from "../../../src/actions/decrypt";
-import { withdraw } from "../../../src/actions/withdraw";
-import { RoyaltiesError } from "../../../src/errors";
+import { claimAll } from "../../../src";
+import { decryptVaultBalance, getEarnings } from "../../../src";
+import { decryptPayoutBalance } from "../../../src";
+import { withdraw } from "../../../src";
+import { RoyaltiesError } from "../../../src";
 import type { AppChain } from "../chain";
 import { isUnreadable } from "../data";
 import type { ContributorModelView, TokenInfo } from "../data";

@@ -7,11 +7,8 @@
 import { isAddress } from "ethers";
 import { useEffect, useMemo, useState } from "react";
 
-import { decryptDisclosed } from "../../../src/actions/payouts";
-import { listModels } from "../../../src/actions/registry";
-import type { ModelInfo } from "../../../src/actions/registry";
-import { connectVault } from "../../../src/actions/vault";
-import { formatAmount } from "../../../src/format";
+import { decryptDisclosed, listModels, connectVault, formatAmount } from "../../../src";
+import type { ModelInfo } from "../../../src";
 import { ErrorBanner, OperationBanners } from "../components/Banners";
 import { Secret } from "../components/Secret";
 import { SafeName, TokenBadge } from "../components/Untrusted";
@@ -108,7 +105,7 @@ export function AuditorView({ chain, block, wallet, walletPanel }: WalletViewPro
   const loadError = useChainRead(
     async () => {
       const count = await chain.registry.modelCount();
-      return known !== undefined && BigInt(known) === count ? undefined : listModels(chain.registry);
+      return known !== undefined && BigInt(known) === count ? undefined : listModels(chain);
     },
     (list) => list !== undefined && setModels(list),
     [chain, block, known],

@@ -8,10 +8,8 @@
 import { ZeroAddress } from "ethers";
 import { useState } from "react";
 
-import { describeRulesChange } from "../../../src/governance";
-import { sybilWarning } from "../../../src/privacy";
-import type { RulesInfo } from "../../../src/actions/read";
-import type { AggregateStatus } from "../../../src/actions/aggregates";
+import { describeRulesChange, sybilWarning } from "../../../src";
+import type { RulesInfo, AggregateStatus } from "../../../src";
 import type { AppChain } from "../chain";
 import { NETWORK } from "../config";
 import { BarChart } from "../components/BarChart";

@@ -1,7 +1,7 @@
 /** Submitting encrypted metrics to a model's current epoch. */
 import { useEffect, useState } from "react";
-import { contributionScore } from "../../../../src/math";
-import { checkMetrics, parseMetricValue } from "../../../../src/metrics";
+import { contributionScore } from "../../../../src";
+import { checkMetrics, parseMetricValue } from "../../../../src";
 import { SafeName } from "../../components/Untrusted";
 import { plural } from "../../format";
 import { submitGate, whenIdle } from "../../guards";

@@ -1,6 +1,6 @@
 /** What the contributor view's parts share: decrypted values, the actions interface, names and links. */
-import type { ShareVerification } from "../../../../src/actions/verify";
-import type { PoolClient } from "../../../../src/client";
+import type { ShareVerification } from "../../../../src";
+import type { PoolClient } from "../../../../src";
 import { NETWORK } from "../../config";
 import { isUnreadable } from "../../data";
 import type { ContributorModelView, TokenInfo, UnreadableModel } from "../../data";
@@ -11,7 +11,7 @@ import { displayText } from "../../untrusted";
 
 /** The pool client with each FHE step shown as a phase of the operation. */
 export function withReport(client: PoolClient, report: Report): PoolClient {
-  return { ...client, fhe: withPhases(client.fhe, report) };
+  return client.fhe === undefined ? client : { ...client, fhe: withPhases(client.fhe, report) };
 }
 
 /** A transaction hash as a link to the network's explorer (or the bare hash). */

@@ -1,6 +1,6 @@
 /** A proposal as the governance and public views show it: state, decoded actions, votes, schedule, buttons. */
-import { decodeProposalActions, rulesChanges } from "../../../../src/governance";
-import type { ProposalInfo } from "../../../../src/governance";
+import { decodeProposalActions, rulesChanges } from "../../../../src";
+import type { ProposalInfo } from "../../../../src";
 import { dateTime, duration, shortAddress } from "../../format";
 import type { GovernanceInfo, GovernedModelView } from "../../governanceData";
 import { executeGate, queueGate, voteGate } from "../../governanceGates";

@@ -2,10 +2,10 @@
 import { useEffect, useMemo, useState } from "react";
 import type { ReactNode } from "react";
 import { RoyaltyPool__factory } from "../../../../types";
-import { toRulesStruct } from "../../../../src/deploy";
-import { applyRulesChange, describeRulesChange, rulesChanges } from "../../../../src/governance";
-import type { RulesChange } from "../../../../src/governance";
-import type { RulesInfo } from "../../../../src/actions/read";
+import { toRulesStruct } from "../../../../src";
+import { applyRulesChange, describeRulesChange, rulesChanges } from "../../../../src";
+import type { RulesChange } from "../../../../src";
+import type { RulesInfo } from "../../../../src";
 import { SafeName } from "../../components/Untrusted";
 import { duration } from "../../format";
 import { proposeGate } from "../../governanceGates";

@@ -1,6 +1,6 @@
 /** What the governance view's parts share: vote amounts, short proposal ids, the actions interface. */
-import { formatAmount } from "../../../../src/format";
-import type { ProposalInfo, RulesChange, VOTE_SUPPORT } from "../../../../src/governance";
+import { formatAmount } from "../../../../src";
+import type { ProposalInfo, RulesChange, VOTE_SUPPORT } from "../../../../src";
 import type { Wallet } from "../../wallet";
 import type { GovernanceInfo, GovernedModelView } from "../../governanceData";
 
