@@ -187,7 +187,7 @@ describe("Task decisions in the library", function () {
 
   describe("disclosed epochs", function () {
     const poolInterface = new Interface(RoyaltyPool__factory.abi);
-    /** A vault client whose signer answers the pool's currentEpochId() with `current`. */
+    /** A vault client whose signer (its runner) answers the pool's currentEpochId() with `current`. */
     function vaultWith(current: bigint, grants: Record<string, string[]>): VaultClient {
       const signer = {
         provider: null,
@@ -197,7 +197,7 @@ describe("Task decisions in the library", function () {
       const vault = {
         disclosureViewers: async (_c: string, _m: bigint, epochId: bigint) => grants[epochId.toString()] ?? [],
       };
-      return { vault, signer, address: ZeroAddress, fhe: {} } as unknown as VaultClient;
+      return { vault, signer, runner: signer, address: ZeroAddress, fhe: {} } as unknown as VaultClient;
     }
 
     it("lists the epochs disclosed to the viewer, up to the current one", async function () {

@@ -200,7 +200,11 @@ describe("client library: unwrap, contributor status, registry", function () {
         /^RoyaltyPoolInvalidMinParticipants\(2, 3\)/,
       );
       expect((rejected as PoolRevertError).errorName).to.equal("RoyaltyPoolInvalidMinParticipants");
-      await expectError(findModel(registry, { name: "no-such-model" }), ModelNotFoundError, /no model named/);
+      await expectError(
+        findModel(registry, { name: "no-such-model" }),
+        ModelNotFoundError,
+        /No model "no-such-model" in the registry/,
+      );
       await expectError(
         createRoyaltiesClient({ signer: f.deployer, registry: f.stranger.address }),
         RegistryNotFoundError,
@@ -221,7 +225,11 @@ describe("client library: unwrap, contributor status, registry", function () {
       expect((await getRules(byName)).version).to.equal(1n);
       const byAddress = await connectPool(reader, { address: f.poolAddress });
       expect(byAddress.registryAddress).to.equal(reader.registryAddress);
-      await expectError(connectPool(reader, { model: "no-such-model" }), ModelNotFoundError, /no model named/);
+      await expectError(
+        connectPool(reader, { model: "no-such-model" }),
+        ModelNotFoundError,
+        /No model "no-such-model" in the registry/,
+      );
       await expectError(connectPool(reader, { address: f.stranger.address }), PoolNotFoundError, /No contract at/);
       await expectError(submitContribution(byName, { metrics: [1n, 1n, 1n] }), SignerRequiredError, /with a signer/);
       const signed = withSigner(byName, f.contributors[0]);
