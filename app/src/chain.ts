@@ -124,6 +124,9 @@ export async function connectChain(): Promise<AppChain> {
   const provider = new JsonRpcProvider(NETWORK.rpcUrl, Number(NETWORK.chainId), {
     staticNetwork: true,
     pollingInterval: 1000,
+    // ethers reuses an identical request's answer for 250 ms by default: a second transaction sent right after a
+    // first one (a withdrawal, then its unwrap's finalization) would read the first one's pending nonce again.
+    cacheTimeout: -1,
   });
   if ((await provider.getCode(registry.address)) === "0x") {
     throw new SetupError(
