@@ -6,7 +6,7 @@ import { JsonRpcProvider } from "ethers";
 
 import type { ModelRegistry } from "../../types";
 import { connectRegistry } from "../../src/actions/registry";
-import { NETWORK } from "./config";
+import { INDEXER_URL, NETWORK } from "./config";
 
 export interface DeployedContract {
   address: string;
@@ -27,6 +27,8 @@ export interface AppChain {
   /** First block to scan for events: the registry's deployment block (0 when unknown). */
   fromBlock: number;
   deployments: Deployments;
+  /** The indexer's base URL (`VITE_INDEXER_URL`): public records are read from it; from the chain when unset. */
+  indexerUrl?: string;
 }
 
 /** The dashboard cannot start; `steps` say what to do, in order. */
@@ -140,5 +142,6 @@ export async function connectChain(): Promise<AppChain> {
     registryAddress: registry.address,
     fromBlock: registry.blockNumber ?? 0,
     deployments,
+    indexerUrl: INDEXER_URL,
   };
 }
