@@ -827,8 +827,9 @@ function markdown(out: LoadOutput): string {
       "PostgreSQL (its own server process), and with the node's busy time. On a real chain, with many " +
       "transactions per block, there are far fewer blocks to fetch and store for the same events.",
     "- The public view's time is about the same with the indexer and with chain reads: both builds decode every " +
-      "event of every pool and replay the audit (digest chain, per-epoch reads) in the browser before the epochs " +
-      "table is drawn, and the local node answers a whole-range `eth_getLogs` at once; the indexer only replaces " +
+      "event of every pool (ethers' `parseLog` recomputes the topic hash of each of the pool's event types for " +
+      "every log) and replay the audit (digest chain, per-epoch reads) in the browser before the epochs table " +
+      "is drawn, and the local node answers a whole-range `eth_getLogs` at once; the indexer only replaces " +
       "the log reads, which are cheap here and are what fails or crawls on a public RPC (ranges refused or capped).",
   );
   if (out.findings.length > 0) lines.push("", ...out.findings.map((f) => `- ${f}`));
