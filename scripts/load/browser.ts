@@ -127,12 +127,19 @@ export async function timePublicView(
     try {
       // Locators, not an evaluated predicate: the page's CSP forbids eval, and it stays enforced here.
       for (const id of modelIds) {
-        await page
-          .locator(`[data-testid="public-epochs-${id}"] tbody tr`)
-          .nth(epochs - 1)
-          .waitFor({ state: "attached", timeout: timeoutMs });
+        const filled = page.locator(`[data-testid="public-epochs-${id}"] tbody tr`).nth(epochs - 1);
+        // A model the page gave up on (its per-model time limit) is drawn as unreadable: stop waiting then.
+        const unreadable = page.locator(`[data-testid="public-model-${id}"] [data-testid="unreadable-reason"]`);
+        await filled.or(unreadable).first().waitFor({ state: "attached", timeout: timeoutMs });
+        if ((await unreadable.count()) > 0) {
+          const reason = (await unreadable.first().textContent()) ?? "";
+          throw new Error(
+            `after ${Math.round(performance.now() - t0)} ms the page shows model #${id} as unreadable: ${reason}`,
+          );
+        }
       }
     } catch (error) {
+      if (String(error).includes("as unreadable")) throw error;
       const text = (await page.textContent("body").catch(() => "")) ?? "";
       throw new Error(`${String(error)}; page errors: ${errors.join(" | ")}; page: ${text.slice(0, 600)}`);
     }
