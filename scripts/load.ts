@@ -12,7 +12,8 @@
  * --models / LOAD_MODELS (2), --queries / LOAD_QUERIES (GraphQL samples per query, 40), --pageLoads /
  * LOAD_PAGELOADS (page loads each way, 3); LOAD_DATABASE_URL (a PostgreSQL database to use; otherwise a
  * throw-away cluster through .ci/postgres.sh, LOAD_POSTGRES=0 to skip), LOAD_BROWSER=0 (skip Chromium),
- * LOAD_VERBOSE=1 (echo the indexer's log). `--render` rewrites the RESULTS.md section from bench/load.json.
+ * LOAD_VERBOSE=1 (echo the indexer's log), LOAD_SIZES=full (the asked-for size only), LOAD_OUTPUT=file.json
+ * (write there only, not bench/). `--render` rewrites the RESULTS.md section from bench/load.json.
  */
 import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -919,6 +920,11 @@ interface LoadOutput {
 
 /** Writes bench/load.json and the Load section of RESULTS.md as they stand (after every phase). */
 function publish(out: LoadOutput): void {
+  // LOAD_OUTPUT=file.json: write the results there only, leaving bench/ as it is.
+  if (process.env.LOAD_OUTPUT) {
+    fs.writeFileSync(process.env.LOAD_OUTPUT, `${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
   const benchDir = path.join(ROOT, "bench");
   fs.writeFileSync(path.join(benchDir, "load.json"), `${JSON.stringify(out, null, 2)}\n`);
   writeSection(path.join(benchDir, "RESULTS.md"), markdown(out));
@@ -961,7 +967,8 @@ async function main(): Promise<void> {
       ? "Default size (200 × 10 × 2) and ¼ of it (50 × 10 × 2)."
       : `Size asked for: ${contributors} × ${epochs} × ${models} (the default is 200 × 10 × 2) and ¼ of it.`);
   const quarter = Math.max(3, Math.round(contributors / 4));
-  const sizes = quarter < contributors ? [quarter, contributors] : [contributors];
+  // LOAD_SIZES=full: the asked-for size only (e.g. to time one phase again without the ¼ run first).
+  const sizes = quarter < contributors && process.env.LOAD_SIZES !== "full" ? [quarter, contributors] : [contributors];
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "royalties-load-"));
   const postgres = loadPostgres(progress);
