@@ -889,6 +889,26 @@ function markdown(out: LoadOutput): string {
       "the log reads, which are cheap here and are what fails or crawls on a public RPC (ranges refused or capped).",
   );
   if (out.findings.length > 0) lines.push("", ...out.findings.map((f) => `- ${f}`));
+  for (const rerun of out.reruns ?? []) {
+    lines.push(
+      "",
+      `### A second run, ${rerun.generated.slice(0, 16).replace("T", " ")} UTC (${rerun.note})`,
+      "",
+      "| size | database | start-up s | sync s | events/s | rows = chain | killed mid-sync, restarted: same state | public view, indexer ms | chain reads ms | chain ÷ indexer |",
+      "| --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: |",
+    );
+    for (const size of rerun.sizes) {
+      const page = size.page !== null && !("skipped" in size.page) ? pageSides(size.page) : undefined;
+      for (const d of size.databases) {
+        lines.push(
+          `| ${size.contributors}×${size.epochs}×${size.models} | ${d.database} | ${d.startupSeconds} | ${d.syncSeconds} | ${d.eventsPerSecond} | ` +
+            `${d.countsMatch ? "yes" : "**no**"} | ${d.restart.countsMatch && d.restart.sameState ? "yes" : "**no**"} (${d.restart.note}) | ` +
+            `${page?.indexer.medianMs ?? "—"} | ${page?.chain.medianMs ?? "—"} | ${page?.speedup ?? "—"} |`,
+        );
+      }
+    }
+    if (!rerun.complete) lines.push("", `Incomplete: ${rerun.incomplete ?? "?"}.`);
+  }
   lines.push("");
   return lines.join("\n");
 }
@@ -916,6 +936,8 @@ interface LoadOutput {
   incomplete?: string;
   findings: string[];
   sizes: SizeResult[];
+  /** Later runs of one size (LOAD_SIZES=full), added by hand from their LOAD_OUTPUT file: shown after this run. */
+  reruns?: LoadOutput[];
 }
 
 /** Writes bench/load.json and the Load section of RESULTS.md as they stand (after every phase). */
@@ -963,9 +985,11 @@ async function main(): Promise<void> {
   const defaults = contributors === 200 && epochs === 10 && models === 2;
   const note =
     process.env.LOAD_NOTE ??
-    (defaults
-      ? "Default size (200 × 10 × 2) and ¼ of it (50 × 10 × 2)."
-      : `Size asked for: ${contributors} × ${epochs} × ${models} (the default is 200 × 10 × 2) and ¼ of it.`);
+    (process.env.LOAD_SIZES === "full"
+      ? `${contributors} × ${epochs} × ${models} only (LOAD_SIZES=full).`
+      : defaults
+        ? "Default size (200 × 10 × 2) and ¼ of it (50 × 10 × 2)."
+        : `Size asked for: ${contributors} × ${epochs} × ${models} (the default is 200 × 10 × 2) and ¼ of it.`);
   const quarter = Math.max(3, Math.round(contributors / 4));
   // LOAD_SIZES=full: the asked-for size only (e.g. to time one phase again without the ¼ run first).
   const sizes = quarter < contributors && process.env.LOAD_SIZES !== "full" ? [quarter, contributors] : [contributors];
@@ -1069,7 +1093,7 @@ async function main(): Promise<void> {
     if (failed)
       out.findings.push("Rows differ from the chain's, or the restarted indexer's state differs: see load.json.");
     publish(out);
-    progress("wrote bench/load.json and the Load section of bench/RESULTS.md");
+    progress(`wrote ${process.env.LOAD_OUTPUT ?? "bench/load.json and the Load section of bench/RESULTS.md"}`);
     if (typeof browsing !== "string") await browsing.browser.close();
     await rpc.close();
     postgres?.stop();
