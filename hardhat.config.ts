@@ -9,7 +9,10 @@ import path from "node:path";
 
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_TEST_GET_TEST_FILES } from "hardhat/builtin-tasks/task-names";
 import { subtask } from "hardhat/config";
-import type { HardhatUserConfig } from "hardhat/config";
+import type { HardhatUserConfig, HttpNetworkUserConfig } from "hardhat/types";
+
+import { NETWORKS, PUBLIC_TEST_MNEMONIC, rpcUrlOf } from "./src/networks";
+import type { NetworkConfig } from "./src/networks";
 
 import "./tasks";
 
@@ -53,15 +56,35 @@ subtask(TASK_TEST_GET_TEST_FILES).setAction(async (args: { testFiles: string[] }
 });
 
 /**
- * The public test mnemonic: the only accounts of the local networks (`hardhat`, and `localhost`, the
- * `npx hardhat node` that unlocks them for any caller). `MNEMONIC` / `PRIVATE_KEY` from the environment
- * configure real networks only, so a node started in a shell that exported a real key never holds it.
+ * The networks come from src/networks.ts, shared with the deploy preflight, the tasks and the dashboard.
+ * The public test mnemonic is the only source of accounts of the local networks (`hardhat`, and
+ * `localhost`, the `npx hardhat node` that unlocks them for any caller). `MNEMONIC` / `PRIVATE_KEY` from the
+ * environment configure real networks only, so a node started in a shell that exported a real key never
+ * holds it.
  */
-export const PUBLIC_TEST_MNEMONIC = "test test test test test test test test test test test junk";
+export { PUBLIC_TEST_MNEMONIC };
 const LOCAL_ACCOUNTS = { mnemonic: PUBLIC_TEST_MNEMONIC, count: 20 };
 const MNEMONIC = process.env.MNEMONIC;
 const PRIVATE_KEY = process.env.PRIVATE_KEY;
-const SEPOLIA_RPC_URL = process.env.SEPOLIA_RPC_URL ?? "https://ethereum-sepolia-rpc.publicnode.com";
+
+/** The Hardhat settings of a network of src/networks.ts (every one but the in-process `hardhat`). */
+function remoteNetwork(network: NetworkConfig): HttpNetworkUserConfig {
+  const url = rpcUrlOf(network, process.env);
+  if (url === undefined) throw new Error(`src/networks.ts gives ${network.name} no RPC URL.`);
+  return {
+    url,
+    chainId: Number(network.chainId),
+    // Only keys from the environment on real networks: without PRIVATE_KEY or MNEMONIC the network has no
+    // account and the royalties tasks say what to set (the public test mnemonic must never sign there).
+    accounts: network.local
+      ? LOCAL_ACCOUNTS
+      : PRIVATE_KEY
+        ? [PRIVATE_KEY]
+        : MNEMONIC
+          ? { mnemonic: MNEMONIC, count: 10 }
+          : [],
+  };
+}
 
 const config: HardhatUserConfig = {
   defaultNetwork: "hardhat",
@@ -71,20 +94,10 @@ const config: HardhatUserConfig = {
   networks: {
     hardhat: {
       accounts: LOCAL_ACCOUNTS,
-      chainId: 31337,
+      chainId: Number(NETWORKS.hardhat.chainId),
     },
-    localhost: {
-      url: "http://127.0.0.1:8545",
-      accounts: LOCAL_ACCOUNTS,
-      chainId: 31337,
-    },
-    sepolia: {
-      url: SEPOLIA_RPC_URL,
-      // Only keys from the environment: without PRIVATE_KEY or MNEMONIC the network has no account and
-      // the royalties tasks say what to set (the public test mnemonic must never sign on Sepolia).
-      accounts: PRIVATE_KEY ? [PRIVATE_KEY] : MNEMONIC ? { mnemonic: MNEMONIC, count: 10 } : [],
-      chainId: 11155111,
-    },
+    localhost: remoteNetwork(NETWORKS.localhost),
+    sepolia: remoteNetwork(NETWORKS.sepolia),
   },
   solidity: {
     version: SOLC_VERSION,

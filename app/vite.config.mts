@@ -9,17 +9,17 @@ import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig, loadEnv } from "vite";
 
+import { NETWORKS } from "./src/networks";
 import { deploymentsPlugin } from "./vite/deployments";
 import { securityPlugin } from "./vite/security";
 
-const NETWORKS = ["localhost", "sepolia"];
 const APP_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(APP_DIR, "..");
 
 export default defineConfig(({ mode }) => {
   const network = process.env.VITE_NETWORK ?? "localhost";
   if (network !== "localhost" && network !== "sepolia") {
-    throw new Error(`VITE_NETWORK=${network} is not supported: use one of ${NETWORKS.join(", ")}.`);
+    throw new Error(`VITE_NETWORK=${network} is not supported: use one of ${Object.keys(NETWORKS).join(", ")}.`);
   }
   // The RPC URL the bundle will contain (VITE_* values are inlined into the public JavaScript).
   const env = loadEnv(mode, APP_DIR, "VITE_");

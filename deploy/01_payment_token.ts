@@ -7,15 +7,15 @@
 import type { DeployFunction } from "hardhat-deploy/types";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-/** Throw-away Hardhat chains with the fhEVM mock, where a freely mintable test token is fine. */
-const LOCAL_NETWORKS = ["hardhat", "localhost"];
+import { isLocalNetwork } from "../src/networks";
+
 const LOCAL_MINT = 1_000_000n * 10n ** 18n;
 
 const func: DeployFunction = async function (hre: HardhatRuntimeEnvironment) {
   const { deployments, getNamedAccounts, network, ethers } = hre;
   const { deployer } = await getNamedAccounts();
 
-  if (LOCAL_NETWORKS.includes(network.name)) {
+  if (isLocalNetwork(network.name)) {
     const result = await deployments.deploy("PaymentToken", {
       contract: "TestToken",
       from: deployer,

@@ -8,9 +8,7 @@ import type { DeployFunction } from "hardhat-deploy/types";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { DEFAULT_AGGREGATE_MIN_CONTRIBUTORS } from "../src/deploy";
-
-/** Networks where the deploying account may keep the aggregate governance (demos, tests). */
-const LOCAL_NETWORKS = ["hardhat", "localhost"];
+import { isLocalNetwork } from "../src/networks";
 
 const func: DeployFunction = async function (hre: HardhatRuntimeEnvironment) {
   const { deployments, getNamedAccounts } = hre;
@@ -30,7 +28,7 @@ const func: DeployFunction = async function (hre: HardhatRuntimeEnvironment) {
   });
   // The aggregate governance is fixed at deployment: outside a local network it must be the DAO's timelock.
   const fromEnv = process.env.AGGREGATE_GOVERNANCE;
-  if (!LOCAL_NETWORKS.includes(hre.network.name) && (fromEnv === undefined || !isAddress(fromEnv))) {
+  if (!isLocalNetwork(hre.network.name) && (fromEnv === undefined || !isAddress(fromEnv))) {
     throw new Error("Set AGGREGATE_GOVERNANCE to the DAO timelock address (it chooses the cross-model metrics).");
   }
   const aggregateGovernance = fromEnv ?? deployer;

@@ -11,17 +11,25 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionReceipt, Signer } from "ethers";
 import hre, { ethers } from "hardhat";
 
-import { WITHDRAW_AUTHORIZATION_TYPES, connectAggregator, formatTable } from "../src";
+import { WITHDRAW_AUTHORIZATION_TYPES, formatTable } from "../src";
 import { expectedNoiseHoldback } from "../src/math";
 import type { ModelRegistry, PayoutVault, RoyaltyPool, TestToken } from "../types";
-import { PayoutVault__factory, ShareBenchmark__factory, TestToken__factory } from "../types";
-import { createModel, deployModelRegistry, deployPayoutToken, toRulesStruct } from "../src/deploy";
+import { MetricAggregator__factory, PayoutVault__factory, ShareBenchmark__factory } from "../types";
+import { createModel, toRulesStruct } from "../src/deploy";
 import { measurePrivacy, privacyMarkdown } from "./privacy";
 import type { CreateModelParameters } from "../src/deploy";
 import { measureConsensus } from "./benchConsensus";
-import { EPOCH_LENGTH, METRICS3, confirm, fundedWallets, measure } from "./benchCommon";
+import {
+  EPOCH_LENGTH,
+  METRICS3,
+  confirm,
+  deployPaymentWorld,
+  fundedWallets,
+  measure,
+  submitEncrypted,
+} from "./benchCommon";
 import type { Measurement } from "./benchCommon";
-import { startInProcessFhevm } from "./inProcessFhevm";
+import { startInProcessFhevm } from "../src/fhe/inProcessFhevm";
 import { NETWORK_LIMITS } from "./networkLimits";
 
 interface ScalingRow {
@@ -37,6 +45,16 @@ const METRICS3_POW2 = [
   { name: "qualityScore", weight: 8n, cap: 100n },
 ];
 const METRICS1 = [{ name: "computeUnits", weight: 3n, cap: 1_000_000n }];
+/** The measured submissions: row name → what it measures. */
+const SUBMISSIONS = {
+  submit1: "1 metric min(m, cap)·w, added to score and epoch total",
+  submit3: "3 metrics min(m, cap)·w (weights 3, 2, 5), contributor's first submission",
+  submit3Repeat: "the same contributor again: one more encrypted add for the score",
+  submit3Pow2: "3 capped metrics with power-of-two weights (2, 4, 8): a shift instead of a multiply",
+  submit3Tracked: "submit3 with computeUnits aggregated across models (approved pool): + one 128-bit encrypted add",
+  submit3TrackedSeals:
+    "submit3 (approved pool) that first seals the metric's ended round of ≥ k: + noise and one more add",
+};
 const started = Date.now();
 
 function progress(text: string): void {
@@ -58,16 +76,13 @@ class Bench {
   }
 
   async setUp(): Promise<void> {
-    this.token = await new TestToken__factory(this.deployer).deploy("Model Usage Dollar", "MUD");
-    this.payout = await (
-      await deployPayoutToken(this.deployer, {
-        underlying: await this.token.getAddress(),
-        name: "cMUD",
-        symbol: "cMUD",
-      })
-    ).getAddress();
-    await confirm(this.token.mint(this.funder.address, 10n ** 40n));
-    this.registry = await deployModelRegistry(this.deployer);
+    ({
+      token: this.token,
+      payout: this.payout,
+      registry: this.registry,
+    } = await deployPaymentWorld(this.deployer, {
+      mint: { to: this.funder.address, amount: 10n ** 40n },
+    }));
     this.vault = PayoutVault__factory.connect(await this.registry.payoutVault(), this.deployer);
   }
 
@@ -89,10 +104,17 @@ class Bench {
   }
 
   async submit(pool: RoyaltyPool, who: Signer, values: bigint[]): Promise<ContractTransactionReceipt> {
-    const input = hre.fhevm.createEncryptedInput(await pool.getAddress(), await who.getAddress());
-    for (const value of values) input.add64(value);
-    const enc = await input.encrypt();
-    return confirm(pool.connect(who).submitContribution(enc.handles, enc.inputProof));
+    return submitEncrypted(pool, who, values);
+  }
+
+  /** Submits `values` as `who` and measures that submission as the row `name` (described in SUBMISSIONS). */
+  async measureSubmit(
+    name: keyof typeof SUBMISSIONS,
+    pool: RoyaltyPool,
+    who: Signer,
+    values: bigint[],
+  ): Promise<Measurement> {
+    return measure(name, SUBMISSIONS[name], await this.submit(pool, who, values));
   }
 
   /** Claims a contributor's share of epoch 1 through the registry's payout vault. */
@@ -123,41 +145,17 @@ async function operations(bench: Bench, people: Signer[]): Promise<{ ops: Measur
   progress("operations: submit (1 and 3 metrics), fund");
   const pool1 = await bench.pool(METRICS1);
   await bench.submit(pool1, people[0], [5n]);
-  ops.push(
-    measure(
-      "submit1",
-      "1 metric min(m, cap)·w, added to score and epoch total",
-      await bench.submit(pool1, people[1], [9_000_000n]),
-    ),
-  );
+  ops.push(await bench.measureSubmit("submit1", pool1, people[1], [9_000_000n]));
 
   const pool = await bench.pool(METRICS3);
   await bench.submit(pool, people[0], vector);
-  ops.push(
-    measure(
-      "submit3",
-      "3 metrics min(m, cap)·w (weights 3, 2, 5), contributor's first submission",
-      await bench.submit(pool, people[1], vector),
-    ),
-  );
-  ops.push(
-    measure(
-      "submit3Repeat",
-      "the same contributor again: one more encrypted add for the score",
-      await bench.submit(pool, people[1], vector),
-    ),
-  );
+  ops.push(await bench.measureSubmit("submit3", pool, people[1], vector));
+  ops.push(await bench.measureSubmit("submit3Repeat", pool, people[1], vector));
   await bench.submit(pool, people[2], vector);
 
   const pow2Pool = await bench.pool(METRICS3_POW2);
   await bench.submit(pow2Pool, people[0], vector);
-  ops.push(
-    measure(
-      "submit3Pow2",
-      "3 capped metrics with power-of-two weights (2, 4, 8): a shift instead of a multiply",
-      await bench.submit(pow2Pool, people[1], vector),
-    ),
-  );
+  ops.push(await bench.measureSubmit("submit3Pow2", pow2Pool, people[1], vector));
 
   const attestor = bench.deployer;
   const attestedPool = await bench.pool(METRICS3, {
@@ -299,18 +297,12 @@ async function noiseAndAggregates(bench: Bench, people: Signer[], vector: bigint
   ops.push(measure("closeNoisy", "close adding encrypted uniform noise below 2^20 to the total", close));
   ops.push(measure("revealNoisy", "reveal of the noisy total", reveal));
 
-  const aggregator = await connectAggregator(bench.registry, bench.deployer);
+  const aggregator = MetricAggregator__factory.connect(await bench.registry.metricAggregator(), bench.deployer);
   await confirm(aggregator.trackMetric("computeUnits"));
   const tracked = await bench.pool(METRICS3);
   await confirm(aggregator.approvePool(await tracked.getAddress()));
   await bench.submit(tracked, people[0], vector);
-  ops.push(
-    measure(
-      "submit3Tracked",
-      "submit3 with computeUnits aggregated across models (approved pool): + one 128-bit encrypted add",
-      await bench.submit(tracked, people[1], vector),
-    ),
-  );
+  ops.push(await bench.measureSubmit("submit3Tracked", tracked, people[1], vector));
   await bench.submit(tracked, people[2], vector);
   // Rounds are sealed on a fixed grid: from the round's end on.
   const endOf = async () => (await aggregator.openRound("computeUnits"))[1].end;
@@ -337,13 +329,7 @@ async function noiseAndAggregates(bench: Bench, people: Signer[], vector: bigint
   // The first submission after a round's end with k contributors seals it (noise included) before adding.
   for (const who of people.slice(0, 3)) await bench.submit(tracked, who, vector);
   await time.increaseTo(await endOf());
-  ops.push(
-    measure(
-      "submit3TrackedSeals",
-      "submit3 (approved pool) that first seals the metric's ended round of ≥ k: + noise and one more add",
-      await bench.submit(tracked, people[0], vector),
-    ),
-  );
+  ops.push(await bench.measureSubmit("submit3TrackedSeals", tracked, people[0], vector));
   // Later measurements (scaling) must not pay for the aggregate.
   await confirm(aggregator.untrackMetric("computeUnits"));
   return ops;
@@ -352,23 +338,27 @@ async function noiseAndAggregates(bench: Bench, people: Signer[], vector: bigint
 /** The whole balance out (one transfer), part of it (compare, select, subtract, transfer), and unwrapped. */
 async function withdrawals(bench: Bench, people: Signer[]): Promise<Measurement[]> {
   progress("withdrawals: everything, part, unwrapped");
-  const all = await bench.vault.WITHDRAW_ALL();
   const [alice, bob, carol] = await Promise.all(people.slice(0, 3).map((p) => p.getAddress()));
+  // The partial amount is an encrypted input bound to (vault, bob): nothing public carries it.
+  const part = await hre.fhevm
+    .createEncryptedInput(await bench.vault.getAddress(), bob)
+    .add64(1_000_000n)
+    .encrypt();
   return [
     measure(
       "withdraw",
       "the whole balance: one ERC7984 transfer out of the vault, whatever the number of epochs credited",
-      await confirm(bench.vault.connect(people[0]).withdraw(bench.payout, alice, all)),
+      await confirm(bench.vault.connect(people[0]).withdraw(bench.payout, alice)),
     ),
     measure(
       "withdrawPartial",
-      "part of a balance: all or nothing under FHE (compare, select, subtract), then the transfer",
-      await confirm(bench.vault.connect(people[1]).withdraw(bench.payout, bob, 1_000_000n)),
+      "part of a balance, the amount encrypted: all or nothing under FHE (compare, select, subtract), then the transfer",
+      await confirm(bench.vault.connect(people[1]).withdrawAmount(bench.payout, bob, part.handles[0], part.inputProof)),
     ),
     measure(
       "withdrawUnwrapped",
       "the whole balance burnt for the public ERC20 (finalized with the KMS proof by anyone)",
-      await confirm(bench.vault.connect(people[2]).withdrawUnwrapped(bench.payout, carol, all)),
+      await confirm(bench.vault.connect(people[2]).withdrawUnwrapped(bench.payout, carol)),
     ),
   ];
 }
@@ -421,11 +411,7 @@ async function batchClaims(bench: Bench, people: Signer[], vector: bigint[]): Pr
     measure(
       "withdrawAfterBatch",
       `the whole balance after ${pairCount} epochs were credited: the same cost as after one`,
-      await confirm(
-        bench.vault
-          .connect(claimer)
-          .withdraw(bench.payout, await claimer.getAddress(), await bench.vault.WITHDRAW_ALL()),
-      ),
+      await confirm(bench.vault.connect(claimer).withdraw(bench.payout, await claimer.getAddress())),
     ),
   ];
 }
@@ -445,18 +431,18 @@ async function unlinkablePayouts(bench: Bench, people: Signer[], vector: bigint[
     contributor: await alice.getAddress(),
     token: bench.payout,
     recipient: bench.funder.address,
-    amount: await bench.vault.WITHDRAW_ALL(),
+    amount: ethers.ZeroHash, // the whole balance
     unwrap: false,
     relayer: bench.deployer.address,
     nonce: await bench.vault.nonces(await alice.getAddress()),
     deadline: BigInt(await time.latest()) + 3600n,
   };
   const signature = await alice.signTypedData(
-    { name: "AiRoyalties PayoutVault", version: "1", chainId, verifyingContract: vaultAddress },
+    { name: "AiRoyalties PayoutVault", version: "2", chainId, verifyingContract: vaultAddress },
     WITHDRAW_AUTHORIZATION_TYPES,
     auth,
   );
-  const relayed = await confirm(bench.vault.connect(bench.deployer).withdrawWithSignature(auth, signature));
+  const relayed = await confirm(bench.vault.connect(bench.deployer).withdrawWithSignature(auth, "0x", signature));
   const bob = people[1];
   const subAccount = hre.fhevm.createEncryptedInput(vaultAddress, await bob.getAddress());
   subAccount.addAddress(await people[2].getAddress());
@@ -464,13 +450,7 @@ async function unlinkablePayouts(bench: Bench, people: Signer[], vector: bigint[
   const omnibus = await confirm(
     bench.vault
       .connect(bob)
-      .withdrawToOmnibus(
-        bench.payout,
-        bench.funder.address,
-        encrypted.handles[0],
-        encrypted.inputProof,
-        await bench.vault.WITHDRAW_ALL(),
-      ),
+      .withdrawToOmnibus(bench.payout, bench.funder.address, encrypted.handles[0], encrypted.inputProof),
   );
   return [
     measure(

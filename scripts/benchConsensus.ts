@@ -13,7 +13,7 @@ import type { ModelRegistry } from "../types";
 import { AttestationConsensus__factory, TestToken__factory } from "../types";
 import { EPOCH_LENGTH, METRICS3, confirm, fundedWallets, measure } from "./benchCommon";
 import type { Measurement } from "./benchCommon";
-import { startInProcessFhevm } from "./inProcessFhevm";
+import { startInProcessFhevm } from "../src/fhe/inProcessFhevm";
 
 export interface MeasureConsensusParameters {
   /** Registry to create the benchmark models in (default: a fresh one). */

@@ -31,13 +31,13 @@ import {
   decryptPayoutBalance,
   decryptScore,
   decryptShare,
-  deployPayoutToken,
   attest,
   AggregatorRevertError,
   approvePool,
   auditAggregates,
   computeDeviation,
   connectAggregator,
+  createRoyaltiesClient,
   connectConsensus,
   decryptWithinTolerance,
   deployConsensus,
@@ -49,7 +49,6 @@ import {
   decryptDisclosed,
   decryptVaultBalance,
   createModel,
-  deployModelRegistry,
   getAggregateStatus,
   revealAggregate,
   trackMetric,
@@ -64,10 +63,10 @@ import {
   submitContribution,
   verifyShare,
   withSigner,
-} from "../src";
+} from "../src/node";
 import type { PoolClient, RevealAggregateReturnType } from "../src";
-import { TestToken__factory } from "../types";
-import { startInProcessFhevm } from "./inProcessFhevm";
+import { startInProcessFhevm } from "../src/fhe/inProcessFhevm";
+import { deployPaymentWorld } from "./benchCommon";
 
 const TOKEN_DECIMALS = 18n;
 const CONFIDENTIAL_DECIMALS = 6;
@@ -239,33 +238,31 @@ async function main(): Promise<void> {
   console.log("AiRoyalties FHE demo — in-process fhEVM mock (Hardhat network)");
 
   step("Deploy: payment token (MUD), its confidential wrapper (cMUD), the model registry, model 'subnet-7'");
-  const token = await new TestToken__factory(deployer).deploy("Model Usage Dollar", "MUD");
-  const payout = await deployPayoutToken(deployer, {
-    underlying: await token.getAddress(),
-    name: "Confidential MUD",
-    symbol: "cMUD",
-  });
   // Here the deployer chooses the aggregated metrics and approves the pools that feed them; on a real network it
   // is the DAO's timelock (AGGREGATE_GOVERNANCE).
-  const registry = await deployModelRegistry(deployer);
-  const aggregator = await connectAggregator(registry, deployer);
-  await trackMetric(aggregator, AGGREGATED_METRIC);
+  const { token, payout, registry } = await deployPaymentWorld(deployer, { wrapperName: "Confidential MUD" });
+  const deployerClient = await createRoyaltiesClient({ signer: deployer, fhe, registry: await registry.getAddress() });
+  const aggregator = await connectAggregator(deployerClient);
+  await trackMetric(deployerClient, { name: AGGREGATED_METRIC });
   /** Capped computeUnits of every submission, to check the cross-model aggregate (only the demo knows them). */
   const computeFed: bigint[] = [];
-  const dao = await deployGovernance(deployer, {
-    tokenName: "Subnet 7 Votes",
-    tokenSymbol: "S7V",
-    holders: people.map((p) => p.address),
-    amounts: [400n, 250n, 200n, 100n, 50n].map((x) => x * 10n ** 18n),
-    votingDelay: VOTING_DELAY,
-    votingPeriod: VOTING_PERIOD,
-    quorumPercent: 40,
-    timelockDelay: TIMELOCK_DELAY,
-  });
+  const dao = await deployGovernance(
+    { signer: deployer },
+    {
+      tokenName: "Subnet 7 Votes",
+      tokenSymbol: "S7V",
+      holders: people.map((p) => p.address),
+      amounts: [400n, 250n, 200n, 100n, 50n].map((x) => x * 10n ** 18n),
+      votingDelay: VOTING_DELAY,
+      votingPeriod: VOTING_PERIOD,
+      quorumPercent: 40,
+      timelockDelay: TIMELOCK_DELAY,
+    },
+  );
   for (const holder of people) await (await dao.token.connect(holder).delegate(holder.address)).wait();
   const poolContract = await createModel(registry, {
     modelName: "subnet-7",
-    payoutToken: await payout.getAddress(),
+    payoutToken: payout,
     metrics: METRICS,
     epochLength: EPOCH_LENGTH,
     minParticipants: 3,
@@ -273,10 +270,10 @@ async function main(): Promise<void> {
     governance: await dao.timelock.getAddress(),
   });
   const poolAddress = await poolContract.getAddress();
-  await approvePool(aggregator, poolAddress);
+  await approvePool(deployerClient, { pool: poolAddress });
   const pool = await connectPool({ address: poolAddress, signer: deployer, fhe });
   const clients = people.map((p) => withSigner(pool, p));
-  console.log(`    pool ${poolAddress}, payout token ${await payout.getAddress()}`);
+  console.log(`    pool ${poolAddress}, payout token ${payout}`);
   console.log(
     `    rules are governed by the DAO's timelock ${await dao.timelock.getAddress()}; the deployer kept no role`,
   );
@@ -346,7 +343,7 @@ async function main(): Promise<void> {
   computeFed.push(100_000n, 0n);
 
   step("While epoch 2 is open, the DAO votes to raise the qualityScore weight 50 → 80");
-  const proposal = await proposeRulesChange(dao.governor.connect(people[0]), pool, RULES_V2);
+  const proposal = await proposeRulesChange(dao.governor.connect(people[0]), { pool, change: RULES_V2 });
   console.log(`    proposal: "${proposal.description}"`);
   await mine(VOTING_DELAY + 1);
   for (const voter of people.slice(0, 3))
@@ -399,7 +396,7 @@ async function main(): Promise<void> {
   );
   const vision = await createModel(registry, {
     modelName: "vision-7",
-    payoutToken: await payout.getAddress(),
+    payoutToken: payout,
     metrics: VISION_METRICS,
     epochLength: EPOCH_LENGTH,
     minParticipants: 3,
@@ -407,7 +404,7 @@ async function main(): Promise<void> {
     noiseBits: VISION_NOISE_BITS,
   });
   const visionPool = await connectPool({ address: await vision.getAddress(), signer: deployer, fhe });
-  await approvePool(aggregator, await vision.getAddress());
+  await approvePool(deployerClient, { pool: await vision.getAddress() });
   await fundPool(withSigner(visionPool, funder), { amount: tokens(2_000n) });
   for (let i = 0; i < 3; i++) {
     await submitContribution(withSigner(visionPool, people[i]), { metrics: VISION_CONTRIBUTIONS[i] });
@@ -434,13 +431,13 @@ async function main(): Promise<void> {
   let refusal = "";
   while (refusal === "") {
     try {
-      reveals.push(await revealAggregate(aggregator, fhe, AGGREGATED_METRIC));
+      reveals.push(await revealAggregate(deployerClient, { name: AGGREGATED_METRIC }));
     } catch (error) {
       if (!(error instanceof AggregatorRevertError)) throw error;
       refusal = error.errorName;
     }
   }
-  const aggregateStatus = await getAggregateStatus(aggregator, AGGREGATED_METRIC);
+  const aggregateStatus = await getAggregateStatus(deployerClient, { name: AGGREGATED_METRIC });
   for (const { round, value } of reveals) {
     const r = aggregateStatus.rounds[Number(round) - 1];
     console.log(
@@ -465,14 +462,14 @@ async function main(): Promise<void> {
   );
 
   step("alice claims across models in one batch (payout vault), then reads her portfolio, decrypted with her key");
-  const aliceRegistry = registry.connect(people[0]);
+  const aliceClient = withSigner(deployerClient, people[0]);
   const aliceVault = await connectVault({ address: await registry.payoutVault(), signer: people[0], fhe });
-  const before = await getPortfolio(aliceRegistry, { signer: people[0], fhe });
+  const before = await getPortfolio(aliceClient);
   const batch = await claimAll(aliceVault, { pairs: claimablePairs(before) });
   console.log(
     `    ${batch.claimed} pair(s) claimed in ${batch.receipts.length} transaction(s), credited to her vault balance`,
   );
-  const portfolio = await getPortfolio(aliceRegistry, { signer: people[0], fhe });
+  const portfolio = await getPortfolio(aliceClient);
   console.log(
     indent(
       formatTable(
@@ -504,7 +501,7 @@ async function main(): Promise<void> {
   });
   const evalContract = await createModel(registry, {
     modelName: "eval-7",
-    payoutToken: await payout.getAddress(),
+    payoutToken: payout,
     metrics: EVAL_METRICS,
     epochLength: EPOCH_LENGTH,
     minParticipants: 3,
@@ -513,14 +510,17 @@ async function main(): Promise<void> {
     attestors: [predictedConsensus],
   });
   const evalAddress = await evalContract.getAddress();
-  const deployed = await deployConsensus(consensusDeployer, fhe, {
-    pool: evalAddress,
-    attestors: evaluators.map((e) => e.address),
-    attestationsRequired: 3,
-    minAttestations: 2,
-    finalizationPeriod: FINALIZATION_PERIOD,
-    deviationTolerance: DEVIATION_TOLERANCE,
-  });
+  const deployed = await deployConsensus(
+    { signer: consensusDeployer, fhe: fhe },
+    {
+      pool: evalAddress,
+      attestors: evaluators.map((e) => e.address),
+      attestationsRequired: 3,
+      minAttestations: 2,
+      finalizationPeriod: FINALIZATION_PERIOD,
+      deviationTolerance: DEVIATION_TOLERANCE,
+    },
+  );
   check(
     deployed.poolWired && deployed.client.address === predictedConsensus,
     "the consensus is eval-7's only attestor: no metric reaches the pool except through the median",
@@ -572,7 +572,7 @@ async function main(): Promise<void> {
     "Unlinkable payouts on eval-7: alice and bob claim into the vault; a relayer submits alice's signed withdrawal, bob withdraws to an omnibus sub-account",
   );
   const registryAddress = await registry.getAddress();
-  const payoutAddress = await payout.getAddress();
+  const payoutAddress = payout;
   const aliceEval = await vaultOfPool(withSigner(evalPool, people[0]));
   const bobEval = await vaultOfPool(withSigner(evalPool, people[1]));
   await claimRoyalty(withSigner(evalPool, people[0]), { epochId: 1n });

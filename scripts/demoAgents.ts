@@ -9,19 +9,12 @@ import os from "node:os";
 import path from "node:path";
 import hre, { ethers } from "hardhat";
 
-import {
-  connectPool,
-  createHardhatFheBackend,
-  createModel,
-  decryptScore,
-  decryptShare,
-  deployModelRegistry,
-} from "../src";
-import { deployPayoutToken, expectedShare, formatAmount, withSigner } from "../src";
+import { connectPool, createHardhatFheBackend, createModel, decryptScore, decryptShare } from "../src/node";
+import { expectedShare, formatAmount, withSigner } from "../src";
 import { createAgent, createLogger, parseAgentConfig } from "../src/agent";
 import type { Agent } from "../src/agent";
-import { TestToken__factory } from "../types";
-import { startInProcessFhevm } from "./inProcessFhevm";
+import { startInProcessFhevm } from "../src/fhe/inProcessFhevm";
+import { deployPaymentWorld } from "./benchCommon";
 
 const DAY = 24n * 60n * 60n;
 const EPOCHS = 3;
@@ -36,16 +29,10 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "royalties-demo-agents-"));
   console.log("AiRoyalties FHE — agents demo (in-process fhEVM mock)\n");
 
-  const token = await new TestToken__factory(deployer).deploy("Model Usage Dollar", "MUD");
-  const payout = await deployPayoutToken(deployer, {
-    underlying: await token.getAddress(),
-    name: "Confidential MUD",
-    symbol: "cMUD",
-  });
-  const registry = await deployModelRegistry(deployer);
+  const { token, payout, registry } = await deployPaymentWorld(deployer, { wrapperName: "Confidential MUD" });
   const pool = await createModel(registry, {
     modelName: "subnet-7",
-    payoutToken: await payout.getAddress(),
+    payoutToken: payout,
     metrics: [
       { name: "computeUnits", weight: 3n, cap: 1_000_000n },
       { name: "dataSamples", weight: 1n, cap: 500_000n },

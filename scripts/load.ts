@@ -42,7 +42,7 @@ import { createModel, deployModelRegistry, deployPayoutToken } from "../src/depl
 import type { ModelRegistry, PayoutVault, RoyaltyPool, TestToken } from "../types";
 import { PayoutVault__factory, TestToken__factory } from "../types";
 import { EPOCH_LENGTH, METRICS3, confirm, fundedWallets } from "./benchCommon";
-import { startInProcessFhevm } from "./inProcessFhevm";
+import { startInProcessFhevm } from "../src/fhe/inProcessFhevm";
 import { serveRpc } from "./rpcServer";
 import type { Eip1193, RpcServer } from "./rpcServer";
 import { CHROMIUM, buildApp, launchChromium, serveApp, timePublicView } from "./load/browser";

@@ -1,22 +1,46 @@
-import type { ContractTransactionReceipt, Signer } from "ethers";
+import type { ContractRunner, ContractTransactionReceipt, Provider, Signer } from "ethers";
 
-import { RoyaltyPool__factory } from "../types";
-import type { RoyaltyPool } from "../types";
+import { ModelRegistry__factory, PayoutVault__factory, RoyaltyPool__factory } from "../types";
+import type { ModelRegistry, RoyaltyPool } from "../types";
 import { RoyaltiesError } from "./errors";
+import { parseEvents } from "./events";
+import type { EventName, ParsedEvent } from "./events";
 import type { FheBackend } from "./fhe/backend";
 
-/** A royalty pool bound to the signer acting on it and the FHE backend of its network. */
-export interface PoolClient {
-  readonly pool: RoyaltyPool;
-  readonly address: string;
-  readonly signer: Signer;
-  readonly fhe: FheBackend;
+/**
+ * The one client of the library: a model registry read through a provider, or acted on by a signer, with the
+ * FHE backend of its network when the actions need one. Every action takes a client (or a {@link PoolClient} /
+ * `VaultClient` derived from it) as its first argument and an object of parameters as its second.
+ */
+export interface RoyaltiesClient {
+  /** The ModelRegistry, connected to `runner`. */
+  readonly registry: ModelRegistry;
+  readonly registryAddress: string;
+  /** The signer when there is one, else the provider: what every contract of the client is connected to. */
+  readonly runner: ContractRunner;
+  readonly provider: Provider;
+  /** Absent on a read-only client: actions that send a transaction or decrypt throw {@link SignerRequiredError}. */
+  readonly signer?: Signer;
+  /** Absent when no action needs FHE: actions that encrypt or decrypt throw {@link FheRequiredError}. */
+  readonly fhe?: FheBackend;
 }
 
-export interface ConnectPoolParameters {
-  address: string;
-  signer: Signer;
-  fhe: FheBackend;
+export interface CreateRoyaltiesClientParameters {
+  /** Acts (sends transactions, signs, decrypts); its provider reads. */
+  signer?: Signer;
+  /** Reads only; ignored when `signer` is given. */
+  provider?: Provider;
+  /** The FHE backend of the network: needed to encrypt, decrypt or reveal. */
+  fhe?: FheBackend;
+  /** Address of the ModelRegistry. */
+  registry: string;
+}
+
+/** No contract is deployed at the address given as a registry. */
+export class RegistryNotFoundError extends RoyaltiesError {
+  constructor(address: string) {
+    super(`No contract at ${address}: check the registry address and the --network you are on.`);
+  }
 }
 
 /** No contract is deployed at the address given as a pool. */
@@ -26,21 +50,167 @@ export class PoolNotFoundError extends RoyaltiesError {
   }
 }
 
-/**
- * Connects to a deployed RoyaltyPool.
- * @example
- * const client = await connectPool({ address, signer: alice, fhe: createHardhatFheBackend(hre.fhevm) });
- */
-export async function connectPool({ address, signer, fhe }: ConnectPoolParameters): Promise<PoolClient> {
-  const provider = signer.provider;
-  if (provider === null) throw new RoyaltiesError("The signer has no provider: connect it to a network first.");
-  if ((await provider.getCode(address)) === "0x") throw new PoolNotFoundError(address);
-  return { pool: RoyaltyPool__factory.connect(address, signer), address, signer, fhe };
+/** The client has neither a signer with a provider nor a provider. */
+export class NoProviderError extends RoyaltiesError {
+  constructor() {
+    super("Give createRoyaltiesClient a signer connected to a network, or a provider.");
+  }
 }
 
-/** Returns the same pool acting as another signer. */
-export function withSigner(client: PoolClient, signer: Signer): PoolClient {
-  return { ...client, pool: RoyaltyPool__factory.connect(client.address, signer), signer };
+/** An action that sends a transaction, signs or decrypts was called on a read-only client. */
+export class SignerRequiredError extends RoyaltiesError {
+  constructor(action: string) {
+    super(`${action} acts as an account: create the client with a signer (createRoyaltiesClient({ signer, ... })).`);
+  }
+}
+
+/** An action that encrypts, decrypts or reveals was called on a client without an FHE backend. */
+export class FheRequiredError extends RoyaltiesError {
+  constructor(action: string) {
+    super(
+      `${action} needs the network's FHE backend: create the client with fhe (createRoyaltiesClient({ fhe, ... })).`,
+    );
+  }
+}
+
+function providerOf(signer: Signer | undefined, provider: Provider | undefined): Provider {
+  const found = signer?.provider ?? provider;
+  if (found === null || found === undefined) throw new NoProviderError();
+  return found;
+}
+
+/**
+ * Creates the client of a deployed ModelRegistry, checking that code exists at its address.
+ * @example
+ * const reader = await createRoyaltiesClient({ provider, registry: registryAddress });
+ * const alice = await createRoyaltiesClient({ signer: aliceWallet, fhe, registry: registryAddress });
+ */
+export async function createRoyaltiesClient({
+  signer,
+  provider,
+  fhe,
+  registry,
+}: CreateRoyaltiesClientParameters): Promise<RoyaltiesClient> {
+  const reader = providerOf(signer, provider);
+  if ((await reader.getCode(registry)) === "0x") throw new RegistryNotFoundError(registry);
+  const runner: ContractRunner = signer ?? reader;
+  return {
+    registry: ModelRegistry__factory.connect(registry, runner),
+    registryAddress: registry,
+    runner,
+    provider: reader,
+    signer,
+    fhe,
+  };
+}
+
+/** The client's signer, or a {@link SignerRequiredError} naming the action that needs it. */
+export function requireSigner(client: Pick<RoyaltiesClient, "signer">, action: string): Signer {
+  if (client.signer === undefined) throw new SignerRequiredError(action);
+  return client.signer;
+}
+
+/** The client's FHE backend, or a {@link FheRequiredError} naming the action that needs it. */
+export function requireFhe(client: Pick<RoyaltiesClient, "fhe">, action: string): FheBackend {
+  if (client.fhe === undefined) throw new FheRequiredError(action);
+  return client.fhe;
+}
+
+/** A client with one royalty pool bound: every pool action takes one. */
+export interface PoolClient extends RoyaltiesClient {
+  readonly pool: RoyaltyPool;
+  /** The pool's address. */
+  readonly address: string;
+}
+
+/** The pool of a registry model, by name (one registry lookup) or by address (one code check). */
+export type PoolParameters = { model: string } | { address: string };
+
+/** The pre-client form: a pool address, the signer acting on it and the FHE backend of its network. */
+export interface ConnectPoolParameters {
+  address: string;
+  signer: Signer;
+  fhe: FheBackend;
+}
+
+function bindPool(client: RoyaltiesClient, address: string): PoolClient {
+  return { ...client, pool: RoyaltyPool__factory.connect(address, client.runner), address };
+}
+
+/** The registry has no model of that name or id. */
+export class ModelNotFoundError extends RoyaltiesError {
+  constructor(readonly model: string) {
+    super(`No model "${model}" in the registry: list them with npx hardhat royalties models, or create it first.`);
+  }
+}
+
+/** A registry id as users write it: 1 to 78 digits (any uint256). */
+const MODEL_ID = /^\d{1,78}$/;
+
+/** The registry fields of a client, without any pool or vault bound to it. */
+export function baseClient(client: RoyaltiesClient): RoyaltiesClient {
+  const { registry, registryAddress, runner, provider, signer, fhe } = client;
+  return { registry, registryAddress, runner, provider, signer, fhe };
+}
+
+/**
+ * The model id of a model named by its unique name or, when no model has that name, by its registry id (names may
+ * be digits too: the name wins). One lookup in the registry's name index; a pool the registry created is a clone,
+ * so its code needs no second check.
+ */
+export async function modelIdByName(client: Pick<RoyaltiesClient, "registry">, model: string): Promise<bigint> {
+  let modelId = model === "" ? 0n : await client.registry.modelIdByName(model);
+  if (modelId === 0n && MODEL_ID.test(model)) {
+    const id = BigInt(model);
+    if (id >= 1n && id <= (await client.registry.modelCount())) modelId = id;
+  }
+  if (modelId === 0n) throw new ModelNotFoundError(model);
+  return modelId;
+}
+
+/**
+ * Binds a pool to a client: `{ model }` resolves the name in the registry (one lookup, which also proves the
+ * pool exists), `{ address }` checks that code exists there. The pre-client form `connectPool({ address,
+ * signer, fhe })` finds the registry through the pool's payout vault.
+ * @example
+ * const client = await createRoyaltiesClient({ signer: alice, fhe, registry });
+ * const pool = await connectPool(client, { model: "subnet-7" });
+ */
+export async function connectPool(client: RoyaltiesClient, params: PoolParameters): Promise<PoolClient>;
+export async function connectPool(params: ConnectPoolParameters): Promise<PoolClient>;
+export async function connectPool(
+  first: RoyaltiesClient | ConnectPoolParameters,
+  params?: PoolParameters,
+): Promise<PoolClient> {
+  if (!("registry" in first)) {
+    const { address, signer, fhe } = first;
+    const provider = providerOf(signer, undefined);
+    if ((await provider.getCode(address)) === "0x") throw new PoolNotFoundError(address);
+    const vault = await RoyaltyPool__factory.connect(address, provider).payoutVault();
+    const registry = await PayoutVault__factory.connect(vault, provider).registry();
+    return bindPool(await createRoyaltiesClient({ signer, fhe, registry }), address);
+  }
+  const client = baseClient(first);
+  if (params === undefined) throw new RoyaltiesError("connectPool(client, params): give { model } or { address }.");
+  if ("model" in params) {
+    const modelId = await modelIdByName(client, params.model);
+    return bindPool(client, (await client.registry.getModel(modelId)).pool);
+  }
+  if ((await client.provider.getCode(params.address)) === "0x") throw new PoolNotFoundError(params.address);
+  return bindPool(client, params.address);
+}
+
+/** Returns the same client acting as another signer (a pool client keeps its pool). */
+export function withSigner(client: PoolClient, signer: Signer): PoolClient;
+export function withSigner(client: RoyaltiesClient, signer: Signer): RoyaltiesClient;
+export function withSigner(client: RoyaltiesClient | PoolClient, signer: Signer): RoyaltiesClient | PoolClient {
+  const rebound: RoyaltiesClient = {
+    ...client,
+    registry: ModelRegistry__factory.connect(client.registryAddress, signer),
+    runner: signer,
+    signer,
+  };
+  return "pool" in client ? { ...rebound, pool: RoyaltyPool__factory.connect(client.address, signer) } : rebound;
 }
 
 /** Waits for a transaction and fails loudly if it was dropped. */
@@ -52,12 +222,11 @@ export async function confirmed(
   return receipt;
 }
 
-/** Finds the first event `name` the pool emitted in a receipt. */
-export function findPoolEvent(client: PoolClient, receipt: ContractTransactionReceipt, name: string) {
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== client.address.toLowerCase()) continue;
-    const parsed = client.pool.interface.parseLog(log);
-    if (parsed?.name === name) return parsed;
-  }
-  return undefined;
+/** Finds the first event `name` the pool emitted in a receipt, with TypeChain-typed arguments. */
+export function findPoolEvent<K extends EventName<RoyaltyPool>>(
+  client: PoolClient,
+  receipt: ContractTransactionReceipt,
+  name: K,
+): ParsedEvent<RoyaltyPool, K> | undefined {
+  return parseEvents(client.pool, receipt, name)[0];
 }

@@ -1,10 +1,63 @@
-export { connectPool, withSigner, PoolNotFoundError } from "./client";
-export type { PoolClient, ConnectPoolParameters } from "./client";
-export { RoyaltiesError, PoolRevertError, redactError, redactSecrets, toRoyaltiesError } from "./errors";
+/**
+ * The library's browser-safe entry: every action, client and type, and no Node-only module (no Hardhat, no
+ * `fs`/`path`/`child_process`, no relayer-SDK Node build, no agent). Node programs import `src/node.ts`, which
+ * re-exports this file with the Hardhat and Node relayer FHE backends and the agent. `test/entries.test.ts`
+ * walks this file's import graph and fails if a Node-only module is reachable.
+ */
+export {
+  createRoyaltiesClient,
+  connectPool,
+  requireFhe,
+  requireSigner,
+  withSigner,
+  FheRequiredError,
+  ModelNotFoundError,
+  NoProviderError,
+  PoolNotFoundError,
+  RegistryNotFoundError,
+  SignerRequiredError,
+} from "./client";
+export type {
+  ConnectPoolParameters,
+  CreateRoyaltiesClientParameters,
+  PoolClient,
+  PoolParameters,
+  RoyaltiesClient,
+} from "./client";
+export { parseEvent, parseEvents, parseLog } from "./events";
+export type { ContractEvent, EventName, ParsedEvent } from "./events";
+export {
+  RoyaltiesError,
+  RoyaltiesRevertError,
+  ContractRevertError,
+  PoolRevertError,
+  VaultRevertError,
+  RegistryRevertError,
+  AggregatorRevertError,
+  ConsensusRevertError,
+  GovernanceRevertError,
+  PayoutTokenRevertError,
+  decodeRevert,
+  formatDate,
+  formatDuration,
+  redactError,
+  redactSecrets,
+  toRoyaltiesError,
+  withRoyaltiesErrors,
+} from "./errors";
+export type { DecodedRevert } from "./errors";
 export type { FheBackend, EncryptedInput, PublicDecryption } from "./fhe/backend";
-export { createHardhatFheBackend } from "./fhe/hardhatBackend";
 export { getEpoch, getRules, EPOCH_STATES } from "./actions/read";
-export type { EpochInfo, EpochStateName, MetricRule, RulesInfo } from "./actions/read";
+export type {
+  EpochInfo,
+  EpochStateName,
+  GetEpochParameters,
+  GetEpochReturnType,
+  GetRulesParameters,
+  GetRulesReturnType,
+  MetricRule,
+  RulesInfo,
+} from "./actions/read";
 export { submitAttested, submitContribution, InvalidMetricsError } from "./actions/contribute";
 export type {
   SubmitAttestedParameters,
@@ -29,9 +82,8 @@ export {
   vaultOfPool,
   withVaultErrors,
   VaultNotFoundError,
-  VaultRevertError,
 } from "./actions/vault";
-export type { ConnectVaultParameters, VaultClient } from "./actions/vault";
+export type { ConnectVaultLegacyParameters, ConnectVaultParameters, VaultClient } from "./actions/vault";
 export { claimAll, planClaimBatches, InvalidClaimBatchError } from "./actions/claimAll";
 export type {
   ClaimAllParameters,
@@ -48,12 +100,17 @@ export {
   InvalidWithdrawAmountError,
   InvalidWithdrawRecipientError,
   NoVaultBalanceError,
-  WITHDRAW_ALL,
+  MAX_WITHDRAW_AMOUNT,
 } from "./actions/withdraw";
 export type { WithdrawParameters, WithdrawReturnType } from "./actions/withdraw";
 export { decryptVaultBalance, getEarnings } from "./actions/earnings";
 export type { DecryptVaultBalanceParameters, GetEarningsParameters, GetEarningsReturnType } from "./actions/earnings";
 export { decryptScore, decryptShare, decryptPayoutBalance, NothingToDecryptError } from "./actions/decrypt";
+export type {
+  DecryptEpochValueParameters,
+  DecryptEpochValueReturnType,
+  DecryptPayoutBalanceReturnType,
+} from "./actions/decrypt";
 export {
   createModel,
   deployModelRegistry,
@@ -67,9 +124,11 @@ export {
 export type { CreateModelParameters, MetricParameters, RulesParameters } from "./deploy";
 export { cappedMetrics, contributionScore, exactShare, expectedShare, shareParameters } from "./math";
 export type { CappedMetric } from "./math";
+export { METRIC_MAX, checkMetrics, parseMetricValue } from "./metrics";
+export type { MetricsCheck } from "./metrics";
 export { escapeTerminal, escapeTerminalLines, formatAmount, formatTable, terminalSafeJson } from "./format";
 export { verifyShare } from "./actions/verify";
-export type { ShareVerification } from "./actions/verify";
+export type { ShareVerification, VerifyShareParameters, VerifyShareReturnType } from "./actions/verify";
 export {
   auditEvents,
   auditPool,
@@ -94,6 +153,8 @@ export type { LogReadProgress, ReadLogsParameters } from "./logs";
 export {
   auditPoolWithIndexer,
   indexerBlock,
+  indexerEpochs,
+  indexerModels,
   indexerPoolEvents,
   indexerQuery,
   indexerRows,
@@ -104,33 +165,34 @@ export type { AuditPoolWithIndexerParameters } from "./indexer";
 export type { LogStepName } from "./audit/log";
 export { formatAuditJson, formatAuditMarkdown, formatAuditText } from "./audit/report";
 export {
-  createRelayerFheBackend,
-  relayerConfig,
+  createInstanceFheBackend,
   stripEip712Domain,
   unreachableEndpoint,
   RelayerUnavailableError,
-} from "./fhe/relayerBackend";
+} from "./fhe/instanceBackend";
 export type {
-  RelayerFheBackendParameters,
-  RelayerInstanceConfig,
-  RelayerNetwork,
+  FhevmInstanceLike,
+  InstanceFheBackendParameters,
+  Keypair,
+  RelayerEndpoints,
   UnreachableEndpoint,
-} from "./fhe/relayerBackend";
+} from "./fhe/instanceBackend";
 export {
   unwrapPayout,
   finalizePayoutUnwrap,
+  finalizeUnwrapRequest,
   InvalidUnwrapAmountError,
   InvalidUnwrapRecipientError,
   InsufficientPayoutBalanceError,
   UnknownUnwrapRequestError,
   UnwrapNotFinalizedError,
-  PayoutTokenRevertError,
 } from "./actions/unwrap";
 export type {
   UnwrapPayoutParameters,
   UnwrapPayoutReturnType,
   FinalizePayoutUnwrapParameters,
   FinalizePayoutUnwrapReturnType,
+  FinalizeUnwrapRequestParameters,
 } from "./actions/unwrap";
 export { getContributorStatus, InvalidContributorError } from "./actions/contributor";
 export type {
@@ -138,57 +200,75 @@ export type {
   GetContributorStatusParameters,
   GetContributorStatusReturnType,
 } from "./actions/contributor";
-export {
-  connectRegistry,
-  findModel,
-  listModels,
-  registerModel,
-  ModelNameTakenError,
-  ModelNotFoundError,
-  RegistryNotFoundError,
-  RegistryRevertError,
+export { findModel, listModels, registerModel, ModelNameTakenError } from "./actions/registry";
+export type {
+  FindModelParameters,
+  FindModelReturnType,
+  ListModelsReturnType,
+  ModelInfo,
+  RegisterModelParameters,
+  RegisterModelReturnType,
 } from "./actions/registry";
-export type { ConnectRegistryParameters, ModelInfo } from "./actions/registry";
+export { deployGovernance } from "./actions/governance/deployGovernance";
+export type {
+  DeployGovernanceParameters,
+  DeployGovernanceReturnType,
+  Governance,
+} from "./actions/governance/deployGovernance";
 export {
   applyRulesChange,
-  checkRulesUpdate,
-  decodeProposalActions,
-  delegateVotes,
-  deployGovernance,
   describeRulesChange,
-  executeProposal,
-  findGovernor,
-  getVoterStatus,
-  governanceToken,
-  listProposals,
-  proposeRulesChange,
-  PROPOSAL_STATES,
-  queueProposal,
   rulesChanges,
-  rulesHistory,
-  voteOnProposal,
   NoRulesChangeError,
-  NoVotingPowerError,
   UnknownMetricError,
+} from "./actions/governance/rulesChange";
+export type { RulesChange } from "./actions/governance/rulesChange";
+export { executeProposal, proposeRulesChange, queueProposal } from "./actions/governance/proposeRulesChange";
+export type {
+  ProposalCallParameters,
+  ProposalCallReturnType,
+  ProposeRulesChangeParameters,
+  ProposeRulesChangeReturnType,
+  RulesProposal,
+} from "./actions/governance/proposeRulesChange";
+export {
+  delegateVotes,
+  governanceToken,
+  voteOnProposal,
+  NoVotingPowerError,
   VOTE_SUPPORT,
-} from "./governance";
+} from "./actions/governance/governor";
 export type {
   DelegateVotesParameters,
   DelegateVotesReturnType,
-  DeployGovernanceParameters,
-  Governance,
-  ProposalAction,
-  ProposalInfo,
-  RulesChange,
-  RulesProposal,
+  VoteOnProposalReturnType,
   VoteParameters,
+} from "./actions/governance/governor";
+export { getVoterStatus, listProposals } from "./actions/governance/proposals";
+export type {
+  GetVoterStatusParameters,
+  GetVoterStatusReturnType,
+  ListProposalsParameters,
+  ListProposalsReturnType,
+  ProposalInfo,
   VoterStatus,
-} from "./governance";
+} from "./actions/governance/proposals";
+export { checkRulesUpdate, rulesHistory } from "./actions/governance/rules";
+export type { CheckRulesUpdateParameters, RulesHistoryReturnType } from "./actions/governance/rules";
+export { findGovernor } from "./actions/governance/findGovernor";
+export type { FindGovernorParameters, FindGovernorReturnType } from "./actions/governance/findGovernor";
+export { decodeProposalActions } from "./actions/governance/decodeProposalActions";
+export type { ProposalAction } from "./actions/governance/decodeProposalActions";
+export { PROPOSAL_STATES } from "./errors";
 export { claimablePairs, getPortfolio } from "./actions/portfolio";
-export type { Portfolio, PortfolioEntry, PortfolioTotal } from "./actions/portfolio";
-export { ContractRevertError, GovernanceRevertError, parseRevert } from "./errors";
+export type {
+  GetPortfolioParameters,
+  GetPortfolioReturnType,
+  Portfolio,
+  PortfolioEntry,
+  PortfolioTotal,
+} from "./actions/portfolio";
 export {
-  AggregatorRevertError,
   approvePool,
   connectAggregator,
   encodeApprovePool,
@@ -202,8 +282,15 @@ export {
 export type {
   AggregateRound,
   AggregateStatus,
+  ApprovePoolParameters,
+  ApprovePoolReturnType,
+  GetAggregateStatusParameters,
+  GetAggregateStatusReturnType,
+  MetricNameParameters,
   RevealAggregateParameters,
   RevealAggregateReturnType,
+  TrackMetricParameters,
+  TrackMetricReturnType,
 } from "./actions/aggregates";
 export { auditAggregateEvents, auditAggregates, providerAggregateView, readAggregatorEvents } from "./audit/aggregates";
 export type {
@@ -213,54 +300,72 @@ export type {
   AggregateRoundAudit,
   AggregatorEvent,
 } from "./audit/aggregates";
-export {
-  attest,
-  computeDeviation,
-  connectConsensus,
-  consensusStatus,
-  decryptWithinTolerance,
-  deployConsensus,
-  finalize,
-  toConsensusError,
-  ConsensusRevertError,
-  InvalidConsensusInputError,
-} from "./actions/consensus";
+export { connectConsensus, deployConsensus, toConsensusError, InvalidConsensusInputError } from "./actions/consensus";
 export type {
-  AttestParameters,
-  AttestReturnType,
-  ComputeDeviationReturnType,
+  ConnectConsensusParameters,
   ConsensusClient,
   ConsensusConfigParameters,
-  ConsensusStatus,
   DeployConsensusParameters,
   DeployConsensusReturnType,
-  DeviationParameters,
-  FinalizeReturnType,
 } from "./actions/consensus";
+export { attest } from "./actions/attest";
+export type { AttestParameters, AttestReturnType } from "./actions/attest";
+export { finalize } from "./actions/finalize";
+export type { FinalizeParameters, FinalizeReturnType } from "./actions/finalize";
+export { computeDeviation, decryptWithinTolerance } from "./actions/deviation";
+export type {
+  ComputeDeviationReturnType,
+  DecryptWithinToleranceReturnType,
+  DeviationParameters,
+} from "./actions/deviation";
+export { consensusStatus } from "./actions/consensusStatus";
+export type { ConsensusStatus, ConsensusStatusParameters, ConsensusStatusReturnType } from "./actions/consensusStatus";
+export { relayWithdrawal, relayedWithdrawal } from "./actions/relayWithdrawal";
+export type {
+  RelayWithdrawalParameters,
+  RelayWithdrawalReturnType,
+  RelayedWithdrawalReturnType,
+} from "./actions/relayWithdrawal";
+export { signWithdrawAuthorization } from "./actions/signWithdrawal";
+export type { SignWithdrawalParameters, SignWithdrawalReturnType } from "./actions/signWithdrawal";
 export {
-  decryptDisclosed,
-  disclosureViewers,
-  grantDisclosure,
   isOmnibusWithdrawal,
-  nextWithdrawalNonce,
-  parseSignedWithdrawal,
   relayOmnibusWithdrawal,
-  relayWithdrawal,
-  relayedWithdrawal,
-  serializeSignedWithdrawal,
   signOmnibusWithdrawAuthorization,
-  signWithdrawAuthorization,
   withdrawToOmnibus,
+} from "./actions/omnibus";
+export type {
+  RelayOmnibusWithdrawalParameters,
+  SignOmnibusWithdrawalParameters,
+  SignOmnibusWithdrawalReturnType,
+  WithdrawToOmnibusParameters,
+  WithdrawToOmnibusReturnType,
+} from "./actions/omnibus";
+export { parseSignedWithdrawal, serializeSignedWithdrawal } from "./actions/withdrawalCodec";
+export type { NextWithdrawalNonceParameters } from "./actions/withdrawalAuthorization";
+export {
+  nextWithdrawalNonce,
   withdrawalDomain,
   AddressEncryptionUnsupportedError,
-  DisclosedShareNotClaimedError,
   InvalidSignedWithdrawalError,
-  NotDisclosedError,
   WithdrawalBalanceError,
   DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
   OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES,
   WITHDRAW_AUTHORIZATION_TYPES,
-} from "./actions/payouts";
+} from "./actions/withdrawalAuthorization";
+export type {
+  OmnibusWithdrawAuthorization,
+  SignedOmnibusWithdrawal,
+  SignedWithdrawal,
+  WithdrawAuthorization,
+} from "./actions/withdrawalAuthorization";
+export {
+  decryptDisclosed,
+  disclosureViewers,
+  grantDisclosure,
+  DisclosedShareNotClaimedError,
+  NotDisclosedError,
+} from "./actions/disclosure";
 export type {
   DecryptDisclosedParameters,
   DecryptDisclosedReturnType,
@@ -269,15 +374,41 @@ export type {
   DisclosureViewersReturnType,
   GrantDisclosureParameters,
   GrantDisclosureReturnType,
-  OmnibusWithdrawAuthorization,
-  RelayOmnibusWithdrawalParameters,
-  RelayWithdrawalParameters,
-  RelayWithdrawalReturnType,
-  SignOmnibusWithdrawalParameters,
-  SignWithdrawalParameters,
-  SignedOmnibusWithdrawal,
-  SignedWithdrawal,
-  WithdrawAuthorization,
-  WithdrawToOmnibusParameters,
-  WithdrawToOmnibusReturnType,
-} from "./actions/payouts";
+} from "./actions/disclosure";
+export { NoClosedEpochError, decryptableEpochId, findClaimablePairs, lastClosedEpochId } from "./actions/claimable";
+export type { FindClaimablePairsParameters } from "./actions/claimable";
+export { PayoutTokenChoiceError, onlyPayoutToken, registryPayoutTokens, resolveModel } from "./actions/lookup";
+export type { ResolveModelParameters } from "./actions/lookup";
+export { ProposalNotFoundError, getProposal, summarizeProposal, toVoteSupport } from "./actions/proposals";
+export type { ProposalSummary, VoteSupport } from "./actions/proposals";
+export { disclosedEpochIds } from "./actions/disclosures";
+export type { DisclosedEpochIdsParameters } from "./actions/disclosures";
+export { checkDeviation } from "./actions/deviation";
+export type { CheckDeviationParameters, CheckDeviationReturnType } from "./actions/deviation";
+export {
+  WithdrawalNonceUsedError,
+  chooseWithdrawalNonce,
+  isLedgerEntryOf,
+  parseWithdrawalLedger,
+  pruneWithdrawalLedger,
+} from "./actions/withdrawalLedger";
+export type { ChooseWithdrawalNonceParameters, LedgerOwner, PendingWithdrawal } from "./actions/withdrawalLedger";
+export {
+  NETWORKS,
+  PUBLIC_TEST_MNEMONIC,
+  deployPreflight,
+  isLocalNetwork,
+  networkConfig,
+  rpcUrlOf,
+  signingEnvProblem,
+  unmetEnv,
+} from "./networks";
+export type {
+  DeployPreflight,
+  Env,
+  EnvProblem,
+  EnvRequirement,
+  NetworkConfig,
+  NetworkFhe,
+  NetworkName,
+} from "./networks";

@@ -9,7 +9,7 @@ import { types } from "hardhat/config";
 
 import { formatTable } from "../src/format";
 import { fail } from "./args";
-import { action, getRegistry, getSigner, output, withRegistryOptions } from "./common";
+import { action, getClient, getSigner, output, withRegistryOptions } from "./common";
 import type { RegistryArgs } from "./common";
 import { lazyFheBackend } from "./fhe";
 import { royalties } from "./scope";
@@ -88,7 +88,7 @@ withRegistryOptions(royalties.task("agent", "Run an agent that submits, attests,
         config,
         signer,
         fhe: lazyFheBackend(hre),
-        registry: needsRegistry ? await getRegistry(hre, args, signer) : undefined,
+        registry: needsRegistry ? (await getClient(hre, args, signer)).registryAddress : undefined,
         logger: createLogger({ json: args.json }),
       });
       await agent.start();

@@ -1,6 +1,7 @@
 /** Cross-model metric aggregates: which metrics and pools feed them, their scheduled rounds, noisy reveals past k. */
 import {
   action,
+  getClient,
   getPoolClient,
   getReader,
   getRegistry,
@@ -26,11 +27,11 @@ withRegistryOptions(
   .setAction(
     action(async (args: MetricArgs, hre) => {
       const reader = await getReader(hre, args.account);
-      const registry = await getRegistry(hre, args, reader);
+      const client = await getClient(hre, args, reader);
       const { connectAggregator, escapeTerminal, formatTable, getAggregateStatus } = await import("../src");
-      const aggregator = await connectAggregator(registry, reader);
+      const aggregator = await connectAggregator(client);
       const names = args.metric === undefined ? await aggregator.trackedMetrics() : [args.metric];
-      const statuses = await Promise.all(names.map((name) => getAggregateStatus(aggregator, name)));
+      const statuses = await Promise.all(names.map((name) => getAggregateStatus(client, { name })));
       output(args.json, statuses, () => {
         if (statuses.length === 0) return "No metric is aggregated across models yet (royalties track-metric).";
         return statuses
@@ -68,10 +69,9 @@ withRegistryOptions(
   .setAction(
     action(async (args: TrackArgs, hre) => {
       const signer = await getSigner(hre, args.account);
-      const registry = await getRegistry(hre, args, signer);
-      const { connectAggregator, trackMetric, untrackMetric } = await import("../src");
-      const aggregator = await connectAggregator(registry, signer);
-      const receipt = await (args.untrack ? untrackMetric : trackMetric)(aggregator, args.metric);
+      const client = await getClient(hre, args, signer);
+      const { trackMetric, untrackMetric } = await import("../src");
+      const receipt = await (args.untrack ? untrackMetric : trackMetric)(client, { name: args.metric });
       output(args.json, { metric: args.metric, tracked: !args.untrack, tx: receipt.hash }, () =>
         recordTable([
           ["metric", args.metric],
@@ -96,11 +96,10 @@ withPoolOptions(
   .setAction(
     action(async (args: ApproveArgs, hre) => {
       const signer = await getSigner(hre, args.account);
-      const registry = await getRegistry(hre, args, signer);
-      const { approvePool, connectAggregator, revokePool } = await import("../src");
+      const client = await getClient(hre, args, signer);
+      const { approvePool, revokePool } = await import("../src");
       const pool = (await getPoolClient(hre, args, signer)).address;
-      const aggregator = await connectAggregator(registry, signer);
-      const receipt = await (args.revoke ? revokePool : approvePool)(aggregator, pool);
+      const receipt = await (args.revoke ? revokePool : approvePool)(client, { pool });
       output(args.json, { pool, approved: !args.revoke, tx: receipt.hash }, () =>
         recordTable([
           ["pool", pool],
@@ -122,15 +121,13 @@ withRegistryOptions(
   .setAction(
     action(async (args: MetricArgs & { metric: string; round?: string }, hre) => {
       const signer = await getSigner(hre, args.account);
-      const registry = await getRegistry(hre, args, signer);
-      const { connectAggregator, revealAggregate } = await import("../src");
-      const { lazyFheBackend } = await import("./fhe");
-      const aggregator = await connectAggregator(registry, signer);
+      const client = await getClient(hre, args, signer);
+      const { revealAggregate } = await import("../src");
       if (args.round !== undefined && !/^[1-9][0-9]*$/.test(args.round)) {
         fail(`--round must be a round number (from 1); got "${args.round}".`);
       }
       const round = args.round === undefined ? undefined : BigInt(args.round);
-      const result = await revealAggregate(aggregator, lazyFheBackend(hre), args.metric, { round });
+      const result = await revealAggregate(client, { name: args.metric, round });
       output(args.json, result, () =>
         recordTable([
           ["metric", args.metric],

@@ -6,6 +6,7 @@ import { ZeroAddress, getAddress, isAddress, parseUnits } from "ethers";
 import { HardhatPluginError } from "hardhat/plugins";
 
 import type { MetricParameters } from "../src/deploy";
+import { parseMetricValue } from "../src/metrics";
 import { PLUGIN_NAME } from "./fhe";
 
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -22,8 +23,8 @@ function wholeNumber(text: string): bigint | undefined {
 
 /** `--metrics 1200,40,95` → `[1200n, 40n, 95n]`. */
 export function parseMetricValues(text: string): bigint[] {
-  const values = text.split(",").map(wholeNumber);
-  if (text.trim() === "" || values.some((v) => v === undefined || v > UINT64_MAX)) {
+  const values = text.split(",").map(parseMetricValue);
+  if (text.trim() === "" || values.some((v) => v === undefined)) {
     fail(`--metrics must be whole numbers below 2^64 separated by commas, e.g. --metrics 1200,40,95; got "${text}".`);
   }
   return values as bigint[];

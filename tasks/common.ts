@@ -10,9 +10,10 @@ import { HardhatPluginError } from "hardhat/plugins";
 import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
 import { types } from "hardhat/config";
 
-import type { PoolClient } from "../src/client";
+import type { PoolClient, RoyaltiesClient } from "../src/client";
 import { redactError, redactSecrets } from "../src/redact";
 import { escapeTerminal, escapeTerminalLines, formatAmount, formatTable, terminalSafeJson } from "../src/format";
+import { formatDate } from "../src/errors/render";
 import type { ModelRegistry } from "../types";
 import { fail, parseAddress, parseEpochId } from "./args";
 import { PLUGIN_NAME, lazyFheBackend, missingRealNetworkEnv } from "./fhe";
@@ -154,62 +155,71 @@ export async function deployedAddress(hre: HardhatRuntimeEnvironment, name: stri
   return deployment.address;
 }
 
+/** The client of `--registry` (or the deployed registry), acting as `signer` with the network's (lazy) FHE backend. */
+export async function getClient(
+  hre: HardhatRuntimeEnvironment,
+  args: RegistryArgs,
+  signer: Signer,
+): Promise<RoyaltiesClient> {
+  const { createRoyaltiesClient, RegistryNotFoundError } = await import("../src");
+  const address =
+    args.registry === undefined
+      ? await deployedAddress(hre, "ModelRegistry")
+      : parseAddress(args.registry, "--registry");
+  // The client's own code check is the only one for --registry; it is translated into the task's words.
+  return createRoyaltiesClient({ signer, fhe: lazyFheBackend(hre), registry: address }).catch((error: unknown) => {
+    if (error instanceof RegistryNotFoundError) {
+      fail(`No contract at ${address}: check --registry and --network (${hre.network.name}).`);
+    }
+    throw error;
+  });
+}
+
 /** The registry of `--registry`, or the deployed one. */
 export async function getRegistry(
   hre: HardhatRuntimeEnvironment,
   args: RegistryArgs,
   runner: Signer,
 ): Promise<ModelRegistry> {
-  const { connectRegistry } = await import("../src");
-  if (args.registry !== undefined) {
-    const address = parseAddress(args.registry, "--registry");
-    if ((await hre.ethers.provider.getCode(address)) === "0x") {
-      fail(`No contract at ${address}: check --registry and --network (${hre.network.name}).`);
-    }
-    return connectRegistry({ address, runner });
-  }
-  return connectRegistry({ address: await deployedAddress(hre, "ModelRegistry"), runner });
+  return (await getClient(hre, args, runner)).registry;
 }
 
-/** The pool named by `--pool` or `--model`, bound to `signer` and the network's (lazy) FHE backend. */
+/**
+ * The pool named by `--pool` or `--model` (a name or registry id), bound to `signer` and the network's
+ * (lazy) FHE backend, with one check that code exists (the pool's, or the registry's).
+ */
 export async function getPoolClient(
   hre: HardhatRuntimeEnvironment,
   args: PoolArgs,
   signer: Signer,
 ): Promise<PoolClient> {
-  const { connectPool, findModel } = await import("../src");
+  const { connectPool } = await import("../src");
   const network = hre.network.name;
   if (args.pool !== undefined && args.model !== undefined) fail("Pass either --pool or --model, not both.");
-  let address: string;
   if (args.pool !== undefined) {
-    address = parseAddress(args.pool, "--pool");
+    const address = parseAddress(args.pool, "--pool");
     if ((await hre.ethers.provider.getCode(address)) === "0x") {
       fail(`No contract at ${address}: check --pool and --network (${network}).`);
     }
-  } else if (args.model !== undefined) {
-    address = (await findModel(await getRegistry(hre, args, signer), { name: args.model })).pool;
-  } else {
-    fail(
-      `Name the pool: --pool 0x… or --model <name> (list the models with npx hardhat royalties models --network ${network}).`,
-    );
+    return connectPool({ address, signer, fhe: lazyFheBackend(hre) });
   }
-  return connectPool({ address, signer, fhe: lazyFheBackend(hre) });
+  if (args.model !== undefined) return connectPool(await getClient(hre, args, signer), { model: args.model });
+  fail(
+    `Name the pool: --pool 0x… or --model <name> (list the models with npx hardhat royalties models --network ${network}).`,
+  );
 }
 
 /** The epoch of `--epoch`, or the last closed one (the one before the current epoch). */
 export async function epochOrLastClosed(client: PoolClient, epoch: string | undefined): Promise<bigint> {
   if (epoch !== undefined) return parseEpochId(epoch);
-  const current = await client.pool.currentEpochId();
-  if (current <= 1n) {
-    fail("No epoch has closed yet: close the current one first (royalties close), or pass --epoch <id>.");
-  }
-  return current - 1n;
+  const { lastClosedEpochId } = await import("../src/actions/claimable");
+  return lastClosedEpochId(client);
 }
 
 /** Formats confidential units of the pool's payout token with its decimals and symbol ("1,000.5 cMUD"). */
 export async function unitsFormatter(client: PoolClient): Promise<(units: bigint) => string> {
   const { ConfidentialPayoutToken__factory } = await import("../types");
-  const token = ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), client.signer);
+  const token = ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), client.runner);
   const [decimals, symbol] = await Promise.all([token.decimals(), token.symbol()]);
   return (units) => `${formatAmount(units, Number(decimals))} ${escapeTerminal(symbol, 16)}`;
 }
@@ -236,13 +246,10 @@ export function recordTable(rows: readonly (readonly [string, string | number | 
   );
 }
 
-/** A Unix timestamp as an ISO date (UTC). */
+/** A Unix timestamp as an ISO date (UTC), rendered as every error hint renders dates. */
 export function isoTime(seconds: bigint): string {
-  return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
+  return formatDate(seconds);
 }
-
-/** Pool errors whose arguments are (epochId, end): the message gets the end as a date. */
-const TIMED_ERRORS = ["RoyaltyPoolEpochNotEnded", "RoyaltyPoolEpochEnded"];
 
 interface EthersLikeError {
   code?: unknown;
@@ -252,13 +259,10 @@ interface EthersLikeError {
 /** Turns library and ethers errors into task errors whose message says what to do. */
 async function toTaskError(error: unknown, hre: HardhatRuntimeEnvironment): Promise<unknown> {
   if (HardhatPluginError.isHardhatPluginError(error)) return error;
-  const { PoolRevertError, RoyaltiesError, toRoyaltiesError } = await import("../src");
+  // The one translation of the tasks: the library's decoder (a no-op on errors the library already translated),
+  // whose message carries the hint, dates and amounts rendered.
+  const { RoyaltiesError, toRoyaltiesError } = await import("../src");
   const translated = toRoyaltiesError(error);
-  if (translated instanceof PoolRevertError && TIMED_ERRORS.includes(translated.errorName)) {
-    const [epochId, end] = translated.args as [bigint, bigint];
-    const when = `Epoch ${epochId} ends at ${isoTime(end)}.`;
-    return new HardhatPluginError(PLUGIN_NAME, `${translated.message} ${when}`, translated);
-  }
   if (translated instanceof RoyaltiesError) return new HardhatPluginError(PLUGIN_NAME, translated.message, translated);
   if (typeof error === "object" && error !== null) {
     const { code, shortMessage } = error as EthersLikeError;

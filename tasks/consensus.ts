@@ -1,5 +1,5 @@
 /** Consensus tasks: deploy a model's encrypted multi-attestor consensus, attest, finalize, deviation bits, status. */
-import { ZeroAddress, ZeroHash } from "ethers";
+import { ZeroAddress } from "ethers";
 import type { Signer } from "ethers";
 import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
 import { types } from "hardhat/config";
@@ -60,12 +60,9 @@ async function getConsensusClient(
   args: ConsensusArgs,
   signer: Signer,
 ): Promise<ConsensusClient> {
-  const address = parseAddress(args.consensus, "--consensus");
-  if ((await hre.ethers.provider.getCode(address)) === "0x") {
-    fail(`No contract at ${address}: check --consensus and --network (${hre.network.name}).`);
-  }
+  // connectConsensus checks that code is there.
   const { connectConsensus } = await import("../src");
-  return connectConsensus({ address, signer, fhe: lazyFheBackend(hre) });
+  return connectConsensus({ address: parseAddress(args.consensus, "--consensus"), signer, fhe: lazyFheBackend(hre) });
 }
 
 /** `--deviation-tolerance 1500` → a whole number below 2^64. */
@@ -120,15 +117,18 @@ withPoolOptions(royalties.task("consensus-deploy", "Deploy the encrypted multi-a
       const signer = await getSigner(hre, args.account);
       const pool = await getPoolClient(hre, args, signer);
       const { deployConsensus } = await import("../src");
-      const { client, poolWired } = await deployConsensus(signer, lazyFheBackend(hre), {
-        pool: pool.address,
-        governance,
-        attestors,
-        attestationsRequired: args.required,
-        minAttestations: args.min,
-        finalizationPeriod: BigInt(args.finalizationPeriod),
-        deviationTolerance,
-      });
+      const { client, poolWired } = await deployConsensus(
+        { signer: signer, fhe: lazyFheBackend(hre) },
+        {
+          pool: pool.address,
+          governance,
+          attestors,
+          attestationsRequired: args.required,
+          minAttestations: args.min,
+          finalizationPeriod: BigInt(args.finalizationPeriod),
+          deviationTolerance,
+        },
+      );
       const data = {
         consensus: client.address,
         pool: pool.address,
@@ -231,17 +231,13 @@ withConsensusOptions(
       const contributor = parseAddress(args.contributor, "--contributor");
       const signer = await getSigner(hre, args.account);
       const client = await getConsensusClient(hre, args, signer);
-      const epochId = args.epoch === undefined ? await client.pool.currentEpochId() : parseEpochId(args.epoch);
-      const attestor = await signer.getAddress();
-      const { computeDeviation, decryptWithinTolerance } = await import("../src");
-      let tx = "already computed";
-      const existing = await client.consensus.withinToleranceOf(epochId, contributor, attestor);
-      if (existing === ZeroHash) {
-        tx = (await computeDeviation(client, { epochId, contributor })).receipt.hash;
-      }
-      const [, config] = await client.consensus.configForEpoch(epochId);
-      const withinTolerance = await decryptWithinTolerance(client, { epochId, contributor });
-      const deviationTolerance = config.deviationTolerance;
+      const { checkDeviation } = await import("../src/actions/deviation");
+      const check = await checkDeviation(client, {
+        contributor,
+        epochId: args.epoch === undefined ? undefined : parseEpochId(args.epoch),
+      });
+      const { epochId, attestor, withinTolerance, deviationTolerance } = check;
+      const tx = check.receipt?.hash ?? "already computed";
       output(args.json, { epochId, contributor, attestor, withinTolerance, deviationTolerance, tx }, () =>
         [
           `Whether ${attestor} is within the consensus tolerance (one bit only you can decrypt; the numeric deviation ` +

@@ -69,7 +69,8 @@ withPoolOptions(royalties.task("claim", "Claim your share of a revealed epoch in
   .addOptionalParam("epoch", "Epoch id (default: the last closed epoch)")
   .setAction(
     action(async (args: ClaimArgs, hre) => {
-      const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
+      const signer = await getSigner(hre, args.account);
+      const client = await getPoolClient(hre, args, signer);
       const epochId = await epochOrLastClosed(client, args.epoch);
       const { claimRoyalty, decryptShare, decryptVaultBalance, vaultOfPool } = await import("../src");
       const result = await claimRoyalty(client, { epochId });
@@ -77,7 +78,7 @@ withPoolOptions(royalties.task("claim", "Claim your share of a revealed epoch in
       const share = await decryptShare(client, { epochId });
       const balance = await decryptVaultBalance(await vaultOfPool(client), { token: result.token });
       const units = await unitsFormatter(client);
-      const account = await client.signer.getAddress();
+      const account = await signer.getAddress();
       const data = { epochId, account, token: result.token, share, balance, tx: result.receipt.hash };
       output(args.json, data, () =>
         [
@@ -100,9 +101,11 @@ withPoolOptions(
   .addOptionalParam("epoch", "Epoch id (default: the last closed epoch, or the current one before any close)")
   .setAction(
     action(async (args: DecryptArgs, hre) => {
-      const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
-      const current = await client.pool.currentEpochId();
-      const epochId = args.epoch === undefined && current === 1n ? 1n : await epochOrLastClosed(client, args.epoch);
+      const signer = await getSigner(hre, args.account);
+      const client = await getPoolClient(hre, args, signer);
+      const { decryptableEpochId } = await import("../src/actions/claimable");
+      const epochId =
+        args.epoch === undefined ? await decryptableEpochId(client) : await epochOrLastClosed(client, args.epoch);
       const {
         decryptPayoutBalance,
         decryptScore,
@@ -122,7 +125,7 @@ withPoolOptions(
         token: await client.pool.payoutToken(),
       });
       const units = await unitsFormatter(client);
-      const account = await client.signer.getAddress();
+      const account = await signer.getAddress();
       output(args.json, { epochId, account, score, share, balance, vaultBalance }, () =>
         [
           `Decrypted with the key of ${account} (nobody else can):`,

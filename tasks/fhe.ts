@@ -2,30 +2,16 @@ import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import type { FheBackend } from "../src/fhe/backend";
+import { networkConfig, signingEnvProblem } from "../src/networks";
 
 export const PLUGIN_NAME = "royalties";
 
-/** Networks served by Zama's relayer (real FHE, real KMS). */
-const RELAYER_NETWORKS = ["sepolia", "mainnet"] as const;
-type RelayerNetworkName = (typeof RELAYER_NETWORKS)[number];
-
-function isRelayerNetwork(name: string): name is RelayerNetworkName {
-  return (RELAYER_NETWORKS as readonly string[]).includes(name);
-}
-
 /**
- * Says what is missing to act on a real network (Sepolia or mainnet), or `undefined` when the
- * environment is complete: a key to sign with (`PRIVATE_KEY` or `MNEMONIC`).
+ * Says what is missing to act on a real network (Sepolia), or `undefined` when the environment is
+ * complete: a key to sign with (`PRIVATE_KEY` or `MNEMONIC`), as src/networks.ts lists it.
  */
 export function missingRealNetworkEnv(networkName: string): string | undefined {
-  if (!isRelayerNetwork(networkName)) return undefined;
-  const hasKey = (process.env.PRIVATE_KEY ?? "") !== "" || (process.env.MNEMONIC ?? "") !== "";
-  if (hasKey) return undefined;
-  const rpcVar = networkName === "sepolia" ? "SEPOLIA_RPC_URL" : "the network's RPC URL";
-  return (
-    `--network ${networkName} needs a funded account: set PRIVATE_KEY (or MNEMONIC) and ${rpcVar}, e.g. ` +
-    `PRIVATE_KEY=0x… SEPOLIA_RPC_URL=https://… npx hardhat … --network ${networkName}.`
-  );
+  return signingEnvProblem(networkName, process.env);
 }
 
 /**
@@ -41,9 +27,12 @@ export function missingRealNetworkEnv(networkName: string): string | undefined {
  */
 export async function resolveFheBackend(hre: HardhatRuntimeEnvironment): Promise<FheBackend> {
   const name = hre.network.name;
-  if (name === "hardhat" || name === "localhost") {
-    if (name === "hardhat") {
-      const { startInProcessFhevm } = await import("../scripts/inProcessFhevm");
+  const network = networkConfig(name);
+  const fhe = network?.fhe;
+  if (fhe?.kind === "mock") {
+    // No RPC URL: the in-process network, where this process deploys the mock itself.
+    if (network?.rpcUrl === undefined) {
+      const { startInProcessFhevm } = await import("../src/fhe/inProcessFhevm");
       await startInProcessFhevm();
     } else {
       await hre.fhevm.initializeCLIApi();
@@ -51,14 +40,14 @@ export async function resolveFheBackend(hre: HardhatRuntimeEnvironment): Promise
     const { createHardhatFheBackend } = await import("../src/fhe/hardhatBackend");
     return createHardhatFheBackend(hre.fhevm);
   }
-  if (isRelayerNetwork(name)) {
+  if (fhe?.kind === "relayer") {
     const missing = missingRealNetworkEnv(name);
     if (missing !== undefined) throw new HardhatPluginError(PLUGIN_NAME, missing);
     const config = hre.network.config;
     if (!("url" in config))
       throw new HardhatPluginError(PLUGIN_NAME, `Network ${name} has no RPC url in hardhat.config.ts.`);
     const { createRelayerFheBackend } = await import("../src/fhe/relayerBackend");
-    return createRelayerFheBackend({ network: name, rpcUrl: config.url });
+    return createRelayerFheBackend({ network: fhe.relayerNetwork, rpcUrl: config.url, relayerUrl: fhe.relayerUrl });
   }
   throw new HardhatPluginError(
     PLUGIN_NAME,

@@ -2,7 +2,7 @@
 import { types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import type { RulesChange } from "../src/governance";
+import type { RulesChange } from "../src";
 import type { RoyaltyGovernor } from "../types";
 import { fail, parseAddress, parseBlock, parseMetricSchema, parseNamedValues } from "./args";
 import {
@@ -45,14 +45,8 @@ function parseProposalId(text: string): bigint {
 
 /** A proposal of the governor, with its actions read back from its ProposalCreated event. */
 async function findProposal(governor: RoyaltyGovernor, proposalId: bigint) {
-  const { listProposals } = await import("../src");
-  const [proposal] = await listProposals(governor, { proposalId });
-  if (proposal === undefined) {
-    fail(
-      `No proposal ${proposalId} on this governor: check --proposal (royalties proposals lists them) and --governor.`,
-    );
-  }
-  return proposal;
+  const { getProposal } = await import("../src/actions/proposals");
+  return getProposal(governor, { proposalId });
 }
 
 /** Formats votes (token base units) in whole tokens of the governor's voting token. */
@@ -88,16 +82,19 @@ withCommonOptions(royalties.task("deploy-governance", "Deploy a model's DAO: vot
       });
       const signer = await getSigner(hre, args.account);
       const { deployGovernance } = await import("../src");
-      const dao = await deployGovernance(signer, {
-        tokenName: "Royalty Votes",
-        tokenSymbol: "RVOTE",
-        holders: entries.map((e) => e.address),
-        amounts: entries.map((e) => e.amount),
-        votingDelay: args.votingDelay,
-        votingPeriod: args.votingPeriod,
-        quorumPercent: args.quorum,
-        timelockDelay: BigInt(args.timelockDelay),
-      });
+      const dao = await deployGovernance(
+        { signer: signer },
+        {
+          tokenName: "Royalty Votes",
+          tokenSymbol: "RVOTE",
+          holders: entries.map((e) => e.address),
+          amounts: entries.map((e) => e.amount),
+          votingDelay: args.votingDelay,
+          votingPeriod: args.votingPeriod,
+          quorumPercent: args.quorum,
+          timelockDelay: BigInt(args.timelockDelay),
+        },
+      );
       const saved: Record<string, string> = {};
       for (const [name, contract] of Object.entries({
         GovernanceToken: dao.token,
@@ -194,7 +191,7 @@ withEpochRuleOptions(
       const governor = await getGovernor(hre, args, args.account);
       const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
       const { proposeRulesChange } = await import("../src");
-      const proposal = await proposeRulesChange(governor, client, change);
+      const proposal = await proposeRulesChange(governor, { pool: client, change });
       output(args.json, { proposalId: proposal.proposalId, description: proposal.description }, () =>
         [
           `Proposal ${proposal.proposalId}`,
@@ -213,6 +210,7 @@ interface ProposalArgs extends GovernorArgs {
 /** A proposal's state, votes (whole tokens) and schedule, as data and as a table; its id without separators. */
 async function proposalSummary(governor: RoyaltyGovernor, proposalId: bigint) {
   const p = await findProposal(governor, proposalId);
+  const { summarizeProposal } = await import("../src/actions/proposals");
   const votes = await votesFormatter(governor);
   const table = recordTable([
     ["proposal", proposalId.toString()],
@@ -224,18 +222,7 @@ async function proposalSummary(governor: RoyaltyGovernor, proposalId: bigint) {
     ["deadline block", p.deadline.toString()],
     ["eta", p.eta === 0n ? "—" : isoTime(p.eta)],
   ]);
-  const data = {
-    proposalId,
-    state: p.state,
-    for: p.forVotes,
-    against: p.againstVotes,
-    abstain: p.abstainVotes,
-    snapshot: p.snapshot,
-    deadline: p.deadline,
-    eta: p.eta,
-    description: p.description,
-  };
-  return { proposal: p, data, table };
+  return { proposal: p, data: summarizeProposal(p), table };
 }
 
 withCommonOptions(royalties.task("vote", "Vote on a proposal with the votes delegated to the signer at its snapshot"))
@@ -244,15 +231,13 @@ withCommonOptions(royalties.task("vote", "Vote on a proposal with the votes dele
   .addOptionalParam("support", "for | against | abstain", "for")
   .setAction(
     action(async (args: ProposalArgs, hre) => {
-      const { VOTE_SUPPORT, voteOnProposal } = await import("../src");
-      const support = (args.support ?? "for").toLowerCase();
-      if (!(support in VOTE_SUPPORT)) fail(`--support must be for, against or abstain; got "${args.support}".`);
+      const { voteOnProposal } = await import("../src");
+      const { toVoteSupport } = await import("../src/actions/proposals");
+      const support = toVoteSupport(args.support ?? "for");
+      if (support === undefined) fail(`--support must be for, against or abstain; got "${args.support}".`);
       const governor = await getGovernor(hre, args, args.account);
       const proposalId = parseProposalId(args.proposal);
-      const { weight } = await voteOnProposal(governor, {
-        proposalId,
-        support: support as keyof typeof VOTE_SUPPORT,
-      });
+      const { weight } = await voteOnProposal(governor, { proposalId, support });
       const summary = await proposalSummary(governor, proposalId);
       const votes = await votesFormatter(governor);
       output(args.json, { ...summary.data, weight }, () =>
@@ -367,7 +352,8 @@ withCommonOptions(royalties.task("advance-time", "Local networks only: move the 
   .setAction(
     action(async (args: AdvanceTimeArgs, hre) => {
       const chainId = (await hre.ethers.provider.getNetwork()).chainId;
-      if (!["hardhat", "localhost"].includes(hre.network.name) || chainId !== 31337n) {
+      const { isLocalNetwork, networkConfig } = await import("../src/networks");
+      if (!isLocalNetwork(hre.network.name) || chainId !== networkConfig(hre.network.name)?.chainId) {
         fail(`advance-time only moves a local node's clock (--network hardhat or localhost), not ${hre.network.name}.`);
       }
       if (!Number.isInteger(args.seconds) || args.seconds < 0) fail(`--seconds must be ≥ 0; got ${args.seconds}.`);

@@ -9,7 +9,7 @@ import {
   deployedAddress,
   epochRulesOf,
   getReader,
-  getRegistry,
+  getClient,
   getSigner,
   isoTime,
   output,
@@ -43,12 +43,12 @@ withEpochRuleOptions(
           ? await deployedAddress(hre, "ConfidentialPayoutToken")
           : parseAddress(args.payoutToken, "--payout-token");
       const signer = await getSigner(hre, args.account);
-      const registry = await getRegistry(hre, args, signer);
+      const client = await getClient(hre, args, signer);
       const { registerModel, toRulesStruct, sybilWarning } = await import("../src");
       const rulesArgs = { metrics, ...epochRulesOf(args) };
       const applied = toRulesStruct(rulesArgs);
       const warning = sybilWarning(rulesArgs);
-      const model = await registerModel(registry, {
+      const model = await registerModel(client, {
         modelName: args.name,
         payoutToken,
         ...rulesArgs,
@@ -94,13 +94,13 @@ async function symbolOf(hre: HardhatRuntimeEnvironment, token: string): Promise<
 
 withRegistryOptions(royalties.task("models", "List the models of the registry")).setAction(
   action(async (args: RegistryArgs, hre) => {
-    const registry = await getRegistry(hre, args, await getReader(hre, args.account));
+    const client = await getClient(hre, args, await getReader(hre, args.account));
     const { listModels } = await import("../src");
     // Anyone can create a model with any payout token, even one named like ours: flag every other one.
     const deployed = await hre.deployments.getOrNull("ConfidentialPayoutToken");
     const ownToken = deployed ? getAddress(deployed.address) : undefined;
     const models = await Promise.all(
-      (await listModels(registry)).map(async (m) => ({
+      (await listModels(client)).map(async (m) => ({
         ...m,
         payoutTokenSymbol: (await symbolOf(hre, m.payoutToken)) ?? null,
         payoutTokenIsDeployments: ownToken === undefined ? null : getAddress(m.payoutToken) === ownToken,
@@ -110,7 +110,7 @@ withRegistryOptions(royalties.task("models", "List the models of the registry"))
       own === null ? "unknown (no deployment)" : own ? "deployment's" : "OTHER TOKEN: not the deployment's";
     output(args.json, models, () =>
       models.length === 0
-        ? `The registry ${String(registry.target)} has no model yet: create one with royalties deploy-model.`
+        ? `The registry ${client.registryAddress} has no model yet: create one with royalties deploy-model.`
         : formatTable(
             ["id", "name", "pool", "payout token", "symbol", "payout token check", "governance", "created"],
             models.map((m) => [

@@ -12,6 +12,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { types } from "hardhat/config";
 
 import type { SignedOmnibusWithdrawal, SignedWithdrawal } from "../src";
+import type { PendingWithdrawal } from "../src/actions/withdrawalLedger";
 import type { VaultClient } from "../src/actions/vault";
 import type { ModelRegistry } from "../types";
 import { fail, parseAddress, parseAmount, parseEpochId } from "./args";
@@ -39,21 +40,15 @@ function withModelOption(definition: Parameters<typeof withRegistryOptions>[0]) 
 }
 
 async function modelOf(hre: HardhatRuntimeEnvironment, args: ModelArgs, signer: Signer): Promise<ModelRef> {
-  const registry = await getRegistry(hre, args, signer);
-  const network = hre.network.name;
   if (args.model === undefined) {
-    fail(`Name the model: --model <name|id> (list them with npx hardhat royalties models --network ${network}).`);
+    fail(
+      `Name the model: --model <name|id> (list them with npx hardhat royalties models --network ${hre.network.name}).`,
+    );
   }
-  let modelId = await registry.modelIdByName(args.model);
-  if (modelId === 0n && /^\d{1,78}$/.test(args.model)) {
-    const id = BigInt(args.model);
-    if (id >= 1n && id <= (await registry.modelCount())) modelId = id;
-  }
-  if (modelId === 0n) {
-    fail(`No model "${args.model}" in the registry: list them with npx hardhat royalties models --network ${network}.`);
-  }
-  const model = await registry.getModel(modelId);
-  return { registry, modelId, name: model.name, pool: model.pool, payoutToken: model.payoutToken };
+  const registry = await getRegistry(hre, args, signer);
+  const { resolveModel } = await import("../src/actions/lookup");
+  const model = await resolveModel({ registry }, { model: args.model });
+  return { registry, modelId: model.modelId, name: model.name, pool: model.pool, payoutToken: model.payoutToken };
 }
 
 /** The registry's payout vault, bound to `signer` and the network's FHE backend. */
@@ -153,25 +148,12 @@ withModelOption(
       const vault = await vaultOf(hre, registry, signer);
       const contributor = parseAddress(args.contributor, "--contributor");
       const viewer = await signer.getAddress();
-      const { NotDisclosedError, decryptDisclosed, formatTable } = await import("../src");
-      const { RoyaltyPool__factory } = await import("../types");
-      let epochIds: bigint[];
-      if (args.epoch !== undefined) {
-        epochIds = [parseEpochId(args.epoch)];
-      } else {
-        const current = await RoyaltyPool__factory.connect(pool, signer).currentEpochId();
-        epochIds = [];
-        for (let epochId = 1n; epochId <= current; epochId++) {
-          const viewers = await vault.vault.disclosureViewers(contributor, modelId, epochId);
-          if (viewers.some((v) => v.toLowerCase() === viewer.toLowerCase())) epochIds.push(epochId);
-        }
-        if (epochIds.length === 0) {
-          throw new NotDisclosedError(
-            `No epoch of model ${modelId} of ${contributor} is disclosed to you (${viewer}): ask the contributor ` +
-              `to run royalties disclose --viewer ${viewer} --model ${modelId} --epochs <ids>.`,
-          );
-        }
-      }
+      const { decryptDisclosed, formatTable } = await import("../src");
+      const { disclosedEpochIds } = await import("../src/actions/disclosures");
+      const epochIds =
+        args.epoch !== undefined
+          ? [parseEpochId(args.epoch)]
+          : await disclosedEpochIds(vault, { contributor, modelId, pool, viewer });
       const { format } = await tokenUnits(payoutToken, signer);
       const rows: { epochId: bigint; score: bigint; share?: bigint }[] = [];
       for (const epochId of epochIds) {
@@ -191,37 +173,14 @@ withModelOption(
 
 // ---------------------------------------------------------------- signed withdrawals
 
-/**
- * The signed withdrawals of this machine that may still be waiting for a relayer, kept so that two withdrawals
- * signed in a row never share a nonce (the vault accepts one withdrawal per nonce, in order).
- */
-interface PendingWithdrawal {
-  chainId: string;
-  vault: string;
-  contributor: string;
-  nonce: string;
-  deadline: string;
-  file: string;
-}
-
 function ledgerPath(hre: HardhatRuntimeEnvironment): string {
   return path.join(hre.config.paths.cache, "royalties-signed-withdrawals.json");
 }
 
-function readLedger(hre: HardhatRuntimeEnvironment): PendingWithdrawal[] {
+async function readLedger(hre: HardhatRuntimeEnvironment): Promise<PendingWithdrawal[]> {
+  const { parseWithdrawalLedger } = await import("../src/actions/withdrawalLedger");
   try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(ledgerPath(hre), "utf8"));
-    if (!Array.isArray(parsed)) return [];
-    // A hand-edited or corrupt entry is dropped, never trusted.
-    return parsed.filter(
-      (c: unknown): c is PendingWithdrawal =>
-        typeof c === "object" &&
-        c !== null &&
-        ["chainId", "vault", "contributor", "file"].every(
-          (k) => typeof (c as Record<string, unknown>)[k] === "string",
-        ) &&
-        ["nonce", "deadline"].every((k) => /^\d{1,78}$/.test(String((c as Record<string, unknown>)[k]))),
-    );
+    return parseWithdrawalLedger(fs.readFileSync(ledgerPath(hre), "utf8"));
   } catch {
     return []; // no ledger yet (or an unreadable one): the vault's nonce is the floor anyway
   }
@@ -262,7 +221,7 @@ withModelOption(
   .addOptionalParam("to", "Who receives it (default: the signer)")
   .addOptionalParam("amount", "Amount in payout tokens, e.g. 12.5 (default: the whole balance)")
   .addFlag("unwrap", "The recipient receives the public ERC20 instead of confidential tokens")
-  .addOptionalParam("relayer", "Only this address may submit it (default: anyone; required with --omnibus)")
+  .addOptionalParam("relayer", "Only this address may submit it (default: anyone; required with --amount or --omnibus)")
   .addOptionalParam("omnibus", "Pay an omnibus account instead, for the encrypted --sub-account")
   .addOptionalParam("subAccount", "Your sub-account at the omnibus (encrypted; only the omnibus can read it)")
   .addOptionalParam("validFor", "Seconds the authorization stays valid", 86_400, types.int)
@@ -286,7 +245,6 @@ withModelOption(
       const deadline = now + BigInt(args.validFor);
       const relayer = args.relayer === undefined ? undefined : parseAddress(args.relayer, "--relayer");
       const {
-        nextWithdrawalNonce,
         parseSignedWithdrawal,
         serializeSignedWithdrawal,
         signOmnibusWithdrawAuthorization,
@@ -295,24 +253,23 @@ withModelOption(
       const contributor = await signer.getAddress();
       const { chainId } = await hre.ethers.provider.getNetwork();
       const onChain = await vault.vault.nonces(contributor);
-      const mine = (c: PendingWithdrawal) =>
-        c.chainId === chainId.toString() && c.vault === vault.address && c.contributor === contributor;
-      const ledger = readLedger(hre);
-      let nonce: bigint;
-      if (args.nonce !== undefined) {
-        if (!/^\d{1,78}$/.test(args.nonce))
-          fail(`--nonce must be a whole number, e.g. --nonce 3; got "${args.nonce}".`);
-        nonce = BigInt(args.nonce);
-        if (nonce < onChain) {
-          fail(`--nonce ${nonce} is already used: the vault's next nonce for ${contributor} is ${onChain}.`);
-        }
-      } else {
-        // A withdrawal counts as pending while its file still holds it: deleting the file frees its nonce.
-        const pending = ledger
-          .filter((c) => mine(c) && stillHolds(c, parseSignedWithdrawal))
-          .map((c) => ({ nonce: BigInt(c.nonce), deadline: BigInt(c.deadline) }));
-        nonce = nextWithdrawalNonce({ onChain, pending, now });
+      const { chooseWithdrawalNonce, isLedgerEntryOf, pruneWithdrawalLedger } =
+        await import("../src/actions/withdrawalLedger");
+      const owner = { chainId, vault: vault.address, contributor };
+      const ledger = await readLedger(hre);
+      if (args.nonce !== undefined && !/^\d{1,78}$/.test(args.nonce)) {
+        fail(`--nonce must be a whole number, e.g. --nonce 3; got "${args.nonce}".`);
       }
+      // A withdrawal counts as pending while its file still holds it: deleting the file frees its nonce.
+      const nonce = chooseWithdrawalNonce({
+        requested: args.nonce === undefined ? undefined : BigInt(args.nonce),
+        onChain,
+        pending: ledger
+          .filter((c) => isLedgerEntryOf(c, owner) && stillHolds(c, parseSignedWithdrawal))
+          .map((c) => ({ nonce: BigInt(c.nonce), deadline: BigInt(c.deadline) })),
+        now,
+        contributor,
+      });
       let signed: SignedWithdrawal | SignedOmnibusWithdrawal;
       let pays: string;
       if (args.omnibus !== undefined || args.subAccount !== undefined) {
@@ -348,7 +305,7 @@ withModelOption(
       }
       fs.writeFileSync(args.out, serializeSignedWithdrawal(signed) + "\n");
       // Remember it until it is relayed (its nonce is below the vault's) or it expires.
-      const kept = ledger.filter((c) => !mine(c) || (BigInt(c.nonce) >= onChain && BigInt(c.deadline) >= now));
+      const kept = pruneWithdrawalLedger(ledger, owner, { onChain, now });
       const entry: PendingWithdrawal = {
         chainId: chainId.toString(),
         vault: vault.address,

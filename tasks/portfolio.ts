@@ -1,6 +1,6 @@
 /** Cross-model tasks: a contributor's portfolio, batch claims, attested contributions. */
 import { fail, parseAddress, parseMetricValues } from "./args";
-import { action, getPoolClient, getRegistry, getSigner, output, withPoolOptions, withRegistryOptions } from "./common";
+import { action, getClient, getPoolClient, getSigner, output, withPoolOptions, withRegistryOptions } from "./common";
 import type { PoolArgs, RegistryArgs } from "./common";
 import { royalties } from "./scope";
 import { types } from "hardhat/config";
@@ -13,10 +13,9 @@ withRegistryOptions(royalties.task("portfolio", "Your models and epochs across t
   .setAction(
     action(async (args: RegistryArgs & { indexer?: string }, hre) => {
       const signer = await getSigner(hre, args.account);
-      const registry = await getRegistry(hre, args, signer);
+      const client = await getClient(hre, args, signer);
       const { formatTable, getPortfolio } = await import("../src");
-      const { lazyFheBackend } = await import("./fhe");
-      const portfolio = await getPortfolio(registry, { signer, fhe: lazyFheBackend(hre), indexer: args.indexer });
+      const portfolio = await getPortfolio(client, { indexer: args.indexer });
       output(args.json, portfolio, () =>
         portfolio.entries.length === 0
           ? `${portfolio.contributor} has not contributed to any model of this registry.`
@@ -61,11 +60,10 @@ withRegistryOptions(
   .setAction(
     action(async (args: ClaimAllArgs, hre) => {
       const signer = await getSigner(hre, args.account);
-      const registry = await getRegistry(hre, args, signer);
-      const { claimAll, claimablePairs, connectVault, getPortfolio } = await import("../src");
-      const { lazyFheBackend } = await import("./fhe");
-      const fhe = lazyFheBackend(hre);
-      const pairs = claimablePairs(await getPortfolio(registry, { signer, fhe }));
+      const client = await getClient(hre, args, signer);
+      const { claimAll, connectVault } = await import("../src");
+      const { findClaimablePairs } = await import("../src/actions/claimable");
+      const pairs = await findClaimablePairs(client);
       if (pairs.length === 0) {
         output(
           args.json,
@@ -77,7 +75,7 @@ withRegistryOptions(
       if (args.maxPairs !== undefined && (!Number.isInteger(args.maxPairs) || args.maxPairs < 1)) {
         fail(`--max-pairs must be a positive integer; got ${args.maxPairs}.`);
       }
-      const vault = await connectVault({ address: await registry.payoutVault(), signer, fhe });
+      const vault = await connectVault(client);
       const result = await claimAll(vault, {
         pairs,
         maxPairsPerTransaction: args.maxPairs,

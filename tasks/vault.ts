@@ -4,7 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
 import { escapeTerminal, formatAmount, formatTable } from "../src/format";
 import { fail, parseAddress, parseAmount, parseBlock } from "./args";
-import { action, getPoolClient, getRegistry, getSigner, output, recordTable, withPoolOptions } from "./common";
+import { action, getClient, getPoolClient, getSigner, output, recordTable, withPoolOptions } from "./common";
 import type { PoolArgs } from "./common";
 import type { GetEarningsReturnType } from "../src";
 import { royalties } from "./scope";
@@ -35,9 +35,8 @@ async function tokenInfo(address: string, runner: Signer) {
 
 /** The payout tokens of the registry's models, each once, in model order. */
 async function registryPayoutTokens(hre: HardhatRuntimeEnvironment, args: PoolArgs, signer: Signer) {
-  const { listModels } = await import("../src");
-  const models = await listModels(await getRegistry(hre, args, signer));
-  return [...new Set(models.map((m) => m.payoutToken))];
+  const { registryPayoutTokens: tokensOf } = await import("../src/actions/lookup");
+  return tokensOf(await getClient(hre, args, signer));
 }
 
 /** `--token`, else the payout token of `--model` / `--pool`, else the registry's only payout token. */
@@ -49,24 +48,16 @@ async function resolveToken(hre: HardhatRuntimeEnvironment, args: WithdrawArgs, 
   if (args.pool !== undefined || args.model !== undefined) {
     return (await getPoolClient(hre, args, signer)).pool.payoutToken();
   }
-  const tokens = await registryPayoutTokens(hre, args, signer);
-  if (tokens.length === 1) return tokens[0];
-  fail(
-    tokens.length === 0
-      ? "The registry has no model yet, so no payout token: create a model, contribute and claim first."
-      : `The registry's models pay in ${tokens.length} tokens: name one with --token 0x… or --model <name> ` +
-          "(see them with royalties balance).",
-  );
+  const { onlyPayoutToken } = await import("../src/actions/lookup");
+  return onlyPayoutToken(await getClient(hre, args, signer));
 }
 
 /** The payout vault of `--pool`, else of the registry (`--registry` or the deployed one), bound to `signer`. */
 async function getVault(hre: HardhatRuntimeEnvironment, args: PoolArgs, signer: Signer) {
   const { connectVault, vaultOfPool } = await import("../src");
-  const { lazyFheBackend } = await import("./fhe");
   if (args.pool !== undefined && args.registry === undefined)
     return vaultOfPool(await getPoolClient(hre, args, signer));
-  const registry = await getRegistry(hre, args, signer);
-  return connectVault({ address: await registry.payoutVault(), signer, fhe: lazyFheBackend(hre) });
+  return connectVault(await getClient(hre, args, signer));
 }
 
 withPoolOptions(

@@ -13,16 +13,22 @@ import { AuditorView } from "./views/AuditorView";
 import { ContributorView } from "./views/ContributorView";
 import { GovernanceView } from "./views/GovernanceView";
 import { PublicView } from "./views/PublicView";
+import type { WalletViewProps } from "./views/props";
 import { WalletPanel } from "./views/WalletPanel";
 import type { Wallet } from "./wallet";
 
-type Route = "public" | "contributor" | "governance" | "auditor";
+/** The views, in the order of the navigation: route (the `#/…` hash), link text. */
+const ROUTES = [
+  ["public", "Explorer"],
+  ["contributor", "Contributor"],
+  ["governance", "Governance"],
+  ["auditor", "Auditor"],
+] as const;
+
+type Route = (typeof ROUTES)[number][0];
 
 function routeOf(hash: string): Route {
-  if (hash.startsWith("#/contributor")) return "contributor";
-  if (hash.startsWith("#/governance")) return "governance";
-  if (hash.startsWith("#/auditor")) return "auditor";
-  return "public";
+  return ROUTES.find(([name]) => name !== "public" && hash.startsWith(`#/${name}`))?.[0] ?? "public";
 }
 
 type Boot = { state: "connecting" } | { state: "ready"; chain: AppChain } | { state: "failed"; error: SetupError };
@@ -131,6 +137,13 @@ export function App() {
     </>
   );
 
+  const walletView = (connected: AppChain): WalletViewProps => ({
+    chain: connected,
+    block,
+    wallet,
+    walletPanel: walletPanel(connected),
+  });
+
   return (
     <div className="app">
       <header className="top">
@@ -144,38 +157,17 @@ export function App() {
           </div>
         </div>
         <nav aria-label="Views">
-          <a
-            href="#/public"
-            className={route === "public" ? "active" : ""}
-            aria-current={route === "public" ? "page" : undefined}
-            data-testid="nav-public"
-          >
-            Explorer
-          </a>
-          <a
-            href="#/contributor"
-            className={route === "contributor" ? "active" : ""}
-            aria-current={route === "contributor" ? "page" : undefined}
-            data-testid="nav-contributor"
-          >
-            Contributor
-          </a>
-          <a
-            href="#/governance"
-            className={route === "governance" ? "active" : ""}
-            aria-current={route === "governance" ? "page" : undefined}
-            data-testid="nav-governance"
-          >
-            Governance
-          </a>
-          <a
-            href="#/auditor"
-            className={route === "auditor" ? "active" : ""}
-            aria-current={route === "auditor" ? "page" : undefined}
-            data-testid="nav-auditor"
-          >
-            Auditor
-          </a>
+          {ROUTES.map(([name, label]) => (
+            <a
+              key={name}
+              href={`#/${name}`}
+              className={route === name ? "active" : ""}
+              aria-current={route === name ? "page" : undefined}
+              data-testid={`nav-${name}`}
+            >
+              {label}
+            </a>
+          ))}
         </nav>
         <div className="network">
           <span className={`badge ${NETWORK.local ? "dev" : ""}`}>{NETWORK.label}</span>
@@ -190,15 +182,9 @@ export function App() {
         {boot.state === "connecting" && <p className="muted">Connecting to {NETWORK.rpcUrl}…</p>}
         {boot.state === "failed" && <SetupScreen error={boot.error} onRetry={connect} />}
         {chain && route === "public" && <PublicView chain={chain} block={block} />}
-        {chain && route === "contributor" && (
-          <ContributorView chain={chain} block={block} wallet={wallet} walletPanel={walletPanel(chain)} />
-        )}
-        {chain && route === "governance" && (
-          <GovernanceView chain={chain} block={block} wallet={wallet} walletPanel={walletPanel(chain)} />
-        )}
-        {chain && route === "auditor" && (
-          <AuditorView chain={chain} block={block} wallet={wallet} walletPanel={walletPanel(chain)} />
-        )}
+        {chain && route === "contributor" && <ContributorView {...walletView(chain)} />}
+        {chain && route === "governance" && <GovernanceView {...walletView(chain)} />}
+        {chain && route === "auditor" && <AuditorView {...walletView(chain)} />}
       </main>
       <footer className="muted small">
         Metrics, scores, shares and balances are encrypted with Zama's fhEVM; only their owner can decrypt them. Public

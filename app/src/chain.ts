@@ -4,8 +4,8 @@
  */
 import { JsonRpcProvider } from "ethers";
 
-import type { ModelRegistry } from "../../types";
-import { connectRegistry } from "../../src/actions/registry";
+import { createRoyaltiesClient } from "../../src";
+import type { RoyaltiesClient } from "../../src";
 import { INDEXER_URL, NETWORK } from "./config";
 
 export interface DeployedContract {
@@ -20,10 +20,9 @@ export interface Deployments {
 }
 
 /** The dashboard is connected: public reads go through `provider`. */
-export interface AppChain {
+/** The dashboard's read-only library client (provider only, no FHE), with where its events start. */
+export interface AppChain extends RoyaltiesClient {
   provider: JsonRpcProvider;
-  registry: ModelRegistry;
-  registryAddress: string;
   /** First block to scan for events: the registry's deployment block (0 when unknown). */
   fromBlock: number;
   deployments: Deployments;
@@ -137,9 +136,8 @@ export async function connectChain(): Promise<AppChain> {
     );
   }
   return {
+    ...(await createRoyaltiesClient({ provider, registry: registry.address })),
     provider,
-    registry: await connectRegistry({ address: registry.address, runner: provider }),
-    registryAddress: registry.address,
     fromBlock: registry.blockNumber ?? 0,
     deployments,
     indexerUrl: INDEXER_URL,

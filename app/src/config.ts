@@ -1,4 +1,5 @@
 /** The network the dashboard talks to, fixed at build time by `VITE_NETWORK`. */
+import { PUBLIC_TEST_MNEMONIC } from "../../src";
 import { NETWORKS } from "./networks";
 import type { NetworkConfig } from "./networks";
 
@@ -8,7 +9,7 @@ export const NETWORK: NetworkConfig = {
 };
 
 /** The public mnemonic of every Hardhat node: its accounts are the development wallet's. */
-export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+export const HARDHAT_MNEMONIC = PUBLIC_TEST_MNEMONIC;
 /** Accounts the development wallet offers (the node has 20; account 0 deployed the contracts). */
 export const DEV_ACCOUNTS = 10;
 

@@ -6,29 +6,44 @@
  * in pages (`src/logs.ts`). The audit stays trustless either way: it checks the events against the digests the
  * pool itself stores.
  */
-import { VoidSigner, ZeroAddress, ZeroHash } from "ethers";
+import { ZeroHash } from "ethers";
 import type { Provider, Signer } from "ethers";
 
 import { ConfidentialPayoutToken__factory } from "../../types";
-import { auditEvents, providerChainView, readPoolEvents } from "../../src/audit/audit";
-import type { AuditReport, EpochAudit, PoolEvent } from "../../src/audit/audit";
-import { IndexerError, indexerBlock, indexerEpochs, indexerModels, indexerPoolEvents } from "../../src/indexer";
-import { connectPool } from "../../src/client";
-import type { PoolClient } from "../../src/client";
-import { RoyaltiesError } from "../../src/errors";
-import type { FheBackend } from "../../src/fhe/backend";
-import { getEpoch, getRules } from "../../src/actions/read";
-import type { EpochInfo, RulesInfo } from "../../src/actions/read";
-import { getContributorStatus } from "../../src/actions/contributor";
-import type { ContributorEpochStatus } from "../../src/actions/contributor";
-import { disclosureViewers } from "../../src/actions/payouts";
-import { connectVault } from "../../src/actions/vault";
-import type { VaultClient } from "../../src/actions/vault";
-import { listModels } from "../../src/actions/registry";
-import type { ModelInfo } from "../../src/actions/registry";
-import { rulesHistory } from "../../src/governance";
-import { connectAggregator, getAggregateStatus } from "../../src/actions/aggregates";
-import type { AggregateStatus } from "../../src/actions/aggregates";
+import {
+  auditEvents,
+  providerChainView,
+  readPoolEvents,
+  connectPool,
+  withSigner,
+  getEpoch,
+  getRules,
+  getContributorStatus,
+  disclosureViewers,
+  connectVault,
+  listModels,
+  rulesHistory,
+  connectAggregator,
+  getAggregateStatus,
+  IndexerError,
+  indexerBlock,
+  indexerEpochs,
+  indexerModels,
+  indexerPoolEvents,
+} from "../../src";
+import type {
+  AuditReport,
+  EpochAudit,
+  PoolClient,
+  PoolEvent,
+  FheBackend,
+  EpochInfo,
+  RulesInfo,
+  ContributorEpochStatus,
+  VaultClient,
+  ModelInfo,
+  AggregateStatus,
+} from "../../src";
 import type { AppChain } from "./chain";
 import { UnreadableTokenError, unreadableReason, validateTokenMetadata, withTimeout } from "./untrusted";
 
@@ -62,16 +77,9 @@ export interface ModelView {
   audit: AuditReport | { error: string };
 }
 
-/** A FheBackend for read-only clients: the public view never encrypts or decrypts. */
-const NO_FHE: FheBackend = {
-  encryptUint64: () => Promise.reject(new RoyaltiesError("The public view does not encrypt.")),
-  userDecryptUint64: () => Promise.reject(new RoyaltiesError("The public view does not decrypt.")),
-  publicDecrypt: () => Promise.reject(new RoyaltiesError("The public view does not decrypt.")),
-};
-
-/** A client that reads a pool (as nobody) without any FHE. */
-export function readOnlyPool(provider: Provider, address: string): Promise<PoolClient> {
-  return connectPool({ address, signer: new VoidSigner(ZeroAddress, provider), fhe: NO_FHE });
+/** A client that reads a pool through the public provider, without signer or FHE. */
+export function readOnlyPool(chain: AppChain, address: string): Promise<PoolClient> {
+  return connectPool(chain, { address });
 }
 
 const vaults = new WeakMap<AppChain, Promise<VaultClient>>();
@@ -80,8 +88,7 @@ const vaults = new WeakMap<AppChain, Promise<VaultClient>>();
 export function readOnlyVault(chain: AppChain): Promise<VaultClient> {
   let vault = vaults.get(chain);
   if (vault === undefined) {
-    const signer = new VoidSigner(ZeroAddress, chain.provider);
-    vault = chain.registry.payoutVault().then((address) => connectVault({ address, signer, fhe: NO_FHE }));
+    vault = connectVault(chain);
     vault.catch(() => vaults.delete(chain));
     vaults.set(chain, vault);
   }
@@ -173,7 +180,7 @@ async function readEpochs(client: PoolClient, ids: bigint[], indexer: string | u
 
 async function loadModel(chain: AppChain, model: ModelInfo, toBlock: number, indexer?: string): Promise<ModelView> {
   const { provider, fromBlock } = chain;
-  const client = await readOnlyPool(provider, model.pool);
+  const client = await readOnlyPool(chain, model.pool);
   const events: Promise<PoolEvent[]> =
     indexer === undefined
       ? readPoolEvents(provider, model.pool, fromBlock, toBlock)
@@ -213,9 +220,9 @@ async function loadModel(chain: AppChain, model: ModelInfo, toBlock: number, ind
 
 /** Every metric the registry sums across models, with its rounds (sums public only past k). */
 export async function loadAggregates(chain: AppChain): Promise<AggregateStatus[]> {
-  const aggregator = await connectAggregator(chain.registry, chain.provider);
+  const aggregator = await connectAggregator(chain);
   const names = await aggregator.trackedMetrics();
-  return Promise.all(names.map((name) => getAggregateStatus(aggregator, name)));
+  return Promise.all(names.map((name) => getAggregateStatus(chain, { name })));
 }
 
 /** The aggregates, or none when they cannot be read (they never block the models). */
@@ -242,7 +249,7 @@ async function recordScope(chain: AppChain): Promise<{ models: ModelInfo[]; toBl
       console.warn(`${error.message} Reading the chain's logs instead.`);
     }
   }
-  return { models: await listModels(chain.registry), toBlock: head };
+  return { models: await listModels(chain), toBlock: head };
 }
 
 /** Every model of the registry with its epochs, rules and audit, as any observer sees them. */
@@ -296,9 +303,9 @@ async function contributorView(
   view: ModelView,
 ): Promise<ContributorModelView> {
   // The client reads through the public provider and signs with the wallet.
-  const client = await connectPool({ address: view.model.pool, signer, fhe });
+  const client = await connectPool({ ...withSigner(chain, signer), fhe }, { address: view.model.pool });
   const [status, currentSubmissions] = await Promise.all([
-    getContributorStatus(await readOnlyPool(chain.provider, view.model.pool), {
+    getContributorStatus(await readOnlyPool(chain, view.model.pool), {
       contributor,
       fromBlock: chain.fromBlock,
       indexer: view.source === "indexer" ? chain.indexerUrl : undefined,
@@ -380,7 +387,7 @@ export async function loadDisclosedEpochs(
   contributor: string,
   model: ModelInfo,
 ): Promise<DisclosedEpoch[]> {
-  const pool = await readOnlyPool(chain.provider, model.pool);
+  const pool = await readOnlyPool(chain, model.pool);
   const status = await getContributorStatus(pool, { contributor, fromBlock: chain.fromBlock });
   const disclosures = await loadDisclosures(chain, contributor, model.modelId, status.epochs);
   const me = viewer.toLowerCase();

@@ -1,9 +1,8 @@
 /** Turns any failure into what happened and what to do, for the error banner. */
 import { isError } from "ethers";
 
-import { PoolRevertError, RoyaltiesError, toRoyaltiesError } from "../../src/errors";
+import { RoyaltiesError, RoyaltiesRevertError, toRoyaltiesError } from "../../src";
 import { NETWORK } from "./config";
-import { dateTime } from "./time";
 
 export interface ErrorReport {
   /** What happened, in one sentence. */
@@ -29,25 +28,21 @@ function firstLine(text: string): string {
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
-/** Unix times in an error's arguments (10 digits, 2017–2033) also shown as readable dates. */
-function readableTimes(text: string): string {
-  return text.replace(/\b1[5-9]\d{8}\b/g, (seconds) => `${seconds} (${dateTime(BigInt(seconds))})`);
-}
-
-/** A pool error's message is "Name(args): what to do"; split it into the two halves. */
-function poolReport(error: PoolRevertError): ErrorReport {
-  const [rawHead, ...rest] = error.message.split("): ");
-  const head = readableTimes(rawHead);
-  const hint = rest.join("): ");
-  const title = `The pool refused the transaction: ${error.errorName}.`;
-  return hint === ""
-    ? { title, hint: "Check the epoch's state in the table and try the step it is waiting for.", detail: head }
-    : { title, hint: hint.charAt(0).toUpperCase() + hint.slice(1), detail: `${head})` };
+/**
+ * A contract's refusal, from the decoder's fields: which contract refused, what to do (the decoder's hint, which
+ * names the dashboard button or task and renders dates and amounts), and the decoded error for the curious.
+ */
+function revertReport(error: RoyaltiesRevertError): ErrorReport {
+  return {
+    title: `The ${error.label} refused the transaction: ${error.error}.`,
+    hint: error.hint.charAt(0).toUpperCase() + error.hint.slice(1),
+    detail: error.sentence,
+  };
 }
 
 export function describeError(raw: unknown): ErrorReport {
   const error = toRoyaltiesError(raw);
-  if (error instanceof PoolRevertError) return poolReport(error);
+  if (error instanceof RoyaltiesRevertError) return revertReport(error);
   if (error instanceof WrongNetworkError) {
     return {
       title: error.message,
@@ -55,6 +50,7 @@ export function describeError(raw: unknown): ErrorReport {
     };
   }
   if (error instanceof RoyaltiesError) {
+    // The library's other errors (checks made before sending) carry one message "what happened: what to do".
     const [title, ...hint] = error.message.split(": ");
     return hint.length > 0
       ? { title: `${title}.`, hint: hint.join(": ") }

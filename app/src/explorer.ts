@@ -3,7 +3,7 @@
  * come from the chain through data.ts today and from an indexer tomorrow). Nothing here is about one
  * contributor: only epoch aggregates, pools, rules and the audit's public sums.
  */
-import type { ModelInfo } from "../../src/actions/registry";
+import type { ModelInfo } from "../../src";
 import type { ModelView, TokenInfo } from "./data";
 
 /** What a payout token's models received and paid, in the token's confidential units. */

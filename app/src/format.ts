@@ -1,5 +1,5 @@
 /** Display helpers on top of the library's `formatAmount`. */
-import { formatAmount } from "../../src/format";
+import { formatAmount } from "../../src";
 import type { TokenInfo } from "./data";
 
 export { dateTime, duration } from "./time";

@@ -7,11 +7,8 @@
 import { ZeroAddress } from "ethers";
 
 import { GovernanceToken__factory, RoyaltyGovernor__factory, RoyaltyTimelock__factory } from "../../types";
-import { findGovernor, getVoterStatus, listProposals } from "../../src/governance";
-import type { ProposalInfo, VoterStatus } from "../../src/governance";
-import { getRules } from "../../src/actions/read";
-import type { RulesInfo } from "../../src/actions/read";
-import type { ModelInfo } from "../../src/actions/registry";
+import { findGovernor, getVoterStatus, listProposals, getRules } from "../../src";
+import type { ProposalInfo, VoterStatus, RulesInfo, ModelInfo } from "../../src";
 import type { AppChain } from "./chain";
 import { readOnlyPool } from "./data";
 import { unreadableReason, validateTokenMetadata, withTimeout } from "./untrusted";
@@ -69,7 +66,7 @@ export async function loadGovernanceInfo(
   try {
     return await withTimeout(
       (async () => {
-        const governor = await findGovernor(provider, model.governance, { fromBlock, toBlock });
+        const governor = await findGovernor(chain, { timelock: model.governance, fromBlock, toBlock });
         if (governor === undefined) {
           return {
             unreadable: `its governance ${model.governance} is not a timelock with a Governor: its proposals cannot be shown here`,
@@ -113,7 +110,7 @@ export async function loadGovernanceInfo(
 
 /** The latest rules version of a pool (what a new proposal starts from). */
 export async function latestRules(chain: AppChain, pool: string): Promise<RulesInfo> {
-  const client = await readOnlyPool(chain.provider, pool);
+  const client = await readOnlyPool(chain, pool);
   return getRules(client, { version: await client.pool.rulesVersionCount() });
 }
 

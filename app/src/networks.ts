@@ -1,33 +1,20 @@
 /**
- * The networks the dashboard can be built for, with their default public RPC. Pure data: the Vite
- * config reads it too (for the Content-Security-Policy's connect-src).
+ * The networks the dashboard can be built for: the local node and Sepolia of the project's one network
+ * configuration (src/networks.ts). Pure data: the Vite config reads it too (for the Content-Security-Policy's
+ * connect-src and the relayer's origins).
  */
-export interface NetworkConfig {
-  name: "localhost" | "sepolia";
-  label: string;
-  chainId: bigint;
-  /** JSON-RPC URL used for public reads (and by the development wallet). */
-  rpcUrl: string;
-  /** True on a local Hardhat node: FHE runs on the node's mock and the development wallet is offered. */
-  local: boolean;
-  /** Block explorer for transaction links, when the network has one. */
-  explorer?: string;
+import { NETWORKS as ALL_NETWORKS } from "../../src";
+import type { NetworkConfig as ProjectNetwork } from "../../src";
+
+/** A network the dashboard runs on: every one with an RPC URL (not the in-process `hardhat`). */
+export type NetworkConfig = ProjectNetwork & { name: "localhost" | "sepolia"; rpcUrl: string };
+
+function dashboardNetwork(network: ProjectNetwork, name: NetworkConfig["name"]): NetworkConfig {
+  if (network.rpcUrl === undefined) throw new Error(`src/networks.ts gives ${name} no RPC URL.`);
+  return { ...network, name, rpcUrl: network.rpcUrl };
 }
 
 export const NETWORKS: Record<NetworkConfig["name"], NetworkConfig> = {
-  localhost: {
-    name: "localhost",
-    label: "Local Hardhat node (fhEVM mock)",
-    chainId: 31337n,
-    rpcUrl: "http://127.0.0.1:8545",
-    local: true,
-  },
-  sepolia: {
-    name: "sepolia",
-    label: "Sepolia (Zama relayer)",
-    chainId: 11155111n,
-    rpcUrl: "https://ethereum-sepolia-rpc.publicnode.com",
-    local: false,
-    explorer: "https://sepolia.etherscan.io",
-  },
+  localhost: dashboardNetwork(ALL_NETWORKS.localhost, "localhost"),
+  sepolia: dashboardNetwork(ALL_NETWORKS.sepolia, "sepolia"),
 };

@@ -4,7 +4,7 @@
  */
 import { useCallback, useRef, useState } from "react";
 
-import type { FheBackend } from "../../src/fhe/backend";
+import type { FheBackend } from "../../src";
 import { describeError } from "./errors";
 import type { ErrorReport } from "./errors";
 

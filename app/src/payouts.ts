@@ -4,7 +4,7 @@
  */
 import { parseUnits } from "ethers";
 
-import { WITHDRAW_ALL } from "../../src/actions/withdraw";
+import { MAX_WITHDRAW_AMOUNT } from "../../src";
 import type { Gate } from "./guards";
 
 /** Claim all needs at least one claimable pair (a revealed epoch the contributor has not claimed). */
@@ -35,6 +35,7 @@ export function parseWithdrawAmount(text: string, decimals: number): { units?: b
   }
   const units = parseUnits(value, decimals);
   if (units <= 0n) return { problem: "Enter a positive amount, or leave it empty for everything." };
-  if (units >= WITHDRAW_ALL) return { problem: "That amount is above any balance: leave it empty for everything." };
+  if (units > MAX_WITHDRAW_AMOUNT)
+    return { problem: "That amount is above any balance: leave it empty for everything." };
   return { units };
 }

@@ -1,5 +1,5 @@
 /** Human labels of an epoch's state, for everyone and for one contributor. */
-import type { ContributorEpochStatus } from "../../src/actions/contributor";
+import type { ContributorEpochStatus } from "../../src";
 import type { EpochView } from "./data";
 
 export type Tone = "open" | "extended" | "closed" | "revealed" | "claimable" | "claimed" | "idle";

@@ -10,11 +10,11 @@ import type { Connect, Plugin } from "vite";
 import { NETWORKS } from "../src/networks";
 import type { NetworkConfig } from "../src/networks";
 
-/** Origins FHE needs besides the RPC: Zama's relayer and the key files it points to (Sepolia only). */
-const RELAYER_ORIGINS: Record<NetworkConfig["name"], string[]> = {
-  localhost: [],
-  sepolia: ["https://relayer.testnet.zama.org", "https://*.s3.amazonaws.com", "https://*.s3.eu-west-1.amazonaws.com"],
-};
+/** Origins FHE needs besides the RPC: Zama's relayer and the key files it points to (relayer networks only). */
+function relayerOrigins(network: NetworkConfig["name"]): string[] {
+  const fhe = NETWORKS[network].fhe;
+  return fhe.kind === "relayer" ? [new URL(fhe.relayerUrl).origin, ...fhe.keyOrigins] : [];
+}
 
 /** The origin of a URL (never its path or query, which may hold an API key). */
 function originOf(url: string): string {
@@ -42,7 +42,7 @@ export function contentSecurityPolicy(
   // A local node is reached as 127.0.0.1 or localhost, whichever the RPC URL says; allow both spellings.
   const local =
     network === "localhost" ? [rpc.replace("127.0.0.1", "localhost"), rpc.replace("localhost", "127.0.0.1")] : [];
-  const connect = [...new Set(["'self'", rpc, ...local, ...indexer, ...RELAYER_ORIGINS[network]])];
+  const connect = [...new Set(["'self'", rpc, ...local, ...indexer, ...relayerOrigins(network)])];
   const directives = [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause-Clear
 pragma solidity ^0.8.27;
 
-import {eaddress, euint64, externalEaddress} from "@fhevm/solidity/lib/FHE.sol";
+import {eaddress, euint64, externalEaddress, externalEuint64} from "@fhevm/solidity/lib/FHE.sol";
 import {IModelRegistry} from "./IModelRegistry.sol";
 import {IRoyaltyPool} from "./IRoyaltyPool.sol";
 
@@ -10,7 +10,8 @@ import {IRoyaltyPool} from "./IRoyaltyPool.sol";
  * @notice The one place royalties are paid from: claiming an epoch adds the contributor's encrypted share to their
  * encrypted balance in that model's payout token (no token moves per claim), and a withdrawal sends all or part of a
  * balance, whatever the number of epochs and models it came from, to any recipient, to an omnibus sub-account or
- * unwrapped to the public ERC20. Modelled on 0xSplits' warehouse, with every amount encrypted.
+ * unwrapped to the public ERC20. Modelled on 0xSplits' warehouse, with every amount encrypted: the whole-balance
+ * withdrawals take no amount, the partial ones (`withdrawAmount…`) an encrypted input, so none publishes one.
  * @dev Every claim goes through this contract, so each one is added to the contributor's balance and applies the
  * contributor's disclosure grants. A pool moves an epoch's payable funds here once, when its total is revealed
  * (`IRoyaltyPool.EpochFundsMoved`);
@@ -24,14 +25,18 @@ interface IPayoutVault {
         uint256 epochId;
     }
 
-    /// @notice A withdrawal the contributor signed (EIP-712) for someone else to submit (a relayer pays the gas).
+    /**
+     * @notice A withdrawal the contributor signed (EIP-712) for someone else to submit (a relayer pays the gas).
+     * @dev `amount` is the handle of an encrypted input bound to (vault, relayer), signed as bytes32; the relayer
+     * submits it with its input proof. The zero handle withdraws the whole balance.
+     */
     struct WithdrawAuthorization {
         address contributor;
         address token;
         address recipient;
-        uint64 amount; // WITHDRAW_ALL for the whole balance
+        externalEuint64 amount; // zero handle: the whole balance
         bool unwrap; // true: the recipient receives the public ERC20
-        address relayer; // zero = anyone may submit it
+        address relayer; // zero = anyone may submit it (whole balance only: an amount names its relayer)
         uint256 nonce;
         uint256 deadline;
     }
@@ -42,7 +47,7 @@ interface IPayoutVault {
         address token;
         address omnibus;
         externalEaddress recipient;
-        uint64 amount; // WITHDRAW_ALL for the whole balance
+        externalEuint64 amount; // zero handle: the whole balance; else an input bound to (vault, relayer)
         address relayer; // required: the input proof of `recipient` is bound to (vault, relayer)
         uint256 nonce;
         uint256 deadline;
@@ -58,8 +63,6 @@ interface IPayoutVault {
     error PayoutVaultNoBalance(address contributor, address token);
     /// @notice A withdrawal needs a recipient.
     error PayoutVaultInvalidRecipient(address recipient);
-    /// @notice A partial withdrawal of zero units; use {WITHDRAW_ALL} for the whole balance.
-    error PayoutVaultZeroAmount();
     /// @notice A disclosure was asked for an epoch whose score may still change (open or never started).
     error PayoutVaultEpochNotFinal(uint256 modelId, uint256 epochId, IRoyaltyPool.EpochState state);
     /// @notice The contributor has no score in this epoch: there is nothing of theirs to disclose.
@@ -78,7 +81,7 @@ interface IPayoutVault {
     error PayoutVaultInvalidSigner(address contributor);
     /// @notice The authorization names another relayer than the caller.
     error PayoutVaultWrongRelayer(address relayer, address caller);
-    /// @notice An omnibus authorization must name its relayer (the input proof is bound to it).
+    /// @notice An omnibus or partial signed withdrawal must name its relayer (its input proofs are bound to it).
     error PayoutVaultRelayerRequired();
 
     /// @notice `share` of (model, epoch) was credited to the contributor's balance in `token`.
@@ -93,12 +96,12 @@ interface IPayoutVault {
     event PairSkipped(address indexed contributor, uint256 indexed modelId, uint256 indexed epochId);
     /// @notice The contributor's balance in `token` changed to `balance` (a new handle, decryptable by them).
     event BalanceUpdated(address indexed contributor, address indexed token, euint64 balance);
-    /// @notice `sent` (what really left the balance: all of `requested` or nothing) went to `recipient`.
+    /// @notice `sent` (what really left the balance: everything, or all of an encrypted amount or nothing) went to
+    /// `recipient`. No amount is logged in clear.
     event Withdrawn(
         address indexed contributor,
         address indexed token,
         address indexed recipient,
-        uint64 requested,
         euint64 sent,
         bool unwrapped
     );
@@ -157,65 +160,122 @@ interface IPayoutVault {
     function pushUnclaimed(uint256 modelId, uint256 epochId, address contributor) external returns (euint64 share);
 
     /**
-     * @notice Sends `amount` units of the caller's balance in `token` (or all of it) to `recipient`.
-     * @dev The vault cannot compare an encrypted balance in public: a partial withdrawal above the balance sends
-     * nothing (the returned and logged `sent` says so); the client library refuses it before sending.
+     * @notice Sends the caller's whole balance in `token` to `recipient` (the cheapest withdrawal: no FHE operation).
      * @param token A payout token (ERC7984 wrapper).
      * @param recipient Receiver of the confidential tokens.
-     * @param amount Units to send, or {WITHDRAW_ALL}.
      * @return sent The encrypted amount that left the balance (decryptable by the caller).
      */
-    function withdraw(address token, address recipient, uint64 amount) external returns (euint64 sent);
+    function withdraw(address token, address recipient) external returns (euint64 sent);
 
     /**
      * @notice Like {withdraw}, but unwraps: `recipient` receives the public ERC20 once anyone finalizes the
      * unwrap with the KMS proof of the burnt amount (the wrapper's `finalizeUnwrap`).
+     * @dev The unwrapped amount becomes public at the finalization: that is what paying a public ERC20 means.
      * @param token A payout token (ERC7984 wrapper).
      * @param recipient Receiver of the public ERC20.
-     * @param amount Units to unwrap, or {WITHDRAW_ALL}.
      * @return sent The encrypted amount burnt (the unwrap request id is its handle).
      */
-    function withdrawUnwrapped(address token, address recipient, uint64 amount) external returns (euint64 sent);
+    function withdrawUnwrapped(address token, address recipient) external returns (euint64 sent);
 
     /**
-     * @notice Sends part or all of the caller's balance to `omnibus` for the encrypted sub-account `recipient`.
+     * @notice Sends the caller's whole balance to `omnibus` for the encrypted sub-account `recipient`.
      * @dev Observers see vault -> omnibus; only the omnibus (and the caller) can decrypt the sub-account.
      * @param token A payout token with omnibus transfers.
      * @param omnibus The omnibus account receiving the tokens.
      * @param recipient The sub-account, encrypted for (vault, caller).
      * @param inputProof The input proof of `recipient`.
-     * @param amount Units to send, or {WITHDRAW_ALL}.
      * @return sent The encrypted amount sent.
      */
     function withdrawToOmnibus(
         address token,
         address omnibus,
         externalEaddress recipient,
-        bytes calldata inputProof,
-        uint64 amount
+        bytes calldata inputProof
+    ) external returns (euint64 sent);
+
+    /**
+     * @notice Sends an encrypted `amount` of the caller's balance in `token` to `recipient`.
+     * @dev The amount is compared with the balance under FHE: an amount above the balance sends nothing, and so does
+     * an encrypted zero (neither can be refused in public); the returned and logged `sent` says what left. The client
+     * library decrypts the balance with the caller's key and refuses an amount above it before sending.
+     * @param token A payout token (ERC7984 wrapper).
+     * @param recipient Receiver of the confidential tokens.
+     * @param amount The units to send, encrypted for (vault, caller).
+     * @param inputProof The input proof of `amount`.
+     * @return sent The encrypted amount that left the balance (decryptable by the caller).
+     */
+    function withdrawAmount(
+        address token,
+        address recipient,
+        externalEuint64 amount,
+        bytes calldata inputProof
+    ) external returns (euint64 sent);
+
+    /**
+     * @notice Like {withdrawAmount}, but unwraps (see {withdrawUnwrapped}).
+     * @param token A payout token (ERC7984 wrapper).
+     * @param recipient Receiver of the public ERC20.
+     * @param amount The units to unwrap, encrypted for (vault, caller).
+     * @param inputProof The input proof of `amount`.
+     * @return sent The encrypted amount burnt (the unwrap request id is its handle).
+     */
+    function withdrawAmountUnwrapped(
+        address token,
+        address recipient,
+        externalEuint64 amount,
+        bytes calldata inputProof
+    ) external returns (euint64 sent);
+
+    /**
+     * @notice Sends an encrypted `amount` of the caller's balance to `omnibus` for the encrypted sub-account
+     * `recipient` (see {withdrawToOmnibus} and {withdrawAmount}).
+     * @param token A payout token with omnibus transfers.
+     * @param omnibus The omnibus account receiving the tokens.
+     * @param recipient The sub-account, encrypted for (vault, caller).
+     * @param recipientProof The input proof of `recipient`.
+     * @param amount The units to send, encrypted for (vault, caller).
+     * @param amountProof The input proof of `amount` (may be `recipientProof` when one input holds both).
+     * @return sent The encrypted amount sent.
+     */
+    function withdrawAmountToOmnibus(
+        address token,
+        address omnibus,
+        externalEaddress recipient,
+        bytes calldata recipientProof,
+        externalEuint64 amount,
+        bytes calldata amountProof
     ) external returns (euint64 sent);
 
     /**
      * @notice Submits a withdrawal the contributor signed; the tokens go to the signed recipient.
+     * @dev With an amount (a non-zero handle), only the named relayer may submit it: the amount's input proof is bound
+     * to (vault, relayer). WARNING: that relayer can reuse the input in a withdrawal of its own balance and decrypt
+     * what it sent, so it can learn the amount; the public learns nothing. Sign a whole-balance withdrawal (zero
+     * handle) to keep the amount from the relayer too.
      * @param auth The signed authorization.
+     * @param amountProof The input proof of `auth.amount` (empty for the whole balance).
      * @param signature The contributor's EIP-712 signature (EOA) or ERC-1271 wallet signature.
      * @return sent The encrypted amount sent (the caller is not allowed on it).
      */
     function withdrawWithSignature(
         WithdrawAuthorization calldata auth,
+        bytes calldata amountProof,
         bytes calldata signature
     ) external returns (euint64 sent);
 
     /**
      * @notice Submits an omnibus withdrawal the contributor signed; only the named relayer may submit it.
+     * @dev See {withdrawWithSignature} for what the relayer of a signed amount can learn.
      * @param auth The signed authorization.
      * @param inputProof The input proof of `auth.recipient`, bound to (vault, relayer).
+     * @param amountProof The input proof of `auth.amount`, bound to (vault, relayer) (empty for the whole balance).
      * @param signature The contributor's EIP-712 or ERC-1271 signature.
      * @return sent The encrypted amount sent (the relayer is not allowed on it).
      */
     function withdrawToOmnibusWithSignature(
         OmnibusWithdrawAuthorization calldata auth,
         bytes calldata inputProof,
+        bytes calldata amountProof,
         bytes calldata signature
     ) external returns (euint64 sent);
 

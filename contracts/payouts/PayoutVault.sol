@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause-Clear
 pragma solidity ^0.8.27;
 
-import {FHE, eaddress, ebool, euint64, externalEaddress} from "@fhevm/solidity/lib/FHE.sol";
+import {FHE, eaddress, ebool, euint64, externalEaddress, externalEuint64} from "@fhevm/solidity/lib/FHE.sol";
 import {ZamaEthereumConfig} from "@fhevm/solidity/config/ZamaConfig.sol";
 import {IERC7984} from "@openzeppelin/confidential-contracts/interfaces/IERC7984.sol";
 import {ERC7984ERC20Wrapper} from "@openzeppelin/confidential-contracts/token/ERC7984/extensions/ERC7984ERC20Wrapper.sol";
@@ -20,11 +20,12 @@ import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
  * @notice Encrypted balances of every contributor in every payout token of a registry's models: claims credit them,
  * withdrawals pay them out.
  * @dev Created by the {ModelRegistry} constructor, so it trusts exactly that registry's pools. It never compares an
- * encrypted value in public: a partial withdrawal sends all of the requested amount or nothing.
+ * encrypted value in public, and no amount is ever in clear: a partial withdrawal's amount is an encrypted input,
+ * compared with the balance under FHE, and sends all of it or nothing.
  */
 contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP712, Nonces {
-    /// @notice `amount` meaning "the whole balance" (the cheapest withdrawal: no comparison under FHE).
-    uint64 public constant WITHDRAW_ALL = type(uint64).max;
+    /// @dev The uninitialized handle as a withdrawal amount: the whole balance (an encrypted input is never zero).
+    euint64 private constant WHOLE_BALANCE = euint64.wrap(0);
     /// @notice fhEVM per-transaction HCU limit (HCULimit.sol).
     uint256 public constant TX_HCU_LIMIT = 20_000_000;
     /// @notice HCU of one pair on the 64-bit share path: scalar mul 365,000 + shift 34,000 + one euint64 add 162,000.
@@ -35,11 +36,11 @@ contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP71
     uint256 public constant MAX_DISCLOSURE_VIEWERS = 8;
     /// @notice EIP-712 type of {WithdrawAuthorization}.
     bytes32 public constant WITHDRAW_AUTHORIZATION_TYPEHASH = keccak256(
-        "WithdrawAuthorization(address contributor,address token,address recipient,uint64 amount,bool unwrap,address relayer,uint256 nonce,uint256 deadline)"
+        "WithdrawAuthorization(address contributor,address token,address recipient,bytes32 amount,bool unwrap,address relayer,uint256 nonce,uint256 deadline)"
     );
     /// @notice EIP-712 type of {OmnibusWithdrawAuthorization} (`recipient` is the external encrypted address handle).
     bytes32 public constant OMNIBUS_WITHDRAW_AUTHORIZATION_TYPEHASH = keccak256(
-        "OmnibusWithdrawAuthorization(address contributor,address token,address omnibus,bytes32 recipient,uint64 amount,address relayer,uint256 nonce,uint256 deadline)"
+        "OmnibusWithdrawAuthorization(address contributor,address token,address omnibus,bytes32 recipient,bytes32 amount,address relayer,uint256 nonce,uint256 deadline)"
     );
 
     /// @inheritdoc IPayoutVault
@@ -48,7 +49,7 @@ contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP71
     mapping(address contributor => mapping(address token => euint64)) private _balances;
     mapping(address contributor => mapping(uint256 modelId => mapping(uint256 epochId => address[]))) private _viewers;
 
-    constructor() EIP712("AiRoyalties PayoutVault", "1") {
+    constructor() EIP712("AiRoyalties PayoutVault", "2") {
         registry = IModelRegistry(msg.sender);
     }
 
@@ -102,17 +103,13 @@ contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP71
     // ---------------------------------------------------------------- withdrawals
 
     /// @inheritdoc IPayoutVault
-    function withdraw(address token, address recipient, uint64 amount) external nonReentrant returns (euint64 sent) {
-        return _withdraw(msg.sender, token, recipient, amount, false);
+    function withdraw(address token, address recipient) external nonReentrant returns (euint64 sent) {
+        return _withdraw(msg.sender, token, recipient, WHOLE_BALANCE, false);
     }
 
     /// @inheritdoc IPayoutVault
-    function withdrawUnwrapped(
-        address token,
-        address recipient,
-        uint64 amount
-    ) external nonReentrant returns (euint64 sent) {
-        return _withdraw(msg.sender, token, recipient, amount, true);
+    function withdrawUnwrapped(address token, address recipient) external nonReentrant returns (euint64 sent) {
+        return _withdraw(msg.sender, token, recipient, WHOLE_BALANCE, true);
     }
 
     /// @inheritdoc IPayoutVault
@@ -120,21 +117,55 @@ contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP71
         address token,
         address omnibus,
         externalEaddress recipient,
-        bytes calldata inputProof,
-        uint64 amount
+        bytes calldata inputProof
     ) external nonReentrant returns (euint64 sent) {
-        return _withdrawToOmnibus(msg.sender, token, omnibus, FHE.fromExternal(recipient, inputProof), amount);
+        return _withdrawToOmnibus(msg.sender, token, omnibus, FHE.fromExternal(recipient, inputProof), WHOLE_BALANCE);
+    }
+
+    /// @inheritdoc IPayoutVault
+    function withdrawAmount(
+        address token,
+        address recipient,
+        externalEuint64 amount,
+        bytes calldata inputProof
+    ) external nonReentrant returns (euint64 sent) {
+        return _withdraw(msg.sender, token, recipient, FHE.fromExternal(amount, inputProof), false);
+    }
+
+    /// @inheritdoc IPayoutVault
+    function withdrawAmountUnwrapped(
+        address token,
+        address recipient,
+        externalEuint64 amount,
+        bytes calldata inputProof
+    ) external nonReentrant returns (euint64 sent) {
+        return _withdraw(msg.sender, token, recipient, FHE.fromExternal(amount, inputProof), true);
+    }
+
+    /// @inheritdoc IPayoutVault
+    function withdrawAmountToOmnibus(
+        address token,
+        address omnibus,
+        externalEaddress recipient,
+        bytes calldata recipientProof,
+        externalEuint64 amount,
+        bytes calldata amountProof
+    ) external nonReentrant returns (euint64 sent) {
+        eaddress to = FHE.fromExternal(recipient, recipientProof);
+        return _withdrawToOmnibus(msg.sender, token, omnibus, to, FHE.fromExternal(amount, amountProof));
     }
 
     /// @inheritdoc IPayoutVault
     function withdrawWithSignature(
         WithdrawAuthorization calldata auth,
+        bytes calldata amountProof,
         bytes calldata signature
     ) external nonReentrant returns (euint64 sent) {
         // Every field is static, so abi.encode(struct) is exactly the EIP-712 encoding of its members.
         bytes32 structHash = keccak256(abi.encode(WITHDRAW_AUTHORIZATION_TYPEHASH, auth));
         _useAuthorization(auth.contributor, auth.relayer, auth.nonce, auth.deadline, structHash, signature);
-        sent = _withdraw(auth.contributor, auth.token, auth.recipient, auth.amount, auth.unwrap);
+        euint64 amount = _signedAmount(auth.amount, auth.relayer, amountProof);
+        sent = _withdraw(auth.contributor, auth.token, auth.recipient, amount, auth.unwrap);
         emit WithdrawalRelayed(auth.contributor, msg.sender, auth.nonce);
     }
 
@@ -142,6 +173,7 @@ contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP71
     function withdrawToOmnibusWithSignature(
         OmnibusWithdrawAuthorization calldata auth,
         bytes calldata inputProof,
+        bytes calldata amountProof,
         bytes calldata signature
     ) external nonReentrant returns (euint64 sent) {
         // An input proof binds its ciphertexts to (contract, submitter): the contributor encrypts the
@@ -150,7 +182,8 @@ contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP71
         bytes32 structHash = keccak256(abi.encode(OMNIBUS_WITHDRAW_AUTHORIZATION_TYPEHASH, auth));
         _useAuthorization(auth.contributor, auth.relayer, auth.nonce, auth.deadline, structHash, signature);
         eaddress recipient = FHE.fromExternal(auth.recipient, inputProof);
-        sent = _withdrawToOmnibus(auth.contributor, auth.token, auth.omnibus, recipient, auth.amount);
+        euint64 amount = _signedAmount(auth.amount, auth.relayer, amountProof);
+        sent = _withdrawToOmnibus(auth.contributor, auth.token, auth.omnibus, recipient, amount);
         emit WithdrawalRelayed(auth.contributor, msg.sender, auth.nonce);
     }
 
@@ -254,19 +287,21 @@ contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP71
         emit BalanceUpdated(contributor, token, updated);
     }
 
-    /// @dev Takes `amount` (or everything) out of a balance: all of it when covered, nothing otherwise.
-    function _debit(address contributor, address token, uint64 amount) private returns (euint64 sent) {
+    /**
+     * @dev Takes the encrypted `amount` out of a balance: all of it when the balance covers it, nothing otherwise
+     * (an encrypted zero takes nothing). Compared and selected under FHE, so nothing public depends on the amount.
+     * {WHOLE_BALANCE} takes everything with no operation under FHE (the balance is known to be zero afterwards).
+     */
+    function _debit(address contributor, address token, euint64 amount) private returns (euint64 sent) {
         euint64 balance = _balances[contributor][token];
         require(FHE.isInitialized(balance), PayoutVaultNoBalance(contributor, token));
-        if (amount == WITHDRAW_ALL) {
-            // Known to be zero afterwards, so the balance is cleared instead of spending HCU on a subtraction.
+        if (!FHE.isInitialized(amount)) {
             _balances[contributor][token] = euint64.wrap(0);
             emit BalanceUpdated(contributor, token, euint64.wrap(0));
             return balance;
         }
-        require(amount != 0, PayoutVaultZeroAmount());
         ebool covered = FHE.ge(balance, amount);
-        sent = FHE.select(covered, FHE.asEuint64(amount), FHE.asEuint64(0));
+        sent = FHE.select(covered, amount, FHE.asEuint64(0));
         euint64 remaining = FHE.sub(balance, sent);
         FHE.allowThis(remaining);
         FHE.allow(remaining, contributor);
@@ -274,11 +309,23 @@ contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP71
         emit BalanceUpdated(contributor, token, remaining);
     }
 
+    /// @dev A signed withdrawal's amount: {WHOLE_BALANCE} for the zero handle, else the input the relayer submits.
+    function _signedAmount(
+        externalEuint64 amount,
+        address relayer,
+        bytes calldata amountProof
+    ) private returns (euint64) {
+        if (externalEuint64.unwrap(amount) == bytes32(0)) return WHOLE_BALANCE;
+        // The amount's input proof is bound to (vault, relayer): only a named relayer can submit it.
+        require(relayer != address(0), PayoutVaultRelayerRequired());
+        return FHE.fromExternal(amount, amountProof);
+    }
+
     function _withdraw(
         address contributor,
         address token,
         address recipient,
-        uint64 amount,
+        euint64 amount,
         bool unwrap
     ) private returns (euint64 sent) {
         require(recipient != address(0), PayoutVaultInvalidRecipient(recipient));
@@ -291,7 +338,7 @@ contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP71
             sent = IERC7984(token).confidentialTransfer(recipient, debited);
         }
         FHE.allow(sent, contributor);
-        emit Withdrawn(contributor, token, recipient, amount, sent, unwrap);
+        emit Withdrawn(contributor, token, recipient, sent, unwrap);
     }
 
     function _withdrawToOmnibus(
@@ -299,7 +346,7 @@ contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP71
         address token,
         address omnibus,
         eaddress recipient,
-        uint64 amount
+        euint64 amount
     ) private returns (euint64 sent) {
         require(omnibus != address(0) && omnibus != address(this), PayoutVaultInvalidOmnibus(omnibus));
         euint64 debited = _debit(contributor, token, amount);

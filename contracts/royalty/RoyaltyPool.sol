@@ -9,11 +9,10 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IMetricAggregator} from "../interfaces/IMetricAggregator.sol";
 import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
-import {EncryptedRoyaltyMath} from "../libraries/EncryptedRoyaltyMath.sol";
 import {EpochClosing} from "../libraries/EpochClosing.sol";
 import {EpochLog} from "../libraries/EpochLog.sol";
 import {PoolAccounting} from "../libraries/PoolAccounting.sol";
-import {RoyaltyMath} from "../libraries/RoyaltyMath.sol";
+import {PoolContributions} from "../libraries/PoolContributions.sol";
 import {RulesValidation} from "../libraries/RulesValidation.sol";
 
 /**
@@ -56,14 +55,6 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     /// @inheritdoc IRoyaltyPool
     IMetricAggregator public metricAggregator;
 
-    /// @dev Who a contribution is for, who submitted it (zero if self-reported) and its bonus.
-    struct Submitter {
-        address contributor;
-        address attestor;
-        uint64 multiplier;
-        uint8 bonusClass;
-    }
-
     uint32 private _rulesVersionCount;
     uint256 private _currentEpochId;
     /// @dev Settlement bookkeeping (see {settlementStatus}).
@@ -72,9 +63,8 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
     mapping(uint32 version => Rules) private _rules;
     mapping(uint32 version => mapping(address account => bool)) private _isAttestor;
     mapping(uint256 epochId => Epoch) private _epochs;
-    mapping(uint256 epochId => mapping(address contributor => uint32)) private _submissions;
-    mapping(uint256 epochId => mapping(address contributor => euint64)) private _scores;
-    mapping(uint256 epochId => mapping(address contributor => euint64)) private _shares;
+    /// @dev Per epoch and contributor: submissions, score and share (see {PoolContributions}).
+    PoolContributions.Ledger private _ledger;
 
     /// @dev The implementation behind the clones is never initialized.
     constructor() {
@@ -125,13 +115,8 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         uint256 epochId = _currentEpochId;
         Rules storage rules = _rules[_epochs[epochId].rulesVersion];
         require(!rules.attestationRequired, RoyaltyPoolAttestationRequired(epochId));
-        return
-            _contribute(
-                epochId,
-                rules,
-                Submitter(msg.sender, address(0), 1, 0),
-                _fromExternal(encryptedMetrics, inputProof)
-            );
+        PoolContributions.Submitter memory submitter = PoolContributions.Submitter(msg.sender, address(0), 1, 0);
+        return _contribute(epochId, rules, submitter, PoolContributions.fromExternal(encryptedMetrics, inputProof));
     }
 
     /// @inheritdoc IRoyaltyPool
@@ -142,10 +127,9 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         uint8 bonusClass
     ) external returns (euint64 score) {
         uint256 epochId = _currentEpochId;
-        Rules storage rules = _attestorRules(epochId);
-        require(contributor != address(0), RoyaltyPoolInvalidContributor(contributor));
-        Submitter memory submitter = _attestedBy(rules, contributor, bonusClass);
-        return _contribute(epochId, rules, submitter, _fromExternal(encryptedMetrics, inputProof));
+        Rules storage rules = _attestorRules(epochId, contributor);
+        PoolContributions.Submitter memory submitter = PoolContributions.attestedBy(rules, contributor, bonusClass);
+        return _contribute(epochId, rules, submitter, PoolContributions.fromExternal(encryptedMetrics, inputProof));
     }
 
     /// @inheritdoc IRoyaltyPool
@@ -155,131 +139,28 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
         uint8 bonusClass
     ) external returns (euint64 score) {
         uint256 epochId = _currentEpochId;
-        Rules storage rules = _attestorRules(epochId);
-        require(contributor != address(0), RoyaltyPoolInvalidContributor(contributor));
-        euint64[] memory values = new euint64[](metrics.length);
-        for (uint256 i = 0; i < metrics.length; ++i) {
-            // A handle not allowed to the caller could be anyone's ciphertext: using it would leak it.
-            require(FHE.isSenderAllowed(metrics[i]), RoyaltyPoolUnauthorizedHandle(i));
-            values[i] = metrics[i];
-        }
-        return _contribute(epochId, rules, _attestedBy(rules, contributor, bonusClass), values);
+        Rules storage rules = _attestorRules(epochId, contributor);
+        euint64[] memory values = PoolContributions.fromAllowed(metrics);
+        return _contribute(epochId, rules, PoolContributions.attestedBy(rules, contributor, bonusClass), values);
     }
 
-    /// @dev The rules of `epochId`, after checking the caller is one of their attestors.
-    function _attestorRules(uint256 epochId) private view returns (Rules storage) {
+    /// @dev The rules of `epochId`, after checking the caller is one of their attestors and the contributor is set.
+    function _attestorRules(uint256 epochId, address contributor) private view returns (Rules storage) {
         uint32 version = _epochs[epochId].rulesVersion;
         require(_isAttestor[version][msg.sender], RoyaltyPoolNotAttestor(epochId, msg.sender));
+        require(contributor != address(0), RoyaltyPoolInvalidContributor(contributor));
         return _rules[version];
-    }
-
-    /// @dev A submission by the calling attestor about `contributor`, with the bonus class's multiplier.
-    function _attestedBy(
-        Rules storage rules,
-        address contributor,
-        uint8 bonusClass
-    ) private view returns (Submitter memory) {
-        return Submitter(contributor, msg.sender, _bonusMultiplier(rules, bonusClass), bonusClass);
-    }
-
-    function _bonusMultiplier(Rules storage rules, uint8 bonusClass) private view returns (uint64) {
-        uint256 classes = rules.bonusMultipliers.length;
-        require(bonusClass <= classes, RoyaltyPoolUnknownBonusClass(bonusClass, classes));
-        return bonusClass == 0 ? 1 : rules.bonusMultipliers[bonusClass - 1];
     }
 
     function _contribute(
         uint256 epochId,
         Rules storage rules,
-        Submitter memory submitter,
+        PoolContributions.Submitter memory submitter,
         euint64[] memory metrics
     ) private returns (euint64) {
         Epoch storage epoch = _epochs[epochId];
-        uint32 previous = _checkSubmission(epochId, epoch, rules, submitter.contributor, metrics.length);
-        euint64 contribution = EncryptedRoyaltyMath.weightedSum(rules.metrics, metrics, submitter.multiplier);
-        _feedAggregates(submitter.contributor, epoch.rulesVersion, metrics);
-        return _accumulate(epochId, epoch, submitter, previous, contribution);
-    }
-
-    /// @dev Every plaintext precondition of a submission; returns the contributor's submissions so far.
-    function _checkSubmission(
-        uint256 epochId,
-        Epoch storage epoch,
-        Rules storage rules,
-        address contributor,
-        uint256 metricCount
-    ) private view returns (uint32 previous) {
-        require(block.timestamp < epoch.end, RoyaltyPoolEpochEnded(epochId, epoch.end));
-        require(metricCount == rules.metrics.length, RoyaltyPoolWrongMetricCount(metricCount, rules.metrics.length));
-        previous = _submissions[epochId][contributor];
-        require(
-            previous < rules.maxSubmissionsPerContributor,
-            RoyaltyPoolSubmissionLimitReached(epochId, contributor, rules.maxSubmissionsPerContributor)
-        );
-        // Equivalent to `submissions < maxSubmissionsPerEpoch` under one rules version; the bound also covers an
-        // extended epoch that adopted a newer version after submissions made under an older one.
-        require(
-            RoyaltyMath.fitsBound(epoch.scoreBound, rules.maxSubmissionScore, rules.noiseBits),
-            RoyaltyPoolEpochCapacityReached(epochId, rules.maxSubmissionsPerEpoch)
-        );
-    }
-
-    /// @dev Adds a contribution to the contributor's score and the epoch total, with their ACL.
-    function _accumulate(
-        uint256 epochId,
-        Epoch storage epoch,
-        Submitter memory submitter,
-        uint32 previous,
-        euint64 contribution
-    ) private returns (euint64 score) {
-        address contributor = submitter.contributor;
-        // A first value needs no addition: the ciphertext itself starts the running sum.
-        if (previous == 0) {
-            ++epoch.participants;
-            score = contribution;
-        } else {
-            score = FHE.add(_scores[epochId][contributor], contribution);
-        }
-        euint64 total = epoch.submissions == 0 ? contribution : FHE.add(epoch.total, contribution);
-
-        _submissions[epochId][contributor] = previous + 1;
-        ++epoch.submissions;
-        epoch.scoreBound += _rules[epoch.rulesVersion].maxSubmissionScore;
-        _scores[epochId][contributor] = score;
-        epoch.total = total;
-
-        FHE.allowThis(score);
-        FHE.allow(score, contributor);
-        // The vault relays the contributor's selective disclosures (it can grant, never decrypt, alone).
-        FHE.allow(score, payoutVault);
-        FHE.allowThis(total);
-
-        _recordSubmission(epochId, epoch, submitter, score, total);
-    }
-
-    function _recordSubmission(
-        uint256 epochId,
-        Epoch storage epoch,
-        Submitter memory submitter,
-        euint64 score,
-        euint64 total
-    ) private {
-        uint32 version = epoch.rulesVersion;
-        emit ContributionSubmitted(
-            epochId,
-            submitter.contributor,
-            submitter.attestor,
-            submitter.bonusClass,
-            version,
-            score,
-            total
-        );
-        EpochLog.append(
-            epoch,
-            epochId,
-            LogStep.Submit,
-            abi.encode(submitter.contributor, submitter.attestor, submitter.bonusClass, version, score, total)
-        );
+        return
+            PoolContributions.submit(_ledger, epoch, epochId, rules, submitter, metrics, metricAggregator, payoutVault);
     }
 
     // ---------------------------------------------------------------- funding
@@ -340,43 +221,12 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
                 RoyaltyPoolClaimWindowOpen(epochId, epoch.revealedAt == 0 ? type(uint64).max : endsAt)
             );
         }
-        return (_claim(epochId, epoch, contributor), epoch.wideShare);
+        return (PoolContributions.claim(_ledger, epoch, epochId, contributor, payoutVault), epoch.wideShare);
     }
 
     /// @inheritdoc IRoyaltyPool
     function claimable(uint256 epochId, address contributor) public view returns (bool) {
-        Epoch storage epoch = _epochs[epochId];
-        return
-            epoch.state == EpochState.Revealed &&
-            epoch.shareFactor != 0 &&
-            _submissions[epochId][contributor] != 0 &&
-            !FHE.isInitialized(_shares[epochId][contributor]);
-    }
-
-    function _claim(uint256 epochId, Epoch storage epoch, address contributor) private returns (euint64 share) {
-        require(
-            epoch.state == EpochState.Revealed,
-            RoyaltyPoolUnexpectedEpochState(epochId, epoch.state, EpochState.Revealed)
-        );
-        require(epoch.shareFactor != 0, RoyaltyPoolNothingToClaim(epochId));
-        require(_submissions[epochId][contributor] != 0, RoyaltyPoolNoContribution(epochId, contributor));
-        require(!FHE.isInitialized(_shares[epochId][contributor]), RoyaltyPoolAlreadyClaimed(epochId, contributor));
-
-        share = EncryptedRoyaltyMath.share(
-            _scores[epochId][contributor],
-            epoch.shareFactor,
-            epoch.shareShift,
-            epoch.wideShare
-        );
-        FHE.allowThis(share);
-        FHE.allow(share, contributor);
-        // The vault credits it now and may disclose it later, at the contributor's request.
-        FHE.allow(share, payoutVault);
-        _shares[epochId][contributor] = share;
-        ++epoch.claims;
-        // No token moves: the epoch's payable funds are in the vault since the reveal.
-        emit RoyaltyClaimed(epochId, contributor, share);
-        EpochLog.append(epoch, epochId, LogStep.Claim, abi.encode(contributor, share));
+        return PoolContributions.claimable(_ledger, _epochs[epochId], epochId, contributor);
     }
 
     /// @inheritdoc IRoyaltyPool
@@ -442,44 +292,25 @@ contract RoyaltyPool is IRoyaltyPool, Initializable, ReentrancyGuard {
 
     /// @inheritdoc IRoyaltyPool
     function scoreOf(uint256 epochId, address contributor) external view returns (euint64) {
-        return _scores[epochId][contributor];
+        return _ledger.scores[epochId][contributor];
     }
 
     /// @inheritdoc IRoyaltyPool
     function shareOf(uint256 epochId, address contributor) external view returns (euint64) {
-        return _shares[epochId][contributor];
+        return _ledger.shares[epochId][contributor];
     }
 
     /// @inheritdoc IRoyaltyPool
     function submissionsOf(uint256 epochId, address contributor) external view returns (uint32) {
-        return _submissions[epochId][contributor];
+        return _ledger.submissions[epochId][contributor];
     }
 
     /// @inheritdoc IRoyaltyPool
     function hasClaimed(uint256 epochId, address contributor) external view returns (bool) {
-        return FHE.isInitialized(_shares[epochId][contributor]);
+        return FHE.isInitialized(_ledger.shares[epochId][contributor]);
     }
 
     // ---------------------------------------------------------------- internals
-
-    /// @dev Hands the capped metric values to the registry's aggregator (it keeps only the tracked names).
-    function _feedAggregates(address contributor, uint32 rulesVersion, euint64[] memory capped) private {
-        IMetricAggregator aggregator = metricAggregator;
-        for (uint256 i = 0; i < capped.length; ++i) {
-            FHE.allowTransient(capped[i], address(aggregator));
-        }
-        aggregator.recordMetrics(contributor, rulesVersion, capped);
-    }
-
-    function _fromExternal(
-        externalEuint64[] calldata encryptedMetrics,
-        bytes calldata inputProof
-    ) private returns (euint64[] memory values) {
-        values = new euint64[](encryptedMetrics.length);
-        for (uint256 i = 0; i < encryptedMetrics.length; ++i) {
-            values[i] = FHE.fromExternal(encryptedMetrics[i], inputProof);
-        }
-    }
 
     function _startEpoch(uint256 epochId, uint64 start, uint32 rulesVersion) private {
         uint64 end = start + _rules[rulesVersion].epochLength;

@@ -13,6 +13,7 @@ import {
   connectAggregator,
   connectPool,
   createHardhatFheBackend,
+  createRoyaltiesClient,
   createModel,
   deployModelRegistry,
   deployPayoutToken,
@@ -20,10 +21,10 @@ import {
   submitAttested,
   submitContribution,
   trackMetric,
-} from "../../src";
-import type { FheBackend, MetricParameters } from "../../src";
+  withSigner,
+} from "../../src/node";
+import type { MetricParameters, RoyaltiesClient } from "../../src";
 import { TestToken__factory } from "../../types";
-import type { MetricAggregator } from "../../types";
 import { bitsOf, candidateRange } from "../../src/privacy";
 
 /** The tracked metric the attacker targets. */
@@ -69,9 +70,9 @@ const WEEK = 7n * 24n * 60n * 60n;
 const GAS_MONEY = "0x56BC75E2D63100000";
 
 /** Seal attempts the aggregator refuses are part of the attack: keep the custom error, rethrow anything else. */
-async function trySeal(aggregator: MetricAggregator, fhe: FheBackend, refusals: string[]): Promise<bigint | undefined> {
+async function trySeal(client: RoyaltiesClient, refusals: string[]): Promise<bigint | undefined> {
   try {
-    return (await revealAggregate(aggregator, fhe, AGGREGATOR_ATTACK_METRIC)).value;
+    return (await revealAggregate(client, { name: AGGREGATOR_ATTACK_METRIC })).value;
   } catch (error) {
     if (!(error instanceof AggregatorRevertError)) throw error;
     refusals.push(error.errorName);
@@ -105,9 +106,11 @@ export async function measureAggregatorAttack(
   const metrics: MetricParameters[] = [{ name: AGGREGATOR_ATTACK_METRIC, weight: 1n, cap }];
   const rules = { payoutToken, metrics, epochLength: WEEK, minParticipants: 3, maxSubmissionsPerContributor: 4 };
   const honest = await createModel(registry, { ...rules, modelName: "honest" });
-  const daoAggregator = await connectAggregator(registry, dao);
-  await trackMetric(daoAggregator, AGGREGATOR_ATTACK_METRIC);
-  await approvePool(daoAggregator, await honest.getAddress());
+  const daoClient = await createRoyaltiesClient({ signer: dao, fhe, registry: await registry.getAddress() });
+  const daoAggregator = await connectAggregator(daoClient);
+  await trackMetric(daoClient, { name: AGGREGATOR_ATTACK_METRIC });
+  await approvePool(daoClient, { pool: await honest.getAddress() });
+  const attackerClient = withSigner(daoClient, attacker);
   const k = await daoAggregator.minContributors();
   const noiseBits = Number(await daoAggregator.NOISE_BITS());
   const aggregator = daoAggregator.connect(attacker);
@@ -142,16 +145,16 @@ export async function measureAggregatorAttack(
   const refusals: string[] = [];
   // (a) k zeros, then seal just before the victim's submission (today: a round of zeros, sealed at will).
   await zeros(k);
-  await trySeal(aggregator, fhe, refusals);
+  await trySeal(attackerClient, refusals);
   await submitContribution(await honestAs(victim), { metrics: [victimValue] });
   const [round] = await aggregator.openRound(AGGREGATOR_ATTACK_METRIC);
   // (b) k − 1 zeros after it, (c) seal again (today: the round's sum is exactly the victim's value).
   await zeros(k - 1n);
-  let revealed = await trySeal(aggregator, fhe, refusals);
+  let revealed = await trySeal(attackerClient, refusals);
   // Then wait for the round's end as anyone may, and try once more.
   const { end } = await aggregator.getRound(AGGREGATOR_ATTACK_METRIC, round);
   if (end > (await now())) await ethers.provider.send("evm_setNextBlockTimestamp", [Number(end)]);
-  revealed ??= await trySeal(aggregator, fhe, refusals);
+  revealed ??= await trySeal(attackerClient, refusals);
 
   const record = await aggregator.getRound(AGGREGATOR_ATTACK_METRIC, round);
   // Every public value about the round: its noisy sum if revealed (the attacker knows its zeros), counts, handles.

@@ -22,11 +22,10 @@ import {
   decryptWithinTolerance,
   deployConsensus,
   finalize,
-} from "../../src";
+} from "../../src/node";
 import type { ConsensusClient } from "../../src";
-import { createModel, deployModelRegistry, deployPayoutToken } from "../../src/deploy";
-import { TestToken__factory } from "../../types";
-import { fundedWallets } from "../benchCommon";
+import { createModel } from "../../src/deploy";
+import { deployPaymentWorld, fundedWallets } from "../benchCommon";
 
 /** `zeros`: the attestor submits zeros. `binarySearch`: it submits the values whose bit tells it the most. */
 export type ConsensusAttack = "zeros" | "binarySearch";
@@ -214,18 +213,12 @@ export async function measureConsensusAttack(params: MeasureConsensusAttackParam
   const [deployer] = await ethers.getSigners();
   const [consensusDeployer, honest1, honest2, attacker, victim] = await fundedWallets(5);
   const fhe = createHardhatFheBackend(fhevm);
-  const token = await new TestToken__factory(deployer).deploy("Model Usage Dollar", "MUD");
-  const payout = await deployPayoutToken(deployer, {
-    underlying: await token.getAddress(),
-    name: "Confidential MUD",
-    symbol: "cMUD",
-  });
-  const registry = await deployModelRegistry(deployer);
+  const { payout, registry } = await deployPaymentWorld(deployer, { wrapperName: "Confidential MUD" });
   models += 1;
   const predicted = ethers.getCreateAddress({ from: consensusDeployer.address, nonce: 0 });
   const pool = await createModel(registry, {
     modelName: `privacy-consensus-${models}-${Date.now()}`,
-    payoutToken: await payout.getAddress(),
+    payoutToken: payout,
     metrics: metrics.map((m) => ({ ...m })),
     epochLength: EPOCH_LENGTH,
     minParticipants: 3,
@@ -233,14 +226,17 @@ export async function measureConsensusAttack(params: MeasureConsensusAttackParam
     attestationRequired: true,
     attestors: [predicted],
   });
-  const { client } = await deployConsensus(consensusDeployer, fhe, {
-    pool: await pool.getAddress(),
-    attestors: [honest1.address, honest2.address, attacker.address],
-    attestationsRequired: 3,
-    minAttestations: 2,
-    finalizationPeriod: FINALIZATION_PERIOD,
-    deviationTolerance: tolerance,
-  });
+  const { client } = await deployConsensus(
+    { signer: consensusDeployer, fhe: fhe },
+    {
+      pool: await pool.getAddress(),
+      attestors: [honest1.address, honest2.address, attacker.address],
+      attestationsRequired: 3,
+      minAttestations: 2,
+      finalizationPeriod: FINALIZATION_PERIOD,
+      deviationTolerance: tolerance,
+    },
+  );
   const attested = [victimMetrics.map((v) => v), victimMetrics.map((v) => v + spread), attackerValues];
   const panel = [honest1, honest2, attacker];
   for (let i = 0; i < 3; i++) {

@@ -9,13 +9,14 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Signer } from "ethers";
 import hre, { ethers } from "hardhat";
 
-import { createModel, deployModelRegistry, deployPayoutToken } from "../../src/deploy";
+import { createModel } from "../../src/deploy";
 import type { RulesParameters } from "../../src/deploy";
 import { contributionScore } from "../../src/math";
 import { candidateBits, fromNoisyTotal, intersect, narrowBySettlement } from "../../src/privacy";
 import type { ScoreCandidates } from "../../src/privacy";
-import { ModelRegistry__factory, PayoutVault__factory, TestToken__factory } from "../../types";
+import { ModelRegistry__factory, PayoutVault__factory } from "../../types";
 import type { ModelRegistry, RoyaltyPool, TestToken } from "../../types";
+import { deployPaymentWorld, submitEncrypted } from "../benchCommon";
 
 /** The reference schema of the attacks (weights 3, 1, 5). */
 export const ATTACK_METRICS = [
@@ -57,16 +58,10 @@ export class AttackWorld {
 
   static async create(): Promise<AttackWorld> {
     const [deployer, funder] = await ethers.getSigners();
-    const token = await new TestToken__factory(deployer).deploy("Model Usage Dollar", "MUD");
-    await token.waitForDeployment();
-    const payout = await deployPayoutToken(deployer, {
-      underlying: await token.getAddress(),
-      name: "cMUD",
-      symbol: "cMUD",
+    const { token, payout, registry } = await deployPaymentWorld(deployer, {
+      mint: { to: await funder.getAddress(), amount: 10n ** 40n },
     });
-    await (await token.mint(await funder.getAddress(), 10n ** 40n)).wait();
-    const registry = await deployModelRegistry(deployer);
-    return new AttackWorld(deployer, funder, token, await payout.getAddress(), registry);
+    return new AttackWorld(deployer, funder, token, payout, registry);
   }
 
   /** A fresh funded model; `rules` as a model creator would pass them to the library. */
@@ -85,13 +80,6 @@ export class AttackWorld {
     await (await pool.connect(this.funder).fund(POOL_UNITS * RATE)).wait();
     return pool;
   }
-}
-
-async function submit(pool: RoyaltyPool, who: Signer, values: readonly bigint[]): Promise<void> {
-  const input = hre.fhevm.createEncryptedInput(await pool.getAddress(), await who.getAddress());
-  for (const value of values) input.add64(value);
-  const enc = await input.encrypt();
-  await (await pool.connect(who).submitContribution(enc.handles, enc.inputProof)).wait();
 }
 
 /** What the attacker is left with after one epoch, before and after the fix, and the truth to check it. */
@@ -117,8 +105,8 @@ export async function attackEpoch(
   colluders: { signer: Signer; vector: readonly bigint[] }[],
 ): Promise<EpochAttackOutcome> {
   const epochId = await pool.currentEpochId();
-  await submit(pool, victim.signer, victim.vector);
-  for (const c of colluders) await submit(pool, c.signer, c.vector);
+  await submitEncrypted(pool, victim.signer, victim.vector);
+  for (const c of colluders) await submitEncrypted(pool, c.signer, c.vector);
   await time.increaseTo((await pool.getEpoch(epochId)).end);
   await (await pool.closeEpoch()).wait();
   const handle = (await pool.getEpoch(epochId)).total;

@@ -1,51 +1,35 @@
 import { Interface } from "ethers";
-import type { ContractRunner, ContractTransactionReceipt } from "ethers";
+import type { ContractTransactionReceipt } from "ethers";
 
 import { MetricAggregator__factory } from "../../types";
-import type { MetricAggregator, ModelRegistry } from "../../types";
-import { ContractRevertError, parseRevert } from "../errors";
-import { confirmed } from "../client";
+import type { MetricAggregator } from "../../types";
+import { withRoyaltiesErrors } from "../errors";
+import { confirmed, requireFhe, requireSigner } from "../client";
+import type { RoyaltiesClient } from "../client";
 import { publicValue } from "../fhe/backend";
-import type { FheBackend } from "../fhe/backend";
-
-/** What to do after each custom error of the aggregator. */
-const AGGREGATOR_NEXT_STEP: Record<string, string> = {
-  MetricAggregatorUnauthorized:
-    "only the aggregator's governance (the DAO timelock) chooses the metric names and approves the pools.",
-  MetricAggregatorUnknownPool: "only pools of this registry can feed or be approved; check the pool address.",
-  MetricAggregatorPoolAlreadyApproved: "the pool already feeds the aggregates.",
-  MetricAggregatorPoolNotApproved: "the pool does not feed the aggregates; nothing to revoke.",
-  MetricAggregatorRoundNotEnded:
-    "rounds are sealed on a fixed schedule: wait until the round's end (royalties aggregates shows it).",
-  MetricAggregatorEmptyName: "give the metric name as it appears in the model schemas.",
-  MetricAggregatorAlreadyTracked: "the metric is already aggregated.",
-  MetricAggregatorNotTracked: "list the tracked metrics (royalties aggregates) first.",
-  MetricAggregatorTooManyMetrics: "untrack a metric first.",
-  MetricAggregatorBelowThreshold:
-    "the round needs more distinct contributors before its sum may be public; its end moves to the next boundary at its next submission.",
-  MetricAggregatorRoundNotPending: "the round is not sealed yet or was already revealed.",
-};
 
 const aggregatorInterface: Interface = new Interface(MetricAggregator__factory.abi);
 
-/** A transaction the aggregator rejected with one of its custom errors. */
-export class AggregatorRevertError extends ContractRevertError {
-  constructor(errorName: string, args: readonly unknown[]) {
-    super(errorName, args, AGGREGATOR_NEXT_STEP);
-  }
-}
-
+/** Runs an aggregator call; its custom errors come back as `AggregatorRevertError` (one decoder, `../errors`). */
 async function withAggregatorErrors<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw parseRevert(error, aggregatorInterface, (name, args) => new AggregatorRevertError(name, args)) ?? error;
-  }
+  return withRoyaltiesErrors(call, "MetricAggregator");
 }
 
-/** The cross-model metric aggregator of a registry. */
-export async function connectAggregator(registry: ModelRegistry, runner: ContractRunner): Promise<MetricAggregator> {
-  return MetricAggregator__factory.connect(await registry.metricAggregator(), runner);
+/** The cross-model metric aggregator of the client's registry, connected to the client's signer or provider. */
+export async function connectAggregator(client: RoyaltiesClient): Promise<MetricAggregator> {
+  return MetricAggregator__factory.connect(await client.registry.metricAggregator(), client.runner);
+}
+
+/** The aggregator, connected to the client's signer (the action sends a transaction). */
+async function aggregatorSigner(client: RoyaltiesClient, action: string): Promise<MetricAggregator> {
+  const signer = requireSigner(client, action);
+  return MetricAggregator__factory.connect(await client.registry.metricAggregator(), signer);
+}
+
+/** Names one metric of the aggregator. */
+export interface MetricNameParameters {
+  /** The metric name, as in the model schemas. */
+  name: string;
 }
 
 /** One reveal round of a tracked metric. */
@@ -81,11 +65,20 @@ export interface AggregateStatus {
   cumulative: bigint;
 }
 
+export type GetAggregateStatusParameters = MetricNameParameters;
+export type GetAggregateStatusReturnType = AggregateStatus;
+
 /**
  * Reads a metric's cross-model aggregate: every round with its distinct-contributor count and end, and the
  * clear noisy sums of the revealed ones (the open round's sum stays encrypted).
+ * @example
+ * const { rounds, cumulative } = await getAggregateStatus(client, { name: "computeUnits" });
  */
-export async function getAggregateStatus(aggregator: MetricAggregator, name: string): Promise<AggregateStatus> {
+export async function getAggregateStatus(
+  client: RoyaltiesClient,
+  { name }: GetAggregateStatusParameters,
+): Promise<GetAggregateStatusReturnType> {
+  const aggregator = await connectAggregator(client);
   const [tracked, minContributors, roundLength, noiseBits, sealed, cumulative] = await Promise.all([
     aggregator.isTracked(name),
     aggregator.minContributors(),
@@ -112,13 +105,32 @@ export async function getAggregateStatus(aggregator: MetricAggregator, name: str
   return { name, tracked, minContributors, roundLength, noiseBits, rounds, cumulative };
 }
 
-/** Starts aggregating a metric name across models (the aggregator's governance account only). */
-export async function trackMetric(aggregator: MetricAggregator, name: string): Promise<ContractTransactionReceipt> {
+export type TrackMetricParameters = MetricNameParameters;
+export type TrackMetricReturnType = ContractTransactionReceipt;
+
+/**
+ * Starts aggregating a metric name across models (the aggregator's governance account only).
+ * @example
+ * await trackMetric(daoClient, { name: "computeUnits" });
+ */
+export async function trackMetric(
+  client: RoyaltiesClient,
+  { name }: TrackMetricParameters,
+): Promise<TrackMetricReturnType> {
+  const aggregator = await aggregatorSigner(client, "trackMetric");
   return withAggregatorErrors(() => confirmed(aggregator.trackMetric(name)));
 }
 
-/** Stops aggregating a metric name (the aggregator's governance account only). */
-export async function untrackMetric(aggregator: MetricAggregator, name: string): Promise<ContractTransactionReceipt> {
+/**
+ * Stops aggregating a metric name (the aggregator's governance account only).
+ * @example
+ * await untrackMetric(daoClient, { name: "computeUnits" });
+ */
+export async function untrackMetric(
+  client: RoyaltiesClient,
+  { name }: TrackMetricParameters,
+): Promise<TrackMetricReturnType> {
+  const aggregator = await aggregatorSigner(client, "untrackMetric");
   return withAggregatorErrors(() => confirmed(aggregator.untrackMetric(name)));
 }
 
@@ -127,18 +139,37 @@ export function encodeTrackMetric(name: string, track = true): string {
   return aggregatorInterface.encodeFunctionData(track ? "trackMetric" : "untrackMetric", [name]);
 }
 
+export interface ApprovePoolParameters {
+  /** The pool's address (it may be predicted before the model exists: `registry.predictPool`). */
+  pool: string;
+}
+
+export type ApprovePoolReturnType = ContractTransactionReceipt;
+
 /**
  * Lets a pool of the registry feed the aggregates (the aggregator's governance account only). Until then its
  * submissions are ignored by the aggregates: anyone can create a model with a tracked metric name.
  * @example
- * await approvePool(aggregator, await registry.predictPool(creator, "subnet-7"));
+ * await approvePool(daoClient, { pool: await daoClient.registry.predictPool(creator, "subnet-7") });
  */
-export async function approvePool(aggregator: MetricAggregator, pool: string): Promise<ContractTransactionReceipt> {
+export async function approvePool(
+  client: RoyaltiesClient,
+  { pool }: ApprovePoolParameters,
+): Promise<ApprovePoolReturnType> {
+  const aggregator = await aggregatorSigner(client, "approvePool");
   return withAggregatorErrors(() => confirmed(aggregator.approvePool(pool)));
 }
 
-/** Stops a pool feeding the aggregates (the aggregator's governance account only). */
-export async function revokePool(aggregator: MetricAggregator, pool: string): Promise<ContractTransactionReceipt> {
+/**
+ * Stops a pool feeding the aggregates (the aggregator's governance account only).
+ * @example
+ * await revokePool(daoClient, { pool });
+ */
+export async function revokePool(
+  client: RoyaltiesClient,
+  { pool }: ApprovePoolParameters,
+): Promise<ApprovePoolReturnType> {
+  const aggregator = await aggregatorSigner(client, "revokePool");
   return withAggregatorErrors(() => confirmed(aggregator.revokePool(pool)));
 }
 
@@ -147,7 +178,7 @@ export function encodeApprovePool(pool: string, approve = true): string {
   return aggregatorInterface.encodeFunctionData(approve ? "approvePool" : "revokePool", [pool]);
 }
 
-export interface RevealAggregateParameters {
+export interface RevealAggregateParameters extends MetricNameParameters {
   /** A sealed, unrevealed round to reveal; default the oldest such round, or else the open round, sealed now. */
   round?: bigint;
 }
@@ -174,14 +205,14 @@ async function oldestPendingRound(aggregator: MetricAggregator, name: string): P
  * `round`, the oldest round sealed but not revealed yet (a submission after a round's end seals it), or else
  * the open round, sealed first: that needs its end to have passed and k distinct contributors.
  * @example
- * const { round, value } = await revealAggregate(aggregator, fhe, "computeUnits");
+ * const { round, value } = await revealAggregate(client, { name: "computeUnits" });
  */
 export async function revealAggregate(
-  aggregator: MetricAggregator,
-  fhe: FheBackend,
-  name: string,
-  { round }: RevealAggregateParameters = {},
+  client: RoyaltiesClient,
+  { name, round }: RevealAggregateParameters,
 ): Promise<RevealAggregateReturnType> {
+  const fhe = requireFhe(client, "revealAggregate");
+  const aggregator = await aggregatorSigner(client, "revealAggregate");
   let target = round ?? (await oldestPendingRound(aggregator, name));
   if (target === undefined) {
     await withAggregatorErrors(() => confirmed(aggregator.requestReveal(name)));

@@ -1,6 +1,6 @@
-import type { ContractTransactionReceipt, LogDescription } from "ethers";
+import type { ContractTransactionReceipt } from "ethers";
 
-import { confirmed } from "../client";
+import { confirmed, requireSigner } from "../client";
 import type { PoolClient } from "../client";
 import { RoyaltiesError } from "../errors";
 import { modelIdOfPool, vaultEvents, vaultOfPool, withVaultErrors } from "./vault";
@@ -34,16 +34,17 @@ export interface PushUnclaimedReturnType extends ClaimRoyaltyReturnType {
 
 /** The share and the new balance a claim credited to `contributor`, read from the vault's events. */
 function credited(vault: VaultClient, receipt: ContractTransactionReceipt, contributor: string) {
-  const mine = (event: LogDescription) => String(event.args.contributor).toLowerCase() === contributor.toLowerCase();
+  const mine = (event: { args: { contributor: string } }) =>
+    event.args.contributor.toLowerCase() === contributor.toLowerCase();
   const share = vaultEvents(vault, receipt, "ShareCredited").find(mine);
   const balance = vaultEvents(vault, receipt, "BalanceUpdated").find(mine);
   if (share === undefined || balance === undefined) {
     throw new RoyaltiesError("The claim credited nothing (no ShareCredited event): check the vault address.");
   }
   return {
-    shareHandle: String(share.args.share),
-    balanceHandle: String(balance.args.balance),
-    token: String(share.args.token),
+    shareHandle: share.args.share,
+    balanceHandle: balance.args.balance,
+    token: share.args.token,
   };
 }
 
@@ -61,7 +62,7 @@ export async function claimRoyalty(
 ): Promise<ClaimRoyaltyReturnType> {
   const [vault, modelId] = await Promise.all([vaultOfPool(client), modelIdOfPool(client)]);
   const receipt = await withVaultErrors(() => confirmed(vault.vault.claim(modelId, epochId)));
-  return { ...credited(vault, receipt, await client.signer.getAddress()), receipt };
+  return { ...credited(vault, receipt, await requireSigner(client, "claimRoyalty").getAddress()), receipt };
 }
 
 /**

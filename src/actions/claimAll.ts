@@ -1,7 +1,7 @@
 import type { ContractTransactionReceipt } from "ethers";
 
 import { ModelRegistry__factory, RoyaltyPool__factory } from "../../types";
-import { confirmed } from "../client";
+import { confirmed, requireSigner } from "../client";
 import { RoyaltiesError } from "../errors";
 import { vaultEvents, withVaultErrors } from "./vault";
 import type { VaultClient } from "./vault";
@@ -97,8 +97,9 @@ export function planClaimBatches({ pairs, maxPairs, hcuLimit }: PlanClaimBatches
  * vault will skip (not claimable by the signer). Reads each model's pool through the vault's registry.
  */
 async function pricePairs(client: VaultClient, pairs: readonly ClaimPair[]): Promise<PricedClaimPair[]> {
-  const owner = await client.signer.getAddress();
-  const registry = ModelRegistry__factory.connect(await client.vault.registry(), client.signer);
+  const signer = requireSigner(client, "claimAll");
+  const owner = await signer.getAddress();
+  const registry = ModelRegistry__factory.connect(await client.vault.registry(), signer);
   const [narrow, wide, models] = await Promise.all([
     client.vault.pairHcu(false),
     client.vault.pairHcu(true),
@@ -121,7 +122,7 @@ async function pricePairs(client: VaultClient, pairs: readonly ClaimPair[]): Pro
   };
   return Promise.all(
     pairs.map(async ({ modelId, epochId }) => {
-      const pool = RoyaltyPool__factory.connect(await poolOf(modelId), client.signer);
+      const pool = RoyaltyPool__factory.connect(await poolOf(modelId), signer);
       const [claimable, epoch] = await Promise.all([pool.claimable(epochId, owner), pool.getEpoch(epochId)]);
       return { modelId, epochId, hcu: !claimable ? 0n : epoch.wideShare ? wide : narrow };
     }),
@@ -135,7 +136,7 @@ async function pricePairs(client: VaultClient, pairs: readonly ClaimPair[]): Pro
  * one payout token are summed in a tree and added to the balance once. Duplicate pairs are claimed once.
  * @example
  * const vault = await connectVault({ address: await registry.payoutVault(), signer: alice, fhe });
- * const { claimed } = await claimAll(vault, { pairs: claimablePairs(await getPortfolio(registry, { signer: alice, fhe })) });
+ * const { claimed } = await claimAll(vault, { pairs: claimablePairs(await getPortfolio(aliceClient)) });
  */
 export async function claimAll(
   client: VaultClient,

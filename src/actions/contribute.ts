@@ -1,11 +1,10 @@
 import type { ContractTransactionReceipt } from "ethers";
 
-import { confirmed, findPoolEvent } from "../client";
+import { confirmed, findPoolEvent, requireFhe, requireSigner } from "../client";
 import type { PoolClient } from "../client";
 import { RoyaltiesError, withPoolErrors } from "../errors";
+import { checkMetrics } from "../metrics";
 import { getEpoch, getRules } from "./read";
-
-const UINT64_MAX = 2n ** 64n - 1n;
 
 export interface SubmitContributionParameters {
   /** One clear value per metric, in the order of the pool's schema; encrypted before it leaves. */
@@ -21,16 +20,9 @@ export interface SubmitContributionReturnType {
 /** The metric vector does not fit the pool's schema. */
 export class InvalidMetricsError extends RoyaltiesError {}
 
-function checkMetrics(metrics: readonly bigint[], schema: readonly { name: string }[]): void {
-  if (metrics.length !== schema.length) {
-    const names = schema.map((m) => m.name).join(", ");
-    throw new InvalidMetricsError(`The pool expects ${schema.length} metrics (${names}), got ${metrics.length}.`);
-  }
-  metrics.forEach((value, i) => {
-    if (value < 0n || value > UINT64_MAX) {
-      throw new InvalidMetricsError(`Metric ${schema[i].name} = ${value} is outside 0..2^64-1.`);
-    }
-  });
+function checkSchema(metrics: readonly bigint[], schema: readonly { name: string }[]): void {
+  const check = checkMetrics(metrics, schema);
+  if (!check.ok) throw new InvalidMetricsError(check.problem);
 }
 
 /**
@@ -43,25 +35,15 @@ export async function submitContribution(
   { metrics }: SubmitContributionParameters,
 ): Promise<SubmitContributionReturnType> {
   const rules = await getRules(client, { version: (await getEpoch(client)).rulesVersion });
-  if (metrics.length !== rules.metrics.length) {
-    const names = rules.metrics.map((m) => m.name).join(", ");
-    throw new InvalidMetricsError(
-      `The pool expects ${rules.metrics.length} metrics (${names}), got ${metrics.length}.`,
-    );
-  }
-  metrics.forEach((value, i) => {
-    if (value < 0n || value > UINT64_MAX) {
-      throw new InvalidMetricsError(`Metric ${rules.metrics[i].name} = ${value} is outside 0..2^64-1.`);
-    }
-  });
-  const user = await client.signer.getAddress();
-  const encrypted = await client.fhe.encryptUint64(client.address, user, metrics);
+  checkSchema(metrics, rules.metrics);
+  const user = await requireSigner(client, "submitContribution").getAddress();
+  const encrypted = await requireFhe(client, "submitContribution").encryptUint64(client.address, user, metrics);
   const receipt = await withPoolErrors(() =>
     confirmed(client.pool.submitContribution(encrypted.handles, encrypted.inputProof)),
   );
   const event = findPoolEvent(client, receipt, "ContributionSubmitted");
   if (event === undefined) throw new RoyaltiesError("The submission emitted no ContributionSubmitted event.");
-  return { epochId: event.args.epochId as bigint, scoreHandle: event.args.score as string, receipt };
+  return { epochId: event.args.epochId, scoreHandle: event.args.score, receipt };
 }
 
 export interface SubmitAttestedParameters extends SubmitContributionParameters {
@@ -83,18 +65,18 @@ export async function submitAttested(
 ): Promise<SubmitContributionReturnType> {
   const epoch = await getEpoch(client);
   const rules = await getRules(client, { version: epoch.rulesVersion });
-  checkMetrics(metrics, rules.metrics);
-  const attestor = await client.signer.getAddress();
+  checkSchema(metrics, rules.metrics);
+  const attestor = await requireSigner(client, "submitAttested").getAddress();
   if (!(await client.pool.isAttestor(epoch.rulesVersion, attestor))) {
     throw new RoyaltiesError(
       `${attestor} is not an attestor of epoch ${epoch.epochId}'s rules (version ${epoch.rulesVersion}).`,
     );
   }
-  const encrypted = await client.fhe.encryptUint64(client.address, attestor, metrics);
+  const encrypted = await requireFhe(client, "submitAttested").encryptUint64(client.address, attestor, metrics);
   const receipt = await withPoolErrors(() =>
     confirmed(client.pool.submitAttested(contributor, encrypted.handles, encrypted.inputProof, bonusClass)),
   );
   const event = findPoolEvent(client, receipt, "ContributionSubmitted");
   if (event === undefined) throw new RoyaltiesError("The submission emitted no ContributionSubmitted event.");
-  return { epochId: event.args.epochId as bigint, scoreHandle: event.args.score as string, receipt };
+  return { epochId: event.args.epochId, scoreHandle: event.args.score, receipt };
 }

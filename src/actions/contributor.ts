@@ -3,6 +3,7 @@ import { isAddress } from "ethers";
 import type { RoyaltyPool } from "../../types";
 import type { PoolClient } from "../client";
 import { RoyaltiesError } from "../errors";
+import { parseLog } from "../events";
 import { indexerSubmittedEpochs } from "../indexer";
 import { readLogs } from "../logs";
 import type { LogReadProgress } from "../logs";
@@ -127,7 +128,7 @@ export async function submittedEpochs(
   });
   const lastBlock = new Map<bigint, number>();
   for (const log of logs) {
-    const epochId = pool.interface.parseLog(log)?.args.epochId as bigint | undefined;
+    const epochId = parseLog(pool, log, "ContributionSubmitted")?.args.epochId;
     if (epochId === undefined) continue;
     lastBlock.set(epochId, Math.max(lastBlock.get(epochId) ?? 0, log.blockNumber));
   }

@@ -3,6 +3,7 @@ import { ZeroHash } from "ethers";
 import { DEFAULT_LOG_BLOCK_RANGE } from "../audit/audit";
 import { RoyaltiesError } from "../errors";
 import type { VaultClient } from "./vault";
+import { requireFhe, requireSigner } from "../client";
 
 export interface DecryptVaultBalanceParameters {
   /** A payout token (the model's ERC7984 wrapper). */
@@ -43,9 +44,11 @@ export async function decryptVaultBalance(
   client: VaultClient,
   { token }: DecryptVaultBalanceParameters,
 ): Promise<bigint> {
-  const handle = await client.vault.balanceOf(await client.signer.getAddress(), token);
+  const signer = requireSigner(client, "decryptVaultBalance");
+  const fhe = requireFhe(client, "decryptVaultBalance");
+  const handle = await client.vault.balanceOf(await signer.getAddress(), token);
   if (handle === ZeroHash) return 0n;
-  return client.fhe.userDecryptUint64(handle, client.address, client.signer);
+  return fhe.userDecryptUint64(handle, client.address, signer);
 }
 
 /**
@@ -65,10 +68,11 @@ export async function getEarnings(
   if (!Number.isSafeInteger(logBlockRange) || logBlockRange < 1) {
     throw new RoyaltiesError(`The log block range must be a whole number of blocks ≥ 1; got ${logBlockRange}.`);
   }
-  const owner = await client.signer.getAddress();
+  const signer = requireSigner(client, "getEarnings");
+  const fhe = requireFhe(client, "getEarnings");
+  const owner = await signer.getAddress();
   const { vault } = client;
-  const provider = client.signer.provider;
-  if (provider === null) throw new RoyaltiesError("The signer has no provider: connect it to a network first.");
+  const provider = client.provider;
   const balance = await decryptVaultBalance(client, { token });
   const toBlock = await provider.getBlockNumber();
   const sent: string[] = [];
@@ -83,7 +87,7 @@ export async function getEarnings(
   let withdrawn = 0n;
   // The token wrote each `sent` handle (its transfer or burn result) and allowed itself and the owner on it.
   for (const handle of sent) {
-    if (handle !== ZeroHash) withdrawn += await client.fhe.userDecryptUint64(handle, token, client.signer);
+    if (handle !== ZeroHash) withdrawn += await fhe.userDecryptUint64(handle, token, signer);
   }
   return { token, balance, withdrawn, withdrawals: sent.length, earnings: balance + withdrawn };
 }

@@ -1,7 +1,7 @@
 import type { ContractTransactionReceipt } from "ethers";
 
 import { ConfidentialPayoutToken__factory, IERC20__factory } from "../../types";
-import { confirmed, findPoolEvent } from "../client";
+import { confirmed, findPoolEvent, requireSigner } from "../client";
 import type { PoolClient } from "../client";
 import { RoyaltiesError, withPoolErrors } from "../errors";
 
@@ -25,13 +25,14 @@ export interface FundPoolReturnType {
  * await fundPool(funderClient, { amount: 1_000n * 10n ** 18n });
  */
 export async function fundPool(client: PoolClient, { amount }: FundPoolParameters): Promise<FundPoolReturnType> {
-  const payout = ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), client.signer);
+  const signer = requireSigner(client, "fundPool");
+  const payout = ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), signer);
   const rate = await payout.rate();
   if (amount < rate) {
     throw new RoyaltiesError(`Fund at least ${rate} base units (one confidential unit); got ${amount}.`);
   }
-  const token = IERC20__factory.connect(await client.pool.paymentToken(), client.signer);
-  const owner = await client.signer.getAddress();
+  const token = IERC20__factory.connect(await client.pool.paymentToken(), signer);
+  const owner = await signer.getAddress();
   if ((await token.allowance(owner, client.address)) < amount) {
     await confirmed(token.approve(client.address, amount));
   }
@@ -39,9 +40,9 @@ export async function fundPool(client: PoolClient, { amount }: FundPoolParameter
   const event = findPoolEvent(client, receipt, "PoolFunded");
   if (event === undefined) throw new RoyaltiesError("Funding emitted no PoolFunded event.");
   return {
-    epochId: event.args.epochId as bigint,
-    units: event.args.units as bigint,
-    accepted: event.args.amount as bigint,
+    epochId: event.args.epochId,
+    units: event.args.units,
+    accepted: event.args.amount,
     receipt,
   };
 }

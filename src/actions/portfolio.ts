@@ -1,9 +1,8 @@
 import { ZeroHash } from "ethers";
-import type { Signer } from "ethers";
 
 import { RoyaltyPool__factory } from "../../types";
-import type { ModelRegistry } from "../../types";
-import type { FheBackend } from "../fhe/backend";
+import { requireFhe, requireSigner } from "../client";
+import type { RoyaltiesClient } from "../client";
 import type { ClaimPair } from "./claimAll";
 import { submittedEpochs } from "./contributor";
 import { getEarnings } from "./earnings";
@@ -52,26 +51,26 @@ export interface Portfolio {
  * decrypted with the contributor's own key — score, share, and per payout token the vault balance and the
  * cross-model earnings ({@link getEarnings}: balance plus withdrawals).
  * @example
- * const portfolio = await getPortfolio(registry, { signer: alice, fhe });
+ * const portfolio = await getPortfolio(aliceClient);
  */
+export interface GetPortfolioParameters {
+  /** First block to scan for the contributor's submissions. */
+  fromBlock?: number;
+  /** Base URL of a Ponder indexer to read the submissions from; the chain's logs when omitted. */
+  indexer?: string;
+}
+
+export type GetPortfolioReturnType = Portfolio;
+
 export async function getPortfolio(
-  registry: ModelRegistry,
-  {
-    signer,
-    fhe,
-    fromBlock = 0,
-    indexer,
-  }: {
-    signer: Signer;
-    fhe: FheBackend;
-    fromBlock?: number;
-    /** Base URL of a Ponder indexer to read the submissions from; the chain's logs when omitted. */
-    indexer?: string;
-  },
-): Promise<Portfolio> {
+  client: RoyaltiesClient,
+  { fromBlock = 0, indexer }: GetPortfolioParameters = {},
+): Promise<GetPortfolioReturnType> {
+  const signer = requireSigner(client, "getPortfolio");
+  const fhe = requireFhe(client, "getPortfolio");
   const contributor = await signer.getAddress();
   const entries: PortfolioEntry[] = [];
-  for (const model of await listModels(registry)) {
+  for (const model of await listModels(client)) {
     const pool = RoyaltyPool__factory.connect(model.pool, signer);
     const submitted = await submittedEpochs(pool, contributor, { fromBlock, indexer });
     const epochIds = [...submitted.keys()].sort((a, b) => (a < b ? -1 : 1));
@@ -100,7 +99,7 @@ export async function getPortfolio(
       });
     }
   }
-  const vault = await connectVault({ address: await registry.payoutVault(), signer, fhe });
+  const vault = await connectVault(client);
   const tokens = [...new Set(entries.map((e) => e.payoutToken))];
   const totals: PortfolioTotal[] = [];
   // One token at a time: concurrent user decryptions trip the FHE mock's event replay.

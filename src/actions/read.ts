@@ -45,8 +45,19 @@ export interface RulesInfo {
   maxSubmissionsPerEpoch: bigint;
 }
 
-/** Reads the public record of an epoch (the current one when `epochId` is omitted). */
-export async function getEpoch(client: PoolClient, params: { epochId?: bigint } = {}): Promise<EpochInfo> {
+export interface GetEpochParameters {
+  /** Default: the current epoch. */
+  epochId?: bigint;
+}
+
+export type GetEpochReturnType = EpochInfo;
+
+/**
+ * Reads the public record of an epoch (the current one when `epochId` is omitted).
+ * @example
+ * const { state, participants } = await getEpoch(pool, { epochId: 1n });
+ */
+export async function getEpoch(client: PoolClient, params: GetEpochParameters = {}): Promise<GetEpochReturnType> {
   const epochId = params.epochId ?? (await client.pool.currentEpochId());
   const [e, status] = await Promise.all([client.pool.getEpoch(epochId), client.pool.settlementStatus()]);
   return {
@@ -66,8 +77,19 @@ export async function getEpoch(client: PoolClient, params: { epochId?: bigint } 
   };
 }
 
-/** Reads a rules version (the one the current epoch runs under when `version` is omitted). */
-export async function getRules(client: PoolClient, params: { version?: bigint } = {}): Promise<RulesInfo> {
+export interface GetRulesParameters {
+  /** Default: the version the current epoch runs under. */
+  version?: bigint;
+}
+
+export type GetRulesReturnType = RulesInfo;
+
+/**
+ * Reads a rules version (the one the current epoch runs under when `version` is omitted).
+ * @example
+ * const { metrics, minParticipants } = await getRules(pool);
+ */
+export async function getRules(client: PoolClient, params: GetRulesParameters = {}): Promise<GetRulesReturnType> {
   const version = params.version ?? (await getEpoch(client)).rulesVersion;
   const r = await client.pool.getRules(version);
   return {

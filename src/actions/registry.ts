@@ -1,11 +1,9 @@
-import { Interface } from "ethers";
-import type { ContractRunner } from "ethers";
-
-import { ModelRegistry__factory } from "../../types";
 import type { ModelRegistry } from "../../types";
+import { ModelNotFoundError, RegistryNotFoundError, modelIdByName, requireSigner } from "../client";
+import type { RoyaltiesClient } from "../client";
 import { createModel } from "../deploy";
 import type { CreateModelParameters } from "../deploy";
-import { ContractRevertError, RoyaltiesError, parseRevert, toRoyaltiesError } from "../errors";
+import { RoyaltiesError, toRoyaltiesError } from "../errors";
 
 /** Public metadata of a model of the registry. */
 export interface ModelInfo {
@@ -20,25 +18,7 @@ export interface ModelInfo {
   createdAt: bigint;
 }
 
-export interface ConnectRegistryParameters {
-  address: string;
-  /** A signer (to create models) or a provider (to read). */
-  runner: ContractRunner;
-}
-
-/** No contract is deployed at the address given as a registry. */
-export class RegistryNotFoundError extends RoyaltiesError {
-  constructor(address: string) {
-    super(`No contract at ${address}: check the registry address and the --network you are on.`);
-  }
-}
-
-/** The registry has no model of that name. */
-export class ModelNotFoundError extends RoyaltiesError {
-  constructor(name: string) {
-    super(`The registry has no model named "${name}": list its models (royalties models) or create it first.`);
-  }
-}
+export { ModelNotFoundError, RegistryNotFoundError };
 
 /** A model with this name already exists (names are unique: they fix the pool's address). */
 export class ModelNameTakenError extends RoyaltiesError {
@@ -50,45 +30,13 @@ export class ModelNameTakenError extends RoyaltiesError {
   }
 }
 
-/** What to do after each custom error of the registry. */
-const REGISTRY_NEXT_STEP: Record<string, string> = {
-  ModelRegistryNameTaken: "pick another model name.",
-  ModelRegistryInvalidName: "use 1 to 64 characters of a-z, 0-9, '-', '_' and '.' (lowercase ASCII only).",
-  ModelRegistryUnknownModel: "model ids run from 1 to modelCount().",
-};
-
-const registryInterface: Interface = new Interface(ModelRegistry__factory.abi);
-
-/** A transaction the registry rejected with one of its own custom errors. */
-export class RegistryRevertError extends ContractRevertError {
-  constructor(errorName: string, args: readonly unknown[]) {
-    super(errorName, args, REGISTRY_NEXT_STEP);
-  }
-}
-
-/** Translates registry custom errors, and pool custom errors raised by the pool's initializer. */
+/** Translates registry custom errors, and pool custom errors raised by the pool's initializer (one decoder). */
 function toRegistryError(error: unknown): unknown {
-  return (
-    parseRevert(error, registryInterface, (name, args) => new RegistryRevertError(name, args)) ??
-    toRoyaltiesError(error)
-  );
+  return toRoyaltiesError(error, "ModelRegistry");
 }
 
-/**
- * Connects to a deployed ModelRegistry, checking that code exists at the address.
- * @example
- * const registry = await connectRegistry({ address: registryAddress, runner: deployer });
- */
-export async function connectRegistry({ address, runner }: ConnectRegistryParameters): Promise<ModelRegistry> {
-  const provider = runner.provider;
-  if (provider === null || provider === undefined) {
-    throw new RoyaltiesError("The runner has no provider: connect it to a network first.");
-  }
-  if ((await provider.getCode(address)) === "0x") throw new RegistryNotFoundError(address);
-  return ModelRegistry__factory.connect(address, runner);
-}
-
-function toModelInfo(modelId: bigint, m: Awaited<ReturnType<ModelRegistry["getModel"]>>): ModelInfo {
+/** A registry record (`getModel`) as a {@link ModelInfo}. */
+export function toModelInfo(modelId: bigint, m: Awaited<ReturnType<ModelRegistry["getModel"]>>): ModelInfo {
   return {
     modelId,
     name: m.name,
@@ -101,39 +49,53 @@ function toModelInfo(modelId: bigint, m: Awaited<ReturnType<ModelRegistry["getMo
   };
 }
 
+export type ListModelsReturnType = ModelInfo[];
+
 /**
  * Lists every model of the registry, oldest first.
  * @example
- * for (const model of await listModels(registry)) console.log(model.name, model.pool);
+ * for (const model of await listModels(client)) console.log(model.name, model.pool);
  */
-export async function listModels(registry: ModelRegistry): Promise<ModelInfo[]> {
+export async function listModels({ registry }: Pick<RoyaltiesClient, "registry">): Promise<ListModelsReturnType> {
   const count = await registry.modelCount();
   const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1));
   return Promise.all(ids.map(async (id) => toModelInfo(id, await registry.getModel(id))));
 }
 
+export interface FindModelParameters {
+  name: string;
+}
+
+export type FindModelReturnType = ModelInfo;
+
 /**
  * Finds a model by its unique name (one lookup in the registry's name index).
  * @example
- * const { pool } = await findModel(registry, { name: "subnet-7" });
+ * const { pool } = await findModel(client, { name: "subnet-7" });
  */
-export async function findModel(registry: ModelRegistry, { name }: { name: string }): Promise<ModelInfo> {
-  if (name === "") throw new ModelNotFoundError(name);
-  const modelId = await registry.modelIdByName(name);
-  if (modelId === 0n) throw new ModelNotFoundError(name);
-  return toModelInfo(modelId, await registry.getModel(modelId));
+export async function findModel(client: RoyaltiesClient, { name }: FindModelParameters): Promise<FindModelReturnType> {
+  const modelId = await modelIdByName(client, name);
+  return toModelInfo(modelId, await client.registry.getModel(modelId));
 }
+
+export type RegisterModelParameters = CreateModelParameters;
+export type RegisterModelReturnType = ModelInfo;
 
 /**
  * Creates a model through the registry (its pool is a clone initialized in the same transaction)
  * and returns its registry record. Rejects a taken name before sending anything; rules the pool
  * refuses come back as {@link PoolRevertError} (e.g. `RoyaltyPoolInvalidMinParticipants`).
  * @example
- * const model = await registerModel(registry, { modelName: "subnet-7", payoutToken, metrics,
+ * const model = await registerModel(client, { modelName: "subnet-7", payoutToken, metrics,
  *   epochLength: 604800n, minParticipants: 3, maxSubmissionsPerContributor: 4 });
  * console.log(model.modelId, model.pool);
  */
-export async function registerModel(registry: ModelRegistry, params: CreateModelParameters): Promise<ModelInfo> {
+export async function registerModel(
+  client: RoyaltiesClient,
+  params: RegisterModelParameters,
+): Promise<RegisterModelReturnType> {
+  requireSigner(client, "registerModel");
+  const { registry } = client;
   const taken = params.modelName === "" ? 0n : await registry.modelIdByName(params.modelName);
   if (taken !== 0n) throw new ModelNameTakenError(params.modelName, (await registry.getModel(taken)).pool);
   try {
@@ -141,5 +103,5 @@ export async function registerModel(registry: ModelRegistry, params: CreateModel
   } catch (error) {
     throw toRegistryError(error);
   }
-  return findModel(registry, { name: params.modelName });
+  return findModel(client, { name: params.modelName });
 }

@@ -1,7 +1,7 @@
 import { ZeroHash } from "ethers";
 import type { ContractTransactionReceipt } from "ethers";
 
-import { confirmed, findPoolEvent } from "../client";
+import { confirmed, findPoolEvent, requireFhe } from "../client";
 import type { PoolClient } from "../client";
 import { RoyaltiesError, withPoolErrors } from "../errors";
 import { publicValue } from "../fhe/backend";
@@ -47,7 +47,7 @@ export async function revealEpochTotal(
   if (epoch.state !== "Closed") {
     throw new RoyaltiesError(`Epoch ${epochId} is ${epoch.state}; only a Closed epoch can be revealed.`);
   }
-  const { value, proof } = await publicValue(client.fhe, epoch.totalHandle);
+  const { value, proof } = await publicValue(requireFhe(client, "revealEpochTotal"), epoch.totalHandle);
   const receipt = await withPoolErrors(() => confirmed(client.pool.revealEpochTotal(epochId, value, proof)));
   return { total: value, receipt };
 }
@@ -82,17 +82,17 @@ export async function settlePool(client: PoolClient): Promise<SettlePoolReturnTy
     status = await client.pool.settlementStatus();
   }
   const maskBits = Number(status.pending.maskBits);
-  const { value, proof } = await publicValue(client.fhe, status.pending.released);
+  const { value, proof } = await publicValue(requireFhe(client, "settlePool"), status.pending.released);
   const receipt = await withPoolErrors(() => confirmed(client.pool.settle(value, proof)));
   receipts.push(receipt);
   const event = findPoolEvent(client, receipt, "PoolSettled");
   if (event === undefined) throw new RoyaltiesError("Settlement emitted no PoolSettled event.");
   return {
-    fromEpochId: event.args.fromEpochId as bigint,
-    toEpochId: event.args.toEpochId as bigint,
-    released: event.args.released as bigint,
+    fromEpochId: event.args.fromEpochId,
+    toEpochId: event.args.toEpochId,
+    released: event.args.released,
     maskBits,
-    intoEpochId: event.args.intoEpochId as bigint,
+    intoEpochId: event.args.intoEpochId,
     receipts,
   };
 }

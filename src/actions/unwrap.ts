@@ -1,13 +1,13 @@
-import { Interface, ZeroAddress, isAddress } from "ethers";
+import { ZeroAddress, isAddress } from "ethers";
 import type { ContractTransactionReceipt } from "ethers";
 
 import { ConfidentialPayoutToken__factory } from "../../types";
 import type { ConfidentialPayoutToken } from "../../types";
-import { confirmed } from "../client";
-import type { PoolClient } from "../client";
-import { ContractRevertError, RoyaltiesError, parseRevert } from "../errors";
+import { confirmed, requireFhe, requireSigner } from "../client";
+import type { PoolClient, RoyaltiesClient } from "../client";
+import { RoyaltiesError, withRoyaltiesErrors } from "../errors";
+import { parseEvent } from "../events";
 import { publicValue } from "../fhe/backend";
-import type { FheBackend } from "../fhe/backend";
 import { formatAmount } from "../format";
 import { decryptPayoutBalance } from "./decrypt";
 
@@ -95,45 +95,33 @@ export class UnwrapNotFinalizedError extends RoyaltiesError {
   }
 }
 
-/** What to do after each custom error of the confidential payout token. */
-const TOKEN_NEXT_STEP: Record<string, string> = {
-  ERC7984InvalidReceiver: "name a non-zero recipient address.",
-  ERC7984UnauthorizedSpender: "only the holder (or an operator it set) can unwrap its tokens.",
-  ERC7984UnauthorizedUseOfEncryptedAmount: "encrypt the amount for the token contract and your own address.",
-  InvalidUnwrapRequest: "the request is not pending; check the request id.",
-};
-
-const tokenInterface: Interface = new Interface(ConfidentialPayoutToken__factory.abi);
-
-/** A transaction the confidential payout token rejected with one of its custom errors. */
-export class PayoutTokenRevertError extends ContractRevertError {
-  constructor(errorName: string, args: readonly unknown[]) {
-    super(errorName, args, TOKEN_NEXT_STEP);
-  }
-}
-
+/** Runs a payout-token call; its custom errors come back as `PayoutTokenRevertError` (one decoder, `../errors`). */
 async function withTokenErrors<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw parseRevert(error, tokenInterface, (name, args) => new PayoutTokenRevertError(name, args)) ?? error;
-  }
+  return withRoyaltiesErrors(call, "ConfidentialPayoutToken");
 }
 
-async function payoutToken(client: PoolClient): Promise<ConfidentialPayoutToken> {
-  return ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), client.signer);
+async function payoutToken(client: PoolClient, action: string): Promise<ConfidentialPayoutToken> {
+  return ConfidentialPayoutToken__factory.connect(await client.pool.payoutToken(), requireSigner(client, action));
+}
+
+export interface FinalizeUnwrapRequestParameters extends FinalizePayoutUnwrapParameters {
+  /** The confidential payout token the request was made on. */
+  token: ConfidentialPayoutToken;
 }
 
 /**
- * Finalizes a pending unwrap request of `token`: publicly decrypts the burnt amount (the KMS, through `fhe`) and has
- * the wrapper pay `units * rate()` of the ERC20 to the requester's recipient. Shared by {@link unwrapPayout} (a wallet's
- * tokens) and the vault's unwrapped withdrawals (whose request id is the `sent` handle).
+ * Finalizes a pending unwrap request of `token`: publicly decrypts the burnt amount (the KMS, through the client's
+ * FHE backend) and has the wrapper pay `units * rate()` of the ERC20 to the requester's recipient. Shared by
+ * {@link unwrapPayout} (a wallet's tokens) and the vault's unwrapped withdrawals (whose request id is the `sent`
+ * handle).
+ * @example
+ * const { units } = await finalizeUnwrapRequest(vaultClient, { token: payout, requestId: sentHandle });
  */
 export async function finalizeUnwrapRequest(
-  fhe: FheBackend,
-  token: ConfidentialPayoutToken,
-  requestId: string,
+  client: RoyaltiesClient,
+  { token, requestId }: FinalizeUnwrapRequestParameters,
 ): Promise<FinalizePayoutUnwrapReturnType> {
+  const fhe = requireFhe(client, "finalizeUnwrapRequest");
   const recipient = await token.unwrapRequester(requestId);
   if (recipient === ZeroAddress) throw new UnknownUnwrapRequestError(requestId);
   const handle = await token.unwrapAmount(requestId);
@@ -152,7 +140,7 @@ export async function finalizePayoutUnwrap(
   client: PoolClient,
   { requestId }: FinalizePayoutUnwrapParameters,
 ): Promise<FinalizePayoutUnwrapReturnType> {
-  return finalizeUnwrapRequest(client.fhe, await payoutToken(client), requestId);
+  return finalizeUnwrapRequest(client, { token: await payoutToken(client, "finalizePayoutUnwrap"), requestId });
 }
 
 /**
@@ -170,14 +158,14 @@ export async function unwrapPayout(
   if (amount <= 0n || amount > UINT64_MAX) {
     throw new InvalidUnwrapAmountError(`Unwrap a positive amount of confidential units below 2^64; got ${amount}.`);
   }
-  const user = await client.signer.getAddress();
+  const user = await requireSigner(client, "unwrapPayout").getAddress();
   const recipient = to ?? user;
   if (!isAddress(recipient) || recipient === ZeroAddress) {
     throw new InvalidUnwrapRecipientError(
       `Recipient ${recipient} is not a usable address: pass a non-zero 0x… address.`,
     );
   }
-  const token = await payoutToken(client);
+  const token = await payoutToken(client, "unwrapPayout");
   const balance = await decryptPayoutBalance(client);
   if (amount > balance) {
     const [decimals, symbol] = await Promise.all([token.decimals(), token.symbol()]);
@@ -185,23 +173,17 @@ export async function unwrapPayout(
   }
 
   const tokenAddress = await token.getAddress();
-  const encrypted = await client.fhe.encryptUint64(tokenAddress, user, [amount]);
+  const encrypted = await requireFhe(client, "unwrapPayout").encryptUint64(tokenAddress, user, [amount]);
   const request = await withTokenErrors(() =>
     confirmed(
       token["unwrap(address,address,bytes32,bytes)"](user, recipient, encrypted.handles[0], encrypted.inputProof),
     ),
   );
-  let requestId: string | undefined;
-  for (const log of request.logs) {
-    if (log.address.toLowerCase() !== tokenAddress.toLowerCase()) continue;
-    const parsed = token.interface.parseLog(log);
-    if (parsed?.name === "UnwrapRequested") requestId = parsed.args.unwrapRequestId as string;
-  }
-  if (requestId === undefined) throw new RoyaltiesError("The unwrap emitted no UnwrapRequested event.");
+  const requestId = parseEvent(token, request, "UnwrapRequested").args.unwrapRequestId;
 
   let finalized: FinalizePayoutUnwrapReturnType;
   try {
-    finalized = await finalizeUnwrapRequest(client.fhe, token, requestId);
+    finalized = await finalizeUnwrapRequest(client, { token, requestId });
   } catch (error) {
     throw new UnwrapNotFinalizedError(requestId, error);
   }

@@ -17,6 +17,14 @@ export interface ShareVerification {
   ok: boolean;
 }
 
+export interface VerifyShareParameters {
+  epochId: bigint;
+  /** The share to check; default the signer's own, decrypted. */
+  share?: bigint;
+}
+
+export type VerifyShareReturnType = ShareVerification;
+
 /**
  * A contributor checks their own share against the public total and pool: decrypts their score and
  * share with their key and verifies share = floor(score·pool/total), or one unit less by the
@@ -27,8 +35,8 @@ export interface ShareVerification {
  */
 export async function verifyShare(
   client: PoolClient,
-  { epochId, share: givenShare }: { epochId: bigint; share?: bigint },
-): Promise<ShareVerification> {
+  { epochId, share: givenShare }: VerifyShareParameters,
+): Promise<VerifyShareReturnType> {
   const epoch = await getEpoch(client, { epochId });
   if (epoch.state !== "Revealed") {
     throw new RoyaltiesError(`Epoch ${epochId} is ${epoch.state}: a share can be verified once its total is revealed.`);

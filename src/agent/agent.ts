@@ -7,11 +7,10 @@ import path from "node:path";
 import type { Signer } from "ethers";
 
 import { connectConsensus } from "../actions/consensus";
-import { findModel } from "../actions/registry";
-import { connectPool } from "../client";
+import { connectPool, createRoyaltiesClient } from "../client";
+import type { PoolClient } from "../client";
 import { RoyaltiesError } from "../errors";
 import type { FheBackend } from "../fhe/backend";
-import type { ModelRegistry } from "../../types";
 import { attestorTick } from "./attestor";
 import type { AgentConfig } from "./config";
 import type { AgentContext, AgentHooks, ModelRuntime } from "./context";
@@ -29,8 +28,8 @@ export interface CreateAgentParameters {
   config: AgentConfig;
   signer: Signer;
   fhe: FheBackend;
-  /** Needed when a model is named by `model` (registry name) instead of `pool`. */
-  registry?: ModelRegistry;
+  /** The registry's address: needed when a model is named by `model` (registry name) instead of `pool`. */
+  registry?: string;
   /** Chain time in Unix seconds; the latest block's timestamp by default. */
   now?: () => Promise<bigint>;
   /** How the agent waits (between ticks, before a retry); `setTimeout` by default. */
@@ -122,14 +121,17 @@ export async function createAgent(params: CreateAgentParameters): Promise<Agent>
 
   const models: ModelRuntime[] = [];
   for (const modelConfig of config.models) {
-    let address = modelConfig.pool;
-    if (address === undefined) {
+    let client: PoolClient;
+    if (modelConfig.pool !== undefined) {
+      client = await connectPool({ address: modelConfig.pool, signer, fhe });
+    } else {
       if (params.registry === undefined) {
         throw new RoyaltiesError(`Model "${modelConfig.model}" is named by name: pass the registry, or give its pool.`);
       }
-      address = (await findModel(params.registry, { name: modelConfig.model ?? "" })).pool;
+      const base = await createRoyaltiesClient({ signer, fhe, registry: params.registry });
+      client = await connectPool(base, { model: modelConfig.model ?? "" });
     }
-    const client = await connectPool({ address, signer, fhe });
+    const address = client.address;
     const key = { chainId, pool: address, role: config.role, account };
     const file = path.join(config.stateDir, stateFileName(key));
     models.push({

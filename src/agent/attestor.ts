@@ -5,11 +5,13 @@
  */
 import { getAddress, isAddress } from "ethers";
 
-import { attest, consensusStatus, finalize } from "../actions/consensus";
+import { attest } from "../actions/attest";
+import { consensusStatus } from "../actions/consensusStatus";
+import { finalize } from "../actions/finalize";
 import { submitAttested } from "../actions/contribute";
 import { getEpoch, getRules } from "../actions/read";
 import type { AgentContext, ModelRuntime } from "./context";
-import { capsOf, handled, logOnce, reportFailure, sourceFor } from "./context";
+import { capsOf, logCapped, logOnce, logSkipped, recordLanded, reportFailure, sourceFor } from "./context";
 import { leadSeconds } from "./contributor";
 import { SourceProblem, toMetricVector } from "./sources";
 import type { SourceRecord } from "./sources";
@@ -24,15 +26,10 @@ function recordAttested(ctx: AgentContext, model: ModelRuntime, epochId: bigint,
   const record = model.store.epoch(epochId);
   record.attested = [...new Set([...(record.attested ?? []), contributor])];
   delete model.store.state.pending;
-  model.store.count("attestations");
-  ctx.metrics.inc("royalties_agent_attestations_total", { model: model.label });
-  handled(ctx, model, epochId);
-  model.store.save();
-  ctx.logger.log({
-    level: "info",
+  recordLanded(ctx, model, epochId, {
+    counter: "attestations",
+    metric: "royalties_agent_attestations_total",
     action: "attest",
-    model: model.label,
-    epoch: epochId,
     message: `attested ${contributor}`,
     fields: tx === undefined ? {} : { tx },
   });
@@ -69,16 +66,13 @@ export async function attestorTick(ctx: AgentContext, model: ModelRuntime): Prom
       records = reading.records;
     } catch (error) {
       if (!(error instanceof SourceProblem)) throw error;
-      logOnce(model, `problem:${epochId}:${error.message}`, () => {
-        ctx.metrics.inc("royalties_agent_skipped_total", { model: model.label });
-        ctx.logger.log({
-          level: "warn",
-          action: "source",
-          model: model.label,
-          epoch: epochId,
-          message: `nothing attested: ${error.message} (${source.description}); retrying until attesting closes`,
-        });
-      });
+      logSkipped(
+        ctx,
+        model,
+        `problem:${epochId}:${error.message}`,
+        epochId,
+        `nothing attested: ${error.message} (${source.description}); retrying until attesting closes`,
+      );
       records = [];
     }
     for (const entry of records) {
@@ -98,28 +92,22 @@ export async function attestorTick(ctx: AgentContext, model: ModelRuntime): Prom
       if (record.attested?.includes(contributor)) continue;
       const vector = toMetricVector(rules.metrics, entry.values, capsOf(model));
       if (!vector.ok) {
-        logOnce(model, `problem:${epochId}:${contributor}:${vector.problem}`, () => {
-          ctx.metrics.inc("royalties_agent_skipped_total", { model: model.label });
-          ctx.logger.log({
-            level: "warn",
-            action: "source",
-            model: model.label,
-            epoch: epochId,
-            message: `${contributor} not attested: ${vector.problem}`,
-          });
-        });
+        logSkipped(
+          ctx,
+          model,
+          `problem:${epochId}:${contributor}:${vector.problem}`,
+          epochId,
+          `${contributor} not attested: ${vector.problem}`,
+        );
         continue;
       }
-      for (const { metric, cap } of vector.capped) {
-        ctx.metrics.inc("royalties_agent_capped_total", { model: model.label, metric });
-        ctx.logger.log({
-          level: "warn",
-          action: "cap",
-          model: model.label,
-          epoch: epochId,
-          message: `${contributor}: ${metric} is above its cap ${cap}: attesting the cap, ${cap}`,
-        });
-      }
+      logCapped(
+        ctx,
+        model,
+        epochId,
+        vector.capped,
+        (metric, cap) => `${contributor}: ${metric} is above its cap ${cap}: attesting the cap, ${cap}`,
+      );
       const before = Number(await client.pool.submissionsOf(epochId, contributor));
       store.state.pending = {
         kind: "attest",

@@ -8,8 +8,8 @@ import type { RulesInfo } from "../actions/read";
 import { ContractRevertError, redactError } from "../errors";
 import type { FheBackend } from "../fhe/backend";
 import type { AgentConfig, ModelConfig } from "./config";
-import type { AgentLogger } from "./log";
-import type { AgentMetrics } from "./observe";
+import type { AgentLogEntry, AgentLogger } from "./log";
+import type { AgentMetricName, AgentMetrics } from "./observe";
 import type { FieldSpec, MetricSource } from "./sources";
 import { createSource } from "./sources";
 import type { KeyLock, StateStore } from "./state";
@@ -111,4 +111,59 @@ export function handled(ctx: AgentContext, model: ModelRuntime, epochId: bigint)
     state.lastEpochHandled = epochId.toString();
   }
   ctx.metrics.set("royalties_agent_last_epoch_handled", { model: model.label }, Number(state.lastEpochHandled));
+}
+
+/**
+ * A source problem that persists across ticks: counted as a skip and logged as a warning once per `key` (the
+ * role retries at the next tick).
+ */
+export function logSkipped(ctx: AgentContext, model: ModelRuntime, key: string, epoch: bigint, message: string): void {
+  logOnce(model, key, () => {
+    ctx.metrics.inc("royalties_agent_skipped_total", { model: model.label });
+    ctx.logger.log({ level: "warn", action: "source", model: model.label, epoch, message });
+  });
+}
+
+/** Metrics the source reported above their cap: each counted and logged (`describe` says what is sent instead). */
+export function logCapped(
+  ctx: AgentContext,
+  model: ModelRuntime,
+  epoch: bigint,
+  capped: readonly { metric: string; cap: bigint }[],
+  describe: (metric: string, cap: bigint) => string,
+): void {
+  for (const { metric, cap } of capped) {
+    ctx.metrics.inc("royalties_agent_capped_total", { model: model.label, metric });
+    ctx.logger.log({ level: "warn", action: "cap", model: model.label, epoch, message: describe(metric, cap) });
+  }
+}
+
+/**
+ * A transaction of the role that landed: counted (state counter `counter`, metric `metric`), the epoch marked
+ * handled, the state saved, and logged.
+ */
+export function recordLanded(
+  ctx: AgentContext,
+  model: ModelRuntime,
+  epoch: bigint,
+  landed: {
+    counter: string;
+    metric: AgentMetricName;
+    action: string;
+    message: string;
+    fields: AgentLogEntry["fields"];
+  },
+): void {
+  model.store.count(landed.counter);
+  ctx.metrics.inc(landed.metric, { model: model.label });
+  handled(ctx, model, epoch);
+  model.store.save();
+  ctx.logger.log({
+    level: "info",
+    action: landed.action,
+    model: model.label,
+    epoch,
+    message: landed.message,
+    fields: landed.fields,
+  });
 }

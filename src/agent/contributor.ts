@@ -12,7 +12,7 @@ import type { EpochInfo } from "../actions/read";
 import { submitContribution } from "../actions/contribute";
 import { formatAmount } from "../format";
 import type { AgentContext, ModelRuntime } from "./context";
-import { capsOf, handled, logOnce, reportFailure, sourceFor } from "./context";
+import { capsOf, logCapped, logOnce, logSkipped, recordLanded, reportFailure, sourceFor } from "./context";
 import { claimEpochs, withdrawPayout } from "./payouts";
 import { SourceProblem, toMetricVector } from "./sources";
 import type { PendingAction } from "./state";
@@ -42,15 +42,10 @@ function commitSubmission(ctx: AgentContext, model: ModelRuntime, pending: Pendi
   record.slicesDone = Math.max(record.slicesDone, pending.slice);
   delete record.problem;
   delete state.pending;
-  model.store.count("submissions");
-  ctx.metrics.inc("royalties_agent_submissions_total", { model: model.label });
-  handled(ctx, model, epochId);
-  model.store.save();
-  ctx.logger.log({
-    level: "info",
+  recordLanded(ctx, model, epochId, {
+    counter: "submissions",
+    metric: "royalties_agent_submissions_total",
     action: "submit",
-    model: model.label,
-    epoch: epochId,
     message: `submitted the encrypted metrics of [${pending.from}, ${pending.to})`,
     fields: { slice: pending.slice, ...(tx === undefined ? {} : { tx }) },
   });
@@ -145,16 +140,13 @@ async function maybeSubmit(ctx: AgentContext, model: ModelRuntime, current: Epoc
   const problem = (text: string) => {
     record.problem = text;
     store.save();
-    logOnce(model, `problem:${epochId}:${text}`, () => {
-      ctx.metrics.inc("royalties_agent_skipped_total", { model: model.label });
-      ctx.logger.log({
-        level: "warn",
-        action: "source",
-        model: model.label,
-        epoch: epochId,
-        message: `nothing submitted: ${text} (${source.description}, window [${from}, ${now})); retrying until the epoch ends`,
-      });
-    });
+    logSkipped(
+      ctx,
+      model,
+      `problem:${epochId}:${text}`,
+      epochId,
+      `nothing submitted: ${text} (${source.description}, window [${from}, ${now})); retrying until the epoch ends`,
+    );
   };
   let reading;
   try {
@@ -167,16 +159,13 @@ async function maybeSubmit(ctx: AgentContext, model: ModelRuntime, current: Epoc
   const values = reading.records.find((r) => r.contributor === undefined)?.values ?? reading.records[0]?.values ?? {};
   const vector = toMetricVector(rules.metrics, values, capsOf(model));
   if (!vector.ok) return problem(vector.problem);
-  for (const { metric, cap } of vector.capped) {
-    ctx.metrics.inc("royalties_agent_capped_total", { model: model.label, metric });
-    ctx.logger.log({
-      level: "warn",
-      action: "cap",
-      model: model.label,
-      epoch: epochId,
-      message: `${metric} is above its cap ${formatAmount(cap, 0)}: submitting the cap, ${formatAmount(cap, 0)}`,
-    });
-  }
+  logCapped(
+    ctx,
+    model,
+    epochId,
+    vector.capped,
+    (metric, cap) => `${metric} is above its cap ${formatAmount(cap, 0)}: submitting the cap, ${formatAmount(cap, 0)}`,
+  );
 
   const pending: PendingAction = {
     kind: "submit",

@@ -33,8 +33,7 @@ function keeperDone(
 /** Contributors of an epoch, from its ContributionSubmitted events (scanned in bounded block ranges). */
 async function contributorsOf(model: ModelRuntime, epochId: bigint): Promise<string[]> {
   const pool = model.client.pool;
-  const latest = await model.client.signer.provider?.getBlockNumber();
-  if (latest === undefined) return [];
+  const latest = await model.client.provider.getBlockNumber();
   const found = new Set<string>();
   for (let from = model.config.fromBlock; from <= latest; from += DEFAULT_LOG_BLOCK_RANGE) {
     const to = Math.min(latest, from + DEFAULT_LOG_BLOCK_RANGE - 1);

@@ -2,6 +2,7 @@
  * The one place where the agent claims and withdraws: claims credit the signer's encrypted balance in the registry's
  * payout vault (one transaction for every due epoch of the model), withdrawals pay that balance out.
  */
+import { requireSigner } from "../client";
 import type { PoolClient } from "../client";
 import { claimAll } from "../actions/claimAll";
 import { modelIdOfPool, vaultOfPool } from "../actions/vault";
@@ -28,7 +29,8 @@ export async function claimEpochs(
   const result = await claimAll(vault, { pairs: epochIds.map((epochId) => ({ modelId, epochId })) });
   const tx = result.receipts[result.receipts.length - 1]?.hash ?? "";
   for (const epochId of epochIds) {
-    if ((await client.pool.hasClaimed(epochId, await client.signer.getAddress())) === true) onClaimed({ epochId, tx });
+    if ((await client.pool.hasClaimed(epochId, await requireSigner(client, "claimEpochs").getAddress())) === true)
+      onClaimed({ epochId, tx });
   }
 }
 

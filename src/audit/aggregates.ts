@@ -2,7 +2,8 @@ import type { Provider } from "ethers";
 
 import { MetricAggregator__factory } from "../../types";
 import { RoyaltiesError } from "../errors";
-import { kmsDecryptionCheck, readDecodedEvents } from "./audit";
+import { readDecodedEvents } from "./events";
+import { kmsDecryptionCheck } from "./kms";
 
 /** What an auditor found about one sealed round of a cross-model aggregate. */
 export interface AggregateRoundAudit {

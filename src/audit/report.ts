@@ -1,5 +1,5 @@
 import { formatTable } from "../format";
-import type { AuditReport } from "./audit";
+import type { AuditReport } from "./pool";
 
 const mark = (ok: boolean | undefined) => (ok === undefined ? "—" : ok ? "ok" : "FAIL");
 

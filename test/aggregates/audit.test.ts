@@ -9,11 +9,12 @@ import {
   auditAggregates,
   connectAggregator,
   createHardhatFheBackend,
+  createRoyaltiesClient,
   providerAggregateView,
   readAggregatorEvents,
   revealAggregate,
   trackMetric,
-} from "../../src";
+} from "../../src/node";
 import type { AggregatorEvent } from "../../src";
 import type { MetricAggregator } from "../../types";
 import { defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
@@ -35,18 +36,22 @@ describe("Audit of cross-model aggregates", function () {
   /** An approved pool, two published noisy rounds of qualityScore (3 and 4 contributors) and an open third one. */
   before(async function () {
     const f = await deployPoolFixture(defaultRules());
-    const contract = await connectAggregator(f.registry, f.deployer);
-    const fhe = createHardhatFheBackend(fhevm);
+    const client = await createRoyaltiesClient({
+      signer: f.deployer,
+      fhe: createHardhatFheBackend(fhevm),
+      registry: await f.registry.getAddress(),
+    });
+    const contract = await connectAggregator(client);
     pool = f.poolAddress;
     noiseWidth = 1n << (await contract.NOISE_BITS());
-    await trackMetric(contract, "qualityScore");
-    await approvePool(contract, pool);
+    await trackMetric(client, { name: "qualityScore" });
+    await approvePool(client, { pool: pool });
     for (const who of f.contributors.slice(0, 3)) await submit(f, who, [1n, 1n, 10n]);
     await endOpenRound(contract, "qualityScore");
-    await revealAggregate(contract, fhe, "qualityScore");
+    await revealAggregate(client, { name: "qualityScore" });
     for (const who of f.contributors.slice(0, 4)) await submit(f, who, [1n, 1n, 20n]);
     await endOpenRound(contract, "qualityScore");
-    await revealAggregate(contract, fhe, "qualityScore");
+    await revealAggregate(client, { name: "qualityScore" });
     await submit(f, f.contributors[0], [1n, 1n, 30n]);
     aggregator = await contract.getAddress();
     toBlock = await ethers.provider.getBlockNumber();

@@ -28,8 +28,8 @@ import { HostileMetadataToken__factory, IERC20__factory } from "../../types";
 import { createMockFheBackend } from "../../app/src/fhe/mockBackend";
 import { submitContribution } from "../../src/actions/contribute";
 import { fundPool } from "../../src/actions/fund";
-import { connectRegistry, registerModel } from "../../src/actions/registry";
-import { deployGovernance } from "../../src/governance";
+import { createRoyaltiesClient, registerModel } from "../../src";
+import { deployGovernance } from "../../src";
 import { connectPool } from "../../src/client";
 import { contributionScore, expectedShare } from "../../src/math";
 import { ROOT, hardhat, portTaken } from "../helpers/processes";
@@ -159,7 +159,7 @@ async function prepareModels(): Promise<void> {
   const provider = new JsonRpcProvider(RPC_URL, 31337, { staticNetwork: true });
   try {
     const creator = await provider.getSigner(6);
-    const registry = await connectRegistry({ address: deployedAddress("ModelRegistry"), runner: creator });
+    const registry = await createRoyaltiesClient({ signer: creator, registry: deployedAddress("ModelRegistry") });
     const rules = {
       metrics: METRICS,
       epochLength: BigInt(EPOCH_LENGTH),
@@ -209,17 +209,20 @@ async function registerGovernedModel(): Promise<void> {
   try {
     const founder = await provider.getSigner(7);
     const holders = await Promise.all(GOV.holders.map(async (h) => (await provider.getSigner(h.account)).address));
-    const dao = await deployGovernance(founder, {
-      tokenName: "Governed Subnet Votes",
-      tokenSymbol: "GVOTE",
-      holders,
-      amounts: GOV.holders.map((h) => h.votes * 10n ** 18n),
-      votingDelay: GOV.votingDelay,
-      votingPeriod: GOV.votingPeriod,
-      quorumPercent: GOV.quorumPercent,
-      timelockDelay: BigInt(GOV.timelockDelay),
-    });
-    const registry = await connectRegistry({ address: deployedAddress("ModelRegistry"), runner: founder });
+    const dao = await deployGovernance(
+      { signer: founder },
+      {
+        tokenName: "Governed Subnet Votes",
+        tokenSymbol: "GVOTE",
+        holders,
+        amounts: GOV.holders.map((h) => h.votes * 10n ** 18n),
+        votingDelay: GOV.votingDelay,
+        votingPeriod: GOV.votingPeriod,
+        quorumPercent: GOV.quorumPercent,
+        timelockDelay: BigInt(GOV.timelockDelay),
+      },
+    );
+    const registry = await createRoyaltiesClient({ signer: founder, registry: deployedAddress("ModelRegistry") });
     const model = await registerModel(registry, {
       modelName: GOV.name,
       payoutToken: deployedAddress("ConfidentialPayoutToken"),

@@ -10,7 +10,7 @@ import {
   providerChainView,
   readPoolEvents,
   verifyShare,
-} from "../../src";
+} from "../../src/node";
 import type { AuditReport, PoolEvent } from "../../src";
 import { defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import type { PoolFixture } from "../fixtures/royaltyPool.fixture";

@@ -12,7 +12,7 @@ import {
   decryptWithinTolerance,
   deployConsensus,
   finalize,
-} from "../../src";
+} from "../../src/node";
 import { DEFAULT_METRICS, defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import { decrypt } from "../helpers/fhe";
 import { FINALIZATION_PERIOD, TOLERANCE, deviation, medians } from "./consensus.fixture";
@@ -35,16 +35,19 @@ describe("consensus client and tasks", function () {
 
   it("deploy, attest, status, finalize, deviation bit through the client library", async function () {
     const { f, deployer, predicted, attestors, governance } = await wiredPool();
-    const { client, poolWired } = await deployConsensus(deployer, fhe, {
-      pool: f.poolAddress,
-      governance: governance.address,
-      attestors: attestors.map((a) => a.address),
-      attestationsRequired: 3,
-      minAttestations: 2,
-      finalizationPeriod: FINALIZATION_PERIOD,
-      // The second attestor's deviation exactly (3 * 100,000): within, at the boundary.
-      deviationTolerance: 300_000n,
-    });
+    const { client, poolWired } = await deployConsensus(
+      { signer: deployer, fhe: fhe },
+      {
+        pool: f.poolAddress,
+        governance: governance.address,
+        attestors: attestors.map((a) => a.address),
+        attestationsRequired: 3,
+        minAttestations: 2,
+        finalizationPeriod: FINALIZATION_PERIOD,
+        // The second attestor's deviation exactly (3 * 100,000): within, at the boundary.
+        deviationTolerance: 300_000n,
+      },
+    );
     expect(client.address).to.equal(predicted);
     expect(poolWired).to.equal(true);
     const alice = f.contributors[0];
@@ -105,25 +108,27 @@ describe("consensus client and tasks", function () {
       finalizationPeriod: FINALIZATION_PERIOD,
       deviationTolerance: TOLERANCE,
     };
-    await expect(deployConsensus(deployer, fhe, { ...base, attestationsRequired: 4 })).to.be.rejectedWith(
-      InvalidConsensusInputError,
-      /3 or 5/,
-    );
     await expect(
-      deployConsensus(deployer, fhe, { ...base, attestors: [base.attestors[0], base.attestors[0], base.attestors[1]] }),
+      deployConsensus({ signer: deployer, fhe: fhe }, { ...base, attestationsRequired: 4 }),
+    ).to.be.rejectedWith(InvalidConsensusInputError, /3 or 5/);
+    await expect(
+      deployConsensus(
+        { signer: deployer, fhe: fhe },
+        { ...base, attestors: [base.attestors[0], base.attestors[0], base.attestors[1]] },
+      ),
     ).to.be.rejectedWith(InvalidConsensusInputError, /duplicate/);
-    await expect(deployConsensus(deployer, fhe, { ...base, deviationTolerance: 2n ** 64n })).to.be.rejectedWith(
-      InvalidConsensusInputError,
-      /deviationTolerance must fit 64 bits/,
-    );
+    await expect(
+      deployConsensus({ signer: deployer, fhe: fhe }, { ...base, deviationTolerance: 2n ** 64n }),
+    ).to.be.rejectedWith(InvalidConsensusInputError, /deviationTolerance must fit 64 bits/);
     // The tolerance must be below the pool's largest submission score (3 * 1,000,000 + 500,000 + 5 * 100).
-    const tooWide = await deployConsensus(deployer, fhe, { ...base, deviationTolerance: 3_500_500n }).catch(
-      (e: unknown) => e,
-    );
+    const tooWide = await deployConsensus(
+      { signer: deployer, fhe: fhe },
+      { ...base, deviationTolerance: 3_500_500n },
+    ).catch((e: unknown) => e);
     expect(tooWide).to.be.instanceOf(ConsensusRevertError);
     expect((tooWide as ConsensusRevertError).errorName).to.equal("AttestationConsensusInvalidTolerance");
     expect((tooWide as Error).message).to.match(/below the pool's largest submission score/);
-    const { client } = await deployConsensus(deployer, fhe, base);
+    const { client } = await deployConsensus({ signer: deployer, fhe: fhe }, base);
     const mine = await connectConsensus({ address: client.address, signer: attestors[0], fhe });
     const alice = f.contributors[0].address;
     await expect(attest(mine, { contributor: alice, metrics: [1n, 2n] })).to.be.rejectedWith(
@@ -146,14 +151,17 @@ describe("consensus client and tasks", function () {
     const signers = await ethers.getSigners();
     const metrics = Array.from({ length: 8 }, (_, k) => ({ name: `metric${k}`, weight: 1n, cap: 1_000_000n }));
     const f = await deployPoolFixture(defaultRules({ metrics }));
-    const error = await deployConsensus(signers[0], fhe, {
-      pool: f.poolAddress,
-      attestors: signers.slice(10, 15).map((a) => a.address),
-      attestationsRequired: 5,
-      minAttestations: 3,
-      finalizationPeriod: FINALIZATION_PERIOD,
-      deviationTolerance: TOLERANCE,
-    }).catch((e: unknown) => e);
+    const error = await deployConsensus(
+      { signer: signers[0], fhe: fhe },
+      {
+        pool: f.poolAddress,
+        attestors: signers.slice(10, 15).map((a) => a.address),
+        attestationsRequired: 5,
+        minAttestations: 3,
+        finalizationPeriod: FINALIZATION_PERIOD,
+        deviationTolerance: TOLERANCE,
+      },
+    ).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(ConsensusRevertError);
     expect((error as ConsensusRevertError).errorName).to.equal("AttestationConsensusFinalizeTooExpensive");
     // 5 attestations, 8 metrics, 24,482,256 HCU modelled (each tracked metric may also seal its round) against 18 M.

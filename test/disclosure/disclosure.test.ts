@@ -15,7 +15,7 @@ import {
   decryptDisclosed,
   disclosureViewers,
   grantDisclosure,
-} from "../../src";
+} from "../../src/node";
 import { playEpoch } from "../fixtures/payouts.fixture";
 import { decrypt, endCurrentEpoch, submit } from "../helpers/fhe";
 import { claimShare, vaultClient, vaultWorld } from "../payouts/vault.helpers";

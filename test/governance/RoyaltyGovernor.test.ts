@@ -10,7 +10,7 @@ import {
   proposeRulesChange,
   queueProposal,
   rulesHistory,
-} from "../../src";
+} from "../../src/node";
 import type { Governance, PoolClient, RulesParameters } from "../../src";
 import { DEFAULT_METRICS, defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import type { PoolFixture } from "../fixtures/royaltyPool.fixture";
@@ -50,16 +50,19 @@ describe("Governance of royalty rules", function () {
 
   beforeEach(async function () {
     const [deployer, , , alice, bob, carol] = await ethers.getSigners();
-    gov = await deployGovernance(deployer, {
-      tokenName: "Subnet Votes",
-      tokenSymbol: "SV",
-      holders: [alice.address, bob.address, carol.address],
-      amounts: [600n, 300n, 100n].map((x) => x * 10n ** 18n),
-      votingDelay: VOTING_DELAY,
-      votingPeriod: VOTING_PERIOD,
-      quorumPercent: 40,
-      timelockDelay: TIMELOCK_DELAY,
-    });
+    gov = await deployGovernance(
+      { signer: deployer },
+      {
+        tokenName: "Subnet Votes",
+        tokenSymbol: "SV",
+        holders: [alice.address, bob.address, carol.address],
+        amounts: [600n, 300n, 100n].map((x) => x * 10n ** 18n),
+        votingDelay: VOTING_DELAY,
+        votingPeriod: VOTING_PERIOD,
+        quorumPercent: 40,
+        timelockDelay: TIMELOCK_DELAY,
+      },
+    );
     for (const holder of [alice, bob, carol]) await gov.token.connect(holder).delegate(holder.address);
     f = await deployPoolFixture(defaultRules(), await gov.timelock.getAddress());
     client = await connectPool({ address: f.poolAddress, signer: alice, fhe: createHardhatFheBackend(fhevm) });
@@ -97,7 +100,7 @@ describe("Governance of royalty rules", function () {
   it("proposal → vote → queue → execute changes the rules from the next epoch, never the open one", async function () {
     const [alice, bob, carol] = f.contributors;
     await submit(f, alice, [1n, 1n, 1n]);
-    const proposal = await proposeRulesChange(gov.governor, client, newRules);
+    const proposal = await proposeRulesChange(gov.governor, { pool: client, change: newRules });
     expect(proposal.description).to.contain("weight of computeUnits 3 → 4");
     expect(proposal.description).to.contain("cap of computeUnits 1000000 → 2000000");
     expect(proposal.description).to.contain("minParticipants 3 → 4");
@@ -133,7 +136,7 @@ describe("Governance of royalty rules", function () {
 
   it("a proposal short of quorum is defeated and cannot be queued", async function () {
     const [, , carol] = f.contributors;
-    const proposal = await proposeRulesChange(gov.governor, client, newRules);
+    const proposal = await proposeRulesChange(gov.governor, { pool: client, change: newRules });
     await mine(VOTING_DELAY + 1);
     await gov.governor.connect(carol).castVote(proposal.proposalId, FOR); // 10 % of the supply < 40 % quorum
     await mine(VOTING_PERIOD);
@@ -148,7 +151,7 @@ describe("Governance of royalty rules", function () {
   it("a cancelled proposal can neither be voted nor executed", async function () {
     const [alice] = f.contributors;
     // Only the proposer may cancel, and only before the vote starts (OpenZeppelin Governor 5).
-    const proposal = await proposeRulesChange(gov.governor.connect(alice), client, newRules);
+    const proposal = await proposeRulesChange(gov.governor.connect(alice), { pool: client, change: newRules });
     await gov.governor
       .connect(alice)
       .cancel(proposal.targets, proposal.values, proposal.calldatas, ethers.id(proposal.description));
@@ -172,7 +175,7 @@ describe("Governance of royalty rules", function () {
       metrics: [{ name: "computeUnits", weight: 2n, cap: 2n ** 62n }],
       bonusMultipliers: [4n],
     };
-    const proposal = await proposeRulesChange(gov.governor, client, overflow);
+    const proposal = await proposeRulesChange(gov.governor, { pool: client, change: overflow });
     expect(proposal.description).to.contain("remove metric dataSamples");
     expect(proposal.description).to.contain("bonus multipliers none → 4");
     await mine(VOTING_DELAY + 1);

@@ -49,8 +49,24 @@ export async function closeAndReveal(f: PoolRef): Promise<{ epochId: bigint; tot
   return { epochId, total: value };
 }
 
-/** WITHDRAW_ALL of the payout vault: withdraw the whole balance. */
-export const WITHDRAW_ALL = 2n ** 64n - 1n;
+/**
+ * A partial withdrawal from the payout vault as `who`: `amount` is encrypted for (vault, who) and sent with its input
+ * proof (`withdrawAmount`, or `withdrawAmountUnwrapped`); returns the transaction (not yet mined).
+ */
+export async function withdrawAmount(
+  vault: PayoutVault,
+  who: HardhatEthersSigner,
+  token: string,
+  recipient: string,
+  amount: bigint,
+  unwrap = false,
+) {
+  const enc = await encryptMetrics(await vault.getAddress(), who.address, [amount]);
+  const as = vault.connect(who);
+  return unwrap
+    ? as.withdrawAmountUnwrapped(token, recipient, enc.handles[0], enc.inputProof)
+    : as.withdrawAmount(token, recipient, enc.handles[0], enc.inputProof);
+}
 
 /** The part of a fixture a claim needs: the pool and the registry whose vault pays it. */
 export type ClaimRef = PoolRef & { registry: ModelRegistry };

@@ -20,7 +20,6 @@ import { closeAndReveal, decrypt, submit } from "../helpers/fhe";
 import { claimShare, expectUnchanged, snapshot, vaultBalance, vaultClient, vaultWorld } from "./vault.helpers";
 import type { VaultWorld } from "./vault.helpers";
 
-const ALL = 2n ** 64n - 1n;
 const HCU_LIMIT = 20_000_000;
 const HCU_DEPTH_LIMIT = 5_000_000;
 
@@ -125,10 +124,37 @@ describe("Withdrawals to an omnibus sub-account", function () {
       await expect(
         w.vault
           .connect(w.relayer)
-          .withdrawToOmnibusWithSignature(signed.authorization, signed.inputProof, signed.signature),
+          .withdrawToOmnibusWithSignature(
+            signed.authorization,
+            signed.inputProof,
+            signed.amountProof,
+            signed.signature,
+          ),
       )
         .to.be.revertedWithCustomError(w.vault, "InvalidAccountNonce")
         .withArgs(w.alice.address, 1n);
+    });
+
+    it("a signed part: the amount is encrypted for the relayer, signed as a handle; exactly it leaves, the rest stays", async function () {
+      const w = await vaultWorld();
+      const share = await claimShare(w, w.alice);
+      const part = share / 3n;
+      const signed = await signOmnibusWithdrawAuthorization(await vaultClient(w, w.alice), {
+        token: w.payoutAddress,
+        omnibus: w.omnibus.address,
+        subAccount: SUB_ACCOUNT,
+        amount: part,
+        relayer: w.relayer.address,
+      });
+      expect(signed.authorization.amount).to.match(/^0x[0-9a-f]{64}$/);
+      expect(signed.authorization.amount).to.not.equal(ethers.ZeroHash);
+      const result = await relayOmnibusWithdrawal(await vaultClient(w, w.relayer), {
+        signed,
+        registry: w.registryAddress,
+      });
+      expect(await decrypt(omnibusTransfer(w, result.receipt).args.amount, w.payoutAddress, w.omnibus)).to.equal(part);
+      expect(await decrypt(result.sentHandle, w.vaultAddress, w.alice)).to.equal(part);
+      expect(await vaultBalance(w, w.alice)).to.equal(share - part);
     });
 
     it("without a relayer → PayoutVaultRelayerRequired; another omnibus than signed → PayoutVaultInvalidSigner", async function () {
@@ -143,11 +169,11 @@ describe("Withdrawals to an omnibus sub-account", function () {
       });
       const noRelayer = { ...signed.authorization, relayer: ethers.ZeroAddress };
       await expect(
-        w.vault.connect(w.relayer).withdrawToOmnibusWithSignature(noRelayer, signed.inputProof, signed.signature),
+        w.vault.connect(w.relayer).withdrawToOmnibusWithSignature(noRelayer, signed.inputProof, "0x", signed.signature),
       ).to.be.revertedWithCustomError(w.vault, "PayoutVaultRelayerRequired");
       const moved = { ...signed.authorization, omnibus: w.relayer.address };
       await expect(
-        w.vault.connect(w.relayer).withdrawToOmnibusWithSignature(moved, signed.inputProof, signed.signature),
+        w.vault.connect(w.relayer).withdrawToOmnibusWithSignature(moved, signed.inputProof, "0x", signed.signature),
       )
         .to.be.revertedWithCustomError(w.vault, "PayoutVaultInvalidSigner")
         .withArgs(w.alice.address);
@@ -172,7 +198,7 @@ describe("Withdrawals to an omnibus sub-account", function () {
         token: w.payoutAddress,
         omnibus: w.omnibus.address,
         recipient: ethers.hexlify(enc.handles[0]),
-        amount: ALL,
+        amount: ethers.ZeroHash, // the whole balance
         relayer: w.relayer.address,
         nonce: 0n,
         deadline: BigInt(await time.latest()) + 3600n,
@@ -183,7 +209,7 @@ describe("Withdrawals to an omnibus sub-account", function () {
         authorization,
       );
       await expect(
-        w.vault.connect(w.relayer).withdrawToOmnibusWithSignature(authorization, enc.inputProof, signature),
+        w.vault.connect(w.relayer).withdrawToOmnibusWithSignature(authorization, enc.inputProof, "0x", signature),
       ).to.be.revertedWithCustomError(...fhevm.revertedWithCustomErrorArgs("InputVerifier", "InvalidSigner"));
       await expectUnchanged(w, w.alice, before);
     });
@@ -208,9 +234,7 @@ describe("Withdrawals to an omnibus sub-account", function () {
 
       const enc = await encryptedSubAccount(w, w.alice.address);
       await expect(
-        w.vault
-          .connect(w.alice)
-          .withdrawToOmnibus(plainAddress, w.omnibus.address, enc.handles[0], enc.inputProof, ALL),
+        w.vault.connect(w.alice).withdrawToOmnibus(plainAddress, w.omnibus.address, enc.handles[0], enc.inputProof),
       )
         .to.be.revertedWithCustomError(w.vault, "PayoutVaultOmnibusUnsupported")
         .withArgs(plainAddress);
@@ -231,7 +255,7 @@ describe("Withdrawals to an omnibus sub-account", function () {
       const enc = await encryptedSubAccount(w, w.alice.address);
       for (const omnibus of [ethers.ZeroAddress, w.vaultAddress]) {
         await expect(
-          w.vault.connect(w.alice).withdrawToOmnibus(w.payoutAddress, omnibus, enc.handles[0], enc.inputProof, ALL),
+          w.vault.connect(w.alice).withdrawToOmnibus(w.payoutAddress, omnibus, enc.handles[0], enc.inputProof),
         )
           .to.be.revertedWithCustomError(w.vault, "PayoutVaultInvalidOmnibus")
           .withArgs(omnibus);
@@ -251,9 +275,7 @@ describe("Withdrawals to an omnibus sub-account", function () {
       const before = await snapshot(w, w.alice);
       const enc = await encryptedSubAccount(w, w.alice.address);
       await expect(
-        w.vault
-          .connect(w.alice)
-          .withdrawToOmnibus(w.payoutAddress, w.omnibus.address, enc.handles[0], enc.inputProof, ALL),
+        w.vault.connect(w.alice).withdrawToOmnibus(w.payoutAddress, w.omnibus.address, enc.handles[0], enc.inputProof),
       )
         .to.be.revertedWithCustomError(w.vault, "PayoutVaultNoBalance")
         .withArgs(w.alice.address, w.payoutAddress);
@@ -273,9 +295,7 @@ describe("Withdrawals to an omnibus sub-account", function () {
       const before = await snapshot(w, w.alice);
       const enc = await encryptedSubAccount(w, w.bob.address);
       await expect(
-        w.vault
-          .connect(w.alice)
-          .withdrawToOmnibus(w.payoutAddress, w.omnibus.address, enc.handles[0], enc.inputProof, ALL),
+        w.vault.connect(w.alice).withdrawToOmnibus(w.payoutAddress, w.omnibus.address, enc.handles[0], enc.inputProof),
       ).to.be.revertedWithCustomError(...fhevm.revertedWithCustomErrorArgs("InputVerifier", "InvalidSigner"));
       await expectUnchanged(w, w.alice, before);
     });

@@ -37,6 +37,7 @@ async function signedJson(w: VaultWorld): Promise<Record<string, unknown>> {
   const signed = await signWithdrawAuthorization(await vaultClient(w, w.alice), {
     token: w.payoutAddress,
     amount: 1_000n,
+    relayer: w.relayer.address,
   });
   return JSON.parse(serializeSignedWithdrawal(signed)) as Record<string, unknown>;
 }
@@ -63,13 +64,22 @@ describe("relay-withdrawal trusts only the signature", function () {
       ["an unknown field", () => JSON.stringify({ ...valid, extra: 1 }), /extra must be absent/],
       ["no authorization", () => JSON.stringify({ ...valid, authorization: null }), /authorization must be an object/],
       ["a bad token", () => withAuth({ token: "cMUD" }), /authorization\.token must be an address/],
-      ["a numeric amount", () => withAuth({ amount: 1000 }), /authorization\.amount must be a whole number/],
+      ["a clear amount", () => withAuth({ amount: "1000" }), /authorization\.amount must be the 32-byte handle/],
       [
-        "an amount of 2^64",
-        () => withAuth({ amount: (2n ** 64n).toString() }),
-        /amount must be a whole number below 2\^64/,
+        "an amount handle without its proof",
+        () => JSON.stringify({ ...valid, amountProof: "0x" }),
+        /amountProof must be the amount's input proof/,
       ],
-      ["an amount of zero", () => withAuth({ amount: "0" }), /authorization\.amount must be a positive number/],
+      [
+        "a proof for the whole balance",
+        () => JSON.stringify({ ...valid, authorization: { ...auth(), amount: ethers.ZeroHash } }),
+        /amountProof must be the amount's input proof, and 0x exactly when/,
+      ],
+      [
+        "a signed amount with no relayer",
+        () => withAuth({ relayer: ethers.ZeroAddress }),
+        /authorization\.relayer must be the relayer's address \(a signed amount is encrypted for it\)/,
+      ],
       ["unwrap as a string", () => withAuth({ unwrap: "false" }), /authorization\.unwrap must be true or false/],
       ["a negative nonce", () => withAuth({ nonce: "-1" }), /authorization\.nonce must be a whole number/],
       [
@@ -242,17 +252,25 @@ describe("withdrawals signed in a row get distinct nonces", function () {
       const first = path.join(dir, "first.json");
       const second = path.join(dir, "second.json");
       // 0.000001 cMUD = 1 unit each (6 confidential decimals).
-      const text1 = await runTask("sign-withdrawal", { ...base, amount: "0.000001", out: first });
-      const text2 = await runTask("sign-withdrawal", { ...base, amount: "0.000002", to: w.bob.address, out: second });
+      // An amount is encrypted for the relayer that submits it, so it names one.
+      const partial = { ...base, relayer: w.relayer.address };
+      const text1 = await runTask("sign-withdrawal", { ...partial, amount: "0.000001", out: first });
+      const text2 = await runTask("sign-withdrawal", {
+        ...partial,
+        amount: "0.000002",
+        to: w.bob.address,
+        out: second,
+      });
       expect(text1).to.contain(`Signed with nonce 0, the vault's next one for ${w.alice.address}.`);
       expect(text1).to.contain(`relay-withdrawal --file ${first}`);
       expect(text2).to.contain("Signed with nonce 1: the vault accepts nonces in order");
       expect(text2).to.match(/^nonce +1$/m);
       expect(parseSignedWithdrawal(fs.readFileSync(first, "utf8")).authorization.nonce).to.equal(0n);
-      expect(parseSignedWithdrawal(fs.readFileSync(second, "utf8")).authorization).to.include({
-        nonce: 1n,
-        amount: 2n,
-      });
+      const secondAuth = parseSignedWithdrawal(fs.readFileSync(second, "utf8")).authorization;
+      expect(secondAuth.nonce).to.equal(1n);
+      expect(secondAuth.amount)
+        .to.match(/^0x[0-9a-f]{64}$/)
+        .and.not.equal(ethers.ZeroHash);
 
       for (const file of [first, second]) {
         const text = await runTask("relay-withdrawal", { file, registry: w.registryAddress, account: relayer });
@@ -273,7 +291,7 @@ describe("withdrawals signed in a row get distinct nonces", function () {
         await runTask("sign-withdrawal", { ...base, nonce: "5", out: path.join(dir, "x.json"), json: true }),
       ) as { authorization: { nonce: string; amount: string }; onChainNonce: string };
       expect(chosen.authorization.nonce).to.equal("5");
-      expect(chosen.authorization.amount).to.equal((2n ** 64n - 1n).toString());
+      expect(chosen.authorization.amount).to.equal(ethers.ZeroHash); // the whole balance
       expect(chosen.onChainNonce).to.equal("2");
       expect(share).to.be.greaterThan(3n);
     } finally {

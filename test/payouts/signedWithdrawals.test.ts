@@ -1,5 +1,5 @@
 /**
- * Withdrawals the contributor signs (EIP-712, domain "AiRoyalties PayoutVault" v1) and a relayer submits: the
+ * Withdrawals the contributor signs (EIP-712, domain "AiRoyalties PayoutVault" v2) and a relayer submits: the
  * signed recipient is paid exactly what left the balance, the relayer learns nothing, and every bad authorization
  * is refused with its custom error, leaving the balance handle and the nonce as they were.
  */
@@ -32,7 +32,11 @@ import {
 } from "./vault.helpers";
 import type { VaultWorld } from "./vault.helpers";
 
-const ALL = 2n ** 64n - 1n;
+/** `amount` encrypted for (vault, `submitter`): the handle a contributor signs and the proof the relayer submits. */
+async function encryptedAmount(w: VaultWorld, submitter: string, amount: bigint) {
+  const enc = await encryptMetrics(w.vaultAddress, submitter, [amount]);
+  return { handle: ethers.hexlify(enc.handles[0]), proof: ethers.hexlify(enc.inputProof) };
+}
 
 /** An authorization signed by `signer` with the vault's domain, fields as given (no library checks). */
 async function signRaw(w: VaultWorld, signer: VaultWorld["alice"], fields: Partial<WithdrawAuthorization> = {}) {
@@ -40,7 +44,7 @@ async function signRaw(w: VaultWorld, signer: VaultWorld["alice"], fields: Parti
     contributor: w.alice.address,
     token: w.payoutAddress,
     recipient: w.alice.address,
-    amount: ALL,
+    amount: ethers.ZeroHash, // the whole balance
     unwrap: false,
     relayer: ethers.ZeroAddress,
     nonce: 0n,
@@ -65,7 +69,8 @@ describe("Withdrawals signed by the contributor, submitted by a relayer", functi
       relayer: w.relayer.address,
     });
     expect(signed.vault).to.equal(w.vaultAddress);
-    expect(signed.authorization).to.include({ amount: ALL, nonce: 0n, unwrap: false });
+    expect(signed.authorization).to.include({ amount: ethers.ZeroHash, nonce: 0n, unwrap: false });
+    expect(signed.amountProof).to.equal("0x");
 
     const relayer = await vaultClient(w, w.relayer);
     const { sentHandle, receipt } = await relayWithdrawal(relayer, { signed, registry: w.registryAddress });
@@ -81,7 +86,9 @@ describe("Withdrawals signed by the contributor, submitted by a relayer", functi
       .rejected;
 
     // Replayed: the vault refuses the used nonce; the library says so before sending.
-    await expect(w.vault.connect(w.relayer).withdrawWithSignature(signed.authorization, signed.signature))
+    await expect(
+      w.vault.connect(w.relayer).withdrawWithSignature(signed.authorization, signed.amountProof, signed.signature),
+    )
       .to.be.revertedWithCustomError(w.vault, "InvalidAccountNonce")
       .withArgs(w.alice.address, 1n);
     await expect(relayWithdrawal(relayer, { signed, registry: w.registryAddress })).to.be.rejectedWith(
@@ -92,15 +99,28 @@ describe("Withdrawals signed by the contributor, submitted by a relayer", functi
     expect(await tokenBalance(w, cold)).to.equal(share);
   });
 
-  it("one signed withdrawal pays the balance of two epochs; a partial one leaves exactly the rest", async function () {
+  it("a signed part of a two-epoch balance: the amount is encrypted for the named relayer, exactly the rest stays", async function () {
     const w = await vaultWorld(2);
     const total = (await claimShare(w, w.alice, 1n)) + (await claimShare(w, w.alice, 2n));
     expect(await vaultBalance(w, w.alice)).to.equal(total);
     const part = total / 3n;
     const alice = await vaultClient(w, w.alice);
-    const signed = await signWithdrawAuthorization(alice, { token: w.payoutAddress, amount: part });
-    expect(signed.authorization.relayer).to.equal(ethers.ZeroAddress);
-    // From the JSON file sign-withdrawal writes, by anyone.
+    // An amount is an input bound to (vault, relayer): it needs a named relayer.
+    await expect(signWithdrawAuthorization(alice, { token: w.payoutAddress, amount: part })).to.be.rejectedWith(
+      InvalidSignedWithdrawalError,
+      /partial withdrawal must name its relayer/,
+    );
+    const signed = await signWithdrawAuthorization(alice, {
+      token: w.payoutAddress,
+      amount: part,
+      relayer: w.stranger.address,
+    });
+    expect(signed.authorization.relayer).to.equal(w.stranger.address);
+    // The signed struct and the file carry a handle, never the amount.
+    expect(signed.authorization.amount).to.match(/^0x[0-9a-f]{64}$/);
+    expect(signed.authorization.amount).to.not.equal(ethers.ZeroHash);
+    expect(serializeSignedWithdrawal(signed)).to.not.contain(`"${part}"`);
+    // From the JSON file sign-withdrawal writes, by the named relayer.
     const parsed = parseSignedWithdrawal(serializeSignedWithdrawal(signed)) as SignedWithdrawal;
     expect(parsed).to.deep.equal(signed);
     const { sentHandle } = await relayWithdrawal(await vaultClient(w, w.stranger), {
@@ -151,7 +171,7 @@ describe("Withdrawals signed by the contributor, submitted by a relayer", functi
 
     it("the zero recipient → PayoutVaultInvalidRecipient", async function () {
       const { authorization, signature } = await signRaw(w, w.alice, { recipient: ethers.ZeroAddress });
-      await expect(w.vault.connect(w.relayer).withdrawWithSignature(authorization, signature))
+      await expect(w.vault.connect(w.relayer).withdrawWithSignature(authorization, "0x", signature))
         .to.be.revertedWithCustomError(w.vault, "PayoutVaultInvalidRecipient")
         .withArgs(ethers.ZeroAddress);
       await expect(
@@ -169,7 +189,9 @@ describe("Withdrawals signed by the contributor, submitted by a relayer", functi
         deadline,
       });
       await time.increaseTo(deadline + 1n);
-      await expect(w.vault.connect(w.relayer).withdrawWithSignature(signed.authorization, signed.signature))
+      await expect(
+        w.vault.connect(w.relayer).withdrawWithSignature(signed.authorization, signed.amountProof, signed.signature),
+      )
         .to.be.revertedWithCustomError(w.vault, "PayoutVaultSignatureExpired")
         .withArgs(deadline, anyValue);
       await expect(
@@ -182,7 +204,9 @@ describe("Withdrawals signed by the contributor, submitted by a relayer", functi
         token: w.payoutAddress,
         relayer: w.relayer.address,
       });
-      await expect(w.vault.connect(w.stranger).withdrawWithSignature(signed.authorization, signed.signature))
+      await expect(
+        w.vault.connect(w.stranger).withdrawWithSignature(signed.authorization, signed.amountProof, signed.signature),
+      )
         .to.be.revertedWithCustomError(w.vault, "PayoutVaultWrongRelayer")
         .withArgs(w.relayer.address, w.stranger.address);
       await expect(
@@ -192,10 +216,16 @@ describe("Withdrawals signed by the contributor, submitted by a relayer", functi
 
     it("signed by someone else → PayoutVaultInvalidSigner", async function () {
       const { authorization, signature } = await signRaw(w, w.bob, { recipient: w.bob.address });
-      await expect(w.vault.connect(w.relayer).withdrawWithSignature(authorization, signature))
+      await expect(w.vault.connect(w.relayer).withdrawWithSignature(authorization, "0x", signature))
         .to.be.revertedWithCustomError(w.vault, "PayoutVaultInvalidSigner")
         .withArgs(w.alice.address);
-      const signed: SignedWithdrawal = { vault: w.vaultAddress, chainId: 31337n, authorization, signature };
+      const signed: SignedWithdrawal = {
+        vault: w.vaultAddress,
+        chainId: 31337n,
+        authorization,
+        amountProof: "0x",
+        signature,
+      };
       await expect(
         relayWithdrawal(await vaultClient(w, w.relayer), { signed, registry: w.registryAddress }),
       ).to.be.rejectedWith(InvalidSignedWithdrawalError, /is not .*'s for exactly these fields/);
@@ -204,17 +234,23 @@ describe("Withdrawals signed by the contributor, submitted by a relayer", functi
     it("a field changed after signing (the recipient) → PayoutVaultInvalidSigner", async function () {
       const signed = await signWithdrawAuthorization(await vaultClient(w, w.alice), { token: w.payoutAddress });
       const authorization = { ...signed.authorization, recipient: w.relayer.address };
-      await expect(w.vault.connect(w.relayer).withdrawWithSignature(authorization, signed.signature))
+      await expect(w.vault.connect(w.relayer).withdrawWithSignature(authorization, "0x", signed.signature))
         .to.be.revertedWithCustomError(w.vault, "PayoutVaultInvalidSigner")
         .withArgs(w.alice.address);
     });
 
     it("a nonce out of order → InvalidAccountNonce", async function () {
       const { authorization, signature } = await signRaw(w, w.alice, { nonce: 1n });
-      await expect(w.vault.connect(w.relayer).withdrawWithSignature(authorization, signature))
+      await expect(w.vault.connect(w.relayer).withdrawWithSignature(authorization, "0x", signature))
         .to.be.revertedWithCustomError(w.vault, "InvalidAccountNonce")
         .withArgs(w.alice.address, 0n);
-      const signed: SignedWithdrawal = { vault: w.vaultAddress, chainId: 31337n, authorization, signature };
+      const signed: SignedWithdrawal = {
+        vault: w.vaultAddress,
+        chainId: 31337n,
+        authorization,
+        amountProof: "0x",
+        signature,
+      };
       await expect(
         relayWithdrawal(await vaultClient(w, w.relayer), { signed, registry: w.registryAddress }),
       ).to.be.rejectedWith(InvalidSignedWithdrawalError, /Nonce 1 is not next \(0 is\)/);
@@ -223,24 +259,52 @@ describe("Withdrawals signed by the contributor, submitted by a relayer", functi
     it("a token with no balance → PayoutVaultNoBalance", async function () {
       const token = await w.token.getAddress(); // alice holds nothing in it at the vault
       const { authorization, signature } = await signRaw(w, w.alice, { token });
-      await expect(w.vault.connect(w.relayer).withdrawWithSignature(authorization, signature))
+      await expect(w.vault.connect(w.relayer).withdrawWithSignature(authorization, "0x", signature))
         .to.be.revertedWithCustomError(w.vault, "PayoutVaultNoBalance")
         .withArgs(w.alice.address, token);
       await expect(signWithdrawAuthorization(await vaultClient(w, w.alice), { token })).to.be.rejectedWith(
         WithdrawalBalanceError,
         /has no balance in payout token .*royalties claim/,
       );
-      const signed: SignedWithdrawal = { vault: w.vaultAddress, chainId: 31337n, authorization, signature };
+      const signed: SignedWithdrawal = {
+        vault: w.vaultAddress,
+        chainId: 31337n,
+        authorization,
+        amountProof: "0x",
+        signature,
+      };
       await expect(
         relayWithdrawal(await vaultClient(w, w.relayer), { signed, registry: w.registryAddress }),
       ).to.be.rejectedWith(InvalidSignedWithdrawalError, /has no balance in/);
     });
 
-    it("a partial amount of zero → PayoutVaultZeroAmount", async function () {
-      const { authorization, signature } = await signRaw(w, w.alice, { amount: 0n });
+    it("a signed amount with no named relayer → PayoutVaultRelayerRequired", async function () {
+      const amount = await encryptedAmount(w, w.relayer.address, 1n);
+      const { authorization, signature } = await signRaw(w, w.alice, { amount: amount.handle });
       await expect(
-        w.vault.connect(w.relayer).withdrawWithSignature(authorization, signature),
-      ).to.be.revertedWithCustomError(w.vault, "PayoutVaultZeroAmount");
+        w.vault.connect(w.relayer).withdrawWithSignature(authorization, amount.proof, signature),
+      ).to.be.revertedWithCustomError(w.vault, "PayoutVaultRelayerRequired");
+      const signed: SignedWithdrawal = {
+        vault: w.vaultAddress,
+        chainId: 31337n,
+        authorization,
+        amountProof: amount.proof,
+        signature,
+      };
+      await expect(
+        relayWithdrawal(await vaultClient(w, w.relayer), { signed, registry: w.registryAddress }),
+      ).to.be.rejectedWith(InvalidSignedWithdrawalError, /must name its relayer/);
+    });
+
+    it("an amount encrypted for the contributor instead of the relayer → the input verifier refuses it", async function () {
+      const amount = await encryptedAmount(w, w.alice.address, 1n);
+      const { authorization, signature } = await signRaw(w, w.alice, {
+        amount: amount.handle,
+        relayer: w.relayer.address,
+      });
+      await expect(
+        w.vault.connect(w.relayer).withdrawWithSignature(authorization, amount.proof, signature),
+      ).to.be.revertedWithCustomError(...fhevm.revertedWithCustomErrorArgs("InputVerifier", "InvalidSigner"));
     });
 
     it("signed for another registry's vault (EIP-712 domain) → PayoutVaultInvalidSigner", async function () {
@@ -248,7 +312,7 @@ describe("Withdrawals signed by the contributor, submitted by a relayer", functi
       const domain = await withdrawalDomain(await vaultClient(other, w.alice));
       const { authorization } = await signRaw(w, w.alice);
       const signature = await w.alice.signTypedData(domain, WITHDRAW_AUTHORIZATION_TYPES, authorization);
-      await expect(w.vault.connect(w.relayer).withdrawWithSignature(authorization, signature))
+      await expect(w.vault.connect(w.relayer).withdrawWithSignature(authorization, "0x", signature))
         .to.be.revertedWithCustomError(w.vault, "PayoutVaultInvalidSigner")
         .withArgs(w.alice.address);
     });
@@ -257,11 +321,23 @@ describe("Withdrawals signed by the contributor, submitted by a relayer", functi
   it("a partial amount above the balance sends nothing on-chain, and the event and return value say so", async function () {
     const w = await vaultWorld();
     const share = await claimShare(w, w.alice);
-    const { authorization, signature } = await signRaw(w, w.alice, { amount: share + 1n, recipient: w.bob.address });
-    const tx = w.vault.connect(w.relayer).withdrawWithSignature(authorization, signature);
+    const amount = await encryptedAmount(w, w.relayer.address, share + 1n);
+    const { authorization, signature } = await signRaw(w, w.alice, {
+      amount: amount.handle,
+      recipient: w.bob.address,
+      relayer: w.relayer.address,
+    });
+    const tx = w.vault.connect(w.relayer).withdrawWithSignature(authorization, amount.proof, signature);
     const receipt = (await (await tx).wait())!;
     const event = receipt.logs.map((l) => w.vault.interface.parseLog(l)).find((p) => p?.name === "Withdrawn");
-    expect(event!.args.requested).to.equal(share + 1n);
+    // The event names no amount asked for: only the encrypted `sent`.
+    expect(event!.fragment.inputs.map((i) => i.name)).to.deep.equal([
+      "contributor",
+      "token",
+      "recipient",
+      "sent",
+      "unwrapped",
+    ]);
     expect(await decrypt(event!.args.sent as string, w.vaultAddress, w.alice)).to.equal(0n);
     expect(await vaultBalance(w, w.alice)).to.equal(share);
     expect(await tokenBalance(w, w.bob)).to.equal(0n);
@@ -289,13 +365,19 @@ describe("Withdrawals signed by the contributor, submitted by a relayer", functi
     const relayer = await vaultClient(w, w.relayer);
     await expect(
       relayWithdrawal(relayer, {
-        signed: { vault: w.vaultAddress, chainId: 31337n, authorization: base.authorization, signature: byStranger },
+        signed: {
+          vault: w.vaultAddress,
+          chainId: 31337n,
+          authorization: base.authorization,
+          amountProof: "0x",
+          signature: byStranger,
+        },
         registry: w.registryAddress,
       }),
     ).to.be.rejectedWith(InvalidSignedWithdrawalError, /signature is not/);
     // The owner's signature is the wallet's (ContractWallet checks its owner's ECDSA signature).
     const { sentHandle } = await relayWithdrawal(relayer, {
-      signed: { vault: w.vaultAddress, chainId: 31337n, ...base },
+      signed: { vault: w.vaultAddress, chainId: 31337n, amountProof: "0x", ...base },
       registry: w.registryAddress,
     });
     expect(sentHandle).to.not.equal(ethers.ZeroHash);

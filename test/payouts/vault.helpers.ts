@@ -2,7 +2,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { expect } from "chai";
 import { ethers, fhevm } from "hardhat";
 
-import { createHardhatFheBackend } from "../../src";
+import { createHardhatFheBackend } from "../../src/node";
 import { connectVault } from "../../src/actions/vault";
 import type { VaultClient } from "../../src/actions/vault";
 import type { PayoutVault } from "../../types";

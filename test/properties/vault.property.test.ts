@@ -7,7 +7,7 @@ import { ethers, fhevm } from "hardhat";
 
 import { RATE, defaultRules, deployPoolFixture, nextModelName } from "../fixtures/royaltyPool.fixture";
 import type { PoolFixture } from "../fixtures/royaltyPool.fixture";
-import { WITHDRAW_ALL, debugBalance, decrypt, publicValue, submit, vaultBalance, vaultOf } from "../helpers/fhe";
+import { debugBalance, decrypt, publicValue, submit, vaultBalance, vaultOf, withdrawAmount } from "../helpers/fhe";
 import type { ConfidentialPayoutToken, PayoutVault, RoyaltyPool } from "../../types";
 import type { LivenessDraws, ModelRules } from "./livenessModel";
 import { MAX_PAIRS, VAULT_POPULATION, VaultModel } from "./vaultModel";
@@ -433,9 +433,10 @@ async function chainDriver(rules: ModelRules[]): Promise<ChainDriver> {
     },
     withdraw: async (who, token, amount) => {
       const outcome = model.withdraw(who, token, amount);
-      const call = vault
-        .connect(people[who])
-        .withdraw(tokenAddresses[token], sink.address, amount === "all" ? WITHDRAW_ALL : amount);
+      const call =
+        amount === "all"
+          ? vault.connect(people[who]).withdraw(tokenAddresses[token], sink.address)
+          : withdrawAmount(vault, people[who], tokenAddresses[token], sink.address, amount);
       if ("error" in outcome) {
         await expect(call).to.be.revertedWithCustomError(vault, outcome.error);
         return;

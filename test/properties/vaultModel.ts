@@ -40,7 +40,7 @@ export interface Pair {
 }
 
 /** What a withdrawal does: the contract's custom error, or the units that really left the balance. */
-export type WithdrawOutcome = { error: "PayoutVaultNoBalance" | "PayoutVaultZeroAmount" } | { sent: bigint };
+export type WithdrawOutcome = { error: "PayoutVaultNoBalance" } | { sent: bigint };
 
 /** What a batch claim does: refused whole, or the pairs credited (the others emit PairSkipped). */
 export type ClaimManyOutcome =
@@ -117,8 +117,8 @@ export class VaultModel {
       sent = balance;
       this.balances.delete(k);
     } else {
-      if (amount === 0n) return { error: "PayoutVaultZeroAmount" };
-      // All of the amount when the balance covers it, nothing otherwise: never a silent partial payout.
+      // All of the (encrypted) amount when the balance covers it, nothing otherwise: never a silent partial payout.
+      // An encrypted zero cannot be refused in public: it sends 0.
       sent = amount <= balance ? amount : 0n;
       this.balances.set(k, balance - sent);
     }

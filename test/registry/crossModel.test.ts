@@ -14,7 +14,8 @@ import {
   getEarnings,
   getPortfolio,
   vaultOfPool,
-} from "../../src";
+  createRoyaltiesClient,
+} from "../../src/node";
 import type { ConfidentialPayoutToken, ModelRegistry, RoyaltyPool, TestToken } from "../../types";
 import { defaultRules } from "../fixtures/royaltyPool.fixture";
 import { closeAndReveal, decrypt, submit } from "../helpers/fhe";
@@ -72,7 +73,9 @@ describe("Cross-model earnings and batch claims (through the payout vault)", fun
     const [alice] = w.people;
     const fhe = createHardhatFheBackend(fhevm);
     const vault = await connectVault({ address: await w.registry.payoutVault(), signer: alice, fhe });
-    const before = await getPortfolio(w.registry, { signer: alice, fhe });
+    const before = await getPortfolio(
+      await createRoyaltiesClient({ signer: alice, fhe, registry: await w.registry.getAddress() }),
+    );
     expect(claimablePairs(before)).to.have.length(3);
     const result = await claimAll(vault, { pairs: claimablePairs(before) });
     expect(result.claimed).to.equal(3);
@@ -89,7 +92,9 @@ describe("Cross-model earnings and batch claims (through the payout vault)", fun
       await expect(decrypt(balanceA, vault.address, other)).to.be.rejected;
     }
 
-    const after = await getPortfolio(w.registry, { signer: alice, fhe });
+    const after = await getPortfolio(
+      await createRoyaltiesClient({ signer: alice, fhe, registry: await w.registry.getAddress() }),
+    );
     expect(after.entries.map((e) => e.claimed)).to.deep.equal([true, true, true]);
     expect(after.totals).to.have.length(2);
     for (const total of after.totals) {

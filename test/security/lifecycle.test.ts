@@ -5,7 +5,6 @@ import { ethers, fhevm } from "hardhat";
 import { contributionScore, exactShare, expectedShare } from "../../src/math";
 import { DEFAULT_METRICS, RATE, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import {
-  WITHDRAW_ALL,
   claimVia,
   decrypt,
   encryptMetrics,
@@ -75,9 +74,9 @@ describe("Security: epoch lifecycle, claims and settlement", function () {
     const recipient = await (await ethers.getContractFactory("ConfidentialRecipient")).deploy();
     const recipientAddress = await recipient.getAddress();
     // Its receiver callback always reverts: if the payout called it, the withdrawal would fail.
-    await expect(vault.connect(alice).withdraw(payout, recipientAddress, WITHDRAW_ALL))
+    await expect(vault.connect(alice).withdraw(payout, recipientAddress))
       .to.emit(vault, "Withdrawn")
-      .withArgs(alice.address, payout, recipientAddress, WITHDRAW_ALL, (h: string) => h !== ethers.ZeroHash, false);
+      .withArgs(alice.address, payout, recipientAddress, (h: string) => h !== ethers.ZeroHash, false);
     // The contract holds the payout: it is allowed on its balance and can disclose it.
     await (await recipient.discloseBalance(payout)).wait();
     const { value } = await publicValue(await f.payout.confidentialBalanceOf(recipientAddress));

@@ -43,16 +43,19 @@ describe("royalties tasks: audit, verify, governance, portfolio (in-process)", f
 
   it("governance tasks: propose (description generated), vote, queue, execute; rules-history shows both versions", async function () {
     const [deployer, , , alice, bob, carol] = await ethers.getSigners();
-    const dao = await deployGovernance(deployer, {
-      tokenName: "V",
-      tokenSymbol: "V",
-      holders: [alice.address, bob.address, carol.address],
-      amounts: [500n, 300n, 200n].map((x) => x * 10n ** 18n),
-      votingDelay: 1,
-      votingPeriod: 10,
-      quorumPercent: 40,
-      timelockDelay: 60n,
-    });
+    const dao = await deployGovernance(
+      { signer: deployer },
+      {
+        tokenName: "V",
+        tokenSymbol: "V",
+        holders: [alice.address, bob.address, carol.address],
+        amounts: [500n, 300n, 200n].map((x) => x * 10n ** 18n),
+        votingDelay: 1,
+        votingPeriod: 10,
+        quorumPercent: 40,
+        timelockDelay: 60n,
+      },
+    );
     for (const holder of [alice, bob, carol]) await dao.token.connect(holder).delegate(holder.address);
     const f = await deployPoolFixture(defaultRules(), await dao.timelock.getAddress());
     const governor = await dao.governor.getAddress();

@@ -34,16 +34,19 @@ describe("governance from the terminal: propose-rules, delegate, proposals, vote
 
   beforeEach(async function () {
     signers = await ethers.getSigners();
-    dao = await deployGovernance(signers[0], {
-      tokenName: "Royalty Votes",
-      tokenSymbol: "RVOTE",
-      holders: [signers[ALICE].address, signers[BOB].address, signers[CAROL].address],
-      amounts: [tokens(600n), tokens(300n), tokens(100n)],
-      votingDelay: VOTING_DELAY,
-      votingPeriod: VOTING_PERIOD,
-      quorumPercent: 40,
-      timelockDelay: BigInt(TIMELOCK_DELAY),
-    });
+    dao = await deployGovernance(
+      { signer: signers[0] },
+      {
+        tokenName: "Royalty Votes",
+        tokenSymbol: "RVOTE",
+        holders: [signers[ALICE].address, signers[BOB].address, signers[CAROL].address],
+        amounts: [tokens(600n), tokens(300n), tokens(100n)],
+        votingDelay: VOTING_DELAY,
+        votingPeriod: VOTING_PERIOD,
+        quorumPercent: 40,
+        timelockDelay: BigInt(TIMELOCK_DELAY),
+      },
+    );
     governor = await dao.governor.getAddress();
     const rules = defaultRules({
       minParticipants: 5,

@@ -14,11 +14,16 @@ import {
   UnknownUnwrapRequestError,
   claimRoyalty,
   connectPool,
-  connectRegistry,
+  createRoyaltiesClient,
+  FheRequiredError,
+  PoolNotFoundError,
+  SignerRequiredError,
   createHardhatFheBackend,
   decryptPayoutBalance,
   decryptShare,
   finalizePayoutUnwrap,
+  getRules,
+  submitContribution,
   findModel,
   getContributorStatus,
   listModels,
@@ -28,7 +33,7 @@ import {
   vaultOfPool,
   withSigner,
   withdraw,
-} from "../../src";
+} from "../../src/node";
 import type { PoolClient } from "../../src";
 import { parseAmount, parseEpochId, parseMetricSchema, parseMetricValues } from "../../tasks/args";
 import { missingRealNetworkEnv, resolveFheBackend } from "../../tasks/fhe";
@@ -168,7 +173,7 @@ describe("client library: unwrap, contributor status, registry", function () {
   describe("registry helpers", function () {
     it("registers, finds and lists models; refuses a taken name and rules the pool rejects", async function () {
       const f = await deployPoolFixture();
-      const registry = await connectRegistry({ address: await f.registry.getAddress(), runner: f.deployer });
+      const registry = await createRoyaltiesClient({ signer: f.deployer, registry: await f.registry.getAddress() });
       const name = nextModelName();
       const params = {
         modelName: name,
@@ -197,10 +202,34 @@ describe("client library: unwrap, contributor status, registry", function () {
       expect((rejected as PoolRevertError).errorName).to.equal("RoyaltyPoolInvalidMinParticipants");
       await expectError(findModel(registry, { name: "no-such-model" }), ModelNotFoundError, /no model named/);
       await expectError(
-        connectRegistry({ address: f.stranger.address, runner: f.deployer }),
+        createRoyaltiesClient({ signer: f.deployer, registry: f.stranger.address }),
         RegistryNotFoundError,
         /No contract at/,
       );
+    });
+
+    it("one client: reads through a provider, binds a pool by model name or address, names what an action lacks", async function () {
+      const f = await deployPoolFixture();
+      const reader = await createRoyaltiesClient({
+        provider: ethers.provider,
+        registry: await f.registry.getAddress(),
+      });
+      expect(reader.signer).to.equal(undefined);
+      const { name } = await f.registry.getModel(1);
+      const byName = await connectPool(reader, { model: name });
+      expect(byName.address).to.equal(f.poolAddress);
+      expect((await getRules(byName)).version).to.equal(1n);
+      const byAddress = await connectPool(reader, { address: f.poolAddress });
+      expect(byAddress.registryAddress).to.equal(reader.registryAddress);
+      await expectError(connectPool(reader, { model: "no-such-model" }), ModelNotFoundError, /no model named/);
+      await expectError(connectPool(reader, { address: f.stranger.address }), PoolNotFoundError, /No contract at/);
+      await expectError(submitContribution(byName, { metrics: [1n, 1n, 1n] }), SignerRequiredError, /with a signer/);
+      const signed = withSigner(byName, f.contributors[0]);
+      await expectError(submitContribution(signed, { metrics: [1n, 1n, 1n] }), FheRequiredError, /with fhe/);
+      // The pre-client form finds the same registry through the pool's vault.
+      const fhe = createHardhatFheBackend(hre.fhevm);
+      const legacy = await connectPool({ address: f.poolAddress, signer: f.contributors[0], fhe });
+      expect(legacy.registryAddress).to.equal(reader.registryAddress);
     });
   });
 

@@ -9,7 +9,6 @@ import type { PayoutWorld } from "../fixtures/payouts.fixture";
 import { RATE, createFundablePool, defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
 import type { PoolFixture } from "../fixtures/royaltyPool.fixture";
 import {
-  WITHDRAW_ALL,
   claimVia,
   closeAndReveal,
   debugBalance,
@@ -18,6 +17,7 @@ import {
   submit,
   vaultBalance,
   vaultOf,
+  withdrawAmount,
 } from "../helpers/fhe";
 import type { ConfidentialPayoutToken, PayoutVault, RoyaltyPool, TestToken } from "../../types";
 
@@ -29,6 +29,13 @@ import type { ConfidentialPayoutToken, PayoutVault, RoyaltyPool, TestToken } fro
 /** HCU targets of the claim issue: per claimed pair of a batch, and the depth limit of one transaction. */
 const PAIR_BUDGET = 600_000n;
 const DEPTH_LIMIT = 5_000_000n;
+/**
+ * HCU of a withdrawal (mock coprocessor, HCULimit.sol). The whole balance: the ERC7984 transfer alone (586,064).
+ * Part of it, the amount encrypted: ge 152,000 + select 55,000 + one trivial encrypt 32 + sub 162,000 + the transfer;
+ * with the amount in clear it was 919,128 (scalar ge 116,000 and two trivial encrypts).
+ */
+const WITHDRAW_ALL_HCU = 586_064;
+const WITHDRAW_AMOUNT_HCU = 955_096;
 
 interface VaultWorld extends PayoutWorld {
   vault: PayoutVault;
@@ -150,7 +157,7 @@ describe("PayoutVault", function () {
       expect(await vaultBalance(vault, alice, w.payoutAddress)).to.equal(first);
       expect(await vaultBalance(vault, alice, await second.payout.getAddress())).to.equal(other);
       // One withdrawal per token pays every epoch and model credited in it.
-      await (await vault.connect(alice).withdraw(await second.payout.getAddress(), alice.address, WITHDRAW_ALL)).wait();
+      await (await vault.connect(alice).withdraw(await second.payout.getAddress(), alice.address)).wait();
       expect(await debugBalance(second.payout, alice.address)).to.equal(other);
       expect(await vaultBalance(vault, alice, w.payoutAddress)).to.equal(first);
     });
@@ -265,27 +272,23 @@ describe("PayoutVault", function () {
       const { vault, alice, payoutAddress } = w;
       await claimVia(w, alice, 1n);
       const share = await vaultBalance(vault, alice, payoutAddress);
-      const tx = vault.connect(alice).withdraw(payoutAddress, alice.address, WITHDRAW_ALL);
+      const tx = vault.connect(alice).withdraw(payoutAddress, alice.address);
       await expect(tx)
         .to.emit(vault, "Withdrawn")
-        .withArgs(
-          alice.address,
-          payoutAddress,
-          alice.address,
-          WITHDRAW_ALL,
-          (h: string) => h !== ethers.ZeroHash,
-          false,
-        );
-      const sent = withdrawnSent(vault, await (await tx).wait());
+        .withArgs(alice.address, payoutAddress, alice.address, (h: string) => h !== ethers.ZeroHash, false);
+      const receipt = await (await tx).wait();
+      expect(fhevm.computeTransactionHCU(receipt!).globalHCU).to.equal(WITHDRAW_ALL_HCU);
+      const sent = withdrawnSent(vault, receipt);
       expect(await decrypt(sent, payoutAddress, alice)).to.equal(share);
       expect(await decrypt(await w.payout.confidentialBalanceOf(alice.address), payoutAddress, alice)).to.equal(share);
       expect(await vault.balanceOf(alice.address, payoutAddress)).to.equal(ethers.ZeroHash);
       const before = await vaultState(vault, [alice.address], [w.payout]);
-      for (const amount of [WITHDRAW_ALL, 1n]) {
-        await expect(vault.connect(alice).withdraw(payoutAddress, alice.address, amount))
-          .to.be.revertedWithCustomError(vault, "PayoutVaultNoBalance")
-          .withArgs(alice.address, payoutAddress);
-      }
+      await expect(vault.connect(alice).withdraw(payoutAddress, alice.address))
+        .to.be.revertedWithCustomError(vault, "PayoutVaultNoBalance")
+        .withArgs(alice.address, payoutAddress);
+      await expect(withdrawAmount(vault, alice, payoutAddress, alice.address, 1n))
+        .to.be.revertedWithCustomError(vault, "PayoutVaultNoBalance")
+        .withArgs(alice.address, payoutAddress);
       expect(await vaultState(vault, [alice.address], [w.payout])).to.deep.equal(before);
     });
 
@@ -295,12 +298,13 @@ describe("PayoutVault", function () {
       await claimVia(w, alice, 1n);
       const share = await vaultBalance(vault, alice, payoutAddress);
       const amount = share / 3n;
-      const receipt = await (await vault.connect(alice).withdraw(payoutAddress, w.omnibus.address, amount)).wait();
+      const receipt = await (await withdrawAmount(vault, alice, payoutAddress, w.omnibus.address, amount)).wait();
+      expect(fhevm.computeTransactionHCU(receipt!).globalHCU).to.equal(WITHDRAW_AMOUNT_HCU);
       expect(await decrypt(withdrawnSent(vault, receipt), payoutAddress, alice)).to.equal(amount);
       expect(await debugBalance(w.payout, w.omnibus.address)).to.equal(amount);
       expect(await vaultBalance(vault, alice, payoutAddress)).to.equal(share - amount);
       // The rest, exactly: a second partial withdrawal of all that remains leaves zero.
-      await (await vault.connect(alice).withdraw(payoutAddress, alice.address, share - amount)).wait();
+      await (await withdrawAmount(vault, alice, payoutAddress, alice.address, share - amount)).wait();
       expect(await vaultBalance(vault, alice, payoutAddress)).to.equal(0n);
       expect(await debugBalance(w.payout, alice.address)).to.equal(share - amount);
     });
@@ -311,33 +315,57 @@ describe("PayoutVault", function () {
       await claimVia(w, alice, 1n);
       const share = await vaultBalance(vault, alice, payoutAddress);
       const vaultHeld = await debugBalance(w.payout, w.vaultAddress);
-      const receipt = await (await vault.connect(alice).withdraw(payoutAddress, alice.address, share + 1n)).wait();
+      const receipt = await (await withdrawAmount(vault, alice, payoutAddress, alice.address, share + 1n)).wait();
       expect(await decrypt(withdrawnSent(vault, receipt), payoutAddress, alice)).to.equal(0n);
       expect(await vaultBalance(vault, alice, payoutAddress)).to.equal(share);
       expect(await debugBalance(w.payout, alice.address)).to.equal(0n);
       expect(await debugBalance(w.payout, w.vaultAddress)).to.equal(vaultHeld);
       // The same balance still pays in full afterwards.
-      await (await vault.connect(alice).withdraw(payoutAddress, alice.address, share)).wait();
+      await (await withdrawAmount(vault, alice, payoutAddress, alice.address, share)).wait();
       expect(await debugBalance(w.payout, alice.address)).to.equal(share);
     });
 
-    it("refuses a zero amount (PayoutVaultZeroAmount) and a zero recipient (PayoutVaultInvalidRecipient), state unchanged", async function () {
+    it("an encrypted zero sends nothing and changes no value (it cannot be refused in public: nothing is clear)", async function () {
+      const w = await vaultWorld(1);
+      const { vault, alice, payoutAddress } = w;
+      await claimVia(w, alice, 1n);
+      const share = await vaultBalance(vault, alice, payoutAddress);
+      const receipt = await (await withdrawAmount(vault, alice, payoutAddress, alice.address, 0n)).wait();
+      expect(await decrypt(withdrawnSent(vault, receipt), payoutAddress, alice)).to.equal(0n);
+      expect(await vaultBalance(vault, alice, payoutAddress)).to.equal(share);
+      expect(await debugBalance(w.payout, alice.address)).to.equal(0n);
+    });
+
+    it("an amount encrypted for another sender or contract is refused by the input verifier, state unchanged", async function () {
+      const w = await vaultWorld(1);
+      const { vault, alice, bob, payoutAddress } = w;
+      await claimVia(w, alice, 1n);
+      const before = await vaultState(vault, [alice.address], [w.payout]);
+      // Bob's input (bound to vault, bob) submitted by alice, and alice's input bound to the pool, not the vault.
+      for (const [contract, user] of [
+        [w.vaultAddress, bob.address],
+        [w.poolAddress, alice.address],
+      ]) {
+        const enc = await fhevm.createEncryptedInput(contract, user).add64(1n).encrypt();
+        await expect(vault.connect(alice).withdrawAmount(payoutAddress, alice.address, enc.handles[0], enc.inputProof))
+          .to.be.reverted;
+      }
+      expect(await vaultState(vault, [alice.address], [w.payout])).to.deep.equal(before);
+    });
+
+    it("refuses a zero recipient (PayoutVaultInvalidRecipient) on every path, state unchanged", async function () {
       const w = await vaultWorld(1);
       const { vault, alice, payoutAddress } = w;
       await claimVia(w, alice, 1n);
       const before = await vaultState(vault, [alice.address], [w.payout]);
-      await expect(vault.connect(alice).withdraw(payoutAddress, alice.address, 0n)).to.be.revertedWithCustomError(
-        vault,
-        "PayoutVaultZeroAmount",
-      );
-      await expect(
-        vault.connect(alice).withdrawUnwrapped(payoutAddress, alice.address, 0n),
-      ).to.be.revertedWithCustomError(vault, "PayoutVaultZeroAmount");
-      for (const amount of [WITHDRAW_ALL, 1n]) {
-        await expect(vault.connect(alice).withdraw(payoutAddress, ethers.ZeroAddress, amount))
-          .to.be.revertedWithCustomError(vault, "PayoutVaultInvalidRecipient")
-          .withArgs(ethers.ZeroAddress);
-        await expect(vault.connect(alice).withdrawUnwrapped(payoutAddress, ethers.ZeroAddress, amount))
+      const refusals = [
+        () => vault.connect(alice).withdraw(payoutAddress, ethers.ZeroAddress),
+        () => vault.connect(alice).withdrawUnwrapped(payoutAddress, ethers.ZeroAddress),
+        () => withdrawAmount(vault, alice, payoutAddress, ethers.ZeroAddress, 1n),
+        () => withdrawAmount(vault, alice, payoutAddress, ethers.ZeroAddress, 1n, true),
+      ];
+      for (const refused of refusals) {
+        await expect(refused())
           .to.be.revertedWithCustomError(vault, "PayoutVaultInvalidRecipient")
           .withArgs(ethers.ZeroAddress);
       }
@@ -352,12 +380,15 @@ describe("PayoutVault", function () {
       const part = share / 2n;
       const recipient = w.omnibus.address;
       const erc20Before = await w.token.balanceOf(recipient);
-      for (const amount of [part, WITHDRAW_ALL]) {
-        const receipt = await (await vault.connect(alice).withdrawUnwrapped(payoutAddress, recipient, amount)).wait();
-        const sent = withdrawnSent(vault, receipt);
+      for (const amount of [part, undefined]) {
+        const tx =
+          amount === undefined
+            ? vault.connect(alice).withdrawUnwrapped(payoutAddress, recipient)
+            : withdrawAmount(vault, alice, payoutAddress, recipient, amount, true);
+        const sent = withdrawnSent(vault, await (await tx).wait());
         expect(await w.payout.unwrapRequester(sent)).to.equal(recipient);
         const { value, proof } = await publicValue(sent);
-        expect(value).to.equal(amount === WITHDRAW_ALL ? share - part : part);
+        expect(value).to.equal(amount ?? share - part);
         await expect(w.payout.finalizeUnwrap(sent, value, proof)).to.emit(w.payout, "UnwrapFinalized");
       }
       expect(await w.token.balanceOf(recipient)).to.equal(erc20Before + share * RATE);
@@ -407,7 +438,7 @@ describe("PayoutVault", function () {
       expect(moved - credited).to.be.lt(2n * 3n); // < participants per epoch, two epochs of three
       let withdrawn = 0n;
       for (const who of people) {
-        await (await vault.connect(who).withdraw(payoutAddress, who.address, WITHDRAW_ALL)).wait();
+        await (await vault.connect(who).withdraw(payoutAddress, who.address)).wait();
         withdrawn += await debugBalance(w.payout, who.address);
       }
       expect(withdrawn).to.equal(credited);

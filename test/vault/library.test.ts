@@ -29,7 +29,9 @@ import {
   pushUnclaimed,
   withVaultErrors,
   withdraw,
-} from "../../src";
+  createRoyaltiesClient,
+  requireFhe,
+} from "../../src/node";
 import type { ClaimPair, PoolClient, VaultClient } from "../../src";
 import type { ConfidentialPayoutToken, ModelRegistry, RoyaltyPool, TestToken } from "../../types";
 import { RATE, defaultRules } from "../fixtures/royaltyPool.fixture";
@@ -142,7 +144,7 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
     const strangerPool = await connectPool({
       address: await w.pools[0].getAddress(),
       signer: w.stranger,
-      fhe: w.aliceVault.fhe,
+      fhe: requireFhe(w.aliceVault, "test"),
     });
     await expectError(claimRoyalty(strangerPool, { epochId: 1n }), PoolRevertError, /RoyaltyPoolNoContribution/);
     expect(await decryptVaultBalance(w.aliceVault, { token: w.payoutAddresses[0] })).to.equal(share);
@@ -154,7 +156,7 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
     const operator = await connectPool({
       address: await w.pools[0].getAddress(),
       signer: w.stranger,
-      fhe: w.aliceVault.fhe,
+      fhe: requireFhe(w.aliceVault, "test"),
     });
     await expectError(
       pushUnclaimed(operator, { epochId: 1n, contributor: carol.address }),
@@ -165,7 +167,11 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
     await time.increase(window === 0n ? 730n * 24n * 3600n : window);
     const pushed = await pushUnclaimed(operator, { epochId: 1n, contributor: carol.address });
     expect(pushed.contributor).to.equal(carol.address);
-    const carolVault = await connectVault({ address: w.aliceVault.address, signer: carol, fhe: w.aliceVault.fhe });
+    const carolVault = await connectVault({
+      address: w.aliceVault.address,
+      signer: carol,
+      fhe: requireFhe(w.aliceVault, "test"),
+    });
     const share = await decrypt(await w.pools[0].shareOf(1n, carol.address), await w.pools[0].getAddress(), carol);
     expect(share).to.be.greaterThan(0n);
     expect(await decryptVaultBalance(carolVault, { token: w.payoutAddresses[0] })).to.equal(share);
@@ -176,8 +182,12 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
 
   it("claimAll: two models and two tokens in one transaction; each token's balance is the sum of its shares", async function () {
     const w = await world(2, 1);
-    const fhe = w.aliceVault.fhe;
-    const pairs = claimablePairs(await getPortfolio(w.registry, { signer: w.alice, fhe }));
+    const fhe = requireFhe(w.aliceVault, "test");
+    const pairs = claimablePairs(
+      await getPortfolio(
+        await createRoyaltiesClient({ signer: w.alice, fhe, registry: await w.registry.getAddress() }),
+      ),
+    );
     expect(pairs).to.deep.equal([
       { modelId: 1n, epochId: 1n },
       { modelId: 1n, epochId: 2n },
@@ -201,7 +211,9 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
     expect(await decryptVaultBalance(w.aliceVault, { token: w.payoutAddresses[0] })).to.equal(a1 + a2);
     expect(await decryptVaultBalance(w.aliceVault, { token: w.payoutAddresses[1] })).to.equal(b1);
 
-    const portfolio = await getPortfolio(w.registry, { signer: w.alice, fhe });
+    const portfolio = await getPortfolio(
+      await createRoyaltiesClient({ signer: w.alice, fhe, registry: await w.registry.getAddress() }),
+    );
     expect(portfolio.entries.map((e) => e.claimed)).to.deep.equal([true, true, true]);
     expect(portfolio.totals.map((t) => [t.payoutToken, t.sumOfShares, t.balance, t.earnings])).to.deep.equal([
       [w.payoutAddresses[0], a1 + a2, a1 + a2, a1 + a2],
@@ -378,7 +390,11 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
       /positive amount/,
     );
     await expectError(withdraw(w.aliceVault, { token: tokenB }), NoVaultBalanceError, /claim first \(royalties claim/);
-    const bobVault = await connectVault({ address: w.aliceVault.address, signer: w.people[1], fhe: w.aliceVault.fhe });
+    const bobVault = await connectVault({
+      address: w.aliceVault.address,
+      signer: w.people[1],
+      fhe: requireFhe(w.aliceVault, "test"),
+    });
     await expectError(withdraw(bobVault, { token: tokenA }), NoVaultBalanceError, /claim first/);
 
     // Nothing was sent and nothing changed.
@@ -388,12 +404,12 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
 
     // Sent anyway, the vault's own error comes back decoded with the next step, and state is unchanged.
     await expectError(
-      withVaultErrors(async () => (await w.aliceVault.vault.withdraw(tokenA, ethers.ZeroAddress, 1n)).wait()),
+      withVaultErrors(async () => (await w.aliceVault.vault.withdraw(tokenA, ethers.ZeroAddress)).wait()),
       VaultRevertError,
       /^PayoutVaultInvalidRecipient\(0x0{40}\): name a recipient address \(--to\)/,
     );
     await expectError(
-      withVaultErrors(async () => (await w.aliceVault.vault.withdraw(tokenB, w.alice.address, 1n)).wait()),
+      withVaultErrors(async () => (await w.aliceVault.vault.withdraw(tokenB, w.alice.address)).wait()),
       VaultRevertError,
       /PayoutVaultNoBalance.*claim a revealed epoch first \(royalties claim\)/,
     );
@@ -428,7 +444,11 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
     await expectError(getEarnings(w.aliceVault, { token: tokenA, logBlockRange: 0 }), RoyaltiesError, /≥ 1; got 0/);
     // Another token is counted on its own; another contributor's withdrawals never count for alice.
     expect((await getEarnings(w.aliceVault, { token: tokenB })).earnings).to.equal(0n);
-    const bob = await connectVault({ address: w.aliceVault.address, signer: w.people[1], fhe: w.aliceVault.fhe });
+    const bob = await connectVault({
+      address: w.aliceVault.address,
+      signer: w.people[1],
+      fhe: requireFhe(w.aliceVault, "test"),
+    });
     expect((await getEarnings(bob, { token: tokenA })).withdrawals).to.equal(0);
 
     // Withdrawing everything leaves the earnings unchanged.

@@ -5,7 +5,7 @@
  */
 import type { Eip1193Provider } from "ethers";
 
-import type { FheBackend } from "../../../src/fhe/backend";
+import type { FheBackend } from "../../../src";
 import { NETWORK } from "../config";
 
 let cached: Promise<FheBackend> | undefined;

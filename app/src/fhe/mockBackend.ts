@@ -11,10 +11,8 @@
 import { MockFhevmInstance } from "@fhevm/mock-utils";
 import { Contract, JsonRpcProvider, hexlify, randomBytes } from "ethers";
 
-import type { FheBackend } from "../../../src/fhe/backend";
-import { RoyaltiesError } from "../../../src/errors";
-import { createInstanceFheBackend } from "./instanceBackend";
-import type { SdkInstance } from "./instanceBackend";
+import { RoyaltiesError, createInstanceFheBackend } from "../../../src";
+import type { FheBackend } from "../../../src";
 
 interface RelayerMetadata {
   ACLAddress: `0x${string}`;
@@ -67,5 +65,5 @@ export async function createMockFheBackend(rpcUrl: string, chainId: number): Pro
   // The mock relayer ignores the decryption key pair (it returns clear values), so a random public key
   // stands in for the ML-KEM one the real SDK derives with its WASM module.
   const keypair = () => ({ publicKey: hexlify(randomBytes(32)), privateKey: hexlify(randomBytes(32)) });
-  return createInstanceFheBackend(instance as unknown as SdkInstance, keypair);
+  return createInstanceFheBackend({ instance, generateKeypair: keypair });
 }

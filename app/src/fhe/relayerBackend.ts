@@ -8,12 +8,12 @@
  */
 import type { Eip1193Provider } from "ethers";
 
-import type { FheBackend } from "../../../src/fhe/backend";
-import { createInstanceFheBackend } from "./instanceBackend";
+import { createInstanceFheBackend } from "../../../src";
+import type { FheBackend } from "../../../src";
 
 export async function createRelayerWebFheBackend(network: Eip1193Provider | string): Promise<FheBackend> {
   const sdk = await import("@zama-fhe/relayer-sdk/web");
   await sdk.initSDK(); // loads the TFHE and KMS WASM modules
   const instance = await sdk.createInstance({ ...sdk.SepoliaConfig, network });
-  return createInstanceFheBackend(instance, () => instance.generateKeypair());
+  return createInstanceFheBackend({ instance, generateKeypair: () => instance.generateKeypair() });
 }

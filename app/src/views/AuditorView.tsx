@@ -6,26 +6,20 @@
  */
 import { isAddress } from "ethers";
 import { useEffect, useMemo, useState } from "react";
-import type { ReactNode } from "react";
 
-import { decryptDisclosed } from "../../../src/actions/payouts";
-import { listModels } from "../../../src/actions/registry";
-import type { ModelInfo } from "../../../src/actions/registry";
-import { connectVault } from "../../../src/actions/vault";
-import { formatAmount } from "../../../src/format";
+import { decryptDisclosed, listModels, connectVault, formatAmount } from "../../../src";
+import type { ModelInfo } from "../../../src";
 import { ErrorBanner, OperationBanners } from "../components/Banners";
 import { Secret } from "../components/Secret";
 import { SafeName, TokenBadge } from "../components/Untrusted";
-import type { AppChain } from "../chain";
 import { loadDisclosedEpochs, officialPayoutToken, tokenInfo } from "../data";
 import type { DisclosedEpoch, TokenInfo } from "../data";
-import { describeError } from "../errors";
-import type { ErrorReport } from "../errors";
 import { lazyFheBackend } from "../fhe";
 import { shortAddress, tokens } from "../format";
+import { useChainRead } from "../hooks/useChainRead";
 import { useOperations, withPhases } from "../operation";
 import { displayText } from "../untrusted";
-import type { Wallet } from "../wallet";
+import type { WalletViewProps } from "./props";
 
 /** What a lookup found: the contributor's final epochs in the model, each with who may decrypt it. */
 interface Lookup {
@@ -96,19 +90,8 @@ function EpochRow({
   );
 }
 
-export function AuditorView({
-  chain,
-  block,
-  wallet,
-  walletPanel,
-}: {
-  chain: AppChain;
-  block: number;
-  wallet: Wallet | undefined;
-  walletPanel: ReactNode;
-}) {
+export function AuditorView({ chain, block, wallet, walletPanel }: WalletViewProps) {
   const [models, setModels] = useState<ModelInfo[]>();
-  const [loadError, setLoadError] = useState<ErrorReport>();
   const [contributor, setContributor] = useState("");
   const [modelId, setModelId] = useState("");
   const [problem, setProblem] = useState<string>();
@@ -119,22 +102,14 @@ export function AuditorView({
 
   // The registry's models, read again only when a block brings a new one.
   const known = models?.length;
-  useEffect(() => {
-    let stale = false;
-    chain.registry
-      .modelCount()
-      .then(async (count) => {
-        if (known !== undefined && BigInt(known) === count) return;
-        const list = await listModels(chain.registry);
-        if (stale) return;
-        setModels(list);
-        setLoadError(undefined);
-      })
-      .catch((caught: unknown) => !stale && setLoadError(describeError(caught)));
-    return () => {
-      stale = true;
-    };
-  }, [chain, block, known]);
+  const loadError = useChainRead(
+    async () => {
+      const count = await chain.registry.modelCount();
+      return known !== undefined && BigInt(known) === count ? undefined : listModels(chain);
+    },
+    (list) => list !== undefined && setModels(list),
+    [chain, block, known],
+  );
 
   useEffect(() => {
     setLookup(undefined);

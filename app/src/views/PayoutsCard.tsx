@@ -6,8 +6,7 @@
 import { ZeroAddress, isAddress } from "ethers";
 import { useState } from "react";
 
-import type { ClaimPair } from "../../../src/actions/claimAll";
-import type { GetEarningsReturnType } from "../../../src/actions/earnings";
+import type { ClaimPair, GetEarningsReturnType } from "../../../src";
 import { OperationBanners } from "../components/Banners";
 import { Secret } from "../components/Secret";
 import { TokenBadge } from "../components/Untrusted";

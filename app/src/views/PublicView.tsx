@@ -6,12 +6,10 @@
  * contributor. The figures come from already-loaded public records (explorer.ts), whatever their source.
  */
 import { ZeroAddress } from "ethers";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 
-import { describeRulesChange } from "../../../src/governance";
-import { sybilWarning } from "../../../src/privacy";
-import type { RulesInfo } from "../../../src/actions/read";
-import type { AggregateStatus } from "../../../src/actions/aggregates";
+import { describeRulesChange, sybilWarning } from "../../../src";
+import type { RulesInfo, AggregateStatus } from "../../../src";
 import type { AppChain } from "../chain";
 import { NETWORK } from "../config";
 import { BarChart } from "../components/BarChart";
@@ -20,16 +18,15 @@ import { ErrorBanner } from "../components/Banners";
 import { SafeName, TokenBadge, UnreadableCard } from "../components/Untrusted";
 import { chainNow, isUnreadable, loadAggregatesOrNone, loadPublicModels } from "../data";
 import type { EpochView, ModelView, UnreadableModel } from "../data";
-import { describeError } from "../errors";
-import type { ErrorReport } from "../errors";
 import { epochSeries, matchesSearch, totalsByToken } from "../explorer";
 import type { TokenTotals } from "../explorer";
 import { dateTime, duration, plural, shortAddress, tokens } from "../format";
 import { daoOf, loadGovernedModels } from "../governanceData";
 import type { GovernedModelView } from "../governanceData";
+import { useChainRead } from "../hooks/useChainRead";
 import { publicStatus } from "../status";
 import { displayText } from "../untrusted";
-import { ProposalCard } from "./GovernanceView";
+import { ProposalList } from "./governance/ProposalCard";
 
 function changesBetween(pool: string, before: RulesInfo, after: RulesInfo): string {
   const text = describeRulesChange(pool, before, {
@@ -316,23 +313,14 @@ function ModelSection({
           ) : dao.proposals.length === 0 ? (
             <p className="muted small">No proposal yet.</p>
           ) : (
-            <div className="proposals" data-testid={`public-proposals-${model.modelId}`}>
-              {dao.proposals
-                .map((p, i) => ({ p, index: i + 1 }))
-                .reverse()
-                .map(({ p, index }) => (
-                  <ProposalCard
-                    key={p.proposalId.toString()}
-                    proposal={p}
-                    index={index}
-                    view={governed}
-                    dao={dao}
-                    block={block}
-                    now={now}
-                    busy={false}
-                  />
-                ))}
-            </div>
+            <ProposalList
+              view={governed}
+              dao={dao}
+              block={block}
+              now={now}
+              busy={false}
+              testId={`public-proposals-${model.modelId}`}
+            />
           )}
           <p className="small">
             <a href="#/governance">Vote, propose or delegate in the governance view →</a>
@@ -471,36 +459,32 @@ export function PublicView({ chain, block }: { chain: AppChain; block: number })
   const [aggregates, setAggregates] = useState<AggregateStatus[]>([]);
   const [now, setNow] = useState<bigint>(0n);
   const [chainBlock, setChainBlock] = useState<bigint>(0n);
-  const [error, setError] = useState<ErrorReport>();
   const [query, setQuery] = useState("");
 
-  useEffect(() => {
-    let stale = false;
-    Promise.all([
-      loadPublicModels(chain),
-      chainNow(chain.provider),
-      loadAggregatesOrNone(chain),
-      chain.provider.getBlockNumber(),
-    ])
-      .then(async ([loaded, time, sums, head]) => {
-        // Proposals of the governed models (never blocking the rest: an unreadable DAO is said per model).
-        const daos = await loadGovernedModels(
-          chain,
-          loaded.filter((v) => !isUnreadable(v)).map((v) => v.model),
-        ).catch(() => []);
-        if (stale) return;
-        setModels(loaded);
-        setGoverned(daos);
-        setAggregates(sums);
-        setNow(time);
-        setChainBlock(BigInt(head));
-        setError(undefined);
-      })
-      .catch((caught: unknown) => !stale && setError(describeError(caught)));
-    return () => {
-      stale = true;
-    };
-  }, [chain, block]);
+  const error = useChainRead(
+    async () => {
+      const [loaded, time, sums, head] = await Promise.all([
+        loadPublicModels(chain),
+        chainNow(chain.provider),
+        loadAggregatesOrNone(chain),
+        chain.provider.getBlockNumber(),
+      ]);
+      // Proposals of the governed models (never blocking the rest: an unreadable DAO is said per model).
+      const daos = await loadGovernedModels(
+        chain,
+        loaded.filter((v) => !isUnreadable(v)).map((v) => v.model),
+      ).catch(() => []);
+      return { loaded, time, sums, head, daos };
+    },
+    ({ loaded, time, sums, head, daos }) => {
+      setModels(loaded);
+      setGoverned(daos);
+      setAggregates(sums);
+      setNow(time);
+      setChainBlock(BigInt(head));
+    },
+    [chain, block],
+  );
 
   const readable = (models ?? []).filter((v): v is ModelView => !isUnreadable(v));
   const shown = models?.filter((v) => matchesSearch(v.model, query));

@@ -7,7 +7,8 @@ interface FhevmEnvironmentHandle {
 }
 
 /**
- * Deploys the fhEVM mock coprocessor on Hardhat's in-process network for a script.
+ * Deploys the fhEVM mock coprocessor on Hardhat's in-process network for a script or a task (Node only:
+ * it loads the plugin by path).
  *
  * `@fhevm/hardhat-plugin` 0.4.2 performs this step only inside `hardhat test` (and `hardhat node`);
  * its CLI initializer refuses the in-process network. The plugin's package exports hide the

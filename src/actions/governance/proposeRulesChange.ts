@@ -1,0 +1,92 @@
+import { id } from "ethers";
+import type { ContractTransactionReceipt } from "ethers";
+
+import { RoyaltyPool__factory } from "../../../types";
+import type { RoyaltyGovernor } from "../../../types";
+import { confirmed } from "../../client";
+import type { PoolClient } from "../../client";
+import { toRulesStruct } from "../../deploy";
+import { RoyaltiesError } from "../../errors";
+import { getRules } from "../read";
+import { NoRulesChangeError, applyRulesChange, describeRulesChange, rulesChanges } from "./rulesChange";
+import type { RulesChange } from "./rulesChange";
+
+export interface RulesProposal {
+  proposalId: bigint;
+  description: string;
+  targets: string[];
+  values: bigint[];
+  calldatas: string[];
+  receipt: ContractTransactionReceipt;
+}
+
+export interface ProposeRulesChangeParameters {
+  /** The governed pool (its governance must be the governor's timelock). */
+  pool: PoolClient;
+  /** Only what it names changes. */
+  change: RulesChange;
+}
+
+export type ProposeRulesChangeReturnType = RulesProposal;
+
+/**
+ * Proposes a rules change of a governed pool, starting from its latest rules version: only what
+ * `change` names changes, and the description lists exactly those changes. A change that changes
+ * nothing is refused ({@link NoRulesChangeError}) before anything is sent.
+ * @example
+ * const { proposalId, description } = await proposeRulesChange(governor, { pool, change: { weights: { computeUnits: 4n } } });
+ * // description: "Change royalty rules of pool 0x… from the next epoch: weight of computeUnits 3 → 4."
+ */
+export async function proposeRulesChange(
+  governor: RoyaltyGovernor,
+  { pool, change }: ProposeRulesChangeParameters,
+): Promise<ProposeRulesChangeReturnType> {
+  const timelock = await governor.timelock();
+  if ((await pool.pool.governance()).toLowerCase() !== timelock.toLowerCase()) {
+    throw new RoyaltiesError(`Pool ${pool.address} is not governed by this governor's timelock ${timelock}.`);
+  }
+  const current = await getRules(pool, { version: await pool.pool.rulesVersionCount() });
+  const rules = applyRulesChange(current, change);
+  if (rulesChanges(current, rules).length === 0) {
+    throw new NoRulesChangeError(
+      `The proposal changes nothing: rules version ${current.version} of pool ${pool.address} already has every value it names.`,
+    );
+  }
+  const description = describeRulesChange(pool.address, current, rules);
+  const calldata = RoyaltyPool__factory.createInterface().encodeFunctionData("updateRules", [toRulesStruct(rules)]);
+  const targets = [pool.address];
+  const values = [0n];
+  const calldatas = [calldata];
+  const receipt = await confirmed(governor.propose(targets, values, calldatas, description));
+  const proposalId = await governor.hashProposal(targets, values, calldatas, id(description));
+  return { proposalId, description, targets, values, calldatas, receipt };
+}
+
+/** A proposal's actions and description, as proposed: what queue and execute hash. */
+export type ProposalCallParameters = Pick<RulesProposal, "targets" | "values" | "calldatas" | "description">;
+
+export type ProposalCallReturnType = ContractTransactionReceipt;
+
+/**
+ * Queues a passed proposal in the timelock.
+ * @example
+ * await queueProposal(governor, proposal);
+ */
+export async function queueProposal(
+  governor: RoyaltyGovernor,
+  proposal: ProposalCallParameters,
+): Promise<ProposalCallReturnType> {
+  return confirmed(governor.queue(proposal.targets, proposal.values, proposal.calldatas, id(proposal.description)));
+}
+
+/**
+ * Executes a queued proposal once the timelock delay has passed.
+ * @example
+ * await executeProposal(governor, proposal);
+ */
+export async function executeProposal(
+  governor: RoyaltyGovernor,
+  proposal: ProposalCallParameters,
+): Promise<ProposalCallReturnType> {
+  return confirmed(governor.execute(proposal.targets, proposal.values, proposal.calldatas, id(proposal.description)));
+}

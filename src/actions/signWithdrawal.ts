@@ -1,0 +1,83 @@
+import { ZeroAddress, getAddress } from "ethers";
+
+import { requireSigner } from "../client";
+import type { VaultClient } from "./vault";
+import {
+  DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
+  WITHDRAW_AUTHORIZATION_TYPES,
+  InvalidSignedWithdrawalError,
+  WithdrawalBalanceError,
+  checkAmount,
+  checkBalance,
+  encryptAmount,
+  latestTimestamp,
+  withdrawalDomain,
+} from "./withdrawalAuthorization";
+import type { SignedWithdrawal, WithdrawAuthorization } from "./withdrawalAuthorization";
+
+export interface SignWithdrawalParameters {
+  /** The payout token of the balance to withdraw from. */
+  token: string;
+  /** Who receives it; the contributor when omitted. */
+  recipient?: string;
+  /** Confidential units, encrypted for (vault, relayer); the whole balance when omitted. */
+  amount?: bigint;
+  /** Pay the recipient in the public ERC20 (unwrapped). */
+  unwrap?: boolean;
+  /** Who may submit; anyone when omitted (whole balance only: an amount is encrypted for its relayer). */
+  relayer?: string;
+  /** The contributor's current vault nonce when omitted. */
+  nonce?: bigint;
+  /** Unix time; one day after the latest block when omitted. */
+  deadline?: bigint;
+}
+
+export type SignWithdrawalReturnType = SignedWithdrawal;
+
+/**
+ * Signs (EIP-712) a withdrawal of the signer's balance that someone else submits with {@link relayWithdrawal}: the
+ * relayer pays the gas and cannot change the recipient, the amount or the deadline. Refuses an amount above the
+ * balance (decrypted with the signer's key) before signing. A partial amount is encrypted for (vault, relayer), so it
+ * needs a named relayer; the signature covers its handle. That relayer could reuse the input for its own balance and
+ * learn the amount (nobody else can): withdraw everything to keep it from the relayer too.
+ * @example
+ * const signed = await signWithdrawAuthorization(aliceVault, { token: cMUD, recipient: cold, relayer });
+ */
+export async function signWithdrawAuthorization(
+  client: VaultClient,
+  { token, recipient, amount, unwrap, relayer, nonce, deadline }: SignWithdrawalParameters,
+): Promise<SignWithdrawalReturnType> {
+  const signer = requireSigner(client, "signWithdrawAuthorization");
+  const contributor = getAddress(await signer.getAddress());
+  checkAmount(amount);
+  const to = getAddress(recipient ?? contributor);
+  if (to === ZeroAddress) throw new WithdrawalBalanceError("A withdrawal needs a recipient address (--to).");
+  await checkBalance(client, "signWithdrawAuthorization", getAddress(token), amount);
+  const submitter = getAddress(relayer ?? ZeroAddress);
+  if (amount !== undefined && submitter === ZeroAddress) {
+    throw new InvalidSignedWithdrawalError(
+      "A signed partial withdrawal must name its relayer (--relayer): the amount is encrypted for it. " +
+        "Omit the amount to let anyone submit a withdrawal of everything.",
+    );
+  }
+  const encrypted = await encryptAmount(client, "signWithdrawAuthorization", submitter, amount);
+  const authorization: WithdrawAuthorization = {
+    contributor,
+    token: getAddress(token),
+    recipient: to,
+    amount: encrypted.handle,
+    unwrap: unwrap ?? false,
+    relayer: submitter,
+    nonce: nonce ?? (await client.vault.nonces(contributor)),
+    deadline: deadline ?? (await latestTimestamp(client)) + DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
+  };
+  const domain = await withdrawalDomain(client);
+  const signature = await signer.signTypedData(domain, WITHDRAW_AUTHORIZATION_TYPES, authorization);
+  return {
+    vault: String(domain.verifyingContract),
+    chainId: BigInt(domain.chainId ?? 0),
+    authorization,
+    amountProof: encrypted.inputProof,
+    signature,
+  };
+}
