@@ -22,11 +22,12 @@ export default defineConfig(({ mode }) => {
     throw new Error(`VITE_NETWORK=${network} is not supported: use one of ${Object.keys(NETWORKS).join(", ")}.`);
   }
   // The RPC URL the bundle will contain (VITE_* values are inlined into the public JavaScript).
-  const rpcUrl = loadEnv(mode, APP_DIR, "VITE_").VITE_RPC_URL;
+  const env = loadEnv(mode, APP_DIR, "VITE_");
+  const rpcUrl = env.VITE_RPC_URL;
   return {
     root: APP_DIR,
     envDir: APP_DIR,
-    plugins: [react(), deploymentsPlugin(REPO_ROOT, network), securityPlugin(network, rpcUrl)],
+    plugins: [react(), deploymentsPlugin(REPO_ROOT, network), securityPlugin(network, rpcUrl, env.VITE_INDEXER_URL)],
     // A literal, so that a Sepolia build drops the fhEVM mock (and a local build the relayer SDK) entirely.
     define: { __NETWORK__: JSON.stringify(network) },
     resolve: {

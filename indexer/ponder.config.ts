@@ -34,6 +34,19 @@ function addresses(name: string): Address[] {
 }
 
 const registry = address("INDEXER_REGISTRY");
+const chainId = Number(process.env.INDEXER_CHAIN_ID ?? "31337");
+const rpcUrl = process.env.INDEXER_RPC_URL ?? "http://127.0.0.1:8545";
+/**
+ * Ponder paces every RPC endpoint on its own, starting at 20 requests per second and raising the pace by 5 %
+ * only after seconds of sustained success: right for a hosted provider, but a catch-up from a local node
+ * (one block, so one or more requests, per transaction) then waits on the pacing, not on the node. The URL
+ * listed `INDEXER_RPC_LANES` times gives Ponder that many paced lanes to the same node; default 16 on a local
+ * chain (31337), 1 elsewhere, where the provider's own limits apply.
+ */
+const lanes = Number(process.env.INDEXER_RPC_LANES ?? (chainId === 31337 ? "16" : "1"));
+if (!Number.isInteger(lanes) || lanes < 1 || lanes > 64) {
+  throw new Error(`INDEXER_RPC_LANES must be an integer from 1 to 64 (got ${process.env.INDEXER_RPC_LANES}).`);
+}
 const startBlock = Number(process.env.INDEXER_START_BLOCK ?? "0");
 const modelCreated = getAbiItem({ abi: ModelRegistryAbi, name: "ModelCreated" });
 
@@ -43,8 +56,8 @@ export default createConfig({
     : { kind: "pglite", directory: process.env.INDEXER_PGLITE_DIR ?? ".ponder/pglite" },
   chains: {
     chain: {
-      id: Number(process.env.INDEXER_CHAIN_ID ?? "31337"),
-      rpc: process.env.INDEXER_RPC_URL ?? "http://127.0.0.1:8545",
+      id: chainId,
+      rpc: lanes === 1 ? rpcUrl : Array.from({ length: lanes }, () => rpcUrl),
       pollingInterval: Number(process.env.INDEXER_POLLING_MS ?? "1000"),
       // A local node mines on demand: blocks are final as soon as they exist.
       disableCache: process.env.INDEXER_CHAIN_ID === undefined || process.env.INDEXER_CHAIN_ID === "31337",

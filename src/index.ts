@@ -153,6 +153,8 @@ export type { LogReadProgress, ReadLogsParameters } from "./logs";
 export {
   auditPoolWithIndexer,
   indexerBlock,
+  indexerEpochs,
+  indexerModels,
   indexerPoolEvents,
   indexerQuery,
   indexerRows,

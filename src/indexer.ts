@@ -3,10 +3,13 @@
  * An indexer is a convenience, not a source of truth: the audit reads its raw pool logs and checks
  * them against each epoch's on-chain digest and log length ({@link auditPoolWithIndexer}).
  */
-import { Interface } from "ethers";
+import { Interface, ZeroHash, getAddress } from "ethers";
 import type { Log, Provider } from "ethers";
 
 import { RoyaltyPool__factory } from "../types";
+import { EPOCH_STATES } from "./actions/read";
+import type { EpochInfo, EpochStateName } from "./actions/read";
+import type { ModelInfo } from "./actions/registry";
 import { auditEvents, decodeEvents, providerChainView } from "./audit/audit";
 import type { AuditReport, PoolEvent } from "./audit/audit";
 import { RoyaltiesError } from "./errors";
@@ -169,4 +172,92 @@ export async function indexerSubmittedEpochs(
     "epochId lastBlock submissions",
   );
   return new Map(rows.filter((r) => r.submissions > 0).map((r) => [BigInt(r.epochId), Number(r.lastBlock)]));
+}
+
+interface ModelRow {
+  modelId: string;
+  pool: string;
+  name: string;
+  paymentToken: string;
+  payoutToken: string;
+  governance: string;
+  creator: string;
+  createdTimestamp: string;
+}
+
+/** Every model of the registry, oldest first, as the indexer recorded `ModelCreated` (same shape as `listModels`). */
+export async function indexerModels(url: string): Promise<ModelInfo[]> {
+  const rows = await indexerRows<ModelRow>(
+    url,
+    "models",
+    {},
+    "modelId pool name paymentToken payoutToken governance creator createdTimestamp",
+  );
+  return rows
+    .map((row) => ({
+      modelId: BigInt(row.modelId),
+      name: row.name,
+      // Ponder stores addresses in lower case; the chain reads return them checksummed.
+      pool: getAddress(row.pool),
+      paymentToken: getAddress(row.paymentToken),
+      payoutToken: getAddress(row.payoutToken),
+      governance: getAddress(row.governance),
+      creator: getAddress(row.creator),
+      createdAt: BigInt(row.createdTimestamp),
+    }))
+    .sort((a, b) => (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0));
+}
+
+interface EpochRow {
+  epochId: string;
+  state: string;
+  start: string;
+  end: string;
+  rulesVersion: number;
+  participants: number;
+  submissions: string;
+  claims: number;
+  poolUnits: string;
+  revealedTotal: string | null;
+  shareShift: number | null;
+  totalHandle: string | null;
+}
+
+/**
+ * The epochs of `pool` with ids in `[fromEpochId, toEpochId]` the indexer holds, keyed by id, in the shape of
+ * `getEpoch` except `settled` (a pool-wide fact the caller reads once from `settlementStatus`).
+ */
+export async function indexerEpochs(
+  url: string,
+  pool: string,
+  fromEpochId: bigint,
+  toEpochId: bigint,
+): Promise<Map<bigint, Omit<EpochInfo, "settled">>> {
+  const rows = await indexerRows<EpochRow>(
+    url,
+    "epochs",
+    { pool: pool.toLowerCase(), epochId_gte: String(fromEpochId), epochId_lte: String(toEpochId) },
+    "epochId state start end rulesVersion participants submissions claims poolUnits revealedTotal shareShift totalHandle",
+  );
+  const epochs = new Map<bigint, Omit<EpochInfo, "settled">>();
+  for (const row of rows) {
+    if (!(EPOCH_STATES as readonly string[]).includes(row.state)) {
+      throw new IndexerError(`The indexer at ${url} returned an unknown epoch state "${row.state}": update it.`);
+    }
+    epochs.set(BigInt(row.epochId), {
+      epochId: BigInt(row.epochId),
+      state: row.state as EpochStateName,
+      start: BigInt(row.start),
+      end: BigInt(row.end),
+      rulesVersion: BigInt(row.rulesVersion),
+      participants: BigInt(row.participants),
+      submissions: BigInt(row.submissions),
+      claims: BigInt(row.claims),
+      pool: BigInt(row.poolUnits),
+      revealedTotal: BigInt(row.revealedTotal ?? 0),
+      shareShift: BigInt(row.shareShift ?? 0),
+      totalHandle: row.totalHandle ?? ZeroHash,
+    });
+  }
+  return epochs;
 }

@@ -6,7 +6,7 @@ import { JsonRpcProvider } from "ethers";
 
 import { createRoyaltiesClient } from "../../src";
 import type { RoyaltiesClient } from "../../src";
-import { NETWORK } from "./config";
+import { INDEXER_URL, NETWORK } from "./config";
 
 export interface DeployedContract {
   address: string;
@@ -26,6 +26,8 @@ export interface AppChain extends RoyaltiesClient {
   /** First block to scan for events: the registry's deployment block (0 when unknown). */
   fromBlock: number;
   deployments: Deployments;
+  /** The indexer's base URL (`VITE_INDEXER_URL`): public records are read from it; from the chain when unset. */
+  indexerUrl?: string;
 }
 
 /** The dashboard cannot start; `steps` say what to do, in order. */
@@ -141,5 +143,6 @@ export async function connectChain(): Promise<AppChain> {
     provider,
     fromBlock: registry.blockNumber ?? 0,
     deployments,
+    indexerUrl: INDEXER_URL,
   };
 }

@@ -1,6 +1,10 @@
 /**
- * What the views show, read from the chain with the client library (`src/`). Public data only here:
- * decryptions happen on demand in the contributor view, with the contributor's own key.
+ * What the views show, read with the client library (`src/`). Public data only here: decryptions happen on
+ * demand in the contributor view, with the contributor's own key. With an indexer configured
+ * (`VITE_INDEXER_URL`, `chain.indexerUrl`) the model list, each pool's events and epochs and a contributor's
+ * submitted epochs come from its GraphQL API; otherwise, or when it does not answer, from the chain's logs read
+ * in pages (`src/logs.ts`). The audit stays trustless either way: it checks the events against the digests the
+ * pool itself stores.
  */
 import { ZeroHash } from "ethers";
 import type { Provider, Signer } from "ethers";
@@ -21,11 +25,17 @@ import {
   rulesHistory,
   connectAggregator,
   getAggregateStatus,
+  IndexerError,
+  indexerBlock,
+  indexerEpochs,
+  indexerModels,
+  indexerPoolEvents,
 } from "../../src";
 import type {
   AuditReport,
   EpochAudit,
   PoolClient,
+  PoolEvent,
   FheBackend,
   EpochInfo,
   RulesInfo,
@@ -51,8 +61,13 @@ export interface EpochView extends EpochInfo {
   audit?: EpochAudit;
 }
 
+/** Where a view's public record was read from. */
+export type RecordSource = "indexer" | "chain";
+
 export interface ModelView {
   model: ModelInfo;
+  /** The indexer (`VITE_INDEXER_URL`) or the chain's logs read in pages. */
+  source: RecordSource;
   token: TokenInfo;
   currentEpochId: bigint;
   /** Every epoch, newest first. */
@@ -145,26 +160,48 @@ export async function chainNow(provider: Provider): Promise<bigint> {
   return chain > wall ? chain : wall;
 }
 
-async function loadModel(chain: AppChain, model: ModelInfo, toBlock: number): Promise<ModelView> {
+/** The epochs `ids` of a pool, from the indexer when `indexer` is set (an epoch it lacks is read from the chain). */
+async function readEpochs(client: PoolClient, ids: bigint[], indexer: string | undefined): Promise<EpochInfo[]> {
+  if (indexer === undefined || ids.length === 0)
+    return Promise.all(ids.map((epochId) => getEpoch(client, { epochId })));
+  const [indexed, status] = await Promise.all([
+    indexerEpochs(indexer, client.address, ids[0], ids[ids.length - 1]),
+    client.pool.settlementStatus(),
+  ]);
+  return Promise.all(
+    ids.map(async (epochId) => {
+      const row = indexed.get(epochId);
+      return row === undefined
+        ? getEpoch(client, { epochId })
+        : { ...row, settled: epochId <= status.settledThroughEpochId };
+    }),
+  );
+}
+
+async function loadModel(chain: AppChain, model: ModelInfo, toBlock: number, indexer?: string): Promise<ModelView> {
   const { provider, fromBlock } = chain;
   const client = await readOnlyPool(chain, model.pool);
-  const [token, currentEpochId, events] = await Promise.all([
+  const events: Promise<PoolEvent[]> =
+    indexer === undefined
+      ? readPoolEvents(provider, model.pool, fromBlock, toBlock)
+      : indexerPoolEvents(indexer, model.pool, toBlock);
+  const [token, currentEpochId, poolEvents] = await Promise.all([
     tokenInfo(provider, model.payoutToken, officialPayoutToken(chain)),
-    client.pool.currentEpochId(),
-    readPoolEvents(provider, model.pool, fromBlock, toBlock),
+    client.pool.currentEpochId({ blockTag: toBlock }),
+    events,
   ]);
   const first = currentEpochId > BigInt(MAX_EPOCHS) ? currentEpochId - BigInt(MAX_EPOCHS) + 1n : 1n;
   const ids = Array.from({ length: Number(currentEpochId - first + 1n) }, (_, i) => first + BigInt(i));
   const [infos, rules, history, audit] = await Promise.all([
-    Promise.all(ids.map((epochId) => getEpoch(client, { epochId }))),
+    readEpochs(client, ids, indexer),
     getRules(client),
     rulesHistory(client),
     providerChainView(provider, model.pool, toBlock)
-      .then((view) => auditEvents(events, view, { pool: model.pool, fromBlock, toBlock }))
+      .then((view) => auditEvents(poolEvents, view, { pool: model.pool, fromBlock, toBlock }))
       .catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) })),
   ]);
   const extensions = new Map<bigint, number>();
-  for (const event of events) {
+  for (const event of poolEvents) {
     if (event.name !== "EpochExtended") continue;
     const epochId = event.args.epochId as bigint;
     extensions.set(epochId, (extensions.get(epochId) ?? 0) + 1);
@@ -177,7 +214,8 @@ async function loadModel(chain: AppChain, model: ModelInfo, toBlock: number): Pr
       audit: audits.find((a) => a.epochId === info.epochId),
     }))
     .reverse();
-  return { model, token, currentEpochId, epochs, rules, history, audit };
+  const source: RecordSource = indexer === undefined ? "chain" : "indexer";
+  return { model, source, token, currentEpochId, epochs, rules, history, audit };
 }
 
 /** Every metric the registry sums across models, with its rounds (sums public only past k). */
@@ -195,11 +233,29 @@ export function loadAggregatesOrNone(chain: AppChain): Promise<AggregateStatus[]
   });
 }
 
+/**
+ * The model list and the block the record is read up to: from the indexer when one is configured and answers
+ * (up to the last block it indexed, never past the chain's head), otherwise from the registry and the head.
+ */
+async function recordScope(chain: AppChain): Promise<{ models: ModelInfo[]; toBlock: number; indexer?: string }> {
+  const head = await chain.provider.getBlockNumber();
+  const indexer = chain.indexerUrl;
+  if (indexer !== undefined) {
+    try {
+      const [models, indexed] = await Promise.all([indexerModels(indexer), indexerBlock(indexer)]);
+      return { models, toBlock: Math.min(head, indexed), indexer };
+    } catch (error) {
+      if (!(error instanceof IndexerError)) throw error;
+      console.warn(`${error.message} Reading the chain's logs instead.`);
+    }
+  }
+  return { models: await listModels(chain), toBlock: head };
+}
+
 /** Every model of the registry with its epochs, rules and audit, as any observer sees them. */
 export async function loadPublicModels(chain: AppChain): Promise<(ModelView | UnreadableModel)[]> {
-  const toBlock = await chain.provider.getBlockNumber();
-  const models = await listModels(chain);
-  return Promise.all(models.map((model) => readable(model, () => loadModel(chain, model, toBlock))));
+  const { models, toBlock, indexer } = await recordScope(chain);
+  return Promise.all(models.map((model) => readable(model, () => loadModel(chain, model, toBlock, indexer))));
 }
 
 /** One model as a contributor sees it: the public view plus their own (still encrypted) epochs. */
@@ -252,6 +308,7 @@ async function contributorView(
     getContributorStatus(await readOnlyPool(chain, view.model.pool), {
       contributor,
       fromBlock: chain.fromBlock,
+      indexer: view.source === "indexer" ? chain.indexerUrl : undefined,
     }),
     client.pool.submissionsOf(view.currentEpochId, contributor),
   ]);
@@ -281,9 +338,9 @@ export async function loadContributorModel(
   fhe: FheBackend,
   model: ModelInfo,
 ): Promise<ContributorModelView | UnreadableModel> {
-  const [contributor, toBlock] = await Promise.all([signer.getAddress(), chain.provider.getBlockNumber()]);
+  const [contributor, scope] = await Promise.all([signer.getAddress(), recordScope(chain)]);
   return readable(model, async () =>
-    contributorView(chain, contributor, signer, fhe, await loadModel(chain, model, toBlock)),
+    contributorView(chain, contributor, signer, fhe, await loadModel(chain, model, scope.toBlock, scope.indexer)),
   );
 }
 

@@ -30,12 +30,19 @@ function originOf(url: string): string {
  * WebAssembly), connections to the page, the RPC and the relayer only, no plugins, no framing, no
  * form posts, no <base> tricks. `header` adds what only a header can say (frame-ancestors).
  */
-export function contentSecurityPolicy(network: NetworkConfig["name"], rpcUrl: string | undefined, header: boolean) {
+export function contentSecurityPolicy(
+  network: NetworkConfig["name"],
+  rpcUrl: string | undefined,
+  header: boolean,
+  indexerUrl?: string,
+) {
   const rpc = originOf(rpcUrl ?? NETWORKS[network].rpcUrl);
+  // The indexer the build reads public records from (VITE_INDEXER_URL), if any.
+  const indexer = indexerUrl === undefined || indexerUrl === "" ? [] : [originOf(indexerUrl)];
   // A local node is reached as 127.0.0.1 or localhost, whichever the RPC URL says; allow both spellings.
   const local =
     network === "localhost" ? [rpc.replace("127.0.0.1", "localhost"), rpc.replace("localhost", "127.0.0.1")] : [];
-  const connect = [...new Set(["'self'", rpc, ...local, ...relayerOrigins(network)])];
+  const connect = [...new Set(["'self'", rpc, ...local, ...indexer, ...relayerOrigins(network)])];
   const directives = [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
@@ -54,9 +61,13 @@ export function contentSecurityPolicy(network: NetworkConfig["name"], rpcUrl: st
 }
 
 /** Headers a production host should send with every page of the dashboard. */
-export function securityHeaders(network: NetworkConfig["name"], rpcUrl: string | undefined): Record<string, string> {
+export function securityHeaders(
+  network: NetworkConfig["name"],
+  rpcUrl: string | undefined,
+  indexerUrl?: string,
+): Record<string, string> {
   return {
-    "Content-Security-Policy": contentSecurityPolicy(network, rpcUrl, true),
+    "Content-Security-Policy": contentSecurityPolicy(network, rpcUrl, true, indexerUrl),
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -64,8 +75,12 @@ export function securityHeaders(network: NetworkConfig["name"], rpcUrl: string |
 }
 
 /** The Vite plugin: the `<meta>` policy in builds, the headers in `vite preview`, a `_headers` file in dist. */
-export function securityPlugin(network: NetworkConfig["name"], rpcUrl: string | undefined): Plugin {
-  const headers = securityHeaders(network, rpcUrl);
+export function securityPlugin(
+  network: NetworkConfig["name"],
+  rpcUrl: string | undefined,
+  indexerUrl?: string,
+): Plugin {
+  const headers = securityHeaders(network, rpcUrl, indexerUrl);
   const middleware: Connect.NextHandleFunction = (_req, res, next) => {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     next();
@@ -79,7 +94,10 @@ export function securityPlugin(network: NetworkConfig["name"], rpcUrl: string | 
         return [
           {
             tag: "meta",
-            attrs: { "http-equiv": "Content-Security-Policy", content: contentSecurityPolicy(network, rpcUrl, false) },
+            attrs: {
+              "http-equiv": "Content-Security-Policy",
+              content: contentSecurityPolicy(network, rpcUrl, false, indexerUrl),
+            },
             injectTo: "head-prepend",
           },
         ];

@@ -74,8 +74,10 @@ describe("indexer (Ponder) on the public record", function () {
     // The last block with an event: the indexer has caught up once it has indexed it.
     head = await ethers.provider.getBlockNumber();
     // Ponder treats the last 30 blocks of an unknown chain as unfinalized and re-indexes them after a
-    // restart: 64 empty blocks make the whole history final, as it is on a real chain after a while.
-    await network.provider.send("hardhat_mine", ["0x40"]);
+    // restart: 64 empty blocks make the whole history final, as it is on a real chain after a while. One
+    // evm_mine each: hardhat_mine reserves blocks whose hashes are fixed only when first read, which Ponder
+    // can take for a reorg beyond its finalized block.
+    for (let i = 0; i < 64; i++) await network.provider.send("evm_mine", []);
     rpc = await serveRpc(network.provider);
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "royalties-indexer-"));
   });

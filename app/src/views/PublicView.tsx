@@ -496,6 +496,13 @@ export function PublicView({ chain, block }: { chain: AppChain; block: number })
         participant counts, rules and proposals. Individual metrics, scores, shares and balances stay encrypted and
         never appear here.
       </p>
+      {readable.length > 0 && (
+        <p className="muted small" data-testid="record-source">
+          {readable[0].source === "indexer"
+            ? `Source: the indexer at ${chain.indexerUrl ?? "?"} (events checked against the chain's digests)`
+            : "Source: the chain's logs, read in pages"}
+        </p>
+      )}
       {error && <ErrorBanner error={error} />}
       {models === undefined && !error && <p className="muted">Loading the models…</p>}
       {models !== undefined && models.length === 0 && (

@@ -1,0 +1,149 @@
+/**
+ * The dashboard's public view reads the indexer when it is built with VITE_INDEXER_URL, and the chain's logs
+ * (in pages) when the indexer does not answer, with the same epochs tables either way. The in-process Hardhat
+ * chain (a settled pool and an open epoch, test/audit/audit.fixture.ts) is served over HTTP on a free loopback
+ * port (never port 8545); the Ponder indexer runs on PGlite; Debian's Chromium (playwright-core) opens a build of
+ * the dashboard made for that RPC and that indexer.
+ *
+ * Not part of `npm test` (hardhat.config.ts leaves test/app/ out): `npm run test:app` runs it.
+ */
+import { expect } from "chai";
+import type { ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { ethers, network } from "hardhat";
+import type { Browser } from "playwright-core";
+
+import { startIndexer, waitForIndexer } from "../../indexer/launch";
+import { CHROMIUM, buildApp, launchChromium, serveApp } from "../../scripts/load/browser";
+import type { AppServer } from "../../scripts/load/browser";
+import { serveRpc } from "../../scripts/rpcServer";
+import type { RpcServer } from "../../scripts/rpcServer";
+import { honestRun } from "../audit/audit.fixture";
+import type { PoolFixture } from "../fixtures/royaltyPool.fixture";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+interface PublicPage {
+  source: string;
+  /** Each model's epochs table, as text, by model id. */
+  tables: Record<string, string>;
+  /** Requests the page made to the indexer's GraphQL API. */
+  graphql: number;
+}
+
+describe("dashboard public view: indexer or paginated chain reads", function () {
+  this.timeout(600_000);
+  let f: PoolFixture;
+  let rpc: RpcServer;
+  let browser: Browser;
+  let app: AppServer;
+  let indexer: ChildProcess | undefined;
+  let indexerUrl = "";
+  let head = 0;
+  let workDir = "";
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium`);
+    f = await honestRun();
+    head = await ethers.provider.getBlockNumber();
+    // Ponder treats the last 30 blocks of chain 31337 as unfinalized: make the history final (one
+    // evm_mine each: hardhat_mine's lazily hashed blocks look like a reorg to Ponder).
+    for (let i = 0; i < 64; i++) await network.provider.send("evm_mine", []);
+    rpc = await serveRpc(network.provider);
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), "royalties-app-indexer-"));
+    const port = await freePort();
+    indexerUrl = `http://127.0.0.1:${port}`;
+    const dist = path.join(workDir, "dist");
+    await buildApp(dist, rpc.url, indexerUrl);
+    app = await serveApp(dist, {
+      network: "localhost",
+      chainId: 31337,
+      contracts: {
+        ModelRegistry: { address: await f.registry.getAddress(), blockNumber: 0 },
+        ConfidentialPayoutToken: { address: await f.payout.getAddress() },
+      },
+    });
+    indexer = await startIndexer({
+      rpcUrl: rpc.url,
+      registry: await f.registry.getAddress(),
+      startBlock: 0,
+      pgliteDir: path.join(workDir, "pglite"),
+      schema: `app_${process.pid}`,
+      port,
+      pollingMs: 200,
+      stdio: process.env.INDEXER_TEST_VERBOSE ? "inherit" : "ignore",
+    });
+    await waitForIndexer(indexerUrl, head, 240_000, indexer);
+    browser = await launchChromium();
+  });
+
+  after(async function () {
+    await browser?.close();
+    await app?.close();
+    await stop(indexer);
+    await rpc?.close();
+    if (workDir !== "") fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  async function openPublicView(): Promise<PublicPage> {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      let graphql = 0;
+      page.on("request", (request) => {
+        if (request.url().startsWith(`${indexerUrl}/graphql`)) graphql += 1;
+      });
+      await page.goto(`${app.url}#/public`);
+      const table = page.locator('[data-testid="public-epochs-1"]');
+      await table.locator("tbody tr").first().waitFor({ timeout: 120_000 });
+      const source = (await page.locator('[data-testid="record-source"]').textContent()) ?? "";
+      const tables: Record<string, string> = {};
+      for (const element of await page.locator('[data-testid^="public-epochs-"]').all()) {
+        tables[(await element.getAttribute("data-testid")) ?? "?"] = (await element.innerText()).trim();
+      }
+      return { source, tables, graphql };
+    } finally {
+      await context.close();
+    }
+  }
+
+  let fromIndexer: PublicPage;
+
+  it("reads the models, events and epochs from the indexer when it answers", async function () {
+    fromIndexer = await openPublicView();
+    expect(fromIndexer.source).to.contain(`the indexer at ${indexerUrl}`);
+    expect(fromIndexer.graphql).to.be.greaterThan(0);
+    // The fixture's pool: epoch 1 revealed, claimed and settled, epoch 2 funded with one submission.
+    expect(Object.keys(fromIndexer.tables)).to.deep.equal(["public-epochs-1"]);
+    expect(fromIndexer.tables["public-epochs-1"]).to.match(/revealed/i);
+    expect(fromIndexer.tables["public-epochs-1"].split("\n").length).to.be.greaterThan(2);
+  });
+
+  it("falls back to paginated chain reads when the indexer is down, and shows the same epochs", async function () {
+    await stop(indexer);
+    const fromChain = await openPublicView();
+    expect(fromChain.source).to.contain("the chain's logs");
+    expect(fromChain.tables).to.deep.equal(fromIndexer.tables);
+  });
+});
