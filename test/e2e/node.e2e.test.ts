@@ -182,7 +182,9 @@ describe("royalties tasks on a hardhat node (end to end)", function () {
     ]);
     expect(funded).to.include({ epochId: "1", units: FUNDED_UNITS.toString() });
     expect(early.code).to.equal(1);
-    expect(early.stderr).to.match(/^Error: RoyaltyPoolEpochNotEnded\(1, \d+\): wait until the epoch's end time/m);
+    expect(early.stderr).to.match(
+      /^Error: RoyaltyPoolEpochNotEnded\(1, \d+\): epoch 1 ends at \d{4}-\d\d-\d\d.*: wait until then, then close it with royalties close/m,
+    );
 
     const submissions = await Promise.all(
       CONTRIBUTIONS.map((c) =>
