@@ -259,7 +259,7 @@ describe("royalties tasks on a hardhat node (end to end)", function () {
 
     expect(again.code).to.equal(1);
     expect(again.stderr).to.match(
-      /^Error: RoyaltyPoolAlreadyClaimed\(1, 0x[0-9a-fA-F]{40}\): this epoch is already in your vault balance/m,
+      /^Error: RoyaltyPoolAlreadyClaimed\(1, 0x[0-9a-fA-F]{40}\): epoch 1 is already in your vault balance/m,
     );
     expect(again.stderr).to.not.match(/^\s+at /m); // no stack trace
     expect(JSON.parse(again.stdout)).to.have.property("error").that.contains("RoyaltyPoolAlreadyClaimed");
