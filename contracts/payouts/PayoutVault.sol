@@ -8,12 +8,10 @@ import {ERC7984ERC20Wrapper} from "@openzeppelin/confidential-contracts/token/ER
 import {ERC7984Omnibus} from "@openzeppelin/confidential-contracts/token/ERC7984/extensions/ERC7984Omnibus.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
-import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {IPayoutVault} from "../interfaces/IPayoutVault.sol";
 import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
+import {SignedWithdrawals} from "./SignedWithdrawals.sol";
 
 /**
  * @title PayoutVault
@@ -23,9 +21,7 @@ import {IRoyaltyPool} from "../interfaces/IRoyaltyPool.sol";
  * encrypted value in public, and no amount is ever in clear: a partial withdrawal's amount is an encrypted input,
  * compared with the balance under FHE, and sends all of it or nothing.
  */
-contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP712, Nonces {
-    /// @dev The uninitialized handle as a withdrawal amount: the whole balance (an encrypted input is never zero).
-    euint64 private constant WHOLE_BALANCE = euint64.wrap(0);
+contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, SignedWithdrawals {
     /// @notice fhEVM per-transaction HCU limit (HCULimit.sol).
     uint256 public constant TX_HCU_LIMIT = 20_000_000;
     /// @notice HCU of one pair on the 64-bit share path: scalar mul 365,000 + shift 34,000 + one euint64 add 162,000.
@@ -34,14 +30,6 @@ contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP71
     uint256 public constant WIDE_PAIR_HCU = 895_064;
     /// @notice Most viewers one (contributor, model, epoch) pair may disclose to (bounds the grants in a claim).
     uint256 public constant MAX_DISCLOSURE_VIEWERS = 8;
-    /// @notice EIP-712 type of {WithdrawAuthorization}.
-    bytes32 public constant WITHDRAW_AUTHORIZATION_TYPEHASH = keccak256(
-        "WithdrawAuthorization(address contributor,address token,address recipient,bytes32 amount,bool unwrap,address relayer,uint256 nonce,uint256 deadline)"
-    );
-    /// @notice EIP-712 type of {OmnibusWithdrawAuthorization} (`recipient` is the external encrypted address handle).
-    bytes32 public constant OMNIBUS_WITHDRAW_AUTHORIZATION_TYPEHASH = keccak256(
-        "OmnibusWithdrawAuthorization(address contributor,address token,address omnibus,bytes32 recipient,bytes32 amount,address relayer,uint256 nonce,uint256 deadline)"
-    );
 
     /// @inheritdoc IPayoutVault
     IModelRegistry public immutable registry;
@@ -49,7 +37,7 @@ contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP71
     mapping(address contributor => mapping(address token => euint64)) private _balances;
     mapping(address contributor => mapping(uint256 modelId => mapping(uint256 epochId => address[]))) private _viewers;
 
-    constructor() EIP712("AiRoyalties PayoutVault", "2") {
+    constructor() {
         registry = IModelRegistry(msg.sender);
     }
 
@@ -309,18 +297,6 @@ contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP71
         emit BalanceUpdated(contributor, token, remaining);
     }
 
-    /// @dev A signed withdrawal's amount: {WHOLE_BALANCE} for the zero handle, else the input the relayer submits.
-    function _signedAmount(
-        externalEuint64 amount,
-        address relayer,
-        bytes calldata amountProof
-    ) private returns (euint64) {
-        if (externalEuint64.unwrap(amount) == bytes32(0)) return WHOLE_BALANCE;
-        // The amount's input proof is bound to (vault, relayer): only a named relayer can submit it.
-        require(relayer != address(0), PayoutVaultRelayerRequired());
-        return FHE.fromExternal(amount, amountProof);
-    }
-
     function _withdraw(
         address contributor,
         address token,
@@ -367,25 +343,6 @@ contract PayoutVault is IPayoutVault, ZamaEthereumConfig, ReentrancyGuard, EIP71
         }
         FHE.allow(sent, contributor);
         emit WithdrawnToOmnibus(contributor, token, omnibus, recipient, sent);
-    }
-
-    /// @dev Checks a signed authorization (deadline, relayer, EOA or ERC-1271 signature) and spends its nonce.
-    function _useAuthorization(
-        address contributor,
-        address relayer,
-        uint256 nonce,
-        uint256 deadline,
-        bytes32 structHash,
-        bytes calldata signature
-    ) private {
-        require(block.timestamp <= deadline, PayoutVaultSignatureExpired(deadline, block.timestamp));
-        require(relayer == address(0) || relayer == msg.sender, PayoutVaultWrongRelayer(relayer, msg.sender));
-        require(
-            SignatureChecker.isValidSignatureNow(contributor, _hashTypedDataV4(structHash), signature),
-            PayoutVaultInvalidSigner(contributor)
-        );
-        // Sequential per-contributor nonce: a used (or future) nonce reverts with InvalidAccountNonce.
-        _useCheckedNonce(contributor, nonce);
     }
 
     /// @dev Allows `viewer` on the caller's final score of a pair, and on the share if it was claimed.
