@@ -377,8 +377,7 @@ export type {
 } from "./actions/disclosure";
 export { NoClosedEpochError, decryptableEpochId, findClaimablePairs, lastClosedEpochId } from "./actions/claimable";
 export type { FindClaimablePairsParameters } from "./actions/claimable";
-export { PayoutTokenChoiceError, onlyPayoutToken, registryPayoutTokens, resolveModel } from "./actions/lookup";
-export type { ResolveModelParameters } from "./actions/lookup";
+export { PayoutTokenChoiceError, onlyPayoutToken, registryPayoutTokens } from "./actions/lookup";
 export { ProposalNotFoundError, getProposal, summarizeProposal, toVoteSupport } from "./actions/proposals";
 export type { ProposalSummary, VoteSupport } from "./actions/proposals";
 export { disclosedEpochIds } from "./actions/disclosures";

@@ -46,8 +46,8 @@ async function modelOf(hre: HardhatRuntimeEnvironment, args: ModelArgs, signer: 
     );
   }
   const registry = await getRegistry(hre, args, signer);
-  const { resolveModel } = await import("../src/actions/lookup");
-  const model = await resolveModel({ registry }, { model: args.model });
+  const { findModel } = await import("../src");
+  const model = await findModel({ registry }, { name: args.model });
   return { registry, modelId: model.modelId, name: model.name, pool: model.pool, payoutToken: model.payoutToken };
 }
 

@@ -63,17 +63,21 @@ export async function listModels({ registry }: Pick<RoyaltiesClient, "registry">
 }
 
 export interface FindModelParameters {
+  /** The model's unique name or, when no model has that name, its registry id (the name wins). */
   name: string;
 }
 
 export type FindModelReturnType = ModelInfo;
 
 /**
- * Finds a model by its unique name (one lookup in the registry's name index).
+ * Finds a model by its unique name or registry id (one lookup in the registry's name index).
  * @example
- * const { pool } = await findModel(client, { name: "subnet-7" });
+ * const { pool } = await findModel(client, { name: "subnet-7" }); // or { name: "2" }
  */
-export async function findModel(client: RoyaltiesClient, { name }: FindModelParameters): Promise<FindModelReturnType> {
+export async function findModel(
+  client: Pick<RoyaltiesClient, "registry">,
+  { name }: FindModelParameters,
+): Promise<FindModelReturnType> {
   const modelId = await modelIdByName(client, name);
   return toModelInfo(modelId, await client.registry.getModel(modelId));
 }

@@ -15,7 +15,8 @@ import type { ProposalInfo } from "../../src/actions/governance/proposals";
 import type { ConsensusClient } from "../../src/actions/consensus";
 import type { VaultClient } from "../../src/actions/vault";
 import { NoClosedEpochError, decryptableEpochId, lastClosedEpochId } from "../../src/actions/claimable";
-import { PayoutTokenChoiceError, onlyPayoutToken, registryPayoutTokens, resolveModel } from "../../src/actions/lookup";
+import { PayoutTokenChoiceError, onlyPayoutToken, registryPayoutTokens } from "../../src/actions/lookup";
+import { findModel } from "../../src/actions/registry";
 import { ProposalNotFoundError, summarizeProposal, toVoteSupport } from "../../src/actions/proposals";
 import { disclosedEpochIds } from "../../src/actions/disclosures";
 import { NotDisclosedError } from "../../src/actions/disclosure";
@@ -83,16 +84,16 @@ describe("Task decisions in the library", function () {
   describe("model lookup", function () {
     it("finds a model by name, then by registry id, the name winning", async function () {
       const { registry } = fakeRegistry(["0xT1", "0xT2", "0xT3"], ["subnet-7", "1", "third"]);
-      expect((await resolveModel({ registry }, { model: "subnet-7" })).pool).to.equal(POOL(1));
+      expect((await findModel({ registry }, { name: "subnet-7" })).pool).to.equal(POOL(1));
       // "1" is the name of model 2: the name wins over the id.
-      expect((await resolveModel({ registry }, { model: "1" })).modelId).to.equal(2n);
-      expect((await resolveModel({ registry }, { model: "3" })).name).to.equal("third");
+      expect((await findModel({ registry }, { name: "1" })).modelId).to.equal(2n);
+      expect((await findModel({ registry }, { name: "3" })).name).to.equal("third");
     });
 
     it("refuses an unknown name, id 0 and an id past the last model", async function () {
       const { registry } = fakeRegistry(["0xT1"]);
       for (const model of ["nope", "0", "2", ""]) {
-        await expect(resolveModel({ registry }, { model })).to.be.rejectedWith(
+        await expect(findModel({ registry }, { name: model })).to.be.rejectedWith(
           ModelNotFoundError,
           /No model ".*" in the registry/,
         );
