@@ -26,8 +26,7 @@ withRegistryOptions(
   .addOptionalParam("metric", "One metric name (default: every tracked metric)")
   .setAction(
     action(async (args: MetricArgs, hre) => {
-      const reader = await getReader(hre, args.account);
-      const client = await getClient(hre, args, reader);
+      const client = await getClient(hre, args, "reader");
       const { connectAggregator, escapeTerminal, formatTable, getAggregateStatus } = await import("../src");
       const aggregator = await connectAggregator(client);
       const names = args.metric === undefined ? await aggregator.trackedMetrics() : [args.metric];
@@ -68,8 +67,7 @@ withRegistryOptions(
   .addFlag("untrack", "Stop aggregating the metric instead")
   .setAction(
     action(async (args: TrackArgs, hre) => {
-      const signer = await getSigner(hre, args.account);
-      const client = await getClient(hre, args, signer);
+      const client = await getClient(hre, args, "signer");
       const { trackMetric, untrackMetric } = await import("../src");
       const receipt = await (args.untrack ? untrackMetric : trackMetric)(client, { name: args.metric });
       output(args.json, { metric: args.metric, tracked: !args.untrack, tx: receipt.hash }, () =>
@@ -120,8 +118,7 @@ withRegistryOptions(
   .addOptionalParam("round", "A sealed round (default: the oldest sealed unrevealed one, else the open one)")
   .setAction(
     action(async (args: MetricArgs & { metric: string; round?: string }, hre) => {
-      const signer = await getSigner(hre, args.account);
-      const client = await getClient(hre, args, signer);
+      const client = await getClient(hre, args, "signer");
       const { revealAggregate } = await import("../src");
       if (args.round !== undefined && !/^[1-9][0-9]*$/.test(args.round)) {
         fail(`--round must be a round number (from 1); got "${args.round}".`);

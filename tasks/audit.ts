@@ -2,16 +2,7 @@
 import fs from "node:fs";
 
 import { fail, parseBlock } from "./args";
-import {
-  action,
-  epochOrLastClosed,
-  getPoolClient,
-  getReader,
-  getSigner,
-  output,
-  recordTable,
-  withPoolOptions,
-} from "./common";
+import { action, epochOrLastClosed, getPoolClient, output, recordTable, withPoolOptions } from "./common";
 import type { PoolArgs } from "./common";
 import { royalties } from "./scope";
 
@@ -40,7 +31,7 @@ withPoolOptions(royalties.task("audit", "Audit a pool from its event log: hash c
   .addOptionalParam("out", "Also write the report as Markdown to this file, e.g. report.md")
   .setAction(
     action(async (args: AuditArgs, hre) => {
-      const client = await getPoolClient(hre, args, await getReader(hre, args.account));
+      const client = await getPoolClient(hre, args, "reader");
       const { auditPool, auditPoolWithIndexer, formatAuditMarkdown, formatAuditText } = await import("../src");
       const toBlock = args.toBlock === undefined ? undefined : parseBlock(args.toBlock, "--to-block");
       const report =
@@ -66,7 +57,7 @@ withPoolOptions(royalties.task("verify", "Check your own share = floor(score·po
   .addOptionalParam("epoch", "Epoch id (default: the last closed epoch)")
   .setAction(
     action(async (args: VerifyArgs, hre) => {
-      const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
+      const client = await getPoolClient(hre, args, "signer");
       const epochId = await epochOrLastClosed(client, args.epoch);
       const { verifyShare } = await import("../src");
       const check = await verifyShare(client, { epochId });

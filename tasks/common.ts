@@ -155,13 +155,27 @@ export async function deployedAddress(hre: HardhatRuntimeEnvironment, name: stri
   return deployment.address;
 }
 
-/** The client of `--registry` (or the deployed registry), acting as `signer` with the network's (lazy) FHE backend. */
+/**
+ * Who a task's client acts as: a signer it already holds, the signer at `--account` (transactions, own
+ * decryptions) or a reader ({@link getReader}: public reads, also on a network without a key).
+ */
+export type ActingAs = Signer | "signer" | "reader";
+
+/** The signer a client acts as (see {@link ActingAs}). */
+export async function actingSigner(hre: HardhatRuntimeEnvironment, args: CommonArgs, as: ActingAs): Promise<Signer> {
+  if (as === "signer") return getSigner(hre, args.account);
+  if (as === "reader") return getReader(hre, args.account);
+  return as;
+}
+
+/** The client of `--registry` (or the deployed registry), acting `as` with the network's (lazy) FHE backend. */
 export async function getClient(
   hre: HardhatRuntimeEnvironment,
   args: RegistryArgs,
-  signer: Signer,
+  as: ActingAs,
 ): Promise<RoyaltiesClient> {
   const { createRoyaltiesClient, RegistryNotFoundError } = await import("../src");
+  const signer = await actingSigner(hre, args, as);
   const address =
     args.registry === undefined
       ? await deployedAddress(hre, "ModelRegistry")
@@ -179,23 +193,20 @@ export async function getClient(
 export async function getRegistry(
   hre: HardhatRuntimeEnvironment,
   args: RegistryArgs,
-  runner: Signer,
+  as: ActingAs,
 ): Promise<ModelRegistry> {
-  return (await getClient(hre, args, runner)).registry;
+  return (await getClient(hre, args, as)).registry;
 }
 
 /**
- * The pool named by `--pool` or `--model` (a name or registry id), bound to `signer` and the network's
- * (lazy) FHE backend, with one check that code exists (the pool's, or the registry's).
+ * The pool named by `--pool` or `--model` (a name or registry id), acting `as` with the network's (lazy) FHE
+ * backend, with one check that code exists (the pool's, or the registry's).
  */
-export async function getPoolClient(
-  hre: HardhatRuntimeEnvironment,
-  args: PoolArgs,
-  signer: Signer,
-): Promise<PoolClient> {
+export async function getPoolClient(hre: HardhatRuntimeEnvironment, args: PoolArgs, as: ActingAs): Promise<PoolClient> {
   const { connectPool } = await import("../src");
   const network = hre.network.name;
   if (args.pool !== undefined && args.model !== undefined) fail("Pass either --pool or --model, not both.");
+  const signer = await actingSigner(hre, args, as);
   if (args.pool !== undefined) {
     const address = parseAddress(args.pool, "--pool");
     if ((await hre.ethers.provider.getCode(address)) === "0x") {

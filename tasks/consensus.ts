@@ -1,6 +1,5 @@
 /** Consensus tasks: deploy a model's encrypted multi-attestor consensus, attest, finalize, deviation bits, status. */
 import { ZeroAddress } from "ethers";
-import type { Signer } from "ethers";
 import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
 import { types } from "hardhat/config";
 
@@ -8,8 +7,8 @@ import type { ConsensusClient } from "../src/actions/consensus";
 import { fail, parseAddress, parseEpochId, parseMetricValues } from "./args";
 import {
   action,
+  actingSigner,
   getPoolClient,
-  getReader,
   getSigner,
   isoTime,
   output,
@@ -17,7 +16,7 @@ import {
   withCommonOptions,
   withPoolOptions,
 } from "./common";
-import type { CommonArgs, PoolArgs } from "./common";
+import type { ActingAs, CommonArgs, PoolArgs } from "./common";
 import { lazyFheBackend } from "./fhe";
 import { royalties } from "./scope";
 
@@ -58,11 +57,12 @@ function withConsensusOptions(definition: ConfigurableTaskDefinition): Configura
 async function getConsensusClient(
   hre: HardhatRuntimeEnvironment,
   args: ConsensusArgs,
-  signer: Signer,
+  as: ActingAs,
 ): Promise<ConsensusClient> {
   // connectConsensus checks that code is there.
   const { connectConsensus } = await import("../src");
-  return connectConsensus({ address: parseAddress(args.consensus, "--consensus"), signer, fhe: lazyFheBackend(hre) });
+  const address = parseAddress(args.consensus, "--consensus");
+  return connectConsensus({ address, signer: await actingSigner(hre, args, as), fhe: lazyFheBackend(hre) });
 }
 
 /** `--deviation-tolerance 1500` → a whole number below 2^64. */
@@ -195,7 +195,7 @@ withConsensusOptions(
   .setAction(
     action(async (args: ContributorArgs, hre) => {
       const contributor = parseAddress(args.contributor, "--contributor");
-      const client = await getConsensusClient(hre, args, await getSigner(hre, args.account));
+      const client = await getConsensusClient(hre, args, "signer");
       const { finalize } = await import("../src");
       const result = await finalize(client, { contributor });
       const data = { ...result, receipt: undefined, tx: result.receipt.hash };
@@ -229,8 +229,7 @@ withConsensusOptions(
   .setAction(
     action(async (args: DeviationArgs, hre) => {
       const contributor = parseAddress(args.contributor, "--contributor");
-      const signer = await getSigner(hre, args.account);
-      const client = await getConsensusClient(hre, args, signer);
+      const client = await getConsensusClient(hre, args, "signer");
       const { checkDeviation } = await import("../src/actions/deviation");
       const check = await checkDeviation(client, {
         contributor,
@@ -259,7 +258,7 @@ withConsensusOptions(royalties.task("consensus-status", "Show the consensus conf
   .setAction(
     action(async (args: StatusArgs, hre) => {
       const contributor = args.contributor === undefined ? undefined : parseAddress(args.contributor, "--contributor");
-      const client = await getConsensusClient(hre, args, await getReader(hre, args.account));
+      const client = await getConsensusClient(hre, args, "reader");
       const { consensusStatus } = await import("../src");
       const s = await consensusStatus(client, { contributor });
       const rows: [string, string | number | bigint][] = [

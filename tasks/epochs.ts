@@ -4,8 +4,6 @@ import {
   action,
   epochOrLastClosed,
   getPoolClient,
-  getReader,
-  getSigner,
   isoTime,
   output,
   recordTable,
@@ -21,7 +19,7 @@ interface EpochArgs extends PoolArgs {
 
 withPoolOptions(royalties.task("close", "Close the current epoch once it has ended (anyone may call)")).setAction(
   action(async (args: PoolArgs, hre) => {
-    const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
+    const client = await getPoolClient(hre, args, "signer");
     const { closeEpoch } = await import("../src");
     const result = await closeEpoch(client);
     const data = { epochId: result.epochId, closed: result.closed, end: result.end, tx: result.receipt.hash };
@@ -45,7 +43,7 @@ withPoolOptions(royalties.task("reveal", "Reveal a closed epoch's total with the
   .addOptionalParam("epoch", "Epoch id (default: the last closed epoch)")
   .setAction(
     action(async (args: EpochArgs, hre) => {
-      const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
+      const client = await getPoolClient(hre, args, "signer");
       const epochId = await epochOrLastClosed(client, args.epoch);
       const { revealEpochTotal } = await import("../src");
       const result = await revealEpochTotal(client, { epochId });
@@ -69,7 +67,7 @@ withPoolOptions(
   ),
 ).setAction(
   action(async (args: PoolArgs, hre) => {
-    const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
+    const client = await getPoolClient(hre, args, "signer");
     const { settlePool } = await import("../src");
     const result = await settlePool(client);
     const units = await unitsFormatter(client);
@@ -105,7 +103,7 @@ withPoolOptions(royalties.task("epoch", "Show the public record of an epoch"))
   .addOptionalParam("epoch", "Epoch id (default: the current epoch)")
   .setAction(
     action(async (args: EpochArgs, hre) => {
-      const client = await getPoolClient(hre, args, await getReader(hre, args.account));
+      const client = await getPoolClient(hre, args, "reader");
       const { getEpoch, getRules } = await import("../src");
       const current = await client.pool.currentEpochId();
       const epochId = args.epoch === undefined ? current : parseEpochId(args.epoch);

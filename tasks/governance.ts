@@ -9,7 +9,6 @@ import {
   action,
   deployedAddress,
   getPoolClient,
-  getReader,
   getSigner,
   isoTime,
   output,
@@ -189,7 +188,7 @@ withEpochRuleOptions(
     action(async (args: ProposeArgs, hre) => {
       const change = rulesChangeOf(args);
       const governor = await getGovernor(hre, args, args.account);
-      const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
+      const client = await getPoolClient(hre, args, "signer");
       const { proposeRulesChange } = await import("../src");
       const proposal = await proposeRulesChange(governor, { pool: client, change });
       output(args.json, { proposalId: proposal.proposalId, description: proposal.description }, () =>
@@ -370,7 +369,7 @@ withPoolOptions(
   royalties.task("rules-history", "Every rules version of a pool and the epochs it applied to"),
 ).setAction(
   action(async (args: PoolArgs, hre) => {
-    const client = await getPoolClient(hre, args, await getReader(hre, args.account));
+    const client = await getPoolClient(hre, args, "reader");
     const { formatTable, rulesHistory } = await import("../src");
     const history = await rulesHistory(client);
     output(args.json, history, () =>

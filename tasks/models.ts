@@ -8,9 +8,7 @@ import {
   action,
   deployedAddress,
   epochRulesOf,
-  getReader,
   getClient,
-  getSigner,
   isoTime,
   output,
   recordTable,
@@ -42,8 +40,7 @@ withEpochRuleOptions(
         args.payoutToken === undefined
           ? await deployedAddress(hre, "ConfidentialPayoutToken")
           : parseAddress(args.payoutToken, "--payout-token");
-      const signer = await getSigner(hre, args.account);
-      const client = await getClient(hre, args, signer);
+      const client = await getClient(hre, args, "signer");
       const { registerModel, toRulesStruct, sybilWarning } = await import("../src");
       const rulesArgs = { metrics, ...epochRulesOf(args) };
       const applied = toRulesStruct(rulesArgs);
@@ -94,7 +91,7 @@ async function symbolOf(hre: HardhatRuntimeEnvironment, token: string): Promise<
 
 withRegistryOptions(royalties.task("models", "List the models of the registry")).setAction(
   action(async (args: RegistryArgs, hre) => {
-    const client = await getClient(hre, args, await getReader(hre, args.account));
+    const client = await getClient(hre, args, "reader");
     const { listModels } = await import("../src");
     // Anyone can create a model with any payout token, even one named like ours: flag every other one.
     const deployed = await hre.deployments.getOrNull("ConfidentialPayoutToken");

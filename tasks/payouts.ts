@@ -25,9 +25,11 @@ interface ModelArgs extends RegistryArgs {
   model?: string;
 }
 
-/** A model of the registry, named by `--model <name|id>`. */
+/** A model of the registry, named by `--model <name|id>`, with the registry's payout vault acting as `signer`. */
 interface ModelRef {
+  signer: Signer;
   registry: ModelRegistry;
+  vault: VaultClient;
   modelId: bigint;
   name: string;
   pool: string;
@@ -39,16 +41,20 @@ function withModelOption(definition: Parameters<typeof withRegistryOptions>[0]) 
   return withRegistryOptions(definition).addOptionalParam("model", "The model: its name or its registry id");
 }
 
-async function modelOf(hre: HardhatRuntimeEnvironment, args: ModelArgs, signer: Signer): Promise<ModelRef> {
+/** The model of `--model` and the vault, both acting as the signer at `--account`: what every model task starts with. */
+async function modelOf(hre: HardhatRuntimeEnvironment, args: ModelArgs): Promise<ModelRef> {
   if (args.model === undefined) {
     fail(
       `Name the model: --model <name|id> (list them with npx hardhat royalties models --network ${hre.network.name}).`,
     );
   }
+  const signer = await getSigner(hre, args.account);
   const registry = await getRegistry(hre, args, signer);
   const { findModel } = await import("../src");
   const model = await findModel({ registry }, { name: args.model });
-  return { registry, modelId: model.modelId, name: model.name, pool: model.pool, payoutToken: model.payoutToken };
+  const vault = await vaultOf(hre, registry, signer);
+  const { modelId, name, pool, payoutToken } = model;
+  return { signer, registry, vault, modelId, name, pool, payoutToken };
 }
 
 /** The registry's payout vault, bound to `signer` and the network's FHE backend. */
@@ -89,9 +95,7 @@ withModelOption(
   .addOptionalParam("contributor", "Whose grants to list (default: the signer)")
   .setAction(
     action(async (args: DiscloseArgs, hre) => {
-      const signer = await getSigner(hre, args.account);
-      const { registry, modelId } = await modelOf(hre, args, signer);
-      const vault = await vaultOf(hre, registry, signer);
+      const { signer, vault, modelId } = await modelOf(hre, args);
       const epochIds = parseEpochList(args.epochs);
       const me = await signer.getAddress();
       const contributor = args.contributor === undefined ? me : parseAddress(args.contributor, "--contributor");
@@ -143,9 +147,7 @@ withModelOption(
   .addOptionalParam("epoch", "One epoch id (default: every epoch of the model disclosed to you)")
   .setAction(
     action(async (args: DisclosedArgs, hre) => {
-      const signer = await getSigner(hre, args.account);
-      const { registry, modelId, name, pool, payoutToken } = await modelOf(hre, args, signer);
-      const vault = await vaultOf(hre, registry, signer);
+      const { signer, vault, modelId, name, pool, payoutToken } = await modelOf(hre, args);
       const contributor = parseAddress(args.contributor, "--contributor");
       const viewer = await signer.getAddress();
       const { decryptDisclosed, formatTable } = await import("../src");
@@ -232,9 +234,7 @@ withModelOption(
   .addParam("out", "File to write the signed authorization to")
   .setAction(
     action(async (args: SignWithdrawalArgs, hre) => {
-      const signer = await getSigner(hre, args.account);
-      const { registry, modelId, payoutToken } = await modelOf(hre, args, signer);
-      const vault = await vaultOf(hre, registry, signer);
+      const { signer, vault, modelId, payoutToken } = await modelOf(hre, args);
       if (!Number.isInteger(args.validFor) || args.validFor <= 0) {
         fail("--valid-for must be a positive number of seconds.");
       }
@@ -402,9 +402,7 @@ withModelOption(
   .addOptionalParam("amount", "Amount in payout tokens, e.g. 12.5 (default: the whole balance)")
   .setAction(
     action(async (args: WithdrawOmnibusArgs, hre) => {
-      const signer = await getSigner(hre, args.account);
-      const { registry, modelId, payoutToken } = await modelOf(hre, args, signer);
-      const vault = await vaultOf(hre, registry, signer);
+      const { signer, vault, modelId, payoutToken } = await modelOf(hre, args);
       const omnibus = parseAddress(args.omnibus, "--omnibus");
       const subAccount = parseAddress(args.subAccount, "--sub-account");
       const { decimals, format } = await tokenUnits(payoutToken, signer);

@@ -1,6 +1,6 @@
 /** Cross-model tasks: a contributor's portfolio, batch claims, attested contributions. */
 import { fail, parseAddress, parseMetricValues } from "./args";
-import { action, getClient, getPoolClient, getSigner, output, withPoolOptions, withRegistryOptions } from "./common";
+import { action, getClient, getPoolClient, output, withPoolOptions, withRegistryOptions } from "./common";
 import type { PoolArgs, RegistryArgs } from "./common";
 import { royalties } from "./scope";
 import { types } from "hardhat/config";
@@ -12,8 +12,7 @@ withRegistryOptions(royalties.task("portfolio", "Your models and epochs across t
   )
   .setAction(
     action(async (args: RegistryArgs & { indexer?: string }, hre) => {
-      const signer = await getSigner(hre, args.account);
-      const client = await getClient(hre, args, signer);
+      const client = await getClient(hre, args, "signer");
       const { formatTable, getPortfolio } = await import("../src");
       const portfolio = await getPortfolio(client, { indexer: args.indexer });
       output(args.json, portfolio, () =>
@@ -59,8 +58,7 @@ withRegistryOptions(
   )
   .setAction(
     action(async (args: ClaimAllArgs, hre) => {
-      const signer = await getSigner(hre, args.account);
-      const client = await getClient(hre, args, signer);
+      const client = await getClient(hre, args, "signer");
       const { claimAll, connectVault } = await import("../src");
       const { findClaimablePairs } = await import("../src/actions/claimable");
       const pairs = await findClaimablePairs(client);
@@ -116,7 +114,7 @@ withPoolOptions(royalties.task("attest", "As an attestor, submit encrypted metri
   .addOptionalParam("bonusClass", "0 for none, or a bonus class 1..n of the rules", 0, types.int)
   .setAction(
     action(async (args: AttestArgs, hre) => {
-      const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
+      const client = await getPoolClient(hre, args, "signer");
       const contributor = parseAddress(args.contributor, "--contributor");
       const { submitAttested } = await import("../src");
       const result = await submitAttested(client, {
@@ -148,7 +146,7 @@ withPoolOptions(
   .addParam("contributor", "The contributor who has not claimed")
   .setAction(
     action(async (args: PushArgs, hre) => {
-      const client = await getPoolClient(hre, args, await getSigner(hre, args.account));
+      const client = await getPoolClient(hre, args, "signer");
       const contributor = parseAddress(args.contributor, "--contributor");
       const { pushUnclaimed } = await import("../src");
       const { parseEpochId } = await import("./args");
