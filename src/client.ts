@@ -230,3 +230,18 @@ export function findPoolEvent<K extends EventName<RoyaltyPool>>(
 ): ParsedEvent<RoyaltyPool, K> | undefined {
   return parseEvents(client.pool, receipt, name)[0];
 }
+
+/**
+ * The event `name` a pool transaction must emit (see {@link findPoolEvent}); its absence means the receipt is not
+ * the pool's, and `what` names the operation in the error.
+ */
+export function requirePoolEvent<K extends EventName<RoyaltyPool>>(
+  client: PoolClient,
+  receipt: ContractTransactionReceipt,
+  name: K,
+  what: string,
+): ParsedEvent<RoyaltyPool, K> {
+  const event = findPoolEvent(client, receipt, name);
+  if (event === undefined) throw new RoyaltiesError(`${what} emitted no ${name} event.`);
+  return event;
+}

@@ -93,6 +93,7 @@ export type {
   PlanClaimBatchesParameters,
   PricedClaimPair,
 } from "./actions/claimAll";
+export { AmountAboveBalanceError } from "./actions/balanceError";
 export {
   withdraw,
   InsufficientVaultBalanceError,

@@ -1,6 +1,6 @@
 import type { ContractTransactionReceipt } from "ethers";
 
-import { confirmed, findPoolEvent, requireFhe, requireSigner } from "../client";
+import { confirmed, requireFhe, requirePoolEvent, requireSigner } from "../client";
 import type { PoolClient } from "../client";
 import { RoyaltiesError, withPoolErrors } from "../errors";
 import { checkMetrics } from "../metrics";
@@ -41,8 +41,7 @@ export async function submitContribution(
   const receipt = await withPoolErrors(() =>
     confirmed(client.pool.submitContribution(encrypted.handles, encrypted.inputProof)),
   );
-  const event = findPoolEvent(client, receipt, "ContributionSubmitted");
-  if (event === undefined) throw new RoyaltiesError("The submission emitted no ContributionSubmitted event.");
+  const event = requirePoolEvent(client, receipt, "ContributionSubmitted", "The submission");
   return { epochId: event.args.epochId, scoreHandle: event.args.score, receipt };
 }
 
@@ -76,7 +75,6 @@ export async function submitAttested(
   const receipt = await withPoolErrors(() =>
     confirmed(client.pool.submitAttested(contributor, encrypted.handles, encrypted.inputProof, bonusClass)),
   );
-  const event = findPoolEvent(client, receipt, "ContributionSubmitted");
-  if (event === undefined) throw new RoyaltiesError("The submission emitted no ContributionSubmitted event.");
+  const event = requirePoolEvent(client, receipt, "ContributionSubmitted", "The submission");
   return { epochId: event.args.epochId, scoreHandle: event.args.score, receipt };
 }

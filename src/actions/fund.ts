@@ -1,7 +1,7 @@
 import type { ContractTransactionReceipt } from "ethers";
 
 import { ConfidentialPayoutToken__factory, IERC20__factory } from "../../types";
-import { confirmed, findPoolEvent, requireSigner } from "../client";
+import { confirmed, requirePoolEvent, requireSigner } from "../client";
 import type { PoolClient } from "../client";
 import { RoyaltiesError, withPoolErrors } from "../errors";
 
@@ -37,8 +37,7 @@ export async function fundPool(client: PoolClient, { amount }: FundPoolParameter
     await confirmed(token.approve(client.address, amount));
   }
   const receipt = await withPoolErrors(() => confirmed(client.pool.fund(amount)));
-  const event = findPoolEvent(client, receipt, "PoolFunded");
-  if (event === undefined) throw new RoyaltiesError("Funding emitted no PoolFunded event.");
+  const event = requirePoolEvent(client, receipt, "PoolFunded", "Funding");
   return {
     epochId: event.args.epochId,
     units: event.args.units,

@@ -1,23 +1,21 @@
 import { ZeroAddress, getAddress, isAddress } from "ethers";
 import type { ContractTransactionReceipt } from "ethers";
 
-import { confirmed, requireFhe, requireSigner } from "../client";
+import { confirmed, requireFhe } from "../client";
 import { RoyaltiesError } from "../errors";
 import { checkRelayable, relayedWithdrawal } from "./relayWithdrawal";
 import { vaultEvents, withVaultErrors } from "./vault";
 import type { VaultClient } from "./vault";
 import {
-  DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
   InvalidSignedWithdrawalError,
   OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES,
-  checkAmount,
-  checkBalance,
+  checkWithdrawable,
   encryptAmount,
+  signAuthorization,
   encryptSubAccount,
-  latestTimestamp,
-  withdrawalDomain,
 } from "./withdrawalAuthorization";
 import type {
+  AuthorizationTerms,
   OmnibusWithdrawAuthorization,
   SignedOmnibusWithdrawal,
   SignedWithdrawal,
@@ -69,9 +67,7 @@ export async function withdrawToOmnibus(
   client: VaultClient,
   { token, omnibus, subAccount, amount }: WithdrawToOmnibusParameters,
 ): Promise<WithdrawToOmnibusReturnType> {
-  const contributor = await requireSigner(client, "withdrawToOmnibus").getAddress();
-  checkAmount(amount);
-  await checkBalance(client, "withdrawToOmnibus", getAddress(token), amount);
+  const { contributor } = await checkWithdrawable(client, "withdrawToOmnibus", token, amount);
   const encrypted = await encryptSubAccount(
     requireFhe(client, "withdrawToOmnibus"),
     client.address,
@@ -96,11 +92,9 @@ export async function withdrawToOmnibus(
   return omnibusResult(client, receipt, { contributor, token, omnibus });
 }
 
-export interface SignOmnibusWithdrawalParameters extends WithdrawToOmnibusParameters {
+export interface SignOmnibusWithdrawalParameters extends WithdrawToOmnibusParameters, AuthorizationTerms {
   /** The relayer that will submit (required: the sub-account is encrypted for it). */
   relayer: string;
-  nonce?: bigint;
-  deadline?: bigint;
 }
 
 export type SignOmnibusWithdrawalReturnType = SignedOmnibusWithdrawal;
@@ -118,37 +112,30 @@ export async function signOmnibusWithdrawAuthorization(
   if (!isAddress(relayer) || getAddress(relayer) === ZeroAddress) {
     throw new InvalidSignedWithdrawalError("An omnibus withdrawal must name its relayer (--relayer).");
   }
-  const signer = requireSigner(client, "signOmnibusWithdrawAuthorization");
-  const contributor = getAddress(await signer.getAddress());
-  checkAmount(amount);
-  await checkBalance(client, "signOmnibusWithdrawAuthorization", getAddress(token), amount);
+  const action = "signOmnibusWithdrawAuthorization";
+  const { signer, contributor } = await checkWithdrawable(client, action, token, amount);
   const encrypted = await encryptSubAccount(
-    requireFhe(client, "signOmnibusWithdrawAuthorization"),
+    requireFhe(client, action),
     client.address,
     getAddress(relayer),
     subAccount,
   );
-  const units = await encryptAmount(client, "signOmnibusWithdrawAuthorization", getAddress(relayer), amount);
-  const authorization: OmnibusWithdrawAuthorization = {
-    contributor,
-    token: getAddress(token),
-    omnibus: getAddress(omnibus),
-    recipient: encrypted.handle,
-    amount: units.handle,
-    relayer: getAddress(relayer),
-    nonce: nonce ?? (await client.vault.nonces(contributor)),
-    deadline: deadline ?? (await latestTimestamp(client)) + DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
-  };
-  const domain = await withdrawalDomain(client);
-  const signature = await signer.signTypedData(domain, OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES, authorization);
-  return {
-    vault: String(domain.verifyingContract),
-    chainId: BigInt(domain.chainId ?? 0),
-    authorization,
-    inputProof: encrypted.inputProof,
-    amountProof: units.inputProof,
-    signature,
-  };
+  const units = await encryptAmount(client, action, getAddress(relayer), amount);
+  return signAuthorization<OmnibusWithdrawAuthorization, { inputProof: string; amountProof: string }>(
+    client,
+    signer,
+    OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES,
+    {
+      contributor,
+      token: getAddress(token),
+      omnibus: getAddress(omnibus),
+      recipient: encrypted.handle,
+      amount: units.handle,
+      relayer: getAddress(relayer),
+    },
+    { nonce, deadline },
+    { inputProof: encrypted.inputProof, amountProof: units.inputProof },
+  );
 }
 
 export interface RelayOmnibusWithdrawalParameters {

@@ -1,7 +1,7 @@
 import { ZeroHash } from "ethers";
 import type { ContractTransactionReceipt } from "ethers";
 
-import { confirmed, findPoolEvent, requireFhe } from "../client";
+import { confirmed, findPoolEvent, requireFhe, requirePoolEvent } from "../client";
 import type { PoolClient } from "../client";
 import { RoyaltiesError, withPoolErrors } from "../errors";
 import { publicValue } from "../fhe/backend";
@@ -85,8 +85,7 @@ export async function settlePool(client: PoolClient): Promise<SettlePoolReturnTy
   const { value, proof } = await publicValue(requireFhe(client, "settlePool"), status.pending.released);
   const receipt = await withPoolErrors(() => confirmed(client.pool.settle(value, proof)));
   receipts.push(receipt);
-  const event = findPoolEvent(client, receipt, "PoolSettled");
-  if (event === undefined) throw new RoyaltiesError("Settlement emitted no PoolSettled event.");
+  const event = requirePoolEvent(client, receipt, "PoolSettled", "Settlement");
   return {
     fromEpochId: event.args.fromEpochId,
     toEpochId: event.args.toEpochId,

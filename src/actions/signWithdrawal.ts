@@ -1,21 +1,17 @@
 import { ZeroAddress, getAddress } from "ethers";
 
-import { requireSigner } from "../client";
 import type { VaultClient } from "./vault";
 import {
-  DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
   WITHDRAW_AUTHORIZATION_TYPES,
   InvalidSignedWithdrawalError,
   WithdrawalBalanceError,
-  checkAmount,
-  checkBalance,
+  checkWithdrawable,
   encryptAmount,
-  latestTimestamp,
-  withdrawalDomain,
+  signAuthorization,
 } from "./withdrawalAuthorization";
-import type { SignedWithdrawal, WithdrawAuthorization } from "./withdrawalAuthorization";
+import type { AuthorizationTerms, SignedWithdrawal, WithdrawAuthorization } from "./withdrawalAuthorization";
 
-export interface SignWithdrawalParameters {
+export interface SignWithdrawalParameters extends AuthorizationTerms {
   /** The payout token of the balance to withdraw from. */
   token: string;
   /** Who receives it; the contributor when omitted. */
@@ -26,10 +22,6 @@ export interface SignWithdrawalParameters {
   unwrap?: boolean;
   /** Who may submit; anyone when omitted (whole balance only: an amount is encrypted for its relayer). */
   relayer?: string;
-  /** The contributor's current vault nonce when omitted. */
-  nonce?: bigint;
-  /** Unix time; one day after the latest block when omitted. */
-  deadline?: bigint;
 }
 
 export type SignWithdrawalReturnType = SignedWithdrawal;
@@ -47,12 +39,10 @@ export async function signWithdrawAuthorization(
   client: VaultClient,
   { token, recipient, amount, unwrap, relayer, nonce, deadline }: SignWithdrawalParameters,
 ): Promise<SignWithdrawalReturnType> {
-  const signer = requireSigner(client, "signWithdrawAuthorization");
-  const contributor = getAddress(await signer.getAddress());
-  checkAmount(amount);
+  const action = "signWithdrawAuthorization";
+  const { signer, contributor } = await checkWithdrawable(client, action, token, amount);
   const to = getAddress(recipient ?? contributor);
   if (to === ZeroAddress) throw new WithdrawalBalanceError("A withdrawal needs a recipient address (--to).");
-  await checkBalance(client, "signWithdrawAuthorization", getAddress(token), amount);
   const submitter = getAddress(relayer ?? ZeroAddress);
   if (amount !== undefined && submitter === ZeroAddress) {
     throw new InvalidSignedWithdrawalError(
@@ -60,24 +50,20 @@ export async function signWithdrawAuthorization(
         "Omit the amount to let anyone submit a withdrawal of everything.",
     );
   }
-  const encrypted = await encryptAmount(client, "signWithdrawAuthorization", submitter, amount);
-  const authorization: WithdrawAuthorization = {
-    contributor,
-    token: getAddress(token),
-    recipient: to,
-    amount: encrypted.handle,
-    unwrap: unwrap ?? false,
-    relayer: submitter,
-    nonce: nonce ?? (await client.vault.nonces(contributor)),
-    deadline: deadline ?? (await latestTimestamp(client)) + DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
-  };
-  const domain = await withdrawalDomain(client);
-  const signature = await signer.signTypedData(domain, WITHDRAW_AUTHORIZATION_TYPES, authorization);
-  return {
-    vault: String(domain.verifyingContract),
-    chainId: BigInt(domain.chainId ?? 0),
-    authorization,
-    amountProof: encrypted.inputProof,
-    signature,
-  };
+  const encrypted = await encryptAmount(client, action, submitter, amount);
+  return signAuthorization<WithdrawAuthorization, { amountProof: string }>(
+    client,
+    signer,
+    WITHDRAW_AUTHORIZATION_TYPES,
+    {
+      contributor,
+      token: getAddress(token),
+      recipient: to,
+      amount: encrypted.handle,
+      unwrap: unwrap ?? false,
+      relayer: submitter,
+    },
+    { nonce, deadline },
+    { amountProof: encrypted.inputProof },
+  );
 }

@@ -8,7 +8,7 @@ import type { PoolClient, RoyaltiesClient } from "../client";
 import { RoyaltiesError, withRoyaltiesErrors } from "../errors";
 import { parseEvent } from "../events";
 import { publicValue } from "../fhe/backend";
-import { formatAmount } from "../format";
+import { AmountAboveBalanceError } from "./balanceError";
 import { decryptPayoutBalance } from "./decrypt";
 
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -52,19 +52,12 @@ export class InvalidUnwrapAmountError extends RoyaltiesError {}
 export class InvalidUnwrapRecipientError extends RoyaltiesError {}
 
 /** The signer holds fewer confidential units than it asked to unwrap. */
-export class InsufficientPayoutBalanceError extends RoyaltiesError {
-  constructor(
-    readonly requested: bigint,
-    readonly balance: bigint,
-    decimals: number,
-    symbol: string,
-  ) {
-    const tokens = (units: bigint) => `${formatAmount(units, decimals)} ${symbol}`;
-    super(
-      `Your confidential balance is ${tokens(balance)}, below the ${tokens(requested)} you asked to unwrap: ` +
-        `unwrap at most ${tokens(balance)} (a larger amount would burn nothing).`,
-    );
-  }
+export class InsufficientPayoutBalanceError extends AmountAboveBalanceError {
+  protected static override readonly wording = {
+    balance: "confidential balance",
+    verb: "unwrap",
+    advice: " (a larger amount would burn nothing)",
+  };
 }
 
 /** An unwrap request id that is not pending (never requested, or already finalized). */

@@ -4,7 +4,7 @@ import type { ContractTransactionReceipt } from "ethers";
 import { ConfidentialPayoutToken__factory } from "../../types";
 import { confirmed, requireFhe, requireSigner } from "../client";
 import { RoyaltiesError } from "../errors";
-import { formatAmount } from "../format";
+import { AmountAboveBalanceError } from "./balanceError";
 import { decryptVaultBalance } from "./earnings";
 import { UnwrapNotFinalizedError, finalizeUnwrapRequest } from "./unwrap";
 import { vaultEvents, withVaultErrors } from "./vault";
@@ -63,19 +63,12 @@ export class NoVaultBalanceError extends RoyaltiesError {
 }
 
 /** A partial withdrawal above the signer's vault balance (the vault would send nothing). */
-export class InsufficientVaultBalanceError extends RoyaltiesError {
-  constructor(
-    readonly requested: bigint,
-    readonly balance: bigint,
-    decimals: number,
-    symbol: string,
-  ) {
-    const tokens = (units: bigint) => `${formatAmount(units, decimals)} ${symbol}`;
-    super(
-      `Your vault balance is ${tokens(balance)}, below the ${tokens(requested)} you asked to withdraw: ` +
-        `withdraw at most ${tokens(balance)}, or omit the amount to withdraw everything.`,
-    );
-  }
+export class InsufficientVaultBalanceError extends AmountAboveBalanceError {
+  protected static override readonly wording = {
+    balance: "vault balance",
+    verb: "withdraw",
+    advice: ", or omit the amount to withdraw everything",
+  };
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { getAddress, hexlify } from "ethers";
 import { ZeroHash } from "ethers";
-import type { TypedDataDomain, TypedDataField } from "ethers";
+import type { Signer, TypedDataDomain, TypedDataField } from "ethers";
 
 import { requireFhe, requireSigner } from "../client";
 import { RoyaltiesError } from "../errors";
@@ -152,34 +152,72 @@ export async function encryptAmount(
 }
 
 /**
- * Refuses, before anything is signed or sent, a withdrawal the vault would not pay: no balance in the token, or a
- * partial amount above the balance (the vault would send nothing). Decrypts the signer's own balance.
+ * Refuses, before anything is signed or sent, a withdrawal the vault would not pay: a partial amount of 0 or above
+ * 2^64 - 1 units, no balance in the token, or a partial amount above the balance (the vault would send nothing).
+ * Decrypts the signer's own balance. Returns the signer and its (checksummed) address, the contributor.
  */
-export async function checkBalance(
+export async function checkWithdrawable(
   client: VaultClient,
   action: string,
   token: string,
   amount: bigint | undefined,
-): Promise<void> {
-  const contributor = await requireSigner(client, action).getAddress();
-  const handle = await client.vault.balanceOf(contributor, token);
+): Promise<{ signer: Signer; contributor: string }> {
+  const signer = requireSigner(client, action);
+  const contributor = getAddress(await signer.getAddress());
+  checkAmount(amount);
+  const payoutToken = getAddress(token);
+  const handle = await client.vault.balanceOf(contributor, payoutToken);
   if (handle === ZeroHash) {
     throw new WithdrawalBalanceError(
-      `${contributor} has no balance in payout token ${token}: claim a revealed epoch first (royalties claim).`,
+      `${contributor} has no balance in payout token ${payoutToken}: claim a revealed epoch first (royalties claim).`,
     );
   }
-  if (amount === undefined) return;
-  const balance = await requireFhe(client, action).userDecryptUint64(
-    handle,
-    client.address,
-    requireSigner(client, action),
-  );
+  if (amount === undefined) return { signer, contributor };
+  const balance = await requireFhe(client, action).userDecryptUint64(handle, client.address, signer);
   if (amount > balance) {
     throw new WithdrawalBalanceError(
-      `The balance of ${contributor} in ${token} is ${balance} units, less than the ${amount} asked: ` +
+      `The balance of ${contributor} in ${payoutToken} is ${balance} units, less than the ${amount} asked: ` +
         "withdraw at most the balance, or everything (omit --amount).",
     );
   }
+  return { signer, contributor };
+}
+
+/** What the signer of a withdrawal may set besides its content; each has a default. */
+export interface AuthorizationTerms {
+  /** The contributor's current vault nonce when omitted. */
+  nonce?: bigint;
+  /** Unix time; one day after the latest block when omitted. */
+  deadline?: bigint;
+}
+
+/**
+ * Completes an authorization with its nonce and deadline (given, or the defaults of {@link AuthorizationTerms}) and
+ * signs it (EIP-712 `types`, the vault's domain): the vault, chain, authorization, `proofs` and signature, in the
+ * order of a signed withdrawal file.
+ */
+export async function signAuthorization<A extends WithdrawAuthorization | OmnibusWithdrawAuthorization, P>(
+  client: VaultClient,
+  signer: Signer,
+  types: Record<string, TypedDataField[]>,
+  fields: Omit<A, "nonce" | "deadline">,
+  { nonce, deadline }: AuthorizationTerms,
+  proofs: P,
+): Promise<{ vault: string; chainId: bigint; authorization: A } & P & { signature: string }> {
+  const authorization = {
+    ...fields,
+    nonce: nonce ?? (await client.vault.nonces(fields.contributor)),
+    deadline: deadline ?? (await latestTimestamp(client)) + DEFAULT_WITHDRAWAL_VALIDITY_SECONDS,
+  } as A;
+  const domain = await withdrawalDomain(client);
+  const signature = await signer.signTypedData(domain, types, authorization);
+  return {
+    vault: String(domain.verifyingContract),
+    chainId: BigInt(domain.chainId ?? 0),
+    authorization,
+    ...proofs,
+    signature,
+  };
 }
 
 /** Encrypts an omnibus sub-account for (vault, user); refuses a backend without address encryption. */

@@ -1,4 +1,5 @@
 import { RoyaltyPool__factory } from "../../../types";
+import type { IRoyaltyPool } from "../../../types";
 import type { RulesParameters } from "../../deploy";
 import type { ProposalInfo } from "./proposals";
 
@@ -24,17 +25,8 @@ export function decodeProposalActions(
     try {
       const parsed = iface.parseTransaction({ data });
       if (parsed?.name === "updateRules") {
-        const r = parsed.args[0] as unknown as {
-          metrics: { name: string; weight: bigint; cap: bigint }[];
-          epochLength: bigint;
-          minParticipants: bigint;
-          maxSubmissionsPerContributor: bigint;
-          attestationRequired: boolean;
-          attestors: string[];
-          bonusMultipliers: bigint[];
-          claimWindow: bigint;
-          noiseBits: bigint;
-        };
+        // The calldata's struct, typed by TypeChain from the pool's ABI (ethers decodes it as any).
+        const r = parsed.args[0] as IRoyaltyPool.RulesStructOutput;
         const rules: RulesParameters = {
           metrics: r.metrics.map((m) => ({ name: m.name, weight: m.weight, cap: m.cap })),
           epochLength: r.epochLength,
