@@ -2,8 +2,16 @@
 import fs from "node:fs";
 
 import { fail, parseBlock } from "./args";
-import { action, epochOrLastClosed, getPoolClient, output, recordTable, withPoolOptions } from "./common";
-import type { PoolArgs } from "./common";
+import {
+  action,
+  getPoolClient,
+  getPoolEpoch,
+  output,
+  recordTable,
+  withClosedEpochOptions,
+  withPoolOptions,
+} from "./common";
+import type { PoolArgs, PoolEpochArgs } from "./common";
 import { royalties } from "./scope";
 
 interface AuditArgs extends PoolArgs {
@@ -49,32 +57,27 @@ withPoolOptions(royalties.task("audit", "Audit a pool from its event log: hash c
     }),
   );
 
-interface VerifyArgs extends PoolArgs {
-  epoch?: string;
-}
-
-withPoolOptions(royalties.task("verify", "Check your own share = floor(score·pool/total) against the public total"))
-  .addOptionalParam("epoch", "Epoch id (default: the last closed epoch)")
-  .setAction(
-    action(async (args: VerifyArgs, hre) => {
-      const client = await getPoolClient(hre, args, "signer");
-      const epochId = await epochOrLastClosed(client, args.epoch);
-      const { verifyShare } = await import("../src");
-      const check = await verifyShare(client, { epochId });
-      output(args.json, check, () =>
-        [
-          `Share check of ${check.ok ? "PASSED" : "FAILED"} for epoch ${epochId} (score and share decrypted with your key):`,
-          recordTable([
-            ["score (private)", check.score],
-            ["share (private)", check.share],
-            ["pool (public)", check.pool],
-            ["total (public)", check.total],
-            ["floor(score·pool/total)", check.exact],
-            ["expected (factor method)", check.expected],
-            ["verdict", check.ok ? "share = exact or one unit less, never more" : "MISMATCH"],
-          ]),
-        ].join("\n"),
-      );
-      if (!check.ok) process.exitCode = 1;
-    }),
-  );
+withClosedEpochOptions(
+  royalties.task("verify", "Check your own share = floor(score·pool/total) against the public total"),
+).setAction(
+  action(async (args: PoolEpochArgs, hre) => {
+    const { client, epochId } = await getPoolEpoch(hre, args, "signer");
+    const { verifyShare } = await import("../src");
+    const check = await verifyShare(client, { epochId });
+    output(args.json, check, () =>
+      [
+        `Share check of ${check.ok ? "PASSED" : "FAILED"} for epoch ${epochId} (score and share decrypted with your key):`,
+        recordTable([
+          ["score (private)", check.score],
+          ["share (private)", check.share],
+          ["pool (public)", check.pool],
+          ["total (public)", check.total],
+          ["floor(score·pool/total)", check.exact],
+          ["expected (factor method)", check.expected],
+          ["verdict", check.ok ? "share = exact or one unit less, never more" : "MISMATCH"],
+        ]),
+      ].join("\n"),
+    );
+    if (!check.ok) process.exitCode = 1;
+  }),
+);

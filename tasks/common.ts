@@ -32,6 +32,10 @@ export interface PoolArgs extends RegistryArgs {
   model?: string;
 }
 
+export interface PoolEpochArgs extends PoolArgs {
+  epoch?: string;
+}
+
 /** Adds `--account` and `--json`. */
 export function withCommonOptions(definition: ConfigurableTaskDefinition): ConfigurableTaskDefinition {
   return definition
@@ -99,6 +103,11 @@ export function epochRulesOf(args: EpochRuleArgs) {
     claimWindow: args.claimWindow === undefined ? undefined : BigInt(args.claimWindow),
     noiseBits: args.noiseBits,
   };
+}
+
+/** Adds `--epoch` to the pool options, for a task that acts on one closed epoch (see {@link getPoolEpoch}). */
+export function withClosedEpochOptions(definition: ConfigurableTaskDefinition): ConfigurableTaskDefinition {
+  return withPoolOptions(definition).addOptionalParam("epoch", "Epoch id (default: the last closed epoch)");
 }
 
 /** Adds `--pool` / `--model` to the registry options. */
@@ -218,6 +227,16 @@ export async function getPoolClient(hre: HardhatRuntimeEnvironment, args: PoolAr
   fail(
     `Name the pool: --pool 0x… or --model <name> (list the models with npx hardhat royalties models --network ${network}).`,
   );
+}
+
+/** The pool of `--pool` / `--model` acting `as`, and the epoch of `--epoch` or else the last closed one. */
+export async function getPoolEpoch(
+  hre: HardhatRuntimeEnvironment,
+  args: PoolEpochArgs,
+  as: ActingAs,
+): Promise<{ client: PoolClient; epochId: bigint }> {
+  const client = await getPoolClient(hre, args, as);
+  return { client, epochId: await epochOrLastClosed(client, args.epoch) };
 }
 
 /** The epoch of `--epoch`, or the last closed one (the one before the current epoch). */

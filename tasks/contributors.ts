@@ -7,22 +7,20 @@ import {
   action,
   epochOrLastClosed,
   getPoolClient,
+  getPoolEpoch,
   getReader,
   getSigner,
   output,
   recordTable,
   unitsFormatter,
+  withClosedEpochOptions,
   withPoolOptions,
 } from "./common";
-import type { PoolArgs } from "./common";
+import type { PoolArgs, PoolEpochArgs } from "./common";
 import { royalties } from "./scope";
 
 interface SubmitArgs extends PoolArgs {
   metrics: string;
-}
-
-interface ClaimArgs extends PoolArgs {
-  epoch?: string;
 }
 
 interface DecryptArgs extends PoolArgs {
@@ -65,35 +63,34 @@ withPoolOptions(royalties.task("submit", "Encrypt contribution metrics in the si
     }),
   );
 
-withPoolOptions(royalties.task("claim", "Claim your share of a revealed epoch into your payout-vault balance"))
-  .addOptionalParam("epoch", "Epoch id (default: the last closed epoch)")
-  .setAction(
-    action(async (args: ClaimArgs, hre) => {
-      const signer = await getSigner(hre, args.account);
-      const client = await getPoolClient(hre, args, signer);
-      const epochId = await epochOrLastClosed(client, args.epoch);
-      const { claimRoyalty, decryptShare, decryptVaultBalance, vaultOfPool } = await import("../src");
-      const result = await claimRoyalty(client, { epochId });
-      // One decryption at a time: the FHE mock's coprocessor replays events and trips over concurrent requests.
-      const share = await decryptShare(client, { epochId });
-      const balance = await decryptVaultBalance(await vaultOfPool(client), { token: result.token });
-      const units = await unitsFormatter(client);
-      const account = await signer.getAddress();
-      const data = { epochId, account, token: result.token, share, balance, tx: result.receipt.hash };
-      output(args.json, data, () =>
-        [
-          `Epoch ${epochId} claimed into the payout vault (decrypted with the key of ${account}; nobody else can).`,
-          recordTable([
-            ["epoch", epochId],
-            ["share", units(share)],
-            ["vault balance", units(balance)],
-            ["tx", result.receipt.hash],
-          ]),
-          "Withdraw it whenever you like, for every epoch and model at once: royalties withdraw.",
-        ].join("\n"),
-      );
-    }),
-  );
+withClosedEpochOptions(
+  royalties.task("claim", "Claim your share of a revealed epoch into your payout-vault balance"),
+).setAction(
+  action(async (args: PoolEpochArgs, hre) => {
+    const signer = await getSigner(hre, args.account);
+    const { client, epochId } = await getPoolEpoch(hre, args, signer);
+    const { claimRoyalty, decryptShare, decryptVaultBalance, vaultOfPool } = await import("../src");
+    const result = await claimRoyalty(client, { epochId });
+    // One decryption at a time: the FHE mock's coprocessor replays events and trips over concurrent requests.
+    const share = await decryptShare(client, { epochId });
+    const balance = await decryptVaultBalance(await vaultOfPool(client), { token: result.token });
+    const units = await unitsFormatter(client);
+    const account = await signer.getAddress();
+    const data = { epochId, account, token: result.token, share, balance, tx: result.receipt.hash };
+    output(args.json, data, () =>
+      [
+        `Epoch ${epochId} claimed into the payout vault (decrypted with the key of ${account}; nobody else can).`,
+        recordTable([
+          ["epoch", epochId],
+          ["share", units(share)],
+          ["vault balance", units(balance)],
+          ["tx", result.receipt.hash],
+        ]),
+        "Withdraw it whenever you like, for every epoch and model at once: royalties withdraw.",
+      ].join("\n"),
+    );
+  }),
+);
 
 withPoolOptions(
   royalties.task("decrypt", "Decrypt the signer's own score and share of an epoch, vault and wallet balances"),

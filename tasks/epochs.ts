@@ -2,20 +2,17 @@
 import { parseEpochId } from "./args";
 import {
   action,
-  epochOrLastClosed,
   getPoolClient,
+  getPoolEpoch,
   isoTime,
   output,
   recordTable,
   unitsFormatter,
+  withClosedEpochOptions,
   withPoolOptions,
 } from "./common";
-import type { PoolArgs } from "./common";
+import type { PoolArgs, PoolEpochArgs } from "./common";
 import { royalties } from "./scope";
-
-interface EpochArgs extends PoolArgs {
-  epoch?: string;
-}
 
 withPoolOptions(royalties.task("close", "Close the current epoch once it has ended (anyone may call)")).setAction(
   action(async (args: PoolArgs, hre) => {
@@ -39,26 +36,25 @@ withPoolOptions(royalties.task("close", "Close the current epoch once it has end
   }),
 );
 
-withPoolOptions(royalties.task("reveal", "Reveal a closed epoch's total with the KMS decryption proof"))
-  .addOptionalParam("epoch", "Epoch id (default: the last closed epoch)")
-  .setAction(
-    action(async (args: EpochArgs, hre) => {
-      const client = await getPoolClient(hre, args, "signer");
-      const epochId = await epochOrLastClosed(client, args.epoch);
-      const { revealEpochTotal } = await import("../src");
-      const result = await revealEpochTotal(client, { epochId });
-      output(args.json, { epochId, total: result.total, tx: result.receipt.hash }, () =>
-        [
-          `Epoch ${epochId} revealed: its funds are in the payout vault; contributors claim with royalties claim or claim-all.`,
-          recordTable([
-            ["epoch", epochId],
-            ["total score", result.total],
-            ["tx", result.receipt.hash],
-          ]),
-        ].join("\n"),
-      );
-    }),
-  );
+withClosedEpochOptions(
+  royalties.task("reveal", "Reveal a closed epoch's total with the KMS decryption proof"),
+).setAction(
+  action(async (args: PoolEpochArgs, hre) => {
+    const { client, epochId } = await getPoolEpoch(hre, args, "signer");
+    const { revealEpochTotal } = await import("../src");
+    const result = await revealEpochTotal(client, { epochId });
+    output(args.json, { epochId, total: result.total, tx: result.receipt.hash }, () =>
+      [
+        `Epoch ${epochId} revealed: its funds are in the payout vault; contributors claim with royalties claim or claim-all.`,
+        recordTable([
+          ["epoch", epochId],
+          ["total score", result.total],
+          ["tx", result.receipt.hash],
+        ]),
+      ].join("\n"),
+    );
+  }),
+);
 
 withPoolOptions(
   royalties.task(
@@ -102,7 +98,7 @@ withPoolOptions(
 withPoolOptions(royalties.task("epoch", "Show the public record of an epoch"))
   .addOptionalParam("epoch", "Epoch id (default: the current epoch)")
   .setAction(
-    action(async (args: EpochArgs, hre) => {
+    action(async (args: PoolEpochArgs, hre) => {
       const client = await getPoolClient(hre, args, "reader");
       const { getEpoch, getRules } = await import("../src");
       const current = await client.pool.currentEpochId();
