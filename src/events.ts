@@ -2,7 +2,7 @@
  * Typed event arguments: the one place where a decoded log meets TypeChain's event types, so that actions read
  * `event.args.epochId` as the `bigint` the ABI says instead of casting `unknown`.
  */
-import type { BaseContract, EventFragment, Interface, Log } from "ethers";
+import type { BaseContract, EventFragment, Interface, Log, LogDescription, ParamType } from "ethers";
 
 import type { TypedContractEvent, TypedLogDescription } from "../types/common";
 import { RoyaltiesError } from "./errors";
@@ -47,8 +47,22 @@ export function parseLog<C extends EventfulContract, K extends EventName<C>>(
   if (log.address.toLowerCase() !== addressOf(contract)) return undefined;
   const parsed = contract.interface.parseLog(log);
   if (parsed === null || (parsed.name !== name && parsed.signature !== name)) return undefined;
-  // The one boundary: ethers decodes with the same ABI TypeChain generated these types from.
-  return parsed as unknown as ParsedEvent<C, K>;
+  if (!isTypedEvent<C, K>(parsed)) {
+    throw new MalformedEventError(
+      `The ${name} event in transaction ${log.transactionHash} did not decode to its ABI types.`,
+    );
+  }
+  return parsed;
+}
+
+/**
+ * The guard the TypeChain types rest on: every argument ethers decoded has the runtime type of its ABI type
+ * (the ABI TypeChain generated the types from).
+ */
+function isTypedEvent<C extends EventfulContract, K extends EventName<C>>(
+  parsed: LogDescription,
+): parsed is LogDescription & ParsedEvent<C, K> {
+  return parsed.fragment.inputs.every((input, i) => hasAbiType(parsed.args[i], input));
 }
 
 /**
@@ -99,12 +113,32 @@ export interface NamedEvent {
 /** An event argument does not have its ABI type: the stream was not decoded with the contract's ABI. */
 export class MalformedEventError extends RoyaltiesError {}
 
-/** Whether `value` is what ethers decodes an argument of ABI type `type` to (every integer width as a bigint). */
-function hasAbiType(value: unknown, type: string): boolean {
+/**
+ * Whether `value` is what ethers decodes an argument of ABI type `param` to: every integer width as a bigint,
+ * addresses, bytes and strings as strings, arrays and tuples as arrays of such values.
+ */
+function hasAbiType(value: unknown, param: ParamType): boolean {
+  if (param.isArray()) {
+    const { arrayChildren, arrayLength } = param;
+    return (
+      Array.isArray(value) &&
+      (arrayLength < 0 || value.length === arrayLength) &&
+      value.every((item) => hasAbiType(item, arrayChildren))
+    );
+  }
+  if (param.isTuple()) {
+    const { components } = param;
+    return (
+      Array.isArray(value) &&
+      value.length === components.length &&
+      components.every((component, i) => hasAbiType(value[i], component))
+    );
+  }
+  const { type } = param;
   if (/^u?int\d*$/.test(type)) return typeof value === "bigint";
   if (type === "bool") return typeof value === "boolean";
   if (type === "address" || type === "string" || /^bytes\d*$/.test(type)) return typeof value === "string";
-  return false; // arrays and tuples: no event read through a reader has one
+  return false;
 }
 
 /** Reads the named arguments `fields` of event `name`, each checked against its ABI type. */
@@ -142,7 +176,7 @@ export function eventArgsReader<C extends EventfulContract>(iface: Interface): E
     const { inputs } = fragmentOf(name);
     const fieldTyped = (args: NamedEvent["args"], field: F) => {
       const input = inputs.find((i) => i.name === field);
-      return input !== undefined && hasAbiType(args[field], input.type);
+      return input !== undefined && hasAbiType(args[field], input);
     };
     // The guard the TypeChain type rests on: every field read has the runtime type of its ABI type.
     const typed = (args: NamedEvent["args"]): args is Pick<EventArgs<C, K>, F> =>
