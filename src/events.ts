@@ -2,7 +2,7 @@
  * Typed event arguments: the one place where a decoded log meets TypeChain's event types, so that actions read
  * `event.args.epochId` as the `bigint` the ABI says instead of casting `unknown`.
  */
-import type { BaseContract, Log } from "ethers";
+import type { BaseContract, EventFragment, Interface, Log, LogDescription, ParamType } from "ethers";
 
 import type { TypedContractEvent, TypedLogDescription } from "../types/common";
 import { RoyaltiesError } from "./errors";
@@ -18,6 +18,10 @@ export type ContractEvent<
   C extends EventfulContract,
   K extends EventName<C>,
 > = C["filters"][K] extends TypedContractEvent ? C["filters"][K] : never;
+
+/** The named arguments of event `K` of contract type `C`, typed by TypeChain (its `OutputObject`). */
+export type EventArgs<C extends EventfulContract, K extends EventName<C>> =
+  ContractEvent<C, K> extends TypedContractEvent<never[], never[], infer Named> ? Named : never;
 
 /** A decoded log of event `K` whose `args` are typed by TypeChain (tuple and named fields). */
 export type ParsedEvent<C extends EventfulContract, K extends EventName<C>> = TypedLogDescription<ContractEvent<C, K>>;
@@ -43,8 +47,22 @@ export function parseLog<C extends EventfulContract, K extends EventName<C>>(
   if (log.address.toLowerCase() !== addressOf(contract)) return undefined;
   const parsed = contract.interface.parseLog(log);
   if (parsed === null || (parsed.name !== name && parsed.signature !== name)) return undefined;
-  // The one boundary: ethers decodes with the same ABI TypeChain generated these types from.
-  return parsed as unknown as ParsedEvent<C, K>;
+  if (!isTypedEvent<C, K>(parsed)) {
+    throw new MalformedEventError(
+      `The ${name} event in transaction ${log.transactionHash} did not decode to its ABI types.`,
+    );
+  }
+  return parsed;
+}
+
+/**
+ * The guard the TypeChain types rest on: every argument ethers decoded has the runtime type of its ABI type
+ * (the ABI TypeChain generated the types from).
+ */
+function isTypedEvent<C extends EventfulContract, K extends EventName<C>>(
+  parsed: LogDescription,
+): parsed is LogDescription & ParsedEvent<C, K> {
+  return parsed.fragment.inputs.every((input, i) => hasAbiType(parsed.args[i], input));
 }
 
 /**
@@ -83,4 +101,91 @@ export function parseEvent<C extends EventfulContract, K extends EventName<C>>(
     );
   }
   return first;
+}
+
+/** A decoded event from any source (RPC logs, an indexer, a hand-built stream): its name and named arguments. */
+export interface NamedEvent {
+  readonly name: string;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly transactionHash?: string;
+}
+
+/** An event argument does not have its ABI type: the stream was not decoded with the contract's ABI. */
+export class MalformedEventError extends RoyaltiesError {}
+
+/**
+ * Whether `value` is what ethers decodes an argument of ABI type `param` to: every integer width as a bigint,
+ * addresses, bytes and strings as strings, arrays and tuples as arrays of such values.
+ */
+function hasAbiType(value: unknown, param: ParamType): boolean {
+  if (param.isArray()) {
+    const { arrayChildren, arrayLength } = param;
+    return (
+      Array.isArray(value) &&
+      (arrayLength < 0 || value.length === arrayLength) &&
+      value.every((item) => hasAbiType(item, arrayChildren))
+    );
+  }
+  if (param.isTuple()) {
+    const { components } = param;
+    return (
+      Array.isArray(value) &&
+      value.length === components.length &&
+      components.every((component, i) => hasAbiType(value[i], component))
+    );
+  }
+  const { type } = param;
+  if (/^u?int\d*$/.test(type)) return typeof value === "bigint";
+  if (type === "bool") return typeof value === "boolean";
+  if (type === "address" || type === "string" || /^bytes\d*$/.test(type)) return typeof value === "string";
+  return false;
+}
+
+/** Reads the named arguments `fields` of event `name`, each checked against its ABI type. */
+export type EventArgsReader<C extends EventfulContract> = <
+  K extends EventName<C>,
+  F extends Extract<keyof EventArgs<C, K>, string>,
+>(
+  event: NamedEvent,
+  name: K,
+  ...fields: F[]
+) => Pick<EventArgs<C, K>, F>;
+
+/**
+ * A reader of the TypeChain-typed arguments of contract `C`'s events in a decoded stream that may come from
+ * anywhere: each field read is checked against the ABI type TypeChain typed it from, so a field of the wrong
+ * type is a {@link MalformedEventError}, not a value the caller computes with. Only the fields read are
+ * checked: an audit reads a forged event for the fields it needs, and judges their values.
+ * @example
+ * const poolArgs = eventArgsReader<RoyaltyPool>(RoyaltyPool__factory.createInterface());
+ * const { epochId, pool } = poolArgs(event, "EpochClosed", "epochId", "pool"); // bigint, bigint
+ */
+export function eventArgsReader<C extends EventfulContract>(iface: Interface): EventArgsReader<C> {
+  const fragments = new Map<string, EventFragment>();
+  const fragmentOf = (name: string): EventFragment => {
+    const fragment = fragments.get(name) ?? iface.getEvent(name);
+    if (fragment === null) throw new MalformedEventError(`The contract's ABI has no event ${name}.`);
+    fragments.set(name, fragment);
+    return fragment;
+  };
+  return <K extends EventName<C>, F extends Extract<keyof EventArgs<C, K>, string>>(
+    event: NamedEvent,
+    name: K,
+    ...fields: F[]
+  ): Pick<EventArgs<C, K>, F> => {
+    const { inputs } = fragmentOf(name);
+    const fieldTyped = (args: NamedEvent["args"], field: F) => {
+      const input = inputs.find((i) => i.name === field);
+      return input !== undefined && hasAbiType(args[field], input);
+    };
+    // The guard the TypeChain type rests on: every field read has the runtime type of its ABI type.
+    const typed = (args: NamedEvent["args"]): args is Pick<EventArgs<C, K>, F> =>
+      fields.every((field) => fieldTyped(args, field));
+    if (typed(event.args)) return event.args;
+    const wrong = fields.find((field) => !fieldTyped(event.args, field));
+    throw new MalformedEventError(
+      `The ${event.name} event${event.transactionHash ? ` of transaction ${event.transactionHash}` : ""} has no ` +
+        `${name} argument ${String(wrong)} of its ABI type: read the events with the contract's ABI (readDecodedEvents).`,
+    );
+  };
 }

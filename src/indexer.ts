@@ -4,14 +4,14 @@
  * them against each epoch's on-chain digest and log length ({@link auditPoolWithIndexer}).
  */
 import { Interface, ZeroHash, getAddress } from "ethers";
-import type { Log, Provider } from "ethers";
+import type { Provider } from "ethers";
 
 import { RoyaltyPool__factory } from "../types";
 import { EPOCH_STATES } from "./actions/read";
 import type { EpochInfo, EpochStateName } from "./actions/read";
 import type { ModelInfo } from "./actions/registry";
 import { auditEvents, decodeEvents, providerChainView } from "./audit/audit";
-import type { AuditReport, PoolEvent } from "./audit/audit";
+import type { AuditReport, PoolEvent, RawLog } from "./audit/audit";
 import { RoyaltiesError } from "./errors";
 
 /** The indexer did not answer, answered an error, or has not indexed the block asked for. */
@@ -96,7 +96,7 @@ interface PoolLogRow {
 }
 
 /** A pool's raw logs up to `toBlock`, as the indexer stored them, in chain order. */
-export async function indexerPoolLogs(url: string, pool: string, toBlock: number): Promise<Log[]> {
+export async function indexerPoolLogs(url: string, pool: string, toBlock: number): Promise<RawLog[]> {
   const rows = await indexerRows<PoolLogRow>(
     url,
     "poolLogs",
@@ -104,17 +104,13 @@ export async function indexerPoolLogs(url: string, pool: string, toBlock: number
     "blockNumber logIndex transactionHash topics data",
   );
   return rows
-    .map(
-      (row) =>
-        ({
-          address: pool,
-          blockNumber: Number(row.blockNumber),
-          index: row.logIndex,
-          transactionHash: row.transactionHash,
-          topics: row.topics,
-          data: row.data,
-        }) as unknown as Log,
-    )
+    .map((row): RawLog => ({
+      blockNumber: Number(row.blockNumber),
+      index: row.logIndex,
+      transactionHash: row.transactionHash,
+      topics: row.topics,
+      data: row.data,
+    }))
     .sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
 }
 

@@ -81,6 +81,37 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** A string field, or undefined when absent. */
+function optionalString(value: unknown, where: string, expected = "a string"): string | undefined {
+  if (value !== undefined && typeof value !== "string") bad(where, expected, value);
+  return value;
+}
+
+/** A true/false field, or undefined when absent. */
+function optionalBoolean(value: unknown, where: string): boolean | undefined {
+  if (value !== undefined && typeof value !== "boolean") bad(where, "true or false", value);
+  return value;
+}
+
+/** One of `options`, or undefined when absent. */
+function optionalOneOf<T extends string>(
+  value: unknown,
+  options: readonly T[],
+  where: string,
+  expected: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  const option = options.find((o) => o === value);
+  if (option === undefined) bad(where, expected, value);
+  return option;
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === "string");
+}
+
+const AGGREGATIONS: readonly Aggregation[] = ["sum", "max", "last"];
+
 function int(value: unknown, where: string, min: number, fallback?: number): number {
   if (value === undefined && fallback !== undefined) return fallback;
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min)
@@ -95,11 +126,7 @@ function address(value: unknown, where: string): string {
 
 function source(value: unknown, where: string, baseDir: string): SourceConfig {
   if (!isRecord(value)) bad(where, "an object with a type (jsonl, csv, prometheus, command)", value);
-  const opt = (key: string) => {
-    const v = value[key];
-    if (v !== undefined && typeof v !== "string") bad(`${where}.${key}`, "a string", v);
-    return v as string | undefined;
-  };
+  const opt = (key: string) => optionalString(value[key], `${where}.${key}`);
   switch (value.type) {
     case "jsonl":
     case "csv": {
@@ -124,12 +151,12 @@ function source(value: unknown, where: string, baseDir: string): SourceConfig {
     }
     case "command": {
       const command = value.command;
-      if (!Array.isArray(command) || command.length === 0 || command.some((c) => typeof c !== "string")) {
+      if (!isStringList(command) || command.length === 0) {
         bad(`${where}.command`, 'the program and its arguments, e.g. ["python3", "eval.py"]', command);
       }
       return {
         type: "command",
-        command: command as string[],
+        command,
         timeoutMs: value.timeoutMs === undefined ? undefined : int(value.timeoutMs, `${where}.timeoutMs`, 1),
       };
     }
@@ -145,21 +172,15 @@ function metricsConfig(value: unknown, where: string): Record<string, MetricConf
   for (const [name, entry] of Object.entries(value)) {
     const at = `${where}.${name}`;
     if (!isRecord(entry)) bad(at, "an object ({ field, aggregate, cap })", entry);
-    if (entry.field !== undefined && typeof entry.field !== "string") bad(`${at}.field`, "a string", entry.field);
-    if (entry.aggregate !== undefined && !["sum", "max", "last"].includes(entry.aggregate as string)) {
-      bad(`${at}.aggregate`, "sum, max or last", entry.aggregate);
-    }
+    const field = optionalString(entry.field, `${at}.field`);
+    const aggregate = optionalOneOf(entry.aggregate, AGGREGATIONS, `${at}.aggregate`, "sum, max or last");
     let cap: bigint | undefined;
     if (entry.cap !== undefined) {
       const text = typeof entry.cap === "number" ? String(entry.cap) : entry.cap;
       if (typeof text !== "string" || !/^\d+$/.test(text)) bad(`${at}.cap`, "a whole number", entry.cap);
       cap = BigInt(text);
     }
-    out[name] = {
-      field: entry.field as string | undefined,
-      aggregate: entry.aggregate as Aggregation | undefined,
-      cap,
-    };
+    out[name] = { field, aggregate, cap };
   }
   return out;
 }
@@ -172,8 +193,8 @@ function metricsConfig(value: unknown, where: string): Record<string, MetricConf
  */
 export function parseAgentConfig(raw: unknown, baseDir: string): AgentConfig {
   if (!isRecord(raw)) bad("", "a JSON object", raw);
-  const role = raw.role;
-  if (!AGENT_ROLES.includes(role as AgentRole)) bad("role", AGENT_ROLES.join(", "), role);
+  const roles = AGENT_ROLES.join(", ");
+  const role = optionalOneOf(raw.role, AGENT_ROLES, "role", roles) ?? bad("role", roles, raw.role);
   if (!Array.isArray(raw.models) || raw.models.length === 0) bad("models", "a non-empty list", raw.models);
   const intervalSeconds = int(raw.intervalSeconds, "intervalSeconds", 1, 30);
   const models = raw.models.map((entry: unknown, i: number): ModelConfig => {
@@ -182,10 +203,9 @@ export function parseAgentConfig(raw: unknown, baseDir: string): AgentConfig {
     if ((entry.pool === undefined) === (entry.model === undefined)) {
       bad(where, "an object naming either pool (address) or model (registry name)", entry);
     }
-    if (entry.model !== undefined && typeof entry.model !== "string") bad(`${where}.model`, "a string", entry.model);
+    const model = optionalString(entry.model, `${where}.model`);
     const needsSource = role !== "keeper";
-    if (needsSource && entry.source === undefined)
-      bad(`${where}.source`, `a source for the ${String(role)} role`, undefined);
+    if (needsSource && entry.source === undefined) bad(`${where}.source`, `a source for the ${role} role`, undefined);
     let withdraw: WithdrawConfig | undefined;
     if (entry.withdraw !== undefined) {
       const w = entry.withdraw;
@@ -208,16 +228,15 @@ export function parseAgentConfig(raw: unknown, baseDir: string): AgentConfig {
         bad(`${where}.withdraw`, "an object with minClaims and/or everySeconds", w);
       }
     }
-    if (entry.claim !== undefined && typeof entry.claim !== "boolean")
-      bad(`${where}.claim`, "true or false", entry.claim);
+    const claim = optionalBoolean(entry.claim, `${where}.claim`);
     return {
       pool: entry.pool === undefined ? undefined : address(entry.pool, `${where}.pool`),
-      model: entry.model as string | undefined,
+      model,
       source: entry.source === undefined ? undefined : source(entry.source, `${where}.source`, baseDir),
       metrics: metricsConfig(entry.metrics, `${where}.metrics`),
       submissions: int(entry.submissions, `${where}.submissions`, 1, 1),
       leadSeconds: entry.leadSeconds === undefined ? undefined : int(entry.leadSeconds, `${where}.leadSeconds`, 1),
-      claim: (entry.claim as boolean | undefined) ?? true,
+      claim: claim ?? true,
       withdraw,
       consensus: entry.consensus === undefined ? undefined : address(entry.consensus, `${where}.consensus`),
       bonusClass: int(entry.bonusClass, `${where}.bonusClass`, 0, 0),
@@ -225,12 +244,12 @@ export function parseAgentConfig(raw: unknown, baseDir: string): AgentConfig {
     };
   });
   if (raw.keeper !== undefined && typeof raw.keeper !== "boolean") bad("keeper", "true or false", raw.keeper);
-  if (raw.stateDir !== undefined && typeof raw.stateDir !== "string") bad("stateDir", "a directory path", raw.stateDir);
+  const stateDir = optionalString(raw.stateDir, "stateDir", "a directory path");
   const retry = isRecord(raw.retry) ? raw.retry : {};
   return {
-    role: role as AgentRole,
+    role,
     keeper: role === "keeper" || raw.keeper === true,
-    stateDir: path.resolve(baseDir, (raw.stateDir as string | undefined) ?? ".royalties-agent"),
+    stateDir: path.resolve(baseDir, stateDir ?? ".royalties-agent"),
     intervalSeconds,
     metricsPort: raw.metricsPort === undefined ? undefined : int(raw.metricsPort, "metricsPort", 0),
     lockStaleSeconds: int(raw.lockStaleSeconds, "lockStaleSeconds", 1, Math.max(60, 5 * intervalSeconds)),

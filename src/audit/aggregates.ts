@@ -1,7 +1,9 @@
 import type { Provider } from "ethers";
 
 import { MetricAggregator__factory } from "../../types";
+import type { MetricAggregator } from "../../types";
 import { RoyaltiesError } from "../errors";
+import { eventArgsReader } from "../events";
 import { readDecodedEvents } from "./events";
 import { kmsDecryptionCheck } from "./kms";
 
@@ -70,6 +72,9 @@ export interface AggregateChainView {
   blockTimestamp(blockNumber: number): Promise<bigint>;
 }
 
+/** The TypeChain-typed arguments of an aggregator event in the audited stream, each checked against the ABI. */
+const aggregatorArgs = eventArgsReader<MetricAggregator>(MetricAggregator__factory.createInterface());
+
 /** Reads and decodes an aggregator's events in a block range, in chain order. */
 export function readAggregatorEvents(
   provider: Provider,
@@ -96,7 +101,12 @@ export async function providerAggregateView(
       if (tx === null) throw new RoyaltiesError(`Transaction ${transactionHash} not found: is the node archiving?`);
       const call = contract.interface.parseTransaction({ data: tx.data });
       if (call?.name !== "revealAggregate") return undefined;
-      return { value: call.args[2] as bigint, proof: call.args[3] as string };
+      // revealAggregate(name, round, value, proof)
+      const [, , value, proof] = call.args;
+      if (typeof value !== "bigint" || typeof proof !== "string") {
+        throw new RoyaltiesError(`Transaction ${transactionHash} does not carry a clear value and a KMS proof.`);
+      }
+      return { value, proof };
     },
     verifyDecryption(handle, value, proof) {
       return checkDecryption([handle], "uint128", value, proof);
@@ -135,80 +145,105 @@ export async function auditAggregateEvents(
   };
 
   for (const event of events) {
-    const a = event.args;
+    const fail = (key: string, round: bigint, message: string) =>
+      findings.push({ metricKey: key, round, message, transactionHash: event.transactionHash });
     if (event.name === "PoolApproved" || event.name === "PoolRevoked") {
-      const pool = (a.pool as string).toLowerCase();
+      const pool = aggregatorArgs(event, event.name, "pool").pool.toLowerCase();
       if (event.name === "PoolApproved") approved.add(pool);
       else approved.delete(pool);
-      continue;
-    }
-    const key = a.metricKey as string;
-    const round = a.round as bigint;
-    const fail = (message: string) =>
-      findings.push({ metricKey: key, round, message, transactionHash: event.transactionHash });
-    if (event.name === "MetricRecorded") {
-      const state = stateOf(key, round);
-      if (state.sealed !== undefined) fail("a value was added to a round after it was sealed");
-      if (!approved.has((a.pool as string).toLowerCase())) {
-        fail(`a value was recorded from pool ${a.pool}, which the aggregate governance had not approved`);
+    } else if (event.name === "MetricRecorded") {
+      const a = aggregatorArgs(event, "MetricRecorded", "metricKey", "round", "pool", "sum");
+      const state = stateOf(a.metricKey, a.round);
+      if (state.sealed !== undefined) fail(a.metricKey, a.round, "a value was added to a round after it was sealed");
+      if (!approved.has(a.pool.toLowerCase())) {
+        fail(
+          a.metricKey,
+          a.round,
+          `a value was recorded from pool ${a.pool}, which the aggregate governance had not approved`,
+        );
       }
       state.recorded += 1n;
-      state.lastSum = a.sum as string;
+      state.lastSum = a.sum;
     } else if (event.name === "RoundScheduled") {
-      stateOf(key, round).end = a.end as bigint;
+      const a = aggregatorArgs(event, "RoundScheduled", "metricKey", "round", "end");
+      stateOf(a.metricKey, a.round).end = a.end;
     } else if (event.name === "AggregateNoised") {
-      const state = stateOf(key, round);
-      const noiseBits = BigInt(a.noiseBits as bigint);
-      if (a.sum !== state.lastSum) fail("the sealed sum is not the sum its recorded values built");
-      if (noiseBits !== view.noiseBits) fail(`noised with ${noiseBits} bits, the aggregator adds ${view.noiseBits}`);
-      state.noised = { noiseBits, handle: a.noisySum as string };
+      const a = aggregatorArgs(event, "AggregateNoised", "metricKey", "round", "noiseBits", "sum", "noisySum");
+      const state = stateOf(a.metricKey, a.round);
+      if (a.sum !== state.lastSum)
+        fail(a.metricKey, a.round, "the sealed sum is not the sum its recorded values built");
+      if (a.noiseBits !== view.noiseBits) {
+        fail(a.metricKey, a.round, `noised with ${a.noiseBits} bits, the aggregator adds ${view.noiseBits}`);
+      }
+      state.noised = { noiseBits: a.noiseBits, handle: a.noisySum };
     } else if (event.name === "AggregateRevealRequested") {
-      const state = stateOf(key, round);
-      const contributors = BigInt(a.contributors as bigint);
-      const submissions = BigInt(a.submissions as bigint);
-      if (contributors < view.minContributors) {
-        fail(`sealed with ${contributors} < k = ${view.minContributors} contributors`);
-      }
-      if (state.end !== undefined && event.blockNumber !== undefined) {
-        const sealedAt = await view.blockTimestamp(event.blockNumber);
-        if (sealedAt < state.end) fail(`sealed at ${sealedAt}, before the round's end ${state.end}`);
-      }
-      if (state.noised === undefined) fail("sealed without noise: the decryptable handle is not a noised sum");
-      else if (a.sum !== state.noised.handle) fail("the sealed handle is not the noisy sum of the noise step");
-      if (submissions !== state.recorded)
-        fail(`sealed with ${submissions} submissions, the log records ${state.recorded}`);
-      state.sealed = {
-        metricKey: key,
-        round,
-        contributors,
-        submissions,
-        recordedSubmissions: state.recorded,
-        end: state.end,
-        noiseBits: state.noised?.noiseBits,
-        revealed: false,
-        sum: a.sum as string,
-      };
-      rounds.push(state.sealed);
+      const a = aggregatorArgs(
+        event,
+        "AggregateRevealRequested",
+        "metricKey",
+        "round",
+        "contributors",
+        "submissions",
+        "sum",
+      );
+      rounds.push(
+        await sealed(a, stateOf(a.metricKey, a.round), event.blockNumber, (m) => fail(a.metricKey, a.round, m)),
+      );
     } else if (event.name === "AggregateRevealed") {
-      const sealed = stateOf(key, round).sealed;
+      const a = aggregatorArgs(event, "AggregateRevealed", "metricKey", "round", "value", "cumulative");
+      const sealed = stateOf(a.metricKey, a.round).sealed;
       if (sealed === undefined) {
-        fail("revealed without a seal in the range");
+        fail(a.metricKey, a.round, "revealed without a seal in the range");
         continue;
       }
-      const value = a.value as bigint;
       const submitted = await view.submittedReveal(event.transactionHash);
       const proofValid =
         submitted !== undefined &&
-        submitted.value === value &&
-        (await view.verifyDecryption(sealed.sum, value, submitted.proof));
-      if (!proofValid) fail("the KMS decryption proof does not cover the sealed sum and the published value");
-      const total = (cumulative.get(key) ?? 0n) + value;
-      cumulative.set(key, total);
-      if ((a.cumulative as bigint) !== total) {
-        fail(`published cumulative ${a.cumulative} ≠ the sum of published rounds ${total}`);
+        submitted.value === a.value &&
+        (await view.verifyDecryption(sealed.sum, a.value, submitted.proof));
+      if (!proofValid) {
+        fail(a.metricKey, a.round, "the KMS decryption proof does not cover the sealed sum and the published value");
       }
-      Object.assign(sealed, { revealed: true, value, proofValid });
+      const total = (cumulative.get(a.metricKey) ?? 0n) + a.value;
+      cumulative.set(a.metricKey, total);
+      if (a.cumulative !== total) {
+        fail(a.metricKey, a.round, `published cumulative ${a.cumulative} ≠ the sum of published rounds ${total}`);
+      }
+      Object.assign(sealed, { revealed: true, value: a.value, proofValid });
     }
+  }
+
+  /** A seal: k contributors, at or after the round's end, of the noise step's handle, with every recorded value. */
+  async function sealed(
+    a: { metricKey: string; round: bigint; contributors: bigint; submissions: bigint; sum: string },
+    state: RoundState,
+    blockNumber: number | undefined,
+    fail: (message: string) => void,
+  ): Promise<AggregateRoundAudit & { sum: string }> {
+    const { contributors, submissions } = a;
+    if (contributors < view.minContributors) {
+      fail(`sealed with ${contributors} < k = ${view.minContributors} contributors`);
+    }
+    if (state.end !== undefined && blockNumber !== undefined) {
+      const sealedAt = await view.blockTimestamp(blockNumber);
+      if (sealedAt < state.end) fail(`sealed at ${sealedAt}, before the round's end ${state.end}`);
+    }
+    if (state.noised === undefined) fail("sealed without noise: the decryptable handle is not a noised sum");
+    else if (a.sum !== state.noised.handle) fail("the sealed handle is not the noisy sum of the noise step");
+    if (submissions !== state.recorded)
+      fail(`sealed with ${submissions} submissions, the log records ${state.recorded}`);
+    state.sealed = {
+      metricKey: a.metricKey,
+      round: a.round,
+      contributors,
+      submissions,
+      recordedSubmissions: state.recorded,
+      end: state.end,
+      noiseBits: state.noised?.noiseBits,
+      revealed: false,
+      sum: a.sum,
+    };
+    return state.sealed;
   }
   return {
     aggregator,
