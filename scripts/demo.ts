@@ -343,15 +343,16 @@ async function main(): Promise<void> {
   computeFed.push(100_000n, 0n);
 
   step("While epoch 2 is open, the DAO votes to raise the qualityScore weight 50 → 80");
-  const proposal = await proposeRulesChange(dao.governor.connect(people[0]), { pool, change: RULES_V2 });
+  const governor = await dao.governor.getAddress();
+  const proposal = await proposeRulesChange(withSigner(pool, people[0]), { governor, change: RULES_V2 });
   console.log(`    proposal: "${proposal.description}"`);
   await mine(VOTING_DELAY + 1);
   for (const voter of people.slice(0, 3))
     await (await dao.governor.connect(voter).castVote(proposal.proposalId, 1)).wait();
   await mine(VOTING_PERIOD);
-  await queueProposal(dao.governor, proposal);
+  await queueProposal(pool, { governor, ...proposal });
   await time.increase(TIMELOCK_DELAY);
-  await executeProposal(dao.governor, proposal);
+  await executeProposal(pool, { governor, ...proposal });
   const state = PROPOSAL_STATES[Number(await dao.governor.state(proposal.proposalId))];
   check(state === "Executed", `proposal ${state}: rules version 2 recorded`);
   check((await getEpoch(pool, { epochId: 2n })).rulesVersion === 1n, "epoch 2 keeps rules version 1 (never mid-epoch)");

@@ -232,6 +232,7 @@ export type {
   RulesProposal,
 } from "./actions/governance/proposeRulesChange";
 export {
+  connectGovernor,
   delegateVotes,
   governanceToken,
   voteOnProposal,
@@ -241,6 +242,10 @@ export {
 export type {
   DelegateVotesParameters,
   DelegateVotesReturnType,
+  GovernanceClient,
+  GovernanceTokenParameters,
+  GovernanceTokenReturnType,
+  GovernorParameters,
   VoteOnProposalReturnType,
   VoteParameters,
 } from "./actions/governance/governor";
@@ -379,7 +384,7 @@ export { NoClosedEpochError, decryptableEpochId, findClaimablePairs, lastClosedE
 export type { FindClaimablePairsParameters } from "./actions/claimable";
 export { PayoutTokenChoiceError, onlyPayoutToken, registryPayoutTokens } from "./actions/lookup";
 export { ProposalNotFoundError, getProposal, summarizeProposal, toVoteSupport } from "./actions/proposals";
-export type { ProposalSummary, VoteSupport } from "./actions/proposals";
+export type { GetProposalParameters, GetProposalReturnType, ProposalSummary, VoteSupport } from "./actions/proposals";
 export { disclosedEpochIds } from "./actions/disclosures";
 export type { DisclosedEpochIdsParameters } from "./actions/disclosures";
 export { checkDeviation } from "./actions/deviation";
