@@ -200,15 +200,13 @@ export type {
   GetContributorStatusParameters,
   GetContributorStatusReturnType,
 } from "./actions/contributor";
-export { findModel, listModels, registerModel, ModelNameTakenError } from "./actions/registry";
-export type {
-  FindModelParameters,
-  FindModelReturnType,
-  ListModelsReturnType,
-  ModelInfo,
-  RegisterModelParameters,
-  RegisterModelReturnType,
-} from "./actions/registry";
+export type { ModelInfo } from "./actions/registry";
+export { findModel } from "./actions/findModel";
+export type { FindModelParameters, FindModelReturnType } from "./actions/findModel";
+export { listModels } from "./actions/listModels";
+export type { ListModelsReturnType } from "./actions/listModels";
+export { registerModel, ModelNameTakenError } from "./actions/registerModel";
+export type { RegisterModelParameters, RegisterModelReturnType } from "./actions/registerModel";
 export { deployGovernance } from "./actions/governance/deployGovernance";
 export type {
   DeployGovernanceParameters,
@@ -273,30 +271,25 @@ export type {
   PortfolioEntry,
   PortfolioTotal,
 } from "./actions/portfolio";
-export {
-  approvePool,
-  connectAggregator,
-  encodeApprovePool,
-  encodeTrackMetric,
-  getAggregateStatus,
-  revealAggregate,
-  revokePool,
-  trackMetric,
-  untrackMetric,
-} from "./actions/aggregates";
+export { connectAggregator } from "./actions/aggregator";
+export type { MetricNameParameters } from "./actions/aggregator";
+export { getAggregateStatus } from "./actions/getAggregateStatus";
 export type {
   AggregateRound,
   AggregateStatus,
-  ApprovePoolParameters,
-  ApprovePoolReturnType,
   GetAggregateStatusParameters,
   GetAggregateStatusReturnType,
-  MetricNameParameters,
-  RevealAggregateParameters,
-  RevealAggregateReturnType,
-  TrackMetricParameters,
-  TrackMetricReturnType,
-} from "./actions/aggregates";
+} from "./actions/getAggregateStatus";
+export { encodeTrackMetric, trackMetric } from "./actions/trackMetric";
+export type { TrackMetricParameters, TrackMetricReturnType } from "./actions/trackMetric";
+export { untrackMetric } from "./actions/untrackMetric";
+export type { UntrackMetricParameters, UntrackMetricReturnType } from "./actions/untrackMetric";
+export { approvePool, encodeApprovePool } from "./actions/approvePool";
+export type { ApprovePoolParameters, ApprovePoolReturnType } from "./actions/approvePool";
+export { revokePool } from "./actions/revokePool";
+export type { RevokePoolParameters, RevokePoolReturnType } from "./actions/revokePool";
+export { revealAggregate } from "./actions/revealAggregate";
+export type { RevealAggregateParameters, RevealAggregateReturnType } from "./actions/revealAggregate";
 export { auditAggregateEvents, auditAggregates, providerAggregateView, readAggregatorEvents } from "./audit/aggregates";
 export type {
   AggregateAuditReport,

@@ -70,6 +70,18 @@ export type ProposalCallParameters = GovernorParameters &
 
 export type ProposalCallReturnType = ContractTransactionReceipt;
 
+/** Sends a proposal's `queue` or `execute` call (same arguments, hashed the same way) as the client's signer. */
+async function sendProposalCall(
+  client: GovernanceClient,
+  proposal: ProposalCallParameters,
+  step: "queue" | "execute",
+): Promise<ProposalCallReturnType> {
+  requireSigner(client, `${step}Proposal`);
+  const governor = connectGovernor(client, proposal);
+  const { targets, values, calldatas, description } = proposal;
+  return confirmed(governor[step](targets, values, calldatas, id(description)));
+}
+
 /**
  * Queues a passed proposal in the timelock.
  * @example
@@ -79,9 +91,7 @@ export async function queueProposal(
   client: GovernanceClient,
   proposal: ProposalCallParameters,
 ): Promise<ProposalCallReturnType> {
-  requireSigner(client, "queueProposal");
-  const governor = connectGovernor(client, proposal);
-  return confirmed(governor.queue(proposal.targets, proposal.values, proposal.calldatas, id(proposal.description)));
+  return sendProposalCall(client, proposal, "queue");
 }
 
 /**
@@ -93,7 +103,5 @@ export async function executeProposal(
   client: GovernanceClient,
   proposal: ProposalCallParameters,
 ): Promise<ProposalCallReturnType> {
-  requireSigner(client, "executeProposal");
-  const governor = connectGovernor(client, proposal);
-  return confirmed(governor.execute(proposal.targets, proposal.values, proposal.calldatas, id(proposal.description)));
+  return sendProposalCall(client, proposal, "execute");
 }
