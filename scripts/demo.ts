@@ -271,7 +271,7 @@ async function main(): Promise<void> {
   });
   const poolAddress = await poolContract.getAddress();
   await approvePool(deployerClient, { pool: poolAddress });
-  const pool = await connectPool({ address: poolAddress, signer: deployer, fhe });
+  const pool = await connectPool(deployerClient, { address: poolAddress });
   const clients = people.map((p) => withSigner(pool, p));
   console.log(`    pool ${poolAddress}, payout token ${payout}`);
   console.log(
@@ -404,7 +404,7 @@ async function main(): Promise<void> {
     maxSubmissionsPerContributor: 4,
     noiseBits: VISION_NOISE_BITS,
   });
-  const visionPool = await connectPool({ address: await vision.getAddress(), signer: deployer, fhe });
+  const visionPool = await connectPool(deployerClient, { address: await vision.getAddress() });
   await approvePool(deployerClient, { pool: await vision.getAddress() });
   await fundPool(withSigner(visionPool, funder), { amount: tokens(2_000n) });
   for (let i = 0; i < 3; i++) {
@@ -464,7 +464,7 @@ async function main(): Promise<void> {
 
   step("alice claims across models in one batch (payout vault), then reads her portfolio, decrypted with her key");
   const aliceClient = withSigner(deployerClient, people[0]);
-  const aliceVault = await connectVault({ address: await registry.payoutVault(), signer: people[0], fhe });
+  const aliceVault = await connectVault(aliceClient);
   const before = await getPortfolio(aliceClient);
   const batch = await claimAll(aliceVault, { pairs: claimablePairs(before) });
   console.log(
@@ -526,7 +526,7 @@ async function main(): Promise<void> {
     deployed.poolWired && deployed.client.address === predictedConsensus,
     "the consensus is eval-7's only attestor: no metric reaches the pool except through the median",
   );
-  const evalPool = await connectPool({ address: evalAddress, signer: deployer, fhe });
+  const evalPool = await connectPool(deployerClient, { address: evalAddress });
   await fundPool(withSigner(evalPool, funder), { amount: tokens(1_000n) });
   for (let c = 0; c < 3; c++) {
     for (let e = 0; e < evaluators.length; e++) {
@@ -584,7 +584,7 @@ async function main(): Promise<void> {
     recipient: people[0].address,
     relayer: relayer.address,
   });
-  const relayerVault = await connectVault({ address: aliceEval.address, signer: relayer, fhe });
+  const relayerVault = await connectVault(withSigner(deployerClient, relayer), { address: aliceEval.address });
   const relayed = await relayWithdrawal(relayerVault, { signed, registry: registryAddress });
   const relayedAmount = await fhe.userDecryptUint64(relayed.sentHandle, aliceEval.address, people[0]);
   const relayerCannotRead = await fhe
@@ -614,7 +614,7 @@ async function main(): Promise<void> {
     viewer: auditor.address,
     pairs: [{ modelId: 1n, epochId: 1n }],
   });
-  const auditorVault = await connectVault({ address: aliceVault.address, signer: auditor, fhe });
+  const auditorVault = await connectVault(withSigner(deployerClient, auditor), { address: aliceVault.address });
   const disclosed = await decryptDisclosed(auditorVault, {
     contributor: people[0].address,
     modelId: 1n,

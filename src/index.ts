@@ -7,6 +7,7 @@
 export {
   createRoyaltiesClient,
   connectPool,
+  registryOfPool,
   requireFhe,
   requireSigner,
   withSigner,
@@ -18,10 +19,11 @@ export {
   SignerRequiredError,
 } from "./client";
 export type {
-  ConnectPoolParameters,
   CreateRoyaltiesClientParameters,
   PoolClient,
   PoolParameters,
+  RegistryOfPoolParameters,
+  RegistryOfPoolReturnType,
   RoyaltiesClient,
 } from "./client";
 export { parseEvent, parseEvents, parseLog } from "./events";
@@ -83,7 +85,7 @@ export {
   withVaultErrors,
   VaultNotFoundError,
 } from "./actions/vault";
-export type { ConnectVaultLegacyParameters, ConnectVaultParameters, VaultClient } from "./actions/vault";
+export type { ConnectVaultParameters, VaultClient } from "./actions/vault";
 export { claimAll, planClaimBatches, InvalidClaimBatchError } from "./actions/claimAll";
 export type {
   ClaimAllParameters,

@@ -193,7 +193,7 @@ export async function getPoolClient(
   args: PoolArgs,
   signer: Signer,
 ): Promise<PoolClient> {
-  const { connectPool } = await import("../src");
+  const { connectPool, createRoyaltiesClient, registryOfPool } = await import("../src");
   const network = hre.network.name;
   if (args.pool !== undefined && args.model !== undefined) fail("Pass either --pool or --model, not both.");
   if (args.pool !== undefined) {
@@ -201,7 +201,8 @@ export async function getPoolClient(
     if ((await hre.ethers.provider.getCode(address)) === "0x") {
       fail(`No contract at ${address}: check --pool and --network (${network}).`);
     }
-    return connectPool({ address, signer, fhe: lazyFheBackend(hre) });
+    const registry = await registryOfPool({ provider: hre.ethers.provider }, { pool: address });
+    return connectPool(await createRoyaltiesClient({ signer, fhe: lazyFheBackend(hre), registry }), { address });
   }
   if (args.model !== undefined) return connectPool(await getClient(hre, args, signer), { model: args.model });
   fail(
