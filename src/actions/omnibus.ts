@@ -71,14 +71,13 @@ export async function withdrawToOmnibus(
 ): Promise<WithdrawToOmnibusReturnType> {
   const contributor = await requireSigner(client, "withdrawToOmnibus").getAddress();
   checkAmount(amount);
-  await checkBalance(client, "withdrawToOmnibus", getAddress(token), amount);
-  const encrypted = await encryptSubAccount(
-    requireFhe(client, "withdrawToOmnibus"),
-    client.address,
-    contributor,
+  await checkBalance(client, { action: "withdrawToOmnibus", token: getAddress(token), amount });
+  const encrypted = await encryptSubAccount(requireFhe(client, "withdrawToOmnibus"), {
+    vault: client.address,
+    user: contributor,
     subAccount,
-  );
-  const units = await encryptAmount(client, "withdrawToOmnibus", contributor, amount);
+  });
+  const units = await encryptAmount(client, { action: "withdrawToOmnibus", submitter: contributor, amount });
   const receipt = await withVaultErrors(() =>
     confirmed(
       amount === undefined
@@ -121,14 +120,14 @@ export async function signOmnibusWithdrawAuthorization(
   const signer = requireSigner(client, "signOmnibusWithdrawAuthorization");
   const contributor = getAddress(await signer.getAddress());
   checkAmount(amount);
-  await checkBalance(client, "signOmnibusWithdrawAuthorization", getAddress(token), amount);
-  const encrypted = await encryptSubAccount(
-    requireFhe(client, "signOmnibusWithdrawAuthorization"),
-    client.address,
-    getAddress(relayer),
+  const action = "signOmnibusWithdrawAuthorization";
+  await checkBalance(client, { action, token: getAddress(token), amount });
+  const encrypted = await encryptSubAccount(requireFhe(client, action), {
+    vault: client.address,
+    user: getAddress(relayer),
     subAccount,
-  );
-  const units = await encryptAmount(client, "signOmnibusWithdrawAuthorization", getAddress(relayer), amount);
+  });
+  const units = await encryptAmount(client, { action, submitter: getAddress(relayer), amount });
   const authorization: OmnibusWithdrawAuthorization = {
     contributor,
     token: getAddress(token),
@@ -166,7 +165,12 @@ export async function relayOmnibusWithdrawal(
   client: VaultClient,
   { signed, registry }: RelayOmnibusWithdrawalParameters,
 ): Promise<WithdrawToOmnibusReturnType> {
-  await checkRelayable(client, "relayOmnibusWithdrawal", registry, signed, OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES);
+  await checkRelayable(client, {
+    action: "relayOmnibusWithdrawal",
+    registry,
+    signed,
+    types: OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES,
+  });
   const receipt = await withVaultErrors(() =>
     confirmed(
       client.vault.withdrawToOmnibusWithSignature(

@@ -52,7 +52,7 @@ export async function signWithdrawAuthorization(
   checkAmount(amount);
   const to = getAddress(recipient ?? contributor);
   if (to === ZeroAddress) throw new WithdrawalBalanceError("A withdrawal needs a recipient address (--to).");
-  await checkBalance(client, "signWithdrawAuthorization", getAddress(token), amount);
+  await checkBalance(client, { action: "signWithdrawAuthorization", token: getAddress(token), amount });
   const submitter = getAddress(relayer ?? ZeroAddress);
   if (amount !== undefined && submitter === ZeroAddress) {
     throw new InvalidSignedWithdrawalError(
@@ -60,7 +60,7 @@ export async function signWithdrawAuthorization(
         "Omit the amount to let anyone submit a withdrawal of everything.",
     );
   }
-  const encrypted = await encryptAmount(client, "signWithdrawAuthorization", submitter, amount);
+  const encrypted = await encryptAmount(client, { action: "signWithdrawAuthorization", submitter, amount });
   const authorization: WithdrawAuthorization = {
     contributor,
     token: getAddress(token),

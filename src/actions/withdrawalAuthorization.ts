@@ -139,13 +139,17 @@ export function checkAmount(amount: bigint | undefined): void {
   }
 }
 
+export interface EncryptAmountParameters {
+  /** The action encrypting, named in the error when the client has no FHE backend. */
+  action: string;
+  /** Who will submit the amount to the vault (the input is bound to it). */
+  submitter: string;
+  /** Units to withdraw; `undefined` for the whole balance. */
+  amount: bigint | undefined;
+}
+
 /** Encrypts a partial amount for (vault, submitter); the whole balance needs no input (zero handle, empty proof). */
-export async function encryptAmount(
-  client: VaultClient,
-  action: string,
-  submitter: string,
-  amount: bigint | undefined,
-) {
+export async function encryptAmount(client: VaultClient, { action, submitter, amount }: EncryptAmountParameters) {
   if (amount === undefined) return { handle: ZeroHash, inputProof: "0x" };
   const encrypted = await requireFhe(client, action).encryptUint64(client.address, submitter, [amount]);
   return { handle: hexlify(encrypted.handles[0]), inputProof: hexlify(encrypted.inputProof) };
@@ -155,11 +159,17 @@ export async function encryptAmount(
  * Refuses, before anything is signed or sent, a withdrawal the vault would not pay: no balance in the token, or a
  * partial amount above the balance (the vault would send nothing). Decrypts the signer's own balance.
  */
+export interface CheckBalanceParameters {
+  /** The action checking, named in the error when the client has no signer. */
+  action: string;
+  token: string;
+  /** Units to withdraw; `undefined` for the whole balance. */
+  amount: bigint | undefined;
+}
+
 export async function checkBalance(
   client: VaultClient,
-  action: string,
-  token: string,
-  amount: bigint | undefined,
+  { action, token, amount }: CheckBalanceParameters,
 ): Promise<void> {
   const contributor = await requireSigner(client, action).getAddress();
   const handle = await client.vault.balanceOf(contributor, token);
@@ -182,8 +192,15 @@ export async function checkBalance(
   }
 }
 
+export interface EncryptSubAccountParameters {
+  vault: string;
+  /** Who will submit the sub-account to the vault (the input is bound to it). */
+  user: string;
+  subAccount: string;
+}
+
 /** Encrypts an omnibus sub-account for (vault, user); refuses a backend without address encryption. */
-export async function encryptSubAccount(fhe: FheBackend, vault: string, user: string, subAccount: string) {
+export async function encryptSubAccount(fhe: FheBackend, { vault, user, subAccount }: EncryptSubAccountParameters) {
   if (fhe.encryptAddress === undefined) throw new AddressEncryptionUnsupportedError();
   const encrypted = await fhe.encryptAddress(vault, user, getAddress(subAccount));
   return { handle: hexlify(encrypted.handles[0]), inputProof: hexlify(encrypted.inputProof) };
