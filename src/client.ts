@@ -191,8 +191,8 @@ export async function registryOfPool(
  * const client = await createRoyaltiesClient({ signer: alice, fhe, registry });
  * const pool = await connectPool(client, { model: "subnet-7" });
  */
-export async function connectPool(first: RoyaltiesClient, params: PoolParameters): Promise<PoolClient> {
-  const client = baseClient(first);
+export async function connectPool(parent: RoyaltiesClient, params: PoolParameters): Promise<PoolClient> {
+  const client = baseClient(parent);
   if ("model" in params) {
     const modelId = await modelIdByName(client, params.model);
     return bindPool(client, (await client.registry.getModel(modelId)).pool);

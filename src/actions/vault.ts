@@ -35,8 +35,8 @@ export class VaultNotFoundError extends RoyaltiesError {
  * @example
  * const vault = await connectVault(client);
  */
-export async function connectVault(first: RoyaltiesClient, params: ConnectVaultParameters = {}): Promise<VaultClient> {
-  const client = baseClient(first);
+export async function connectVault(parent: RoyaltiesClient, params: ConnectVaultParameters = {}): Promise<VaultClient> {
+  const client = baseClient(parent);
   const address = params.address ?? (await client.registry.payoutVault());
   if ((await client.provider.getCode(address)) === "0x") throw new VaultNotFoundError(address);
   return bindVault(client, address);
