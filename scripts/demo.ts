@@ -271,7 +271,7 @@ async function main(): Promise<void> {
   });
   const poolAddress = await poolContract.getAddress();
   await approvePool(deployerClient, { pool: poolAddress });
-  const pool = await connectPool({ address: poolAddress, signer: deployer, fhe });
+  const pool = await connectPool(deployerClient, { address: poolAddress });
   const clients = people.map((p) => withSigner(pool, p));
   console.log(`    pool ${poolAddress}, payout token ${payout}`);
   console.log(
@@ -343,15 +343,16 @@ async function main(): Promise<void> {
   computeFed.push(100_000n, 0n);
 
   step("While epoch 2 is open, the DAO votes to raise the qualityScore weight 50 → 80");
-  const proposal = await proposeRulesChange(dao.governor.connect(people[0]), { pool, change: RULES_V2 });
+  const governor = await dao.governor.getAddress();
+  const proposal = await proposeRulesChange(withSigner(pool, people[0]), { governor, change: RULES_V2 });
   console.log(`    proposal: "${proposal.description}"`);
   await mine(VOTING_DELAY + 1);
   for (const voter of people.slice(0, 3))
     await (await dao.governor.connect(voter).castVote(proposal.proposalId, 1)).wait();
   await mine(VOTING_PERIOD);
-  await queueProposal(dao.governor, proposal);
+  await queueProposal(pool, { governor, ...proposal });
   await time.increase(TIMELOCK_DELAY);
-  await executeProposal(dao.governor, proposal);
+  await executeProposal(pool, { governor, ...proposal });
   const state = PROPOSAL_STATES[Number(await dao.governor.state(proposal.proposalId))];
   check(state === "Executed", `proposal ${state}: rules version 2 recorded`);
   check((await getEpoch(pool, { epochId: 2n })).rulesVersion === 1n, "epoch 2 keeps rules version 1 (never mid-epoch)");
@@ -403,7 +404,7 @@ async function main(): Promise<void> {
     maxSubmissionsPerContributor: 4,
     noiseBits: VISION_NOISE_BITS,
   });
-  const visionPool = await connectPool({ address: await vision.getAddress(), signer: deployer, fhe });
+  const visionPool = await connectPool(deployerClient, { address: await vision.getAddress() });
   await approvePool(deployerClient, { pool: await vision.getAddress() });
   await fundPool(withSigner(visionPool, funder), { amount: tokens(2_000n) });
   for (let i = 0; i < 3; i++) {
@@ -463,7 +464,7 @@ async function main(): Promise<void> {
 
   step("alice claims across models in one batch (payout vault), then reads her portfolio, decrypted with her key");
   const aliceClient = withSigner(deployerClient, people[0]);
-  const aliceVault = await connectVault({ address: await registry.payoutVault(), signer: people[0], fhe });
+  const aliceVault = await connectVault(aliceClient);
   const before = await getPortfolio(aliceClient);
   const batch = await claimAll(aliceVault, { pairs: claimablePairs(before) });
   console.log(
@@ -525,7 +526,7 @@ async function main(): Promise<void> {
     deployed.poolWired && deployed.client.address === predictedConsensus,
     "the consensus is eval-7's only attestor: no metric reaches the pool except through the median",
   );
-  const evalPool = await connectPool({ address: evalAddress, signer: deployer, fhe });
+  const evalPool = await connectPool(deployerClient, { address: evalAddress });
   await fundPool(withSigner(evalPool, funder), { amount: tokens(1_000n) });
   for (let c = 0; c < 3; c++) {
     for (let e = 0; e < evaluators.length; e++) {
@@ -583,7 +584,7 @@ async function main(): Promise<void> {
     recipient: people[0].address,
     relayer: relayer.address,
   });
-  const relayerVault = await connectVault({ address: aliceEval.address, signer: relayer, fhe });
+  const relayerVault = await connectVault(withSigner(deployerClient, relayer), { address: aliceEval.address });
   const relayed = await relayWithdrawal(relayerVault, { signed, registry: registryAddress });
   const relayedAmount = await fhe.userDecryptUint64(relayed.sentHandle, aliceEval.address, people[0]);
   const relayerCannotRead = await fhe
@@ -613,7 +614,7 @@ async function main(): Promise<void> {
     viewer: auditor.address,
     pairs: [{ modelId: 1n, epochId: 1n }],
   });
-  const auditorVault = await connectVault({ address: aliceVault.address, signer: auditor, fhe });
+  const auditorVault = await connectVault(withSigner(deployerClient, auditor), { address: aliceVault.address });
   const disclosed = await decryptDisclosed(auditorVault, {
     contributor: people[0].address,
     modelId: 1n,

@@ -9,7 +9,14 @@ import os from "node:os";
 import path from "node:path";
 import hre, { ethers } from "hardhat";
 
-import { connectPool, createHardhatFheBackend, createModel, decryptScore, decryptShare } from "../src/node";
+import {
+  connectPool,
+  createHardhatFheBackend,
+  createModel,
+  createRoyaltiesClient,
+  decryptScore,
+  decryptShare,
+} from "../src/node";
 import { expectedShare, formatAmount, withSigner } from "../src";
 import { createAgent, createLogger, parseAgentConfig } from "../src/agent";
 import type { Agent } from "../src/agent";
@@ -119,7 +126,12 @@ async function main(): Promise<void> {
     await tick();
     await tick();
     const epoch = await pool.getEpoch(epochId);
-    const base = await connectPool({ address: poolAddress, signer: deployer, fhe });
+    const deployerClient = await createRoyaltiesClient({
+      signer: deployer,
+      fhe,
+      registry: await registry.getAddress(),
+    });
+    const base = await connectPool(deployerClient, { address: poolAddress });
     for (let i = 0; i < people.length; i++) {
       const client = withSigner(base, people[i]);
       const score = await decryptScore(client, { epochId });

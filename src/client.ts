@@ -126,13 +126,6 @@ export interface PoolClient extends RoyaltiesClient {
 /** The pool of a registry model, by name (one registry lookup) or by address (one code check). */
 export type PoolParameters = { model: string } | { address: string };
 
-/** The pre-client form: a pool address, the signer acting on it and the FHE backend of its network. */
-export interface ConnectPoolParameters {
-  address: string;
-  signer: Signer;
-  fhe: FheBackend;
-}
-
 function bindPool(client: RoyaltiesClient, address: string): PoolClient {
   return { ...client, pool: RoyaltyPool__factory.connect(address, client.runner), address };
 }
@@ -168,30 +161,38 @@ export async function modelIdByName(client: Pick<RoyaltiesClient, "registry">, m
   return modelId;
 }
 
+export interface RegistryOfPoolParameters {
+  /** The pool's address. */
+  pool: string;
+}
+
+export type RegistryOfPoolReturnType = string;
+
+/**
+ * The address of the registry a pool belongs to, read through the pool's payout vault (one code check): what a
+ * client needs when a user names a pool by its address alone.
+ * @example
+ * const registry = await registryOfPool({ provider }, { pool: poolAddress });
+ * const pool = await connectPool(await createRoyaltiesClient({ signer, fhe, registry }), { address: poolAddress });
+ */
+export async function registryOfPool(
+  { provider }: Pick<RoyaltiesClient, "provider">,
+  { pool }: RegistryOfPoolParameters,
+): Promise<RegistryOfPoolReturnType> {
+  if ((await provider.getCode(pool)) === "0x") throw new PoolNotFoundError(pool);
+  const vault = await RoyaltyPool__factory.connect(pool, provider).payoutVault();
+  return PayoutVault__factory.connect(vault, provider).registry();
+}
+
 /**
  * Binds a pool to a client: `{ model }` resolves the name in the registry (one lookup, which also proves the
- * pool exists), `{ address }` checks that code exists there. The pre-client form `connectPool({ address,
- * signer, fhe })` finds the registry through the pool's payout vault.
+ * pool exists), `{ address }` checks that code exists there.
  * @example
  * const client = await createRoyaltiesClient({ signer: alice, fhe, registry });
  * const pool = await connectPool(client, { model: "subnet-7" });
  */
-export async function connectPool(client: RoyaltiesClient, params: PoolParameters): Promise<PoolClient>;
-export async function connectPool(params: ConnectPoolParameters): Promise<PoolClient>;
-export async function connectPool(
-  first: RoyaltiesClient | ConnectPoolParameters,
-  params?: PoolParameters,
-): Promise<PoolClient> {
-  if (!("registry" in first)) {
-    const { address, signer, fhe } = first;
-    const provider = providerOf(signer, undefined);
-    if ((await provider.getCode(address)) === "0x") throw new PoolNotFoundError(address);
-    const vault = await RoyaltyPool__factory.connect(address, provider).payoutVault();
-    const registry = await PayoutVault__factory.connect(vault, provider).registry();
-    return bindPool(await createRoyaltiesClient({ signer, fhe, registry }), address);
-  }
-  const client = baseClient(first);
-  if (params === undefined) throw new RoyaltiesError("connectPool(client, params): give { model } or { address }.");
+export async function connectPool(parent: RoyaltiesClient, params: PoolParameters): Promise<PoolClient> {
+  const client = baseClient(parent);
   if ("model" in params) {
     const modelId = await modelIdByName(client, params.model);
     return bindPool(client, (await client.registry.getModel(modelId)).pool);

@@ -7,6 +7,7 @@
 export {
   createRoyaltiesClient,
   connectPool,
+  registryOfPool,
   requireFhe,
   requireSigner,
   withSigner,
@@ -18,10 +19,11 @@ export {
   SignerRequiredError,
 } from "./client";
 export type {
-  ConnectPoolParameters,
   CreateRoyaltiesClientParameters,
   PoolClient,
   PoolParameters,
+  RegistryOfPoolParameters,
+  RegistryOfPoolReturnType,
   RoyaltiesClient,
 } from "./client";
 export { parseEvent, parseEvents, parseLog } from "./events";
@@ -83,7 +85,7 @@ export {
   withVaultErrors,
   VaultNotFoundError,
 } from "./actions/vault";
-export type { ConnectVaultLegacyParameters, ConnectVaultParameters, VaultClient } from "./actions/vault";
+export type { ConnectVaultParameters, VaultClient } from "./actions/vault";
 export { claimAll, planClaimBatches, InvalidClaimBatchError } from "./actions/claimAll";
 export type {
   ClaimAllParameters,
@@ -201,15 +203,13 @@ export type {
   GetContributorStatusParameters,
   GetContributorStatusReturnType,
 } from "./actions/contributor";
-export { findModel, listModels, registerModel, ModelNameTakenError } from "./actions/registry";
-export type {
-  FindModelParameters,
-  FindModelReturnType,
-  ListModelsReturnType,
-  ModelInfo,
-  RegisterModelParameters,
-  RegisterModelReturnType,
-} from "./actions/registry";
+export type { ModelInfo } from "./actions/registry";
+export { findModel } from "./actions/findModel";
+export type { FindModelParameters, FindModelReturnType } from "./actions/findModel";
+export { listModels } from "./actions/listModels";
+export type { ListModelsReturnType } from "./actions/listModels";
+export { registerModel, ModelNameTakenError } from "./actions/registerModel";
+export type { RegisterModelParameters, RegisterModelReturnType } from "./actions/registerModel";
 export { deployGovernance } from "./actions/governance/deployGovernance";
 export type {
   DeployGovernanceParameters,
@@ -233,6 +233,7 @@ export type {
   RulesProposal,
 } from "./actions/governance/proposeRulesChange";
 export {
+  connectGovernor,
   delegateVotes,
   governanceToken,
   voteOnProposal,
@@ -242,6 +243,10 @@ export {
 export type {
   DelegateVotesParameters,
   DelegateVotesReturnType,
+  GovernanceClient,
+  GovernanceTokenParameters,
+  GovernanceTokenReturnType,
+  GovernorParameters,
   VoteOnProposalReturnType,
   VoteParameters,
 } from "./actions/governance/governor";
@@ -269,30 +274,25 @@ export type {
   PortfolioEntry,
   PortfolioTotal,
 } from "./actions/portfolio";
-export {
-  approvePool,
-  connectAggregator,
-  encodeApprovePool,
-  encodeTrackMetric,
-  getAggregateStatus,
-  revealAggregate,
-  revokePool,
-  trackMetric,
-  untrackMetric,
-} from "./actions/aggregates";
+export { connectAggregator } from "./actions/aggregator";
+export type { MetricNameParameters } from "./actions/aggregator";
+export { getAggregateStatus } from "./actions/getAggregateStatus";
 export type {
   AggregateRound,
   AggregateStatus,
-  ApprovePoolParameters,
-  ApprovePoolReturnType,
   GetAggregateStatusParameters,
   GetAggregateStatusReturnType,
-  MetricNameParameters,
-  RevealAggregateParameters,
-  RevealAggregateReturnType,
-  TrackMetricParameters,
-  TrackMetricReturnType,
-} from "./actions/aggregates";
+} from "./actions/getAggregateStatus";
+export { encodeTrackMetric, trackMetric } from "./actions/trackMetric";
+export type { TrackMetricParameters, TrackMetricReturnType } from "./actions/trackMetric";
+export { untrackMetric } from "./actions/untrackMetric";
+export type { UntrackMetricParameters, UntrackMetricReturnType } from "./actions/untrackMetric";
+export { approvePool, encodeApprovePool } from "./actions/approvePool";
+export type { ApprovePoolParameters, ApprovePoolReturnType } from "./actions/approvePool";
+export { revokePool } from "./actions/revokePool";
+export type { RevokePoolParameters, RevokePoolReturnType } from "./actions/revokePool";
+export { revealAggregate } from "./actions/revealAggregate";
+export type { RevealAggregateParameters, RevealAggregateReturnType } from "./actions/revealAggregate";
 export { auditAggregateEvents, auditAggregates, providerAggregateView, readAggregatorEvents } from "./audit/aggregates";
 export type {
   AggregateAuditReport,
@@ -380,7 +380,7 @@ export { NoClosedEpochError, decryptableEpochId, findClaimablePairs, lastClosedE
 export type { FindClaimablePairsParameters } from "./actions/claimable";
 export { PayoutTokenChoiceError, onlyPayoutToken, registryPayoutTokens } from "./actions/lookup";
 export { ProposalNotFoundError, getProposal, summarizeProposal, toVoteSupport } from "./actions/proposals";
-export type { ProposalSummary, VoteSupport } from "./actions/proposals";
+export type { GetProposalParameters, GetProposalReturnType, ProposalSummary, VoteSupport } from "./actions/proposals";
 export { disclosedEpochIds } from "./actions/disclosures";
 export type { DisclosedEpochIdsParameters } from "./actions/disclosures";
 export { checkDeviation } from "./actions/deviation";

@@ -212,7 +212,7 @@ export async function getRegistry(
  * backend, with one check that code exists (the pool's, or the registry's).
  */
 export async function getPoolClient(hre: HardhatRuntimeEnvironment, args: PoolArgs, as: ActingAs): Promise<PoolClient> {
-  const { connectPool } = await import("../src");
+  const { connectPool, createRoyaltiesClient, registryOfPool } = await import("../src");
   const network = hre.network.name;
   if (args.pool !== undefined && args.model !== undefined) fail("Pass either --pool or --model, not both.");
   const signer = await actingSigner(hre, args, as);
@@ -221,7 +221,8 @@ export async function getPoolClient(hre: HardhatRuntimeEnvironment, args: PoolAr
     if ((await hre.ethers.provider.getCode(address)) === "0x") {
       fail(`No contract at ${address}: check --pool and --network (${network}).`);
     }
-    return connectPool({ address, signer, fhe: lazyFheBackend(hre) });
+    const registry = await registryOfPool({ provider: hre.ethers.provider }, { pool: address });
+    return connectPool(await createRoyaltiesClient({ signer, fhe: lazyFheBackend(hre), registry }), { address });
   }
   if (args.model !== undefined) return connectPool(await getClient(hre, args, signer), { model: args.model });
   fail(

@@ -23,7 +23,7 @@ export function missingRealNetworkEnv(networkName: string): string | undefined {
  *   keys in the environment.
  * @example
  * const fhe = await resolveFheBackend(hre);
- * const client = await connectPool({ address, signer, fhe });
+ * const client = await connectPool(await createRoyaltiesClient({ signer, fhe, registry }), { model: "subnet-7" });
  */
 export async function resolveFheBackend(hre: HardhatRuntimeEnvironment): Promise<FheBackend> {
   const name = hre.network.name;

@@ -2,8 +2,7 @@
 import { types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-import type { RulesChange } from "../src";
-import type { RoyaltyGovernor } from "../types";
+import type { GovernanceClient, RulesChange } from "../src";
 import { fail, parseAddress, parseBlock, parseMetricSchema, parseNamedValues } from "./args";
 import {
   action,
@@ -24,17 +23,23 @@ interface GovernorArgs extends CommonArgs {
   governor?: string;
 }
 
+/** The governor a governance task goes through, and the client of the account acting on it. */
+interface GovernorTarget {
+  client: GovernanceClient;
+  governor: string;
+}
+
 async function getGovernor(
   hre: HardhatRuntimeEnvironment,
   args: GovernorArgs,
   account: number,
-): Promise<RoyaltyGovernor> {
-  const { RoyaltyGovernor__factory } = await import("../types");
-  const address =
+): Promise<GovernorTarget> {
+  const governor =
     args.governor === undefined
       ? await deployedAddress(hre, "RoyaltyGovernor")
       : parseAddress(args.governor, "--governor");
-  return RoyaltyGovernor__factory.connect(address, await getSigner(hre, account));
+  const signer = await getSigner(hre, account);
+  return { client: { runner: signer, provider: hre.ethers.provider, signer }, governor };
 }
 
 function parseProposalId(text: string): bigint {
@@ -43,15 +48,15 @@ function parseProposalId(text: string): bigint {
 }
 
 /** A proposal of the governor, with its actions read back from its ProposalCreated event. */
-async function findProposal(governor: RoyaltyGovernor, proposalId: bigint) {
+async function findProposal({ client, governor }: GovernorTarget, proposalId: bigint) {
   const { getProposal } = await import("../src/actions/proposals");
-  return getProposal(governor, { proposalId });
+  return getProposal(client, { governor, proposalId });
 }
 
 /** Formats votes (token base units) in whole tokens of the governor's voting token. */
-async function votesFormatter(governor: RoyaltyGovernor): Promise<(votes: bigint) => string> {
+async function votesFormatter({ client, governor }: GovernorTarget): Promise<(votes: bigint) => string> {
   const { formatAmount, governanceToken } = await import("../src");
-  const token = await governanceToken(governor);
+  const token = await governanceToken(client, { governor });
   const [decimals, symbol] = await Promise.all([token.decimals(), token.symbol()]);
   return (votes) => `${formatAmount(votes, Number(decimals))} ${symbol}`;
 }
@@ -187,10 +192,10 @@ withEpochRuleOptions(
   .setAction(
     action(async (args: ProposeArgs, hre) => {
       const change = rulesChangeOf(args);
-      const governor = await getGovernor(hre, args, args.account);
+      const { governor } = await getGovernor(hre, args, args.account);
       const client = await getPoolClient(hre, args, "signer");
       const { proposeRulesChange } = await import("../src");
-      const proposal = await proposeRulesChange(governor, { pool: client, change });
+      const proposal = await proposeRulesChange(client, { governor, change });
       output(args.json, { proposalId: proposal.proposalId, description: proposal.description }, () =>
         [
           `Proposal ${proposal.proposalId}`,
@@ -207,7 +212,7 @@ interface ProposalArgs extends GovernorArgs {
 }
 
 /** A proposal's state, votes (whole tokens) and schedule, as data and as a table; its id without separators. */
-async function proposalSummary(governor: RoyaltyGovernor, proposalId: bigint) {
+async function proposalSummary(governor: GovernorTarget, proposalId: bigint) {
   const p = await findProposal(governor, proposalId);
   const { summarizeProposal } = await import("../src/actions/proposals");
   const votes = await votesFormatter(governor);
@@ -236,7 +241,7 @@ withCommonOptions(royalties.task("vote", "Vote on a proposal with the votes dele
       if (support === undefined) fail(`--support must be for, against or abstain; got "${args.support}".`);
       const governor = await getGovernor(hre, args, args.account);
       const proposalId = parseProposalId(args.proposal);
-      const { weight } = await voteOnProposal(governor, { proposalId, support });
+      const { weight } = await voteOnProposal(governor.client, { governor: governor.governor, proposalId, support });
       const summary = await proposalSummary(governor, proposalId);
       const votes = await votesFormatter(governor);
       output(args.json, { ...summary.data, weight }, () =>
@@ -259,8 +264,8 @@ for (const [name, description] of [
         const proposalId = parseProposalId(args.proposal);
         const actions = await findProposal(governor, proposalId);
         const { executeProposal, queueProposal } = await import("../src");
-        if (name === "queue") await queueProposal(governor, actions);
-        if (name === "execute") await executeProposal(governor, actions);
+        if (name === "queue") await queueProposal(governor.client, { governor: governor.governor, ...actions });
+        if (name === "execute") await executeProposal(governor.client, { governor: governor.governor, ...actions });
         const summary = await proposalSummary(governor, proposalId);
         output(args.json, summary.data, () => [`"${actions.description}"`, summary.table].join("\n"));
       }),
@@ -279,7 +284,7 @@ withCommonOptions(royalties.task("proposals", "List the governor's proposals: id
       const governor = await getGovernor(hre, args, args.account);
       const { formatTable, listProposals } = await import("../src");
       const fromBlock = args.fromBlock === undefined ? undefined : parseBlock(args.fromBlock, "--from-block");
-      const proposals = await listProposals(governor, { fromBlock });
+      const proposals = await listProposals(governor.client, { governor: governor.governor, fromBlock });
       const votes = await votesFormatter(governor);
       const block = await hre.ethers.provider.getBlockNumber();
       output(
@@ -322,7 +327,7 @@ withCommonOptions(royalties.task("delegate", "Delegate the signer's voting token
       const to = args.to === undefined ? undefined : parseAddress(args.to, "--to");
       const governor = await getGovernor(hre, args, args.account);
       const { delegateVotes } = await import("../src");
-      const result = await delegateVotes(governor, { to });
+      const result = await delegateVotes(governor.client, { governor: governor.governor, to });
       const votes = await votesFormatter(governor);
       const data = {
         delegator: result.delegator,

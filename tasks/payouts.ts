@@ -59,8 +59,13 @@ async function modelOf(hre: HardhatRuntimeEnvironment, args: ModelArgs): Promise
 
 /** The registry's payout vault, bound to `signer` and the network's FHE backend. */
 async function vaultOf(hre: HardhatRuntimeEnvironment, registry: ModelRegistry, signer: Signer): Promise<VaultClient> {
-  const { connectVault } = await import("../src/actions/vault");
-  return connectVault({ address: await registry.payoutVault(), signer, fhe: lazyFheBackend(hre) });
+  const { connectVault, createRoyaltiesClient } = await import("../src");
+  const client = await createRoyaltiesClient({
+    signer,
+    fhe: lazyFheBackend(hre),
+    registry: await registry.getAddress(),
+  });
+  return connectVault(client);
 }
 
 /** Decimals and symbol of a payout token, to read and print amounts. */

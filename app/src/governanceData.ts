@@ -2,12 +2,12 @@
  * A governed model as its DAO sees it: the governor found from the model's timelock, the voting
  * token, every proposal with its state, votes, quorum and ETA, and the latest rules version (what a
  * new proposal starts from). Everything here is public; the voter's own position is added when a
- * wallet is connected. Read with the client library (`src/governance.ts`).
+ * wallet is connected. Read with the client library (`src/actions/governance/`).
  */
 import { ZeroAddress } from "ethers";
 
-import { GovernanceToken__factory, RoyaltyGovernor__factory, RoyaltyTimelock__factory } from "../../types";
-import { findGovernor, getVoterStatus, listProposals, getRules } from "../../src";
+import { GovernanceToken__factory, RoyaltyTimelock__factory } from "../../types";
+import { connectGovernor, findGovernor, getVoterStatus, listProposals, getRules } from "../../src";
 import type { ProposalInfo, VoterStatus, RulesInfo, ModelInfo } from "../../src";
 import type { AppChain } from "./chain";
 import { readOnlyPool } from "./data";
@@ -72,7 +72,7 @@ export async function loadGovernanceInfo(
             unreadable: `its governance ${model.governance} is not a timelock with a Governor: its proposals cannot be shown here`,
           };
         }
-        const contract = RoyaltyGovernor__factory.connect(governor, provider);
+        const contract = connectGovernor(chain, { governor });
         const tokenAddress = await contract.token();
         const token = GovernanceToken__factory.connect(tokenAddress, provider);
         const [symbol, decimals, totalSupply, votingDelay, votingPeriod, threshold, numerator, denominator, delay] =
@@ -87,7 +87,7 @@ export async function loadGovernanceInfo(
             contract.quorumDenominator(),
             RoyaltyTimelock__factory.connect(model.governance, provider).getMinDelay(),
           ]);
-        const proposals = await listProposals(contract, { fromBlock, toBlock });
+        const proposals = await listProposals(chain, { governor, fromBlock, toBlock });
         return {
           governor,
           timelock: model.governance,
@@ -131,7 +131,8 @@ export async function loadGovernedModels(
       if (rules === undefined) return undefined; // an unreadable pool: the explorer says why
       let status: VoterStatus | undefined;
       if (voter !== undefined && !("unreadable" in dao)) {
-        status = await getVoterStatus(RoyaltyGovernor__factory.connect(dao.governor, chain.provider), {
+        status = await getVoterStatus(chain, {
+          governor: dao.governor,
           voter,
           proposals: dao.proposals,
         }).catch(() => undefined);

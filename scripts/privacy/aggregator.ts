@@ -114,7 +114,7 @@ export async function measureAggregatorAttack(
   const k = await daoAggregator.minContributors();
   const noiseBits = Number(await daoAggregator.NOISE_BITS());
   const aggregator = daoAggregator.connect(attacker);
-  const honestAs = (signer: Signer) => connectPool({ address: honest.target as string, signer, fhe });
+  const honestAs = (signer: Signer) => connectPool(withSigner(daoClient, signer), { address: honest.target as string });
 
   // The attacker's k zero "contributors" before the victim's submission, and k − 1 after it.
   let zeros: (count: bigint) => Promise<void>;
@@ -126,7 +126,7 @@ export async function measureAggregatorAttack(
       attestors: [attacker.address],
       governance: attacker.address,
     });
-    const asAttestor = await connectPool({ address: await own.getAddress(), signer: attacker, fhe });
+    const asAttestor = await connectPool(attackerClient, { address: await own.getAddress() });
     zeros = async (count) => {
       for (let i = 0n; i < count; i++) {
         await submitAttested(asAttestor, { contributor: Wallet.createRandom().address, metrics: [0n] });

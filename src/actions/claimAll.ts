@@ -135,7 +135,7 @@ async function pricePairs(client: VaultClient, pairs: readonly ClaimPair[]): Pro
  * by its epoch's share path), splitting larger sets into several transactions. Within a transaction the shares of
  * one payout token are summed in a tree and added to the balance once. Duplicate pairs are claimed once.
  * @example
- * const vault = await connectVault({ address: await registry.payoutVault(), signer: alice, fhe });
+ * const vault = await connectVault(aliceClient);
  * const { claimed } = await claimAll(vault, { pairs: claimablePairs(await getPortfolio(aliceClient)) });
  */
 export async function claimAll(

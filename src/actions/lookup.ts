@@ -4,7 +4,7 @@
  */
 import type { RoyaltiesClient } from "../client";
 import { RoyaltiesError } from "../errors";
-import { listModels } from "./registry";
+import { listModels } from "./listModels";
 
 /** The registry has no model yet, or its models pay in several tokens, and no token was named. */
 export class PayoutTokenChoiceError extends RoyaltiesError {}

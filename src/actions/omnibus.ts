@@ -67,14 +67,13 @@ export async function withdrawToOmnibus(
   client: VaultClient,
   { token, omnibus, subAccount, amount }: WithdrawToOmnibusParameters,
 ): Promise<WithdrawToOmnibusReturnType> {
-  const { contributor } = await checkWithdrawable(client, "withdrawToOmnibus", token, amount);
-  const encrypted = await encryptSubAccount(
-    requireFhe(client, "withdrawToOmnibus"),
-    client.address,
-    contributor,
+  const { contributor } = await checkWithdrawable(client, { action: "withdrawToOmnibus", token, amount });
+  const encrypted = await encryptSubAccount(requireFhe(client, "withdrawToOmnibus"), {
+    vault: client.address,
+    user: contributor,
     subAccount,
-  );
-  const units = await encryptAmount(client, "withdrawToOmnibus", contributor, amount);
+  });
+  const units = await encryptAmount(client, { action: "withdrawToOmnibus", submitter: contributor, amount });
   const receipt = await withVaultErrors(() =>
     confirmed(
       amount === undefined
@@ -113,14 +112,13 @@ export async function signOmnibusWithdrawAuthorization(
     throw new InvalidSignedWithdrawalError("An omnibus withdrawal must name its relayer (--relayer).");
   }
   const action = "signOmnibusWithdrawAuthorization";
-  const { signer, contributor } = await checkWithdrawable(client, action, token, amount);
-  const encrypted = await encryptSubAccount(
-    requireFhe(client, action),
-    client.address,
-    getAddress(relayer),
+  const { signer, contributor } = await checkWithdrawable(client, { action, token, amount });
+  const encrypted = await encryptSubAccount(requireFhe(client, action), {
+    vault: client.address,
+    user: getAddress(relayer),
     subAccount,
-  );
-  const units = await encryptAmount(client, action, getAddress(relayer), amount);
+  });
+  const units = await encryptAmount(client, { action, submitter: getAddress(relayer), amount });
   return signAuthorization<OmnibusWithdrawAuthorization, { inputProof: string; amountProof: string }>(
     client,
     signer,
@@ -153,7 +151,12 @@ export async function relayOmnibusWithdrawal(
   client: VaultClient,
   { signed, registry }: RelayOmnibusWithdrawalParameters,
 ): Promise<WithdrawToOmnibusReturnType> {
-  await checkRelayable(client, "relayOmnibusWithdrawal", registry, signed, OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES);
+  await checkRelayable(client, {
+    action: "relayOmnibusWithdrawal",
+    registry,
+    signed,
+    types: OMNIBUS_WITHDRAW_AUTHORIZATION_TYPES,
+  });
   const receipt = await withVaultErrors(() =>
     confirmed(
       client.vault.withdrawToOmnibusWithSignature(

@@ -8,7 +8,7 @@ import { submittedEpochs } from "./contributor";
 import { getEarnings } from "./earnings";
 import { EPOCH_STATES } from "./read";
 import type { EpochStateName } from "./read";
-import { listModels } from "./registry";
+import { listModels } from "./listModels";
 import { connectVault } from "./vault";
 
 /** One epoch of one model a contributor took part in, with what only they can decrypt. */

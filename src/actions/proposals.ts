@@ -2,9 +2,9 @@
  * Reading one proposal of a model's governor and the choices of a vote: what the `vote`, `queue`,
  * `execute` and `proposal` commands (and the dashboard's governance view) decide before sending.
  */
-import type { RoyaltyGovernor } from "../../types";
 import { RoyaltiesError } from "../errors";
 import { VOTE_SUPPORT } from "./governance/governor";
+import type { GovernanceClient, GovernorParameters } from "./governance/governor";
 import { listProposals } from "./governance/proposals";
 import type { ProposalInfo } from "./governance/proposals";
 
@@ -17,17 +17,23 @@ export class ProposalNotFoundError extends RoyaltiesError {
   }
 }
 
+export interface GetProposalParameters extends GovernorParameters {
+  proposalId: bigint;
+}
+
+export type GetProposalReturnType = ProposalInfo;
+
 /**
  * One proposal of the governor, with its actions read back from its ProposalCreated event.
  * @example
- * const proposal = await getProposal(governor, { proposalId });
- * await queueProposal(governor, proposal);
+ * const proposal = await getProposal(client, { governor, proposalId });
+ * await queueProposal(client, { governor, ...proposal });
  */
 export async function getProposal(
-  governor: RoyaltyGovernor,
-  { proposalId }: { proposalId: bigint },
-): Promise<ProposalInfo> {
-  const [proposal] = await listProposals(governor, { proposalId });
+  client: GovernanceClient,
+  { governor, proposalId }: GetProposalParameters,
+): Promise<GetProposalReturnType> {
+  const [proposal] = await listProposals(client, { governor, proposalId });
   if (proposal === undefined) throw new ProposalNotFoundError(proposalId);
   return proposal;
 }
@@ -61,7 +67,7 @@ export interface ProposalSummary {
 /**
  * The public summary of a proposal, as the `proposal`, `vote`, `queue` and `execute` commands print it.
  * @example
- * const { state, for: yes } = summarizeProposal(await getProposal(governor, { proposalId }));
+ * const { state, for: yes } = summarizeProposal(await getProposal(client, { governor, proposalId }));
  */
 export function summarizeProposal(p: ProposalInfo): ProposalSummary {
   return {

@@ -50,13 +50,20 @@ async function signedByContributor(
   }
 }
 
+export interface CheckRelayableParameters {
+  /** The action relaying, named in the error when the client has no signer. */
+  action: string;
+  /** The registry the relayer trusts: the withdrawal must be for its payout vault. */
+  registry: string;
+  signed: SignedWithdrawal | SignedOmnibusWithdrawal;
+  /** The EIP-712 types the authorization was signed with. */
+  types: Record<string, TypedDataField[]>;
+}
+
 /** What every relayed withdrawal must pass before the relayer pays gas for it. */
 export async function checkRelayable(
   client: VaultClient,
-  action: string,
-  registry: string,
-  signed: SignedWithdrawal | SignedOmnibusWithdrawal,
-  types: Record<string, TypedDataField[]>,
+  { action, registry, signed, types }: CheckRelayableParameters,
 ): Promise<void> {
   const provider = client.provider;
   const relayer = getAddress(await requireSigner(client, action).getAddress());
@@ -166,7 +173,7 @@ export async function relayWithdrawal(
   client: VaultClient,
   { signed, registry }: RelayWithdrawalParameters,
 ): Promise<RelayWithdrawalReturnType> {
-  await checkRelayable(client, "relayWithdrawal", registry, signed, WITHDRAW_AUTHORIZATION_TYPES);
+  await checkRelayable(client, { action: "relayWithdrawal", registry, signed, types: WITHDRAW_AUTHORIZATION_TYPES });
   const receipt = await withVaultErrors(() =>
     confirmed(client.vault.withdrawWithSignature(signed.authorization, signed.amountProof, signed.signature)),
   );

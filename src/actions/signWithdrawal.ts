@@ -40,7 +40,7 @@ export async function signWithdrawAuthorization(
   { token, recipient, amount, unwrap, relayer, nonce, deadline }: SignWithdrawalParameters,
 ): Promise<SignWithdrawalReturnType> {
   const action = "signWithdrawAuthorization";
-  const { signer, contributor } = await checkWithdrawable(client, action, token, amount);
+  const { signer, contributor } = await checkWithdrawable(client, { action, token, amount });
   const to = getAddress(recipient ?? contributor);
   if (to === ZeroAddress) throw new WithdrawalBalanceError("A withdrawal needs a recipient address (--to).");
   const submitter = getAddress(relayer ?? ZeroAddress);
@@ -50,7 +50,7 @@ export async function signWithdrawAuthorization(
         "Omit the amount to let anyone submit a withdrawal of everything.",
     );
   }
-  const encrypted = await encryptAmount(client, action, submitter, amount);
+  const encrypted = await encryptAmount(client, { action, submitter, amount });
   return signAuthorization<WithdrawAuthorization, { amountProof: string }>(
     client,
     signer,

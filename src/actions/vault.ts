@@ -1,13 +1,12 @@
-import type { ContractTransactionReceipt, Signer } from "ethers";
+import type { ContractTransactionReceipt } from "ethers";
 
 import { PayoutVault__factory } from "../../types";
 import type { PayoutVault } from "../../types";
-import { baseClient, createRoyaltiesClient } from "../client";
+import { baseClient } from "../client";
 import type { PoolClient, RoyaltiesClient } from "../client";
 import { RoyaltiesError, withRoyaltiesErrors } from "../errors";
 import { parseEvents } from "../events";
 import type { EventName, ParsedEvent } from "../events";
-import type { FheBackend } from "../fhe/backend";
 
 /**
  * A client with the registry's payout vault bound: every claim credits an encrypted balance there, and
@@ -24,13 +23,6 @@ export interface ConnectVaultParameters {
   address?: string;
 }
 
-/** The pre-client form: a vault address, the signer acting on it and the FHE backend of its network. */
-export interface ConnectVaultLegacyParameters {
-  address: string;
-  signer: Signer;
-  fhe: FheBackend;
-}
-
 /** No contract is deployed at the address given as a payout vault. */
 export class VaultNotFoundError extends RoyaltiesError {
   constructor(address: string) {
@@ -39,26 +31,12 @@ export class VaultNotFoundError extends RoyaltiesError {
 }
 
 /**
- * Binds the registry's payout vault to a client (checking code at its address). The pre-client form
- * `connectVault({ address, signer, fhe })` finds the registry through the vault.
+ * Binds the registry's payout vault to a client (checking code at its address).
  * @example
  * const vault = await connectVault(client);
  */
-export async function connectVault(client: RoyaltiesClient, params?: ConnectVaultParameters): Promise<VaultClient>;
-export async function connectVault(params: ConnectVaultLegacyParameters): Promise<VaultClient>;
-export async function connectVault(
-  first: RoyaltiesClient | ConnectVaultLegacyParameters,
-  params: ConnectVaultParameters = {},
-): Promise<VaultClient> {
-  if (!("registry" in first)) {
-    const { address, signer, fhe } = first;
-    const provider = signer.provider;
-    if (provider === null) throw new RoyaltiesError("The signer has no provider: connect it to a network first.");
-    if ((await provider.getCode(address)) === "0x") throw new VaultNotFoundError(address);
-    const registry = await PayoutVault__factory.connect(address, provider).registry();
-    return bindVault(await createRoyaltiesClient({ signer, fhe, registry }), address);
-  }
-  const client = baseClient(first);
+export async function connectVault(parent: RoyaltiesClient, params: ConnectVaultParameters = {}): Promise<VaultClient> {
+  const client = baseClient(parent);
   const address = params.address ?? (await client.registry.payoutVault());
   if ((await client.provider.getCode(address)) === "0x") throw new VaultNotFoundError(address);
   return bindVault(client, address);

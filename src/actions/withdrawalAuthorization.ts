@@ -139,13 +139,17 @@ export function checkAmount(amount: bigint | undefined): void {
   }
 }
 
+export interface EncryptAmountParameters {
+  /** The action encrypting, named in the error when the client has no FHE backend. */
+  action: string;
+  /** Who will submit the amount to the vault (the input is bound to it). */
+  submitter: string;
+  /** Units to withdraw; `undefined` for the whole balance. */
+  amount: bigint | undefined;
+}
+
 /** Encrypts a partial amount for (vault, submitter); the whole balance needs no input (zero handle, empty proof). */
-export async function encryptAmount(
-  client: VaultClient,
-  action: string,
-  submitter: string,
-  amount: bigint | undefined,
-) {
+export async function encryptAmount(client: VaultClient, { action, submitter, amount }: EncryptAmountParameters) {
   if (amount === undefined) return { handle: ZeroHash, inputProof: "0x" };
   const encrypted = await requireFhe(client, action).encryptUint64(client.address, submitter, [amount]);
   return { handle: hexlify(encrypted.handles[0]), inputProof: hexlify(encrypted.inputProof) };
@@ -156,11 +160,17 @@ export async function encryptAmount(
  * 2^64 - 1 units, no balance in the token, or a partial amount above the balance (the vault would send nothing).
  * Decrypts the signer's own balance. Returns the signer and its (checksummed) address, the contributor.
  */
+export interface CheckWithdrawableParameters {
+  /** The action checking, named in the error when the client has no signer or FHE backend. */
+  action: string;
+  token: string;
+  /** Units to withdraw; `undefined` for the whole balance. */
+  amount: bigint | undefined;
+}
+
 export async function checkWithdrawable(
   client: VaultClient,
-  action: string,
-  token: string,
-  amount: bigint | undefined,
+  { action, token, amount }: CheckWithdrawableParameters,
 ): Promise<{ signer: Signer; contributor: string }> {
   const signer = requireSigner(client, action);
   const contributor = getAddress(await signer.getAddress());
@@ -220,8 +230,15 @@ export async function signAuthorization<A extends WithdrawAuthorization | Omnibu
   };
 }
 
+export interface EncryptSubAccountParameters {
+  vault: string;
+  /** Who will submit the sub-account to the vault (the input is bound to it). */
+  user: string;
+  subAccount: string;
+}
+
 /** Encrypts an omnibus sub-account for (vault, user); refuses a backend without address encryption. */
-export async function encryptSubAccount(fhe: FheBackend, vault: string, user: string, subAccount: string) {
+export async function encryptSubAccount(fhe: FheBackend, { vault, user, subAccount }: EncryptSubAccountParameters) {
   if (fhe.encryptAddress === undefined) throw new AddressEncryptionUnsupportedError();
   const encrypted = await fhe.encryptAddress(vault, user, getAddress(subAccount));
   return { handle: hexlify(encrypted.handles[0]), inputProof: hexlify(encrypted.inputProof) };

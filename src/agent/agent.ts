@@ -7,7 +7,7 @@ import path from "node:path";
 import type { Signer } from "ethers";
 
 import { connectConsensus } from "../actions/consensus";
-import { connectPool, createRoyaltiesClient } from "../client";
+import { connectPool, createRoyaltiesClient, registryOfPool } from "../client";
 import type { PoolClient } from "../client";
 import { RoyaltiesError } from "../errors";
 import type { FheBackend } from "../fhe/backend";
@@ -123,7 +123,8 @@ export async function createAgent(params: CreateAgentParameters): Promise<Agent>
   for (const modelConfig of config.models) {
     let client: PoolClient;
     if (modelConfig.pool !== undefined) {
-      client = await connectPool({ address: modelConfig.pool, signer, fhe });
+      const registry = await registryOfPool({ provider }, { pool: modelConfig.pool });
+      client = await connectPool(await createRoyaltiesClient({ signer, fhe, registry }), { address: modelConfig.pool });
     } else {
       if (params.registry === undefined) {
         throw new RoyaltiesError(`Model "${modelConfig.model}" is named by name: pass the registry, or give its pool.`);

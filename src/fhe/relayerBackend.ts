@@ -81,7 +81,7 @@ async function createWithTimeout(config: RelayerInstanceConfig, timeoutMs: numbe
  * rejects with {@link RelayerUnavailableError} when either cannot be reached.
  * @example
  * const fhe = await createRelayerFheBackend({ network: "sepolia", rpcUrl: process.env.SEPOLIA_RPC_URL! });
- * const client = await connectPool({ address, signer, fhe });
+ * const client = await connectPool(await createRoyaltiesClient({ signer, fhe, registry }), { model: "subnet-7" });
  */
 export async function createRelayerFheBackend({
   network,

@@ -14,7 +14,7 @@ import { fhevm } from "hardhat";
 
 import { createAgent, createLogger, parseAgentConfig, AgentLockedError } from "../../src/agent";
 import type { Agent, AgentLogEntry, AgentHooks } from "../../src/agent";
-import { connectPool, withSigner } from "../../src/client";
+import { connectPool, createRoyaltiesClient, withSigner } from "../../src/client";
 import type { PoolClient } from "../../src/client";
 import { decryptScore, decryptShare } from "../../src/actions/decrypt";
 import { createHardhatFheBackend } from "../../src/fhe/hardhatBackend";
@@ -113,7 +113,8 @@ describe("agents on the in-process mock", function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "royalties-agents-"));
     files = people.map((_, i) => path.join(dir, `metrics-${i}.jsonl`));
     for (const file of files) fs.writeFileSync(file, "");
-    pool = await connectPool({ address: f.poolAddress, signer: f.deployer, fhe });
+    const deployer = await createRoyaltiesClient({ signer: f.deployer, fhe, registry: await f.registry.getAddress() });
+    pool = await connectPool(deployer, { address: f.poolAddress });
     agents = [];
     for (let i = 0; i < 3; i++) agents.push(await contributorAgent(i));
     keeper = await createAgent({

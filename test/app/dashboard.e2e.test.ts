@@ -30,7 +30,7 @@ import { submitContribution } from "../../src/actions/contribute";
 import { fundPool } from "../../src/actions/fund";
 import { createRoyaltiesClient, registerModel } from "../../src";
 import { deployGovernance } from "../../src";
-import { connectPool } from "../../src/client";
+import { connectPool, withSigner } from "../../src/client";
 import { contributionScore, expectedShare } from "../../src/math";
 import { ROOT, hardhat, portTaken } from "../helpers/processes";
 
@@ -187,7 +187,7 @@ async function prepareModels(): Promise<void> {
 
     const fhe = await createMockFheBackend(RPC_URL, 31337);
     const client = async (pool: string, account: number) =>
-      connectPool({ address: pool, signer: await provider.getSigner(account), fhe });
+      connectPool(withSigner({ ...registry, fhe }, await provider.getSigner(account)), { address: pool });
     // One funder: its transactions go one after the other.
     await fundPool(await client(model.pool, 0), { amount: FUNDED_UNITS * 10n ** 12n });
     await fundPool(await client(second.pool, 0), { amount: SECOND.funded * 10n ** 18n });

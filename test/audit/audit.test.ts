@@ -5,6 +5,7 @@ import {
   auditEvents,
   createHardhatFheBackend,
   connectPool,
+  createRoyaltiesClient,
   formatAuditMarkdown,
   formatAuditText,
   providerChainView,
@@ -128,8 +129,11 @@ describe("audit", function () {
 
   it("verify passes for every contributor and fails for a forged share", async function () {
     const fhe = createHardhatFheBackend(fhevm);
+    const registry = await f.registry.getAddress();
     for (const who of f.contributors.slice(0, 3)) {
-      const client = await connectPool({ address: f.poolAddress, signer: who, fhe });
+      const client = await connectPool(await createRoyaltiesClient({ signer: who, fhe, registry }), {
+        address: f.poolAddress,
+      });
       for (const epochId of [1n, 2n]) {
         const check = await verifyShare(client, { epochId });
         expect(check.ok, `${who.address} epoch ${epochId}`).to.equal(true);

@@ -4,14 +4,13 @@
  * reaches the share whatever path claimed it (the old bug: a claim at the pool left the auditor unable to decrypt).
  */
 import { expect } from "chai";
-import { ethers, fhevm } from "hardhat";
+import { ethers } from "hardhat";
 
 import {
   DisclosedShareNotClaimedError,
   NotDisclosedError,
   claimRoyalty,
   connectPool,
-  createHardhatFheBackend,
   decryptDisclosed,
   disclosureViewers,
   grantDisclosure,
@@ -49,7 +48,7 @@ describe("Selective disclosure", function () {
     );
 
     // Alice claims the way the CLI and the dashboard do: the library's one claim path.
-    const pool = await connectPool({ address: w.poolAddress, signer: w.alice, fhe: createHardhatFheBackend(fhevm) });
+    const pool = await connectPool(alice, { address: w.poolAddress });
     const { shareHandle } = await claimRoyalty(pool, { epochId: 1n });
     const aliceShare = await decrypt(shareHandle, w.poolAddress, w.alice);
     expect(aliceShare).to.be.greaterThan(0n);

@@ -5,11 +5,13 @@ import { ethers, fhevm } from "hardhat";
 import {
   connectPool,
   createHardhatFheBackend,
+  createRoyaltiesClient,
   deployGovernance,
   executeProposal,
   proposeRulesChange,
   queueProposal,
   rulesHistory,
+  withSigner,
 } from "../../src/node";
 import type { Governance, PoolClient, RulesParameters } from "../../src";
 import { DEFAULT_METRICS, defaultRules, deployPoolFixture } from "../fixtures/royaltyPool.fixture";
@@ -47,6 +49,9 @@ describe("Governance of royalty rules", function () {
   let gov: Governance;
   let f: PoolFixture;
   let client: PoolClient;
+  /** The pool client acting as the deployer: the account proposing, queueing and executing. */
+  let deployerClient: PoolClient;
+  let governor: string;
 
   beforeEach(async function () {
     const [deployer, , , alice, bob, carol] = await ethers.getSigners();
@@ -65,7 +70,13 @@ describe("Governance of royalty rules", function () {
     );
     for (const holder of [alice, bob, carol]) await gov.token.connect(holder).delegate(holder.address);
     f = await deployPoolFixture(defaultRules(), await gov.timelock.getAddress());
-    client = await connectPool({ address: f.poolAddress, signer: alice, fhe: createHardhatFheBackend(fhevm) });
+    const registry = await f.registry.getAddress();
+    const fhe = createHardhatFheBackend(fhevm);
+    client = await connectPool(await createRoyaltiesClient({ signer: alice, fhe, registry }), {
+      address: f.poolAddress,
+    });
+    deployerClient = withSigner(client, deployer);
+    governor = await gov.governor.getAddress();
   });
 
   it("leaves the deployer no power: no timelock role, no rule setter, no minting", async function () {
@@ -100,7 +111,7 @@ describe("Governance of royalty rules", function () {
   it("proposal → vote → queue → execute changes the rules from the next epoch, never the open one", async function () {
     const [alice, bob, carol] = f.contributors;
     await submit(f, alice, [1n, 1n, 1n]);
-    const proposal = await proposeRulesChange(gov.governor, { pool: client, change: newRules });
+    const proposal = await proposeRulesChange(deployerClient, { governor, change: newRules });
     expect(proposal.description).to.contain("weight of computeUnits 3 → 4");
     expect(proposal.description).to.contain("cap of computeUnits 1000000 → 2000000");
     expect(proposal.description).to.contain("minParticipants 3 → 4");
@@ -110,14 +121,14 @@ describe("Governance of royalty rules", function () {
     await gov.governor.connect(bob).castVote(proposal.proposalId, AGAINST);
     await mine(VOTING_PERIOD);
     expect(await gov.governor.state(proposal.proposalId)).to.equal(ProposalState.Succeeded);
-    await queueProposal(gov.governor, proposal);
-    await expect(executeProposal(gov.governor, proposal)).to.be.revertedWithCustomError(
+    await queueProposal(deployerClient, { governor, ...proposal });
+    await expect(executeProposal(deployerClient, { governor, ...proposal })).to.be.revertedWithCustomError(
       gov.timelock,
       "TimelockUnexpectedOperationState",
     );
     await time.increase(TIMELOCK_DELAY);
     await submit(f, bob, [1n, 1n, 1n]);
-    await executeProposal(gov.governor, proposal);
+    await executeProposal(deployerClient, { governor, ...proposal });
     expect(await gov.governor.state(proposal.proposalId)).to.equal(ProposalState.Executed);
     expect(await f.pool.rulesVersionCount()).to.equal(2n);
 
@@ -136,12 +147,12 @@ describe("Governance of royalty rules", function () {
 
   it("a proposal short of quorum is defeated and cannot be queued", async function () {
     const [, , carol] = f.contributors;
-    const proposal = await proposeRulesChange(gov.governor, { pool: client, change: newRules });
+    const proposal = await proposeRulesChange(deployerClient, { governor, change: newRules });
     await mine(VOTING_DELAY + 1);
     await gov.governor.connect(carol).castVote(proposal.proposalId, FOR); // 10 % of the supply < 40 % quorum
     await mine(VOTING_PERIOD);
     expect(await gov.governor.state(proposal.proposalId)).to.equal(ProposalState.Defeated);
-    await expect(queueProposal(gov.governor, proposal)).to.be.revertedWithCustomError(
+    await expect(queueProposal(deployerClient, { governor, ...proposal })).to.be.revertedWithCustomError(
       gov.governor,
       "GovernorUnexpectedProposalState",
     );
@@ -151,7 +162,7 @@ describe("Governance of royalty rules", function () {
   it("a cancelled proposal can neither be voted nor executed", async function () {
     const [alice] = f.contributors;
     // Only the proposer may cancel, and only before the vote starts (OpenZeppelin Governor 5).
-    const proposal = await proposeRulesChange(gov.governor.connect(alice), { pool: client, change: newRules });
+    const proposal = await proposeRulesChange(withSigner(client, alice), { governor, change: newRules });
     await gov.governor
       .connect(alice)
       .cancel(proposal.targets, proposal.values, proposal.calldatas, ethers.id(proposal.description));
@@ -161,7 +172,7 @@ describe("Governance of royalty rules", function () {
       gov.governor,
       "GovernorUnexpectedProposalState",
     );
-    await expect(executeProposal(gov.governor, proposal)).to.be.revertedWithCustomError(
+    await expect(executeProposal(deployerClient, { governor, ...proposal })).to.be.revertedWithCustomError(
       gov.governor,
       "GovernorUnexpectedProposalState",
     );
@@ -175,16 +186,16 @@ describe("Governance of royalty rules", function () {
       metrics: [{ name: "computeUnits", weight: 2n, cap: 2n ** 62n }],
       bonusMultipliers: [4n],
     };
-    const proposal = await proposeRulesChange(gov.governor, { pool: client, change: overflow });
+    const proposal = await proposeRulesChange(deployerClient, { governor, change: overflow });
     expect(proposal.description).to.contain("remove metric dataSamples");
     expect(proposal.description).to.contain("bonus multipliers none → 4");
     await mine(VOTING_DELAY + 1);
     await gov.governor.connect(alice).castVote(proposal.proposalId, FOR);
     await gov.governor.connect(bob).castVote(proposal.proposalId, FOR);
     await mine(VOTING_PERIOD);
-    await queueProposal(gov.governor, proposal);
+    await queueProposal(deployerClient, { governor, ...proposal });
     await time.increase(TIMELOCK_DELAY);
-    await expect(executeProposal(gov.governor, proposal))
+    await expect(executeProposal(deployerClient, { governor, ...proposal }))
       .to.be.revertedWithCustomError(f.pool, "RoyaltyPoolSubmissionBoundOverflow")
       .withArgs(2n * 2n ** 62n * 4n, 2n ** 64n - 1n);
     expect(await f.pool.rulesVersionCount()).to.equal(1n);

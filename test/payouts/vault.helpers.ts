@@ -2,7 +2,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { expect } from "chai";
 import { ethers, fhevm } from "hardhat";
 
-import { createHardhatFheBackend } from "../../src/node";
+import { createHardhatFheBackend, createRoyaltiesClient } from "../../src/node";
 import { connectVault } from "../../src/actions/vault";
 import type { VaultClient } from "../../src/actions/vault";
 import type { PayoutVault } from "../../types";
@@ -24,8 +24,11 @@ export async function vaultWorld(epochs = 1): Promise<VaultWorld> {
 }
 
 /** The vault as `who`, with the Hardhat FHE backend. */
-export function vaultClient(w: VaultWorld, who: HardhatEthersSigner): Promise<VaultClient> {
-  return connectVault({ address: w.vaultAddress, signer: who, fhe: createHardhatFheBackend(fhevm) });
+export async function vaultClient(w: VaultWorld, who: HardhatEthersSigner): Promise<VaultClient> {
+  const fhe = createHardhatFheBackend(fhevm);
+  return connectVault(await createRoyaltiesClient({ signer: who, fhe, registry: w.registryAddress }), {
+    address: w.vaultAddress,
+  });
 }
 
 /** Claims `epochId` of the world's model as `who` into the vault; returns the decrypted share. */

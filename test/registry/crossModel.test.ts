@@ -72,7 +72,9 @@ describe("Cross-model earnings and batch claims (through the payout vault)", fun
     const w = await threeModels();
     const [alice] = w.people;
     const fhe = createHardhatFheBackend(fhevm);
-    const vault = await connectVault({ address: await w.registry.payoutVault(), signer: alice, fhe });
+    const vault = await connectVault(
+      await createRoyaltiesClient({ signer: alice, fhe, registry: await w.registry.getAddress() }),
+    );
     const before = await getPortfolio(
       await createRoyaltiesClient({ signer: alice, fhe, registry: await w.registry.getAddress() }),
     );
@@ -107,7 +109,8 @@ describe("Cross-model earnings and batch claims (through the payout vault)", fun
     const w = await threeModels();
     const [, bob] = w.people;
     const fhe = createHardhatFheBackend(fhevm);
-    const bobPool = await connectPool({ address: await w.pools[0].getAddress(), signer: bob, fhe });
+    const bobClient = await createRoyaltiesClient({ signer: bob, fhe, registry: await w.registry.getAddress() });
+    const bobPool = await connectPool(bobClient, { address: await w.pools[0].getAddress() });
     await claimRoyalty(bobPool, { epochId: 1n });
     const vault = await vaultOfPool(bobPool);
     const tokenA = await w.payouts[0].getAddress();

@@ -16,7 +16,7 @@ import type { ConsensusClient } from "../../src/actions/consensus";
 import type { VaultClient } from "../../src/actions/vault";
 import { NoClosedEpochError, decryptableEpochId, lastClosedEpochId } from "../../src/actions/claimable";
 import { PayoutTokenChoiceError, onlyPayoutToken, registryPayoutTokens } from "../../src/actions/lookup";
-import { findModel } from "../../src/actions/registry";
+import { findModel } from "../../src/actions/findModel";
 import { ProposalNotFoundError, summarizeProposal, toVoteSupport } from "../../src/actions/proposals";
 import { disclosedEpochIds } from "../../src/actions/disclosures";
 import { NotDisclosedError } from "../../src/actions/disclosure";

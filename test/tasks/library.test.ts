@@ -28,6 +28,7 @@ import {
   getContributorStatus,
   listModels,
   registerModel,
+  registryOfPool,
   toRoyaltiesError,
   unwrapPayout,
   vaultOfPool,
@@ -70,7 +71,10 @@ async function claimedPool(): Promise<{ f: PoolFixture; alice: PoolClient }> {
   await submit(f, f.contributors[2], [100_000n, 100_000n, 100n]);
   await closeAndReveal(f);
   const fhe = createHardhatFheBackend(hre.fhevm);
-  const alice = await connectPool({ address: f.poolAddress, signer: f.contributors[0], fhe });
+  const registry = await f.registry.getAddress();
+  const alice = await connectPool(await createRoyaltiesClient({ signer: f.contributors[0], fhe, registry }), {
+    address: f.poolAddress,
+  });
   await claimRoyalty(alice, { epochId: 1n });
   await withdraw(await vaultOfPool(alice), { token: await alice.pool.payoutToken() });
   return { f, alice };
@@ -234,10 +238,9 @@ describe("client library: unwrap, contributor status, registry", function () {
       await expectError(submitContribution(byName, { metrics: [1n, 1n, 1n] }), SignerRequiredError, /with a signer/);
       const signed = withSigner(byName, f.contributors[0]);
       await expectError(submitContribution(signed, { metrics: [1n, 1n, 1n] }), FheRequiredError, /with fhe/);
-      // The pre-client form finds the same registry through the pool's vault.
-      const fhe = createHardhatFheBackend(hre.fhevm);
-      const legacy = await connectPool({ address: f.poolAddress, signer: f.contributors[0], fhe });
-      expect(legacy.registryAddress).to.equal(reader.registryAddress);
+      // A pool named by its address alone leads to its registry through its vault.
+      expect(await registryOfPool(reader, { pool: f.poolAddress })).to.equal(reader.registryAddress);
+      await expectError(registryOfPool(reader, { pool: f.stranger.address }), PoolNotFoundError, /No contract at/);
     });
   });
 
@@ -254,10 +257,10 @@ describe("client library: unwrap, contributor status, registry", function () {
       expect((translated as PoolRevertError).message).to.match(
         /^RoyaltyPoolAlreadyClaimed\(1, 0x.*already in your vault balance: see it with royalties balance/,
       );
-      const alice = await connectPool({
+      const fhe = createHardhatFheBackend(hre.fhevm);
+      const registry = await f.registry.getAddress();
+      const alice = await connectPool(await createRoyaltiesClient({ signer: f.contributors[0], fhe, registry }), {
         address: f.poolAddress,
-        signer: f.contributors[0],
-        fhe: createHardhatFheBackend(hre.fhevm),
       });
       // A real revert of a library call comes back translated as well.
       await expectError(

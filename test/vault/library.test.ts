@@ -31,6 +31,7 @@ import {
   withdraw,
   createRoyaltiesClient,
   requireFhe,
+  withSigner,
 } from "../../src/node";
 import type { ClaimPair, PoolClient, VaultClient } from "../../src";
 import type { ConfidentialPayoutToken, ModelRegistry, RoyaltyPool, TestToken } from "../../types";
@@ -108,10 +109,11 @@ async function world(epochsA = 1, epochsB = 1): Promise<World> {
   }
   const fhe = createHardhatFheBackend(fhevm);
   const alice = people[0];
+  const aliceClient = await createRoyaltiesClient({ signer: alice, fhe, registry: await registry.getAddress() });
   const alicePools = await Promise.all(
-    pools.map(async (pool) => connectPool({ address: await pool.getAddress(), signer: alice, fhe })),
+    pools.map(async (pool) => connectPool(aliceClient, { address: await pool.getAddress() })),
   );
-  const aliceVault = await connectVault({ address: await registry.payoutVault(), signer: alice, fhe });
+  const aliceVault = await connectVault(aliceClient);
   return { registry, pools, erc20, payouts, payoutAddresses, people, stranger, alice, aliceVault, alicePools };
 }
 
@@ -141,10 +143,8 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
       PoolRevertError,
       /^RoyaltyPoolAlreadyClaimed\(1, 0x[0-9a-fA-F]{40}\): /,
     );
-    const strangerPool = await connectPool({
+    const strangerPool = await connectPool(withSigner(w.aliceVault, w.stranger), {
       address: await w.pools[0].getAddress(),
-      signer: w.stranger,
-      fhe: requireFhe(w.aliceVault, "test"),
     });
     await expectError(claimRoyalty(strangerPool, { epochId: 1n }), PoolRevertError, /RoyaltyPoolNoContribution/);
     expect(await decryptVaultBalance(w.aliceVault, { token: w.payoutAddresses[0] })).to.equal(share);
@@ -153,10 +153,8 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
   it("pushUnclaimed credits an absent contributor's own balance once the claim window has ended", async function () {
     const w = await world(1, 0);
     const [, bob, carol] = w.people;
-    const operator = await connectPool({
+    const operator = await connectPool(withSigner(w.aliceVault, w.stranger), {
       address: await w.pools[0].getAddress(),
-      signer: w.stranger,
-      fhe: requireFhe(w.aliceVault, "test"),
     });
     await expectError(
       pushUnclaimed(operator, { epochId: 1n, contributor: carol.address }),
@@ -167,11 +165,7 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
     await time.increase(window === 0n ? 730n * 24n * 3600n : window);
     const pushed = await pushUnclaimed(operator, { epochId: 1n, contributor: carol.address });
     expect(pushed.contributor).to.equal(carol.address);
-    const carolVault = await connectVault({
-      address: w.aliceVault.address,
-      signer: carol,
-      fhe: requireFhe(w.aliceVault, "test"),
-    });
+    const carolVault = await connectVault(withSigner(w.aliceVault, carol), { address: w.aliceVault.address });
     const share = await decrypt(await w.pools[0].shareOf(1n, carol.address), await w.pools[0].getAddress(), carol);
     expect(share).to.be.greaterThan(0n);
     expect(await decryptVaultBalance(carolVault, { token: w.payoutAddresses[0] })).to.equal(share);
@@ -283,7 +277,9 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
     await (await registry.createModel("wide", await payout.getAddress(), defaultRules(), ethers.ZeroAddress)).wait();
     const pool = await ethers.getContractAt("RoyaltyPool", await registry.predictPool(deployer.address, "wide"));
     const fhe = createHardhatFheBackend(fhevm);
-    const vault = await connectVault({ address: await registry.payoutVault(), signer: people[0], fhe });
+    const vault = await connectVault(
+      await createRoyaltiesClient({ signer: people[0], fhe, registry: await registry.getAddress() }),
+    );
     const [limit, wide] = [await vault.vault.TX_HCU_LIMIT(), await vault.vault.pairHcu(true)];
     const perTx = Number(limit / wide);
     expect(perTx).to.be.lessThan(Number(await vault.vault.maxClaimsPerTransaction()));
@@ -390,11 +386,7 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
       /positive amount/,
     );
     await expectError(withdraw(w.aliceVault, { token: tokenB }), NoVaultBalanceError, /claim first \(royalties claim/);
-    const bobVault = await connectVault({
-      address: w.aliceVault.address,
-      signer: w.people[1],
-      fhe: requireFhe(w.aliceVault, "test"),
-    });
+    const bobVault = await connectVault(withSigner(w.aliceVault, w.people[1]), { address: w.aliceVault.address });
     await expectError(withdraw(bobVault, { token: tokenA }), NoVaultBalanceError, /claim first/);
 
     // Nothing was sent and nothing changed.
@@ -444,11 +436,7 @@ describe("client library: the payout vault (claim, claim all, withdraw, earnings
     await expectError(getEarnings(w.aliceVault, { token: tokenA, logBlockRange: 0 }), RoyaltiesError, /≥ 1; got 0/);
     // Another token is counted on its own; another contributor's withdrawals never count for alice.
     expect((await getEarnings(w.aliceVault, { token: tokenB })).earnings).to.equal(0n);
-    const bob = await connectVault({
-      address: w.aliceVault.address,
-      signer: w.people[1],
-      fhe: requireFhe(w.aliceVault, "test"),
-    });
+    const bob = await connectVault(withSigner(w.aliceVault, w.people[1]), { address: w.aliceVault.address });
     expect((await getEarnings(bob, { token: tokenA })).withdrawals).to.equal(0);
 
     // Withdrawing everything leaves the earnings unchanged.

@@ -1,6 +1,6 @@
 /** The contributor view's state and reads. */
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { connectVault } from "../../../src";
+import { connectVault, withSigner } from "../../../src";
 import type { VaultClient } from "../../../src";
 import type { ShareVerification } from "../../../src";
 import { RoyaltiesError } from "../../../src";
@@ -107,7 +107,7 @@ export function useContributorState(chain: AppChain, block: number, wallet: Wall
   const walletVault = async (report: Report): Promise<VaultClient> => {
     if (wallet === undefined || fhe === undefined) throw new RoyaltiesError("Connect a wallet first.");
     const address = vaultState?.address ?? (await chain.registry.payoutVault());
-    return connectVault({ address, signer: wallet.signer, fhe: withPhases(fhe, report) });
+    return connectVault({ ...withSigner(chain, wallet.signer), fhe: withPhases(fhe, report) }, { address });
   };
 
   return {

@@ -1,5 +1,4 @@
-/** What the governance buttons send, through the client library (`src/governance.ts`). */
-import { RoyaltyGovernor__factory } from "../../../types";
+/** What the governance buttons send, through the client library (`src/actions/governance/`). */
 import {
   applyRulesChange,
   checkRulesUpdate,
@@ -8,11 +7,12 @@ import {
   proposeRulesChange,
   queueProposal,
   voteOnProposal,
+  withSigner,
 } from "../../../src";
 import type { AppChain } from "../chain";
 import { readOnlyPool } from "../data";
 import { duration, shortAddress } from "../format";
-import type { GovernanceInfo, GovernedModelView } from "../governanceData";
+import type { GovernedModelView } from "../governanceData";
 import type { Operations, Report } from "../operation";
 import { displayText } from "../untrusted";
 import type { Wallet } from "../wallet";
@@ -27,10 +27,11 @@ export function useGovernanceActions(
   ops: Operations,
   refresh: (report: Report) => Promise<void>,
 ): GovernanceActions {
-  const signed = (dao: GovernanceInfo) => {
+  const signer = () => {
     if (wallet === undefined) throw new Error("Connect a wallet first.");
-    return RoyaltyGovernor__factory.connect(dao.governor, wallet.signer);
+    return wallet.signer;
   };
+  const signed = () => withSigner(chain, signer());
   const name = (view: GovernedModelView) => displayText(view.model.name).text;
 
   /**
@@ -44,7 +45,7 @@ export function useGovernanceActions(
     delegate: (view, dao, to) =>
       transact(view, `Delegating your ${dao.token.symbol} votes`, async (report) => {
         report("Sending the delegation and waiting for it to be mined…");
-        const result = await delegateVotes(signed(dao), { to });
+        const result = await delegateVotes(signed(), { governor: dao.governor, to });
         const whom = result.delegatee.toLowerCase() === result.delegator.toLowerCase() ? "yourself" : shortAddress(to);
         return `Votes delegated to ${whom}: ${votes(result.votes, dao)} of voting power from block ${result.fromBlock}, counted for proposals made from the next block on.`;
       }),
@@ -54,25 +55,29 @@ export function useGovernanceActions(
         const pool = await readOnlyPool(chain, view.model.pool);
         await checkRulesUpdate(pool, { rules: applyRulesChange(view.rules, change) });
         report("Sending the proposal and waiting for it to be mined…");
-        const result = await proposeRulesChange(signed(dao), { pool, change });
+        const result = await proposeRulesChange(withSigner(pool, signer()), { governor: dao.governor, change });
         return `Proposal ${shortProposalId(result.proposalId)} created: "${displayText(description, 300).text}" Voting opens in ${dao.votingDelay + 1n} blocks.`;
       }),
     vote: (view, dao, proposal, support) =>
       transact(view, `Voting ${support} on proposal ${shortProposalId(proposal.proposalId)}`, async (report) => {
         report("Sending the vote and waiting for it to be mined…");
-        const result = await voteOnProposal(signed(dao), { proposalId: proposal.proposalId, support });
+        const result = await voteOnProposal(signed(), {
+          governor: dao.governor,
+          proposalId: proposal.proposalId,
+          support,
+        });
         return `Voted ${support} with ${votes(result.weight, dao)}.`;
       }),
     queue: (view, dao, proposal) =>
       transact(view, `Queueing proposal ${shortProposalId(proposal.proposalId)}`, async (report) => {
         report("Sending the queue transaction and waiting for it to be mined…");
-        await queueProposal(signed(dao), proposal);
+        await queueProposal(signed(), { governor: dao.governor, ...proposal });
         return `Proposal ${shortProposalId(proposal.proposalId)} queued in the timelock: it can be executed in ${duration(dao.timelockDelay)}.`;
       }),
     execute: (view, dao, proposal) =>
       transact(view, `Executing proposal ${shortProposalId(proposal.proposalId)}`, async (report) => {
         report("Sending the execute transaction and waiting for it to be mined…");
-        await executeProposal(signed(dao), proposal);
+        await executeProposal(signed(), { governor: dao.governor, ...proposal });
         return `Proposal ${shortProposalId(proposal.proposalId)} executed: the new rules apply from the next epoch of ${name(view)}.`;
       }),
   };

@@ -7,7 +7,7 @@
 import { isAddress } from "ethers";
 import { useEffect, useMemo, useState } from "react";
 
-import { decryptDisclosed, listModels, connectVault, formatAmount } from "../../../src";
+import { decryptDisclosed, listModels, connectVault, formatAmount, withSigner } from "../../../src";
 import type { ModelInfo } from "../../../src";
 import { ErrorBanner, OperationBanners } from "../components/Banners";
 import { Secret } from "../components/Secret";
@@ -135,11 +135,7 @@ export function AuditorView({ chain, block, wallet, walletPanel }: WalletViewPro
   const decrypt = (lookupNow: Lookup, epoch: DisclosedEpoch) =>
     void ops.run(`Decrypting what was disclosed to you of epoch #${epoch.epochId}`, async (report) => {
       if (wallet === undefined || fhe === undefined) return;
-      const vault = await connectVault({
-        address: await chain.registry.payoutVault(),
-        signer: wallet.signer,
-        fhe: withPhases(fhe, report),
-      });
+      const vault = await connectVault({ ...withSigner(chain, wallet.signer), fhe: withPhases(fhe, report) });
       const values = await decryptDisclosed(vault, {
         contributor: lookupNow.contributor,
         modelId: lookupNow.model.modelId,

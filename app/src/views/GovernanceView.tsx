@@ -3,7 +3,7 @@
  * proposals with state, votes, quorum, ETA and description; delegating votes; proposing a rules
  * change from the current rules with a preview of exactly what changes; voting, queueing and
  * executing. Every button is enabled only when the Governor would accept it now, and otherwise says
- * why (see governanceGates.ts). Transactions go through the client library (`src/governance.ts`).
+ * why (see governanceGates.ts). Transactions go through the client library (`src/actions/governance/`).
  */
 import { OperationBanners, ErrorBanner } from "../components/Banners";
 import { useGovernanceActions } from "../hooks/useGovernanceActions";

@@ -1,10 +1,10 @@
 /** Reading a governor: its proposals (from its events) and a voter's position. */
-import { PROPOSAL_STATES, RoyaltiesError } from "../../errors";
-import type { RoyaltyGovernor } from "../../../types";
+import { PROPOSAL_STATES } from "../../errors";
 import { DEFAULT_LOG_BLOCK_RANGE } from "../../audit/audit";
 import { parseLog } from "../../events";
 import { readLogs } from "../../logs";
-import { governanceToken } from "./governor";
+import { connectGovernor, governanceToken } from "./governor";
+import type { GovernanceClient, GovernorParameters } from "./governor";
 
 /** A proposal as listed: its actions, state, votes (token base units) and schedule. */
 export interface ProposalInfo {
@@ -31,7 +31,7 @@ export interface ProposalInfo {
   calldatas: string[];
 }
 
-export interface ListProposalsParameters {
+export interface ListProposalsParameters extends GovernorParameters {
   fromBlock?: number;
   /** Default: the latest block. */
   toBlock?: number;
@@ -47,17 +47,17 @@ export type ListProposalsReturnType = ProposalInfo[];
  * Every proposal of a governor (or only `proposalId`), oldest first, read from its ProposalCreated
  * events (in bounded block ranges) with its current state, votes and ETA.
  * @example
- * for (const p of await listProposals(governor)) console.log(p.proposalId, p.state);
+ * for (const p of await listProposals(client, { governor })) console.log(p.proposalId, p.state);
  */
 export async function listProposals(
-  governor: RoyaltyGovernor,
-  params: ListProposalsParameters = {},
+  client: GovernanceClient,
+  params: ListProposalsParameters,
 ): Promise<ListProposalsReturnType> {
-  const provider = governor.runner?.provider;
-  if (provider == null) throw new RoyaltiesError("Listing proposals needs a governor connected to a provider.");
+  const { provider } = client;
+  const governor = connectGovernor(client, params);
   const toBlock = params.toBlock ?? (await provider.getBlockNumber());
   const logs = await readLogs(provider, {
-    address: await governor.getAddress(),
+    address: params.governor,
     fromBlock: params.fromBlock ?? 0,
     toBlock,
     blockRange: params.blockRange ?? DEFAULT_LOG_BLOCK_RANGE,
@@ -111,7 +111,7 @@ export interface VoterStatus {
   proposals: Record<string, { hasVoted: boolean; weight: bigint }>;
 }
 
-export interface GetVoterStatusParameters {
+export interface GetVoterStatusParameters extends GovernorParameters {
   voter: string;
   /** Proposals to report the voter's vote on. */
   proposals?: readonly Pick<ProposalInfo, "proposalId" | "snapshot">[];
@@ -123,13 +123,14 @@ export type GetVoterStatusReturnType = VoterStatus;
  * A voter's balance, delegate and votes, and for each proposal whether they voted and with how many
  * votes (the votes at its snapshot, or their votes now while the snapshot is still ahead).
  * @example
- * const me = await getVoterStatus(governor, { voter, proposals: await listProposals(governor) });
+ * const me = await getVoterStatus(client, { governor, voter, proposals: await listProposals(client, { governor }) });
  */
 export async function getVoterStatus(
-  governor: RoyaltyGovernor,
+  client: GovernanceClient,
   params: GetVoterStatusParameters,
 ): Promise<GetVoterStatusReturnType> {
-  const token = await governanceToken(governor);
+  const governor = connectGovernor(client, params);
+  const token = await governanceToken(client, params);
   const { voter } = params;
   const [balance, delegate, votes, clock] = await Promise.all([
     token.balanceOf(voter),
