@@ -30,6 +30,8 @@ import {
   indexerEpochs,
   indexerModels,
   indexerPoolEvents,
+  indexerPublicRecord,
+  EPOCH_STATES,
 } from "../../src";
 import type {
   AuditReport,
@@ -64,7 +66,8 @@ export interface EpochView extends EpochInfo {
 /** Where a view's public record was read from. */
 export type RecordSource = "indexer" | "chain";
 
-export interface ModelView {
+/** A model's public record as the public view first draws it: its epochs, before its rules and audit are read. */
+export interface ModelSummary {
   model: ModelInfo;
   /** The indexer (`VITE_INDEXER_URL`) or the chain's logs read in pages. */
   source: RecordSource;
@@ -72,9 +75,33 @@ export interface ModelView {
   currentEpochId: bigint;
   /** Every epoch, newest first. */
   epochs: EpochView[];
+  /** The block the record is read up to. */
+  toBlock: number;
+}
+
+/** What the audit adds to a summary: the rules, their history and the verdict. */
+export interface ModelDetails {
   rules: RulesInfo;
   history: (RulesInfo & { epochs: bigint[] })[];
   audit: AuditReport | { error: string };
+  /**
+   * Where the indexer's epoch rows differed from the chain's (the epochs are then shown as the chain has them).
+   * Always empty for a record read from the chain.
+   */
+  rowMismatches: string[];
+}
+
+/** A model's public record, audited: the epochs are the chain's, or the indexer's once checked against the chain. */
+export interface ModelView extends ModelSummary, ModelDetails {}
+
+/** The summary carries its audit (a record read from the chain always does; the indexer's once verified). */
+export function isAudited(view: ModelSummary): view is ModelView {
+  return "audit" in view;
+}
+
+/** The audit passed and, for the indexer's record, its rows matched the chain's. */
+export function auditPassed(view: ModelView): boolean {
+  return !("error" in view.audit) && view.audit.ok && view.rowMismatches.length === 0;
 }
 
 /** A client that reads a pool through the public provider, without signer or FHE. */
@@ -215,7 +242,7 @@ async function loadModel(chain: AppChain, model: ModelInfo, toBlock: number, ind
     }))
     .reverse();
   const source: RecordSource = indexer === undefined ? "chain" : "indexer";
-  return { model, source, token, currentEpochId, epochs, rules, history, audit };
+  return { model, source, token, currentEpochId, epochs, toBlock, rules, history, audit, rowMismatches: [] };
 }
 
 /** Every metric the registry sums across models, with its rounds (sums public only past k). */
@@ -256,6 +283,136 @@ async function recordScope(chain: AppChain): Promise<{ models: ModelInfo[]; toBl
 export async function loadPublicModels(chain: AppChain): Promise<(ModelView | UnreadableModel)[]> {
   const { models, toBlock, indexer } = await recordScope(chain);
   return Promise.all(models.map((model) => readable(model, () => loadModel(chain, model, toBlock, indexer))));
+}
+
+/**
+ * The public view's first draw. With an indexer that answers: its record in one GraphQL query (plus each payout
+ * token's symbol and decimals), nothing decoded and nothing audited yet — {@link verifyIndexedModel} follows.
+ * Otherwise: every model read and audited from the chain's logs, as {@link loadPublicModels} does.
+ */
+export async function loadPublicSummaries(chain: AppChain): Promise<(ModelSummary | UnreadableModel)[]> {
+  const { provider } = chain;
+  const indexer = chain.indexerUrl;
+  if (indexer !== undefined) {
+    try {
+      const [record, head] = await Promise.all([
+        indexerPublicRecord(indexer, { maxEpochs: MAX_EPOCHS }),
+        provider.getBlockNumber(),
+      ]);
+      const toBlock = Math.min(head, record.block);
+      return await Promise.all(
+        record.models.map(({ model, currentEpochId, epochs }) =>
+          readable(model, async () => ({
+            model,
+            source: "indexer" as const,
+            token: await tokenInfo(provider, model.payoutToken, officialPayoutToken(chain)),
+            currentEpochId,
+            epochs,
+            toBlock,
+          })),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof IndexerError)) throw error;
+      console.warn(`${error.message} Reading the chain's logs instead.`);
+    }
+  }
+  const [models, head] = await Promise.all([listModels(chain), provider.getBlockNumber()]);
+  return Promise.all(models.map((model) => readable(model, () => loadModel(chain, model, head))));
+}
+
+/** The fields of an epoch the public view shows, compared between the indexer's row and the chain. */
+const SHOWN_FIELDS = [
+  "state",
+  "start",
+  "end",
+  "participants",
+  "submissions",
+  "pool",
+  "revealedTotal",
+  "claims",
+  "settled",
+  "extensions",
+] as const;
+
+/** Where the indexer's epochs differ from the chain's, in words (empty when they agree on every shown field). */
+export function epochMismatches(indexed: readonly EpochView[], onChain: readonly EpochView[]): string[] {
+  const found: string[] = [];
+  const ids = (epochs: readonly EpochView[]) => epochs.map((e) => `#${e.epochId}`).join(", ");
+  if (ids(indexed) !== ids(onChain)) {
+    found.push(`the indexer lists epochs ${ids(indexed) || "none"}, the chain ${ids(onChain) || "none"}`);
+  }
+  for (const chainEpoch of onChain) {
+    const row = indexed.find((e) => e.epochId === chainEpoch.epochId);
+    if (row === undefined) continue;
+    for (const field of SHOWN_FIELDS) {
+      if (row[field] !== chainEpoch[field]) {
+        found.push(
+          `epoch #${chainEpoch.epochId} ${field}: ${row[field]} from the indexer, ${chainEpoch[field]} on-chain`,
+        );
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * Audits a model drawn from the indexer's record: its events (read from the indexer) must rebuild every epoch's
+ * on-chain digest and log length, and the epochs shown must equal the chain's own at the same block. Returns the
+ * view with the chain's epochs, the rules, and the verdict; the caller shows "auditing…" until then.
+ */
+export async function verifyIndexedModel(chain: AppChain, summary: ModelSummary): Promise<ModelView> {
+  const indexer = chain.indexerUrl;
+  if (indexer === undefined) throw new IndexerError("No indexer is configured (VITE_INDEXER_URL): nothing to verify.");
+  const { provider, fromBlock } = chain;
+  const { model, toBlock } = summary;
+  const client = await readOnlyPool(chain, model.pool);
+  const blockTag = toBlock;
+  const currentEpochId = await client.pool.currentEpochId({ blockTag });
+  const first = currentEpochId > BigInt(MAX_EPOCHS) ? currentEpochId - BigInt(MAX_EPOCHS) + 1n : 1n;
+  const ids = Array.from({ length: Number(currentEpochId - first + 1n) }, (_, i) => first + BigInt(i));
+  const events = indexerPoolEvents(indexer, model.pool, toBlock);
+  const [raw, status, rules, history, audit, poolEvents] = await Promise.all([
+    Promise.all(ids.map((epochId) => client.pool.getEpoch(epochId, { blockTag }))),
+    client.pool.settlementStatus({ blockTag }),
+    getRules(client),
+    rulesHistory(client),
+    Promise.all([events, providerChainView(provider, model.pool, toBlock)])
+      .then(([logged, view]) => auditEvents(logged, view, { pool: model.pool, fromBlock, toBlock }))
+      .catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) })),
+    events.catch(() => undefined),
+  ]);
+  // Extensions are counted from the audited events; without them the audit failed and says so.
+  const extensions = new Map<bigint, number>(
+    poolEvents === undefined ? summary.epochs.map((e) => [e.epochId, e.extensions]) : [],
+  );
+  for (const event of poolEvents ?? []) {
+    if (event.name !== "EpochExtended") continue;
+    const epochId = event.args.epochId as bigint;
+    extensions.set(epochId, (extensions.get(epochId) ?? 0) + 1);
+  }
+  const audits = "error" in audit ? [] : audit.epochs;
+  const epochs: EpochView[] = raw
+    .map((e, i) => ({
+      epochId: ids[i],
+      state: EPOCH_STATES[Number(e.state)],
+      start: e.start,
+      end: e.end,
+      rulesVersion: e.rulesVersion,
+      participants: e.participants,
+      submissions: e.submissions,
+      claims: e.claims,
+      pool: e.pool,
+      revealedTotal: e.revealedTotal,
+      shareShift: e.shareShift,
+      totalHandle: e.total,
+      settled: ids[i] <= status.settledThroughEpochId,
+      extensions: extensions.get(ids[i]) ?? 0,
+      audit: audits.find((a) => a.epochId === ids[i]),
+    }))
+    .reverse();
+  const rowMismatches = epochMismatches(summary.epochs, epochs);
+  return { ...summary, currentEpochId, epochs, rules, history, audit, rowMismatches };
 }
 
 /** One model as a contributor sees it: the public view plus their own (still encrypted) epochs. */
