@@ -1,10 +1,12 @@
 /**
  * What the views show, read with the client library (`src/`). Public data only here: decryptions happen on
  * demand in the contributor view, with the contributor's own key. With an indexer configured
- * (`VITE_INDEXER_URL`, `chain.indexerUrl`) the model list, each pool's events and epochs and a contributor's
- * submitted epochs come from its GraphQL API; otherwise, or when it does not answer, from the chain's logs read
- * in pages (`src/logs.ts`). The audit stays trustless either way: it checks the events against the digests the
- * pool itself stores.
+ * (`VITE_INDEXER_URL`, `chain.indexerUrl`) the public view draws its epochs from the indexer's record in one
+ * GraphQL query and audits it afterwards ({@link loadPublicSummaries}, {@link verifyIndexedModel}); the contributor
+ * view reads each pool's events and epochs and a contributor's submitted epochs from it. Otherwise, or when it does
+ * not answer, everything comes from the chain's logs read in pages (`src/logs.ts`). The audit stays trustless
+ * either way: it checks the events against the digests the pool itself stores, and the indexer's epoch rows against
+ * the chain's.
  */
 import { ZeroHash } from "ethers";
 import type { Provider, Signer } from "ethers";
