@@ -49,6 +49,7 @@ import type {
   AggregateStatus,
 } from "../../src";
 import type { AppChain } from "./chain";
+import { epochMismatches } from "./explorer";
 import { UnreadableTokenError, unreadableReason, validateTokenMetadata, withTimeout } from "./untrusted";
 
 export interface TokenInfo {
@@ -321,41 +322,6 @@ export async function loadPublicSummaries(chain: AppChain): Promise<(ModelSummar
   }
   const [models, head] = await Promise.all([listModels(chain), provider.getBlockNumber()]);
   return Promise.all(models.map((model) => readable(model, () => loadModel(chain, model, head))));
-}
-
-/** The fields of an epoch the public view shows, compared between the indexer's row and the chain. */
-const SHOWN_FIELDS = [
-  "state",
-  "start",
-  "end",
-  "participants",
-  "submissions",
-  "pool",
-  "revealedTotal",
-  "claims",
-  "settled",
-  "extensions",
-] as const;
-
-/** Where the indexer's epochs differ from the chain's, in words (empty when they agree on every shown field). */
-export function epochMismatches(indexed: readonly EpochView[], onChain: readonly EpochView[]): string[] {
-  const found: string[] = [];
-  const ids = (epochs: readonly EpochView[]) => epochs.map((e) => `#${e.epochId}`).join(", ");
-  if (ids(indexed) !== ids(onChain)) {
-    found.push(`the indexer lists epochs ${ids(indexed) || "none"}, the chain ${ids(onChain) || "none"}`);
-  }
-  for (const chainEpoch of onChain) {
-    const row = indexed.find((e) => e.epochId === chainEpoch.epochId);
-    if (row === undefined) continue;
-    for (const field of SHOWN_FIELDS) {
-      if (row[field] !== chainEpoch[field]) {
-        found.push(
-          `epoch #${chainEpoch.epochId} ${field}: ${row[field]} from the indexer, ${chainEpoch[field]} on-chain`,
-        );
-      }
-    }
-  }
-  return found;
 }
 
 /**
