@@ -49,7 +49,7 @@ import type {
   AggregateStatus,
 } from "../../src";
 import type { AppChain } from "./chain";
-import { epochMismatches } from "./explorer";
+import { epochMismatches } from "./recordCheck";
 import { UnreadableTokenError, unreadableReason, validateTokenMetadata, withTimeout } from "./untrusted";
 
 export interface TokenInfo {

@@ -4,7 +4,7 @@
  * contributor: only epoch aggregates, pools, rules and the audit's public sums.
  */
 import type { ModelInfo } from "../../src";
-import type { EpochView, ModelSummary, ModelView, TokenInfo } from "./data";
+import type { ModelSummary, ModelView, TokenInfo } from "./data";
 
 /** A model's record, audited or not yet (the indexer's record before its audit has no `audit`). */
 export type ExplorerModel = ModelSummary & Partial<Pick<ModelView, "audit">>;
@@ -102,39 +102,4 @@ export function matchesSearch(model: Pick<ModelInfo, "modelId" | "name" | "pool"
   const pool = model.pool.toLowerCase();
   const hex = q.startsWith("0x") ? q : `0x${q}`;
   return /^0x[0-9a-f]{2,40}$/.test(hex) && pool.startsWith(hex);
-}
-
-/** The fields of an epoch the public view shows, compared between the indexer's row and the chain. */
-const SHOWN_FIELDS = [
-  "state",
-  "start",
-  "end",
-  "participants",
-  "submissions",
-  "pool",
-  "revealedTotal",
-  "claims",
-  "settled",
-  "extensions",
-] as const;
-
-/** Where the indexer's epochs differ from the chain's, in words (empty when they agree on every shown field). */
-export function epochMismatches(indexed: readonly EpochView[], onChain: readonly EpochView[]): string[] {
-  const found: string[] = [];
-  const ids = (epochs: readonly EpochView[]) => epochs.map((e) => `#${e.epochId}`).join(", ");
-  if (ids(indexed) !== ids(onChain)) {
-    found.push(`the indexer lists epochs ${ids(indexed) || "none"}, the chain ${ids(onChain) || "none"}`);
-  }
-  for (const chainEpoch of onChain) {
-    const row = indexed.find((e) => e.epochId === chainEpoch.epochId);
-    if (row === undefined) continue;
-    for (const field of SHOWN_FIELDS) {
-      if (row[field] !== chainEpoch[field]) {
-        found.push(
-          `epoch #${chainEpoch.epochId} ${field}: ${row[field]} from the indexer, ${chainEpoch[field]} on-chain`,
-        );
-      }
-    }
-  }
-  return found;
 }

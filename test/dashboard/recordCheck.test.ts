@@ -2,10 +2,10 @@
 import { expect } from "chai";
 import { ZeroHash } from "ethers";
 
-import type { EpochView } from "../../app/src/data";
-import { epochMismatches } from "../../app/src/explorer";
+import { epochMismatches } from "../../app/src/recordCheck";
+import type { ShownEpoch } from "../../app/src/recordCheck";
 
-function epoch(epochId: bigint, changes: Partial<EpochView> = {}): EpochView {
+function epoch(epochId: bigint, changes: Partial<ShownEpoch> = {}): ShownEpoch {
   return {
     epochId,
     state: "Revealed",
