@@ -25,8 +25,9 @@ import {
   loadPublicSummaries,
   verifyIndexedModel,
 } from "../data";
-import type { EpochView, ModelSummary, UnreadableModel } from "../data";
+import type { EpochView, ModelSummary, ModelView, UnreadableModel } from "../data";
 import { epochSeries, matchesSearch, totalsByToken } from "../explorer";
+import { epochMismatches } from "../recordCheck";
 import type { TokenTotals } from "../explorer";
 import { dateTime, duration, plural, shortAddress, tokens } from "../format";
 import { daoOf, loadGovernedModels } from "../governanceData";
@@ -506,32 +507,55 @@ export function PublicView({ chain, block }: { chain: AppChain; block: number })
   const [chainBlock, setChainBlock] = useState<bigint>(0n);
   const [query, setQuery] = useState("");
 
-  // The epochs first: from the indexer's record (one query, unaudited) or the chain (read and audited).
+  // The audit of what the indexer said, model by model, one at a time per pool: the newest summary waits for the
+  // running audit, whose result is dropped if a newer summary came meanwhile.
+  const pending = useRef(new Map<string, ModelSummary>());
+  const auditing = useRef(new Set<string>());
+  const audit = (pool: string) => {
+    const entry = pending.current.get(pool);
+    if (entry === undefined || auditing.current.has(pool)) return;
+    auditing.current.add(pool);
+    const settle = (next: ModelView | UnreadableModel) => {
+      auditing.current.delete(pool);
+      if (pending.current.get(pool) !== entry) return audit(pool);
+      pending.current.delete(pool);
+      setModels((current) => current?.map((old) => (old.model.pool === pool ? next : old)));
+    };
+    verifyIndexedModel(chain, entry).then(settle, (caught: unknown) => {
+      const reason = caught instanceof Error ? caught.message : String(caught);
+      console.warn(`Model #${entry.model.modelId} (${pool}) could not be audited: ${reason}`);
+      settle({ model: entry.model, unreadable: `its audit could not read the chain: ${reason}` });
+    });
+  };
+
+  // The epochs first: from the indexer's record (one query, unaudited) or the chain (read and audited). A model
+  // already audited whose rows the indexer still gives unchanged stays shown as audited while its new audit runs.
   const error = useChainRead(
     () => Promise.all([loadPublicSummaries(chain), chainNow(chain.provider), chain.provider.getBlockNumber()]),
     ([loaded, time, head]) => {
-      setModels(loaded);
+      setModels((previous) =>
+        loaded.map((entry) => {
+          if (isUnreadable(entry) || isAudited(entry)) return entry;
+          const old = previous?.find((p) => p.model.pool === entry.model.pool);
+          const unchanged =
+            old !== undefined &&
+            !isUnreadable(old) &&
+            isAudited(old) &&
+            old.source === "indexer" &&
+            epochMismatches(entry.epochs, old.epochs).length === 0;
+          return unchanged ? old : entry;
+        }),
+      );
+      for (const entry of loaded) {
+        if (isUnreadable(entry) || isAudited(entry)) continue;
+        pending.current.set(entry.model.pool, entry);
+        audit(entry.model.pool);
+      }
       setNow(time);
       setChainBlock(BigInt(head));
     },
     [chain, block],
   );
-
-  // Then the audit of what the indexer said, model by model; a newer read replaces the summary and drops the result.
-  const auditStarted = useRef(new WeakSet<ModelSummary>());
-  useEffect(() => {
-    for (const entry of models ?? []) {
-      if (isUnreadable(entry) || isAudited(entry) || auditStarted.current.has(entry)) continue;
-      auditStarted.current.add(entry);
-      const replace = (next: ModelSummary | UnreadableModel) =>
-        setModels((current) => current?.map((old) => (old === entry ? next : old)));
-      verifyIndexedModel(chain, entry).then(replace, (caught: unknown) => {
-        const reason = caught instanceof Error ? caught.message : String(caught);
-        console.warn(`Model #${entry.model.modelId} (${entry.model.pool}) could not be audited: ${reason}`);
-        replace({ model: entry.model, unreadable: `its audit could not read the chain: ${reason}` });
-      });
-    }
-  }, [chain, models]);
 
   // The proposals of the governed models and the cross-model aggregates never hold back the epochs.
   const pools = (models ?? []).filter((v): v is ModelSummary => !isUnreadable(v)).map((v) => v.model);
@@ -553,7 +577,7 @@ export function PublicView({ chain, block }: { chain: AppChain; block: number })
 
   const readable = (models ?? []).filter((v): v is ModelSummary => !isUnreadable(v));
   const shown = models?.filter((v) => matchesSearch(v.model, query));
-  const auditing = readable.some((v) => !isAudited(v));
+  const unaudited = readable.some((v) => !isAudited(v));
   const failed = readable.some((v) => isAudited(v) && !auditPassed(v));
 
   return (
@@ -567,7 +591,7 @@ export function PublicView({ chain, block }: { chain: AppChain; block: number })
         <p className="muted small" data-testid="record-source">
           {readable[0].source === "indexer"
             ? `Source: the indexer at ${chain.indexerUrl ?? "?"} — ${
-                auditing
+                unaudited
                   ? "auditing against the chain's digests and epochs…"
                   : failed
                     ? "✗ its record failed the audit against the chain (see each model's audit)"
