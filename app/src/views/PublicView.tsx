@@ -530,8 +530,11 @@ export function PublicView({ chain, block }: { chain: AppChain; block: number })
 
   // The epochs first: from the indexer's record (one query, unaudited) or the chain (read and audited). A model
   // already audited whose rows the indexer still gives unchanged stays shown as audited while its new audit runs.
+  // Not before the app knows the head block: a read started at block 0 would be dropped for the one at the head.
   const error = useChainRead(
-    () => Promise.all([loadPublicSummaries(chain), chainNow(chain.provider), chain.provider.getBlockNumber()]),
+    block === 0
+      ? undefined
+      : () => Promise.all([loadPublicSummaries(chain), chainNow(chain.provider), chain.provider.getBlockNumber()]),
     ([loaded, time, head]) => {
       setModels((previous) =>
         loaded.map((entry) => {
