@@ -277,7 +277,11 @@ export const consensusFinalization = onchainTable("consensus_finalization", (t) 
   block: t.bigint().notNull(),
 }));
 
-export const modelRelations = relations(model, ({ many }) => ({ epochs: many(epoch) }));
+export const modelRelations = relations(model, ({ many }) => ({ epochs: many(epoch), settlements: many(settlement) }));
 export const epochRelations = relations(epoch, ({ one }) => ({
   model: one(model, { fields: [epoch.modelId], references: [model.modelId] }),
+}));
+/** A model's settlements, by pool (what the dashboard reads to say which epochs are settled). */
+export const settlementRelations = relations(settlement, ({ one }) => ({
+  model: one(model, { fields: [settlement.pool], references: [model.pool] }),
 }));

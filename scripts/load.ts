@@ -882,11 +882,13 @@ function markdown(out: LoadOutput): string {
       "transactions per block, there are far fewer blocks to fetch and store for the same events.",
     "- The machine is shared: the two sizes were measured minutes apart under different loads from other jobs " +
       "(compare the start-up times, which do not depend on the size), so the growth column mixes scale and load.",
-    "- The public view's time is about the same with the indexer and with chain reads: both builds decode every " +
-      "event of every pool (ethers' `parseLog` recomputes the topic hash of each of the pool's event types for " +
-      "every log) and replay the audit (digest chain, per-epoch reads) in the browser before the epochs table " +
-      "is drawn, and the local node answers a whole-range `eth_getLogs` at once; the indexer only replaces " +
-      "the log reads, which are cheap here and are what fails or crawls on a public RPC (ranges refused or capped).",
+    "- The public view's time is to every model's epochs table drawn (the same condition either way). With the " +
+      "indexer, the page draws it from one GraphQL query (every model with its newest epochs, its latest " +
+      'settlement and the indexer\'s block), nothing decoded, labelled "auditing…"; the audit (every event ' +
+      "decoded, the digest chain replayed, each row compared with the chain's `getEpoch`) runs after the table " +
+      "is drawn, so the figure does not include it. With chain reads the page still decodes every event of every " +
+      "pool (ethers' `parseLog`) and audits before drawing; the local node answers a whole-range `eth_getLogs` at " +
+      "once, so on a public RPC (ranges refused or capped) the chain-read side is slower still.",
   );
   if (out.findings.length > 0) lines.push("", ...out.findings.map((f) => `- ${f}`));
   for (const rerun of out.reruns ?? []) {

@@ -159,12 +159,23 @@ export {
   indexerEpochs,
   indexerModels,
   indexerPoolEvents,
+  indexerPublicRecord,
+  indexedModelFromRow,
   indexerQuery,
   indexerRows,
   indexerSubmittedEpochs,
   IndexerError,
 } from "./indexer";
-export type { AuditPoolWithIndexerParameters } from "./indexer";
+export { PUBLIC_RECORD_QUERY } from "./indexer";
+export type {
+  AuditPoolWithIndexerParameters,
+  IndexedEpoch,
+  IndexedModel,
+  IndexedPublicRecord,
+  IndexerPublicRecordParameters,
+  PublicRecordModelRow,
+  PublicRecordPage,
+} from "./indexer";
 export type { LogStepName } from "./audit/log";
 export { formatAuditJson, formatAuditMarkdown, formatAuditText } from "./audit/report";
 export {

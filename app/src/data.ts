@@ -1,10 +1,12 @@
 /**
  * What the views show, read with the client library (`src/`). Public data only here: decryptions happen on
  * demand in the contributor view, with the contributor's own key. With an indexer configured
- * (`VITE_INDEXER_URL`, `chain.indexerUrl`) the model list, each pool's events and epochs and a contributor's
- * submitted epochs come from its GraphQL API; otherwise, or when it does not answer, from the chain's logs read
- * in pages (`src/logs.ts`). The audit stays trustless either way: it checks the events against the digests the
- * pool itself stores.
+ * (`VITE_INDEXER_URL`, `chain.indexerUrl`) the public view draws its epochs from the indexer's record in one
+ * GraphQL query and audits it afterwards ({@link loadPublicSummaries}, {@link verifyIndexedModel}); the contributor
+ * view reads each pool's events and epochs and a contributor's submitted epochs from it. Otherwise, or when it does
+ * not answer, everything comes from the chain's logs read in pages (`src/logs.ts`). The audit stays trustless
+ * either way: it checks the events against the digests the pool itself stores, and the indexer's epoch rows against
+ * the chain's.
  */
 import { ZeroHash } from "ethers";
 import type { Provider, Signer } from "ethers";
@@ -30,6 +32,8 @@ import {
   indexerEpochs,
   indexerModels,
   indexerPoolEvents,
+  indexerPublicRecord,
+  EPOCH_STATES,
 } from "../../src";
 import type {
   AuditReport,
@@ -45,6 +49,7 @@ import type {
   AggregateStatus,
 } from "../../src";
 import type { AppChain } from "./chain";
+import { epochMismatches } from "./recordCheck";
 import { UnreadableTokenError, unreadableReason, validateTokenMetadata, withTimeout } from "./untrusted";
 
 export interface TokenInfo {
@@ -64,7 +69,8 @@ export interface EpochView extends EpochInfo {
 /** Where a view's public record was read from. */
 export type RecordSource = "indexer" | "chain";
 
-export interface ModelView {
+/** A model's public record as the public view first draws it: its epochs, before its rules and audit are read. */
+export interface ModelSummary {
   model: ModelInfo;
   /** The indexer (`VITE_INDEXER_URL`) or the chain's logs read in pages. */
   source: RecordSource;
@@ -72,9 +78,33 @@ export interface ModelView {
   currentEpochId: bigint;
   /** Every epoch, newest first. */
   epochs: EpochView[];
+  /** The block the record is read up to. */
+  toBlock: number;
+}
+
+/** What the audit adds to a summary: the rules, their history and the verdict. */
+export interface ModelDetails {
   rules: RulesInfo;
   history: (RulesInfo & { epochs: bigint[] })[];
   audit: AuditReport | { error: string };
+  /**
+   * Where the indexer's epoch rows differed from the chain's (the epochs are then shown as the chain has them).
+   * Always empty for a record read from the chain.
+   */
+  rowMismatches: string[];
+}
+
+/** A model's public record, audited: the epochs are the chain's, or the indexer's once checked against the chain. */
+export interface ModelView extends ModelSummary, ModelDetails {}
+
+/** The summary carries its audit (a record read from the chain always does; the indexer's once verified). */
+export function isAudited(view: ModelSummary): view is ModelView {
+  return "audit" in view;
+}
+
+/** The audit passed and, for the indexer's record, its rows matched the chain's. */
+export function auditPassed(view: ModelView): boolean {
+  return !("error" in view.audit) && view.audit.ok && view.rowMismatches.length === 0;
 }
 
 /** A client that reads a pool through the public provider, without signer or FHE. */
@@ -215,7 +245,7 @@ async function loadModel(chain: AppChain, model: ModelInfo, toBlock: number, ind
     }))
     .reverse();
   const source: RecordSource = indexer === undefined ? "chain" : "indexer";
-  return { model, source, token, currentEpochId, epochs, rules, history, audit };
+  return { model, source, token, currentEpochId, epochs, toBlock, rules, history, audit, rowMismatches: [] };
 }
 
 /** Every metric the registry sums across models, with its rounds (sums public only past k). */
@@ -256,6 +286,101 @@ async function recordScope(chain: AppChain): Promise<{ models: ModelInfo[]; toBl
 export async function loadPublicModels(chain: AppChain): Promise<(ModelView | UnreadableModel)[]> {
   const { models, toBlock, indexer } = await recordScope(chain);
   return Promise.all(models.map((model) => readable(model, () => loadModel(chain, model, toBlock, indexer))));
+}
+
+/**
+ * The public view's first draw. With an indexer that answers: its record in one GraphQL query (plus each payout
+ * token's symbol and decimals), nothing decoded and nothing audited yet — {@link verifyIndexedModel} follows.
+ * Otherwise: every model read and audited from the chain's logs, as {@link loadPublicModels} does.
+ */
+export async function loadPublicSummaries(chain: AppChain): Promise<(ModelSummary | UnreadableModel)[]> {
+  const { provider } = chain;
+  const indexer = chain.indexerUrl;
+  if (indexer !== undefined) {
+    try {
+      const [record, head] = await Promise.all([
+        indexerPublicRecord(indexer, { maxEpochs: MAX_EPOCHS }),
+        provider.getBlockNumber(),
+      ]);
+      const toBlock = Math.min(head, record.block);
+      return await Promise.all(
+        record.models.map(({ model, currentEpochId, epochs }) =>
+          readable(model, async () => ({
+            model,
+            source: "indexer" as const,
+            token: await tokenInfo(provider, model.payoutToken, officialPayoutToken(chain)),
+            currentEpochId,
+            epochs,
+            toBlock,
+          })),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof IndexerError)) throw error;
+      console.warn(`${error.message} Reading the chain's logs instead.`);
+    }
+  }
+  const [models, head] = await Promise.all([listModels(chain), provider.getBlockNumber()]);
+  return Promise.all(models.map((model) => readable(model, () => loadModel(chain, model, head))));
+}
+
+/**
+ * Audits a model drawn from the indexer's record: its events (read from the indexer) must rebuild every epoch's
+ * on-chain digest and log length, and the epochs shown must equal the chain's own at the same block. Returns the
+ * view with the chain's epochs, the rules, and the verdict; the caller shows "auditing…" until then.
+ */
+export async function verifyIndexedModel(chain: AppChain, summary: ModelSummary): Promise<ModelView> {
+  const indexer = chain.indexerUrl;
+  if (indexer === undefined) throw new IndexerError("No indexer is configured (VITE_INDEXER_URL): nothing to verify.");
+  const { provider, fromBlock } = chain;
+  const { model, toBlock } = summary;
+  const client = await readOnlyPool(chain, model.pool);
+  const blockTag = toBlock;
+  const currentEpochId = await client.pool.currentEpochId({ blockTag });
+  const first = currentEpochId > BigInt(MAX_EPOCHS) ? currentEpochId - BigInt(MAX_EPOCHS) + 1n : 1n;
+  const ids = Array.from({ length: Number(currentEpochId - first + 1n) }, (_, i) => first + BigInt(i));
+  const events = indexerPoolEvents(indexer, model.pool, toBlock);
+  const [raw, status, rules, history, audit, poolEvents] = await Promise.all([
+    Promise.all(ids.map((epochId) => client.pool.getEpoch(epochId, { blockTag }))),
+    client.pool.settlementStatus({ blockTag }),
+    getRules(client),
+    rulesHistory(client),
+    Promise.all([events, providerChainView(provider, model.pool, toBlock)])
+      .then(([logged, view]) => auditEvents(logged, view, { pool: model.pool, fromBlock, toBlock }))
+      .catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) })),
+    events.catch(() => undefined),
+  ]);
+  // Extensions are counted from the audited events; without them the audit failed and says so.
+  const extensions = new Map<bigint, number>(
+    poolEvents === undefined ? summary.epochs.map((e) => [e.epochId, e.extensions]) : [],
+  );
+  for (const event of poolEvents ?? []) {
+    if (event.name !== "EpochExtended") continue;
+    const epochId = event.args.epochId as bigint;
+    extensions.set(epochId, (extensions.get(epochId) ?? 0) + 1);
+  }
+  const audits = "error" in audit ? [] : audit.epochs;
+  const epochs: EpochView[] = raw
+    .map((e, i) => ({
+      epochId: ids[i],
+      state: EPOCH_STATES[Number(e.state)],
+      start: e.start,
+      end: e.end,
+      rulesVersion: e.rulesVersion,
+      participants: e.participants,
+      submissions: e.submissions,
+      claims: e.claims,
+      pool: e.pool,
+      revealedTotal: e.revealedTotal,
+      shareShift: e.shareShift,
+      totalHandle: e.total,
+      settled: ids[i] <= status.settledThroughEpochId,
+      extensions: extensions.get(ids[i]) ?? 0,
+      audit: audits.find((a) => a.epochId === ids[i]),
+    }))
+    .reverse();
+  const rowMismatches = epochMismatches(summary.epochs, epochs);
+  return { ...summary, currentEpochId, epochs, rules, history, audit, rowMismatches };
 }
 
 /** One model as a contributor sees it: the public view plus their own (still encrypted) epochs. */

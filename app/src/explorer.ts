@@ -4,13 +4,16 @@
  * contributor: only epoch aggregates, pools, rules and the audit's public sums.
  */
 import type { ModelInfo } from "../../src";
-import type { ModelView, TokenInfo } from "./data";
+import type { ModelSummary, ModelView, TokenInfo } from "./data";
+
+/** A model's record, audited or not yet (the indexer's record before its audit has no `audit`). */
+export type ExplorerModel = ModelSummary & Partial<Pick<ModelView, "audit">>;
 
 /** What a payout token's models received and paid, in the token's confidential units. */
 export interface TokenTotals {
   token: TokenInfo;
   models: number;
-  /** Σ PoolFunded over the audited blocks; undefined when a model's audit could not run. */
+  /** Σ PoolFunded over the audited blocks; undefined when a model's audit could not run or has not yet. */
   funded?: bigint;
   /** Σ pools of revealed epochs: what their contributors claim (less rounding dust and noise hold-back). */
   paid: bigint;
@@ -23,7 +26,7 @@ export interface TokenTotals {
 }
 
 /** Funded, paid and pending per payout token, across `models`. */
-export function totalsByToken(models: readonly ModelView[]): TokenTotals[] {
+export function totalsByToken(models: readonly ExplorerModel[]): TokenTotals[] {
   const byToken = new Map<string, TokenTotals>();
   for (const view of models) {
     const key = view.token.address.toLowerCase();
@@ -37,7 +40,7 @@ export function totalsByToken(models: readonly ModelView[]): TokenTotals[] {
       revealedEpochs: 0,
     };
     totals.models += 1;
-    if ("error" in view.audit || totals.funded === undefined) {
+    if (view.audit === undefined || "error" in view.audit || totals.funded === undefined) {
       totals.funded = undefined;
     } else {
       totals.funded += view.audit.epochs.reduce((sum, e) => sum + e.funded, 0n);
@@ -72,8 +75,8 @@ export interface EpochPoint {
 }
 
 /** A model's epochs, oldest first, with what each one received. */
-export function epochSeries(view: ModelView): EpochPoint[] {
-  const audits = "error" in view.audit ? [] : view.audit.epochs;
+export function epochSeries(view: ExplorerModel): EpochPoint[] {
+  const audits = view.audit === undefined || "error" in view.audit ? [] : view.audit.epochs;
   return [...view.epochs].reverse().map((e) => ({
     epochId: e.epochId,
     state: e.state,

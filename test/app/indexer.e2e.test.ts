@@ -50,6 +50,29 @@ interface PublicPage {
   tables: Record<string, string>;
   /** Requests the page made to the indexer's GraphQL API. */
   graphql: number;
+  /** The audit verdict of model 1, once shown. */
+  audit: string;
+}
+
+/** What the page showed once model 1's epochs table was drawn, with the audit's reads of the indexer held back. */
+interface BeforeAudit {
+  source: string;
+  table: string;
+  auditSection: string;
+  /** The GraphQL queries (their first words) the page had sent by then. */
+  queries: string[];
+}
+
+/** The record query's answer, as far as a lying indexer edits it. */
+interface RecordAnswer {
+  data: { models: { items: { epochs: { items: { epochId: string; participants: number }[] } }[] } };
+}
+
+interface OpenOptions {
+  /** Holds the audit's reads of the indexer's raw logs until the epochs table is drawn, then reports the page. */
+  beforeAudit?: (page: BeforeAudit) => void;
+  /** Rewrites the indexer's answer to the record query (a lying indexer). */
+  tamper?: (answer: RecordAnswer) => void;
 }
 
 describe("dashboard public view: indexer or paginated chain reads", function () {
@@ -106,23 +129,51 @@ describe("dashboard public view: indexer or paginated chain reads", function () 
     if (workDir !== "") fs.rmSync(workDir, { recursive: true, force: true });
   });
 
-  async function openPublicView(): Promise<PublicPage> {
+  async function openPublicView(options: OpenOptions = {}): Promise<PublicPage> {
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
       let graphql = 0;
-      page.on("request", (request) => {
-        if (request.url().startsWith(`${indexerUrl}/graphql`)) graphql += 1;
+      const queries: string[] = [];
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route(`${indexerUrl}/graphql`, async (route) => {
+        const body = route.request().postData() ?? "";
+        graphql += 1;
+        queries.push(
+          body.includes("query PublicRecord") ? "PublicRecord" : body.includes("poolLogs") ? "poolLogs" : body,
+        );
+        if (options.tamper !== undefined && body.includes("query PublicRecord")) {
+          const response = await route.fetch();
+          const answer = (await response.json()) as RecordAnswer;
+          options.tamper(answer);
+          await route.fulfill({ response, json: answer });
+          return;
+        }
+        if (options.beforeAudit !== undefined && body.includes("poolLogs")) await held;
+        await route.continue();
       });
       await page.goto(`${app.url}#/public`);
       const table = page.locator('[data-testid="public-epochs-1"]');
       await table.locator("tbody tr").first().waitFor({ timeout: 120_000 });
+      if (options.beforeAudit !== undefined) {
+        options.beforeAudit({
+          source: (await page.locator('[data-testid="record-source"]').textContent()) ?? "",
+          table: await table.innerText(),
+          auditSection: await page.locator('[data-testid="public-model-1"]').innerText(),
+          queries: [...queries],
+        });
+        release();
+      }
+      // The verdict (the chain path draws it with the table; the indexer's after its audit).
+      const audit = page.locator('[data-testid="public-audit-1"]');
+      await audit.waitFor({ timeout: 120_000 });
       const source = (await page.locator('[data-testid="record-source"]').textContent()) ?? "";
       const tables: Record<string, string> = {};
       for (const element of await page.locator('[data-testid^="public-epochs-"]').all()) {
         tables[(await element.getAttribute("data-testid")) ?? "?"] = (await element.innerText()).trim();
       }
-      return { source, tables, graphql };
+      return { source, tables, graphql, audit: await page.locator('[data-testid="public-model-1"]').innerText() };
     } finally {
       await context.close();
     }
@@ -130,20 +181,51 @@ describe("dashboard public view: indexer or paginated chain reads", function () 
 
   let fromIndexer: PublicPage;
 
-  it("reads the models, events and epochs from the indexer when it answers", async function () {
-    fromIndexer = await openPublicView();
-    expect(fromIndexer.source).to.contain(`the indexer at ${indexerUrl}`);
-    expect(fromIndexer.graphql).to.be.greaterThan(0);
+  it("draws the epochs from the indexer's record in one query, then shows the audit's verdict", async function () {
+    let before: BeforeAudit | undefined;
+    fromIndexer = await openPublicView({ beforeAudit: (page) => (before = page) });
+    if (before === undefined) throw new Error("the page was not reported before its audit");
+    // Drawn from the one record query, while the audit's reads of the raw logs were still held back.
+    // (The view reads again when the app learns the head block: the record query may come twice, nothing else.)
+    expect(before.queries.filter((q) => q !== "poolLogs")).to.include("PublicRecord");
+    expect(new Set(before.queries.filter((q) => q !== "poolLogs"))).to.deep.equal(new Set(["PublicRecord"]));
+    expect(before.table)
+      .to.match(/revealed/i)
+      .and.to.contain("auditing…")
+      .and.not.to.contain("✓");
+    expect(before.source).to.contain(`the indexer at ${indexerUrl}`).and.to.contain("auditing");
+    expect(before.source).not.to.contain("✓");
+    expect(before.auditSection).to.contain("Auditing…").and.not.to.contain("Passed");
+    // Then the audit ran and passed: the same table, now with each epoch's verdict.
+    expect(fromIndexer.source).to.contain(`the indexer at ${indexerUrl}`).and.to.contain("✓ audited");
+    expect(fromIndexer.audit).to.contain("✓ Passed").and.not.to.contain("differ from the chain");
+    expect(fromIndexer.graphql).to.be.greaterThan(1);
     // The fixture's pool: epoch 1 revealed, claimed and settled, epoch 2 funded with one submission.
     expect(Object.keys(fromIndexer.tables)).to.deep.equal(["public-epochs-1"]);
-    expect(fromIndexer.tables["public-epochs-1"]).to.match(/revealed/i);
+    expect(fromIndexer.tables["public-epochs-1"])
+      .to.match(/revealed/i)
+      .and.to.contain("✓ log");
+    expect(fromIndexer.tables["public-epochs-1"]).not.to.contain("auditing");
     expect(fromIndexer.tables["public-epochs-1"].split("\n").length).to.be.greaterThan(2);
+  });
+
+  it("fails the audit of an indexer whose epoch rows lie, and shows the chain's epochs instead", async function () {
+    const lying = await openPublicView({
+      tamper: (answer) => {
+        for (const epoch of answer.data.models.items[0].epochs.items) epoch.participants += 5;
+      },
+    });
+    expect(lying.source).to.contain("✗").and.not.to.contain("✓ audited");
+    expect(lying.audit).to.match(/epoch #1 participants: \d+ from the indexer, \d+ on-chain/);
+    // What stays on screen is the chain's record, the same as from an honest indexer.
+    expect(lying.tables).to.deep.equal(fromIndexer.tables);
   });
 
   it("falls back to paginated chain reads when the indexer is down, and shows the same epochs", async function () {
     await stop(indexer);
     const fromChain = await openPublicView();
     expect(fromChain.source).to.contain("the chain's logs");
+    expect(fromChain.audit).to.contain("✓ Passed");
     expect(fromChain.tables).to.deep.equal(fromIndexer.tables);
   });
 });

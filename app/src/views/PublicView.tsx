@@ -6,7 +6,7 @@
  * contributor. The figures come from already-loaded public records (explorer.ts), whatever their source.
  */
 import { ZeroAddress } from "ethers";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { describeRulesChange, sybilWarning } from "../../../src";
 import type { RulesInfo, AggregateStatus } from "../../../src";
@@ -16,9 +16,18 @@ import { BarChart } from "../components/BarChart";
 import { GroupedBarChart } from "../components/GroupedBarChart";
 import { ErrorBanner } from "../components/Banners";
 import { SafeName, TokenBadge, UnreadableCard } from "../components/Untrusted";
-import { chainNow, isUnreadable, loadAggregatesOrNone, loadPublicModels } from "../data";
-import type { EpochView, ModelView, UnreadableModel } from "../data";
+import {
+  auditPassed,
+  chainNow,
+  isAudited,
+  isUnreadable,
+  loadAggregatesOrNone,
+  loadPublicSummaries,
+  verifyIndexedModel,
+} from "../data";
+import type { EpochView, ModelSummary, ModelView, UnreadableModel } from "../data";
 import { epochSeries, matchesSearch, totalsByToken } from "../explorer";
+import { epochMismatches } from "../recordCheck";
 import type { TokenTotals } from "../explorer";
 import { dateTime, duration, plural, shortAddress, tokens } from "../format";
 import { daoOf, loadGovernedModels } from "../governanceData";
@@ -100,7 +109,14 @@ export function RulesTable({ rules }: { rules: RulesInfo }) {
   );
 }
 
-function AuditCell({ epoch }: { epoch: EpochView }) {
+function AuditCell({ epoch, pending }: { epoch: EpochView; pending: boolean }) {
+  if (pending) {
+    return (
+      <span className="muted" data-testid="audit-pending">
+        auditing…
+      </span>
+    );
+  }
   const audit = epoch.audit;
   if (audit === undefined) return <span className="muted">no events</span>;
   const digest = audit.digestMatchesChain;
@@ -120,12 +136,14 @@ function ModelSection({
   block,
   governed,
 }: {
-  view: ModelView;
+  view: ModelSummary;
   now: bigint;
   block: bigint;
   governed?: GovernedModelView;
 }) {
-  const { model, token, epochs, rules, history, audit } = view;
+  const { model, token, epochs } = view;
+  // The indexer's record is drawn before its audit: rules, history and verdict come with it.
+  const details = isAudited(view) ? view : undefined;
   const current = epochs[0];
   const paid = epochs.filter((e) => e.state === "Revealed").reduce((sum, e) => sum + e.pool, 0n);
   const series = epochSeries(view);
@@ -161,7 +179,7 @@ function ModelSection({
         <div className="tile">
           <div className="tile-label">contributors this epoch</div>
           <div className="tile-value">{current ? current.participants.toString() : "—"}</div>
-          <div className="muted small">k = {rules.minParticipants.toString()}</div>
+          {details && <div className="muted small">k = {details.rules.minParticipants.toString()}</div>}
         </div>
         <div className="tile">
           <div className="tile-label">pools revealed for claims</div>
@@ -218,7 +236,7 @@ function ModelSection({
                   </td>
                   <td className="small">{epoch.state !== "Revealed" ? "—" : epoch.settled ? "settled" : "not yet"}</td>
                   <td>
-                    <AuditCell epoch={epoch} />
+                    <AuditCell epoch={epoch} pending={details === undefined} />
                   </td>
                 </tr>
               );
@@ -250,18 +268,24 @@ function ModelSection({
       <div>
         <div>
           <h3>Audit</h3>
-          {"error" in audit ? (
-            <p className="fail">The audit could not run: {audit.error}</p>
+          {details === undefined ? (
+            <p className="muted" data-testid={`public-audit-pending-${model.modelId}`}>
+              Auditing… The epochs above are the indexer&apos;s record, not yet checked against the chain&apos;s digests
+              and epochs.
+            </p>
+          ) : "error" in details.audit ? (
+            <p className="fail">The audit could not run: {details.audit.error}</p>
           ) : (
             <div data-testid={`public-audit-${model.modelId}`}>
-              <p className={audit.ok ? "ok" : "fail"}>
-                {audit.ok ? "✓ Passed" : "✗ Failed"}: blocks {audit.fromBlock}–{audit.toBlock}, every epoch's hash chain
-                rebuilt from the events{audit.settlements.length > 0 ? ", settlements checked" : ""} and every reveal's
-                KMS proof re-verified.
+              <p className={details.audit.ok ? "ok" : "fail"}>
+                {details.audit.ok ? "✓ Passed" : "✗ Failed"}: blocks {details.audit.fromBlock}–{details.audit.toBlock},
+                every epoch&apos;s hash chain rebuilt from the events
+                {details.audit.settlements.length > 0 ? ", settlements checked" : ""} and every reveal&apos;s KMS proof
+                re-verified.
               </p>
-              {audit.findings.length > 0 && (
+              {details.audit.findings.length > 0 && (
                 <ul className="findings">
-                  {audit.findings.map((f, i) => (
+                  {details.audit.findings.map((f, i) => (
                     <li key={i}>
                       epoch {f.epochId.toString()}, {f.step}: {f.message}
                     </li>
@@ -270,37 +294,59 @@ function ModelSection({
               )}
             </div>
           )}
+          {details !== undefined && details.rowMismatches.length > 0 && (
+            <div className="fail" data-testid={`public-row-mismatches-${model.modelId}`}>
+              <p>✗ The indexer&apos;s epochs differ from the chain&apos;s; the table now shows the chain&apos;s:</p>
+              <ul className="findings">
+                {details.rowMismatches.map((m, i) => (
+                  <li key={i}>{m}</li>
+                ))}
+              </ul>
+            </div>
+          )}
         </div>
       </div>
 
-      <h3>Rules in force (version {rules.version.toString()})</h3>
-      <RulesTable rules={rules} />
+      {details === undefined ? (
+        <p className="muted small">Reading the rules…</p>
+      ) : (
+        <>
+          <h3>Rules in force (version {details.rules.version.toString()})</h3>
+          <RulesTable rules={details.rules} />
+        </>
+      )}
 
-      <h3>Rules history</h3>
-      <div className="table-scroll">
-        <table className="compact" data-testid={`public-rules-history-${model.modelId}`}>
-          <thead>
-            <tr>
-              <th>version</th>
-              <th>applied to epochs</th>
-              <th>change</th>
-            </tr>
-          </thead>
-          <tbody>
-            {history.map((version, i) => (
-              <tr key={version.version.toString()}>
-                <td>v{version.version.toString()}</td>
-                <td>
-                  {version.epochs.length > 0 ? version.epochs.map((e) => `#${e}`).join(", ") : "from the next epoch"}
-                </td>
-                <td className="small">
-                  {i === 0 ? "initial rules" : changesBetween(model.pool, history[i - 1], version)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      {details !== undefined && (
+        <>
+          <h3>Rules history</h3>
+          <div className="table-scroll">
+            <table className="compact" data-testid={`public-rules-history-${model.modelId}`}>
+              <thead>
+                <tr>
+                  <th>version</th>
+                  <th>applied to epochs</th>
+                  <th>change</th>
+                </tr>
+              </thead>
+              <tbody>
+                {details.history.map((version, i) => (
+                  <tr key={version.version.toString()}>
+                    <td>v{version.version.toString()}</td>
+                    <td>
+                      {version.epochs.length > 0
+                        ? version.epochs.map((e) => `#${e}`).join(", ")
+                        : "from the next epoch"}
+                    </td>
+                    <td className="small">
+                      {i === 0 ? "initial rules" : changesBetween(model.pool, details.history[i - 1], version)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
 
       {governed !== undefined && (
         <>
@@ -332,7 +378,7 @@ function ModelSection({
 }
 
 /** Across models: funded and paid per payout token, with a chart. */
-function OverviewSection({ totals, models }: { totals: TokenTotals[]; models: ModelView[] }) {
+function OverviewSection({ totals, models }: { totals: TokenTotals[]; models: ModelSummary[] }) {
   const epochs = models.reduce((n, m) => n + m.epochs.length, 0);
   const contributions = models.reduce((n, m) => n + m.epochs.reduce((s, e) => s + Number(e.participants), 0), 0);
   return (
@@ -454,40 +500,88 @@ function AggregatesSection({ aggregates }: { aggregates: AggregateStatus[] }) {
 }
 
 export function PublicView({ chain, block }: { chain: AppChain; block: number }) {
-  const [models, setModels] = useState<(ModelView | UnreadableModel)[]>();
+  const [models, setModels] = useState<(ModelSummary | UnreadableModel)[]>();
   const [governed, setGoverned] = useState<GovernedModelView[]>([]);
   const [aggregates, setAggregates] = useState<AggregateStatus[]>([]);
   const [now, setNow] = useState<bigint>(0n);
   const [chainBlock, setChainBlock] = useState<bigint>(0n);
   const [query, setQuery] = useState("");
 
+  // The audit of what the indexer said, model by model, one at a time per pool: the newest summary waits for the
+  // running audit, whose result is dropped if a newer summary came meanwhile.
+  const pending = useRef(new Map<string, ModelSummary>());
+  const auditing = useRef(new Set<string>());
+  const audit = (pool: string) => {
+    const entry = pending.current.get(pool);
+    if (entry === undefined || auditing.current.has(pool)) return;
+    auditing.current.add(pool);
+    const settle = (next: ModelView | UnreadableModel) => {
+      auditing.current.delete(pool);
+      if (pending.current.get(pool) !== entry) return audit(pool);
+      pending.current.delete(pool);
+      setModels((current) => current?.map((old) => (old.model.pool === pool ? next : old)));
+    };
+    verifyIndexedModel(chain, entry).then(settle, (caught: unknown) => {
+      const reason = caught instanceof Error ? caught.message : String(caught);
+      console.warn(`Model #${entry.model.modelId} (${pool}) could not be audited: ${reason}`);
+      settle({ model: entry.model, unreadable: `its audit could not read the chain: ${reason}` });
+    });
+  };
+
+  // The epochs first: from the indexer's record (one query, unaudited) or the chain (read and audited). A model
+  // already audited whose rows the indexer still gives unchanged stays shown as audited while its new audit runs.
+  // Not before the app knows the head block: a read started at block 0 would be dropped for the one at the head.
   const error = useChainRead(
-    async () => {
-      const [loaded, time, sums, head] = await Promise.all([
-        loadPublicModels(chain),
-        chainNow(chain.provider),
-        loadAggregatesOrNone(chain),
-        chain.provider.getBlockNumber(),
-      ]);
-      // Proposals of the governed models (never blocking the rest: an unreadable DAO is said per model).
-      const daos = await loadGovernedModels(
-        chain,
-        loaded.filter((v) => !isUnreadable(v)).map((v) => v.model),
-      ).catch(() => []);
-      return { loaded, time, sums, head, daos };
-    },
-    ({ loaded, time, sums, head, daos }) => {
-      setModels(loaded);
-      setGoverned(daos);
-      setAggregates(sums);
+    block === 0
+      ? undefined
+      : () => Promise.all([loadPublicSummaries(chain), chainNow(chain.provider), chain.provider.getBlockNumber()]),
+    ([loaded, time, head]) => {
+      setModels((previous) =>
+        loaded.map((entry) => {
+          if (isUnreadable(entry) || isAudited(entry)) return entry;
+          const old = previous?.find((p) => p.model.pool === entry.model.pool);
+          const unchanged =
+            old !== undefined &&
+            !isUnreadable(old) &&
+            isAudited(old) &&
+            old.source === "indexer" &&
+            epochMismatches(entry.epochs, old.epochs).length === 0;
+          return unchanged ? old : entry;
+        }),
+      );
+      for (const entry of loaded) {
+        if (isUnreadable(entry) || isAudited(entry)) continue;
+        pending.current.set(entry.model.pool, entry);
+        audit(entry.model.pool);
+      }
       setNow(time);
       setChainBlock(BigInt(head));
     },
     [chain, block],
   );
 
-  const readable = (models ?? []).filter((v): v is ModelView => !isUnreadable(v));
+  // The proposals of the governed models and the cross-model aggregates never hold back the epochs.
+  const pools = (models ?? []).filter((v): v is ModelSummary => !isUnreadable(v)).map((v) => v.model);
+  const poolKey = pools.map((m) => m.pool).join(",");
+  useEffect(() => {
+    let stale = false;
+    void loadAggregatesOrNone(chain).then((sums) => !stale && setAggregates(sums));
+    if (pools.length > 0) {
+      loadGovernedModels(chain, pools).then(
+        (daos) => !stale && setGoverned(daos),
+        () => undefined, // an unreadable DAO is said per model
+      );
+    }
+    return () => {
+      stale = true;
+    };
+    // `pools` is a new array at every render: `poolKey` names it.
+  }, [chain, block, poolKey]);
+
+  const readable = (models ?? []).filter((v): v is ModelSummary => !isUnreadable(v));
   const shown = models?.filter((v) => matchesSearch(v.model, query));
+  const unaudited = readable.some((v) => !isAudited(v));
+  const failed = readable.some((v) => isAudited(v) && !auditPassed(v));
 
   return (
     <div data-testid="public-view">
@@ -499,7 +593,13 @@ export function PublicView({ chain, block }: { chain: AppChain; block: number })
       {readable.length > 0 && (
         <p className="muted small" data-testid="record-source">
           {readable[0].source === "indexer"
-            ? `Source: the indexer at ${chain.indexerUrl ?? "?"} (events checked against the chain's digests)`
+            ? `Source: the indexer at ${chain.indexerUrl ?? "?"} — ${
+                unaudited
+                  ? "auditing against the chain's digests and epochs…"
+                  : failed
+                    ? "✗ its record failed the audit against the chain (see each model's audit)"
+                    : "✓ audited: its events rebuild the chain's digests and its epochs equal the chain's"
+              }`
             : "Source: the chain's logs, read in pages"}
         </p>
       )}
