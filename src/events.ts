@@ -141,6 +141,14 @@ function hasAbiType(value: unknown, param: ParamType): boolean {
   return false;
 }
 
+/**
+ * Whether ethers' decoding of one ABI parameter has the shape of `T`, the type TypeChain generated from that same
+ * parameter: the guard that lets decoded calldata and events be typed without a cast.
+ */
+export function isDecoded<T>(value: unknown, param: ParamType): value is T {
+  return hasAbiType(value, param);
+}
+
 /** Reads the named arguments `fields` of event `name`, each checked against its ABI type. */
 export type EventArgsReader<C extends EventfulContract> = <
   K extends EventName<C>,

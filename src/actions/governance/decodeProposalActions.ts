@@ -1,6 +1,7 @@
 import { RoyaltyPool__factory } from "../../../types";
 import type { IRoyaltyPool } from "../../../types";
 import type { RulesParameters } from "../../deploy";
+import { isDecoded } from "../../events";
 import type { ProposalInfo } from "./proposals";
 
 /** What one action of a proposal does: a rules update of a pool, or a call the library does not know. */
@@ -24,9 +25,9 @@ export function decodeProposalActions(
     const value = proposal.values[i] ?? 0n;
     try {
       const parsed = iface.parseTransaction({ data });
-      if (parsed?.name === "updateRules") {
-        // The calldata's struct, typed by TypeChain from the pool's ABI (ethers decodes it as any).
-        const r = parsed.args[0] as IRoyaltyPool.RulesStructOutput;
+      // ethers decodes calldata untyped; the guard checks it against the ABI TypeChain typed it from.
+      const r: unknown = parsed?.args[0];
+      if (parsed?.name === "updateRules" && isDecoded<IRoyaltyPool.RulesStructOutput>(r, parsed.fragment.inputs[0])) {
         const rules: RulesParameters = {
           metrics: r.metrics.map((m) => ({ name: m.name, weight: m.weight, cap: m.cap })),
           epochLength: r.epochLength,
