@@ -49,7 +49,7 @@ export {
 } from "./errors";
 export type { DecodedRevert } from "./errors";
 export type { FheBackend, EncryptedInput, PublicDecryption } from "./fhe/backend";
-export { getEpoch, getRules, EPOCH_STATES } from "./actions/read";
+export { getEpoch, getRules, toEpochInfo, EPOCH_STATES } from "./actions/read";
 export type {
   EpochInfo,
   EpochStateName,

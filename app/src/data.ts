@@ -33,7 +33,7 @@ import {
   indexerModels,
   indexerPoolEvents,
   indexerPublicRecord,
-  EPOCH_STATES,
+  toEpochInfo,
 } from "../../src";
 import type {
   AuditReport,
@@ -362,19 +362,7 @@ export async function verifyIndexedModel(chain: AppChain, summary: ModelSummary)
   const audits = "error" in audit ? [] : audit.epochs;
   const epochs: EpochView[] = raw
     .map((e, i) => ({
-      epochId: ids[i],
-      state: EPOCH_STATES[Number(e.state)],
-      start: e.start,
-      end: e.end,
-      rulesVersion: e.rulesVersion,
-      participants: e.participants,
-      submissions: e.submissions,
-      claims: e.claims,
-      pool: e.pool,
-      revealedTotal: e.revealedTotal,
-      shareShift: e.shareShift,
-      totalHandle: e.total,
-      settled: ids[i] <= status.settledThroughEpochId,
+      ...toEpochInfo(ids[i], e, status.settledThroughEpochId),
       extensions: extensions.get(ids[i]) ?? 0,
       audit: audits.find((a) => a.epochId === ids[i]),
     }))

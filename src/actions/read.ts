@@ -1,3 +1,4 @@
+import type { IRoyaltyPool } from "../../types";
 import type { PoolClient } from "../client";
 
 /** Epoch lifecycle states, as the contract numbers them. */
@@ -60,6 +61,18 @@ export type GetEpochReturnType = EpochInfo;
 export async function getEpoch(client: PoolClient, params: GetEpochParameters = {}): Promise<GetEpochReturnType> {
   const epochId = params.epochId ?? (await client.pool.currentEpochId());
   const [e, status] = await Promise.all([client.pool.getEpoch(epochId), client.pool.settlementStatus()]);
+  return toEpochInfo(epochId, e, status.settledThroughEpochId);
+}
+
+/**
+ * The public record of epoch `epochId` from the pool's `getEpoch` struct and the last settled epoch (epochs up to
+ * it are settled), for readers that fetch many epochs at one block.
+ */
+export function toEpochInfo(
+  epochId: bigint,
+  e: IRoyaltyPool.EpochStructOutput,
+  settledThroughEpochId: bigint,
+): EpochInfo {
   return {
     epochId,
     state: EPOCH_STATES[Number(e.state)],
@@ -73,7 +86,7 @@ export async function getEpoch(client: PoolClient, params: GetEpochParameters = 
     revealedTotal: e.revealedTotal,
     shareShift: e.shareShift,
     totalHandle: e.total,
-    settled: epochId <= status.settledThroughEpochId,
+    settled: epochId <= settledThroughEpochId,
   };
 }
 
