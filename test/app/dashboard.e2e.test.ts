@@ -668,7 +668,7 @@ describe("contributor dashboard in Chromium (end to end)", function () {
   it("keeps Close disabled before the epoch's end (with the time), then Submit disabled once it ended; closes and reveals", async function () {
     this.timeout(240_000);
     expect(await page.getByTestId("close-1").isDisabled()).to.equal(true);
-    expect(await page.getByTestId("close-reason-1").innerText()).to.match(
+    expect(await page.getByTestId("close-1-reason").innerText()).to.match(
       /^can be closed from \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in (\d+ min|\d+ s)/,
     );
     expect(await page.getByTestId("submit-1").isDisabled()).to.equal(false);

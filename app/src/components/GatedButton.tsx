@@ -20,6 +20,7 @@ export function GatedButton({
   onClick,
   children,
   className,
+  title,
   type = "button",
 }: {
   gate: Gate;
@@ -27,6 +28,8 @@ export function GatedButton({
   onClick?: () => void;
   children: ReactNode;
   className?: string;
+  /** What the button does, shown on hover whether or not it is open. */
+  title?: string;
   /** "submit" for a form's own button (the form's onSubmit acts, `onClick` is then left out). */
   type?: "button" | "submit";
 }) {
@@ -35,6 +38,7 @@ export function GatedButton({
       <button
         type={type}
         className={className}
+        title={title}
         disabled={!gate.open}
         onClick={onClick}
         data-testid={testId}

@@ -1,7 +1,7 @@
 /** A model's card in the contributor view. */
 import { BarChart } from "../../components/BarChart";
 import { OperationBanners } from "../../components/Banners";
-import { GateReason } from "../../components/GatedButton";
+import { GatedButton } from "../../components/GatedButton";
 import { SafeName, TokenBadge } from "../../components/Untrusted";
 import { dateTime, duration, plural, shortAddress, tokens } from "../../format";
 import { closeGate, whenIdle } from "../../guards";
@@ -61,17 +61,15 @@ export function ModelCard({
             </div>
           </div>
           <div className="action">
-            <button
+            <GatedButton
               className="secondary"
-              disabled={!closeable.open}
-              data-testid={`close-${model.modelId}`}
-              aria-describedby={`close-reason-${model.modelId}`}
+              gate={closeable}
+              testId={`close-${model.modelId}`}
               title="Anyone may close an ended epoch; with fewer than k contributors it rolls over instead."
               onClick={() => act.close(view)}
             >
               Close epoch #{current.epochId.toString()}
-            </button>
-            <GateReason gate={closeable} id={`close-reason-${model.modelId}`} />
+            </GatedButton>
           </div>
         </div>
       )}
