@@ -33,6 +33,7 @@ import {
   indexerEpochs,
   indexerModels,
   indexerPoolLogs,
+  indexerPublicRecord,
   indexerQuery,
   indexerRows,
   indexerSubmittedEpochs,
@@ -410,6 +411,7 @@ async function latencies(url: string, chain: Chain, samples: number): Promise<La
   const last = BigInt(chain.epochs);
   const first = last > 50n ? last - 49n : 1n;
   const queries: [string, () => Promise<unknown>][] = [
+    ["every model's newest epochs (public view, one query)", () => indexerPublicRecord(url, { maxEpochs: 50 })],
     ["models (explorer list)", () => indexerModels(url)],
     ["epochs of a pool (epochs table)", () => indexerEpochs(url, pool, first, last)],
     ["a contributor's epochs (contributor view)", () => indexerSubmittedEpochs(url, pool, contributor)],
