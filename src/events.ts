@@ -114,8 +114,9 @@ export interface NamedEvent {
 export class MalformedEventError extends RoyaltiesError {}
 
 /**
- * Whether `value` is what ethers decodes an argument of ABI type `param` to: every integer width as a bigint,
- * addresses, bytes and strings as strings, arrays and tuples as arrays of such values.
+ * Whether `value` is what ethers decodes an argument of ABI type `param` to: every integer as a bigint in its
+ * type's range, addresses and bytes as hex strings of their length, strings, booleans, and arrays and tuples of
+ * such values.
  */
 function hasAbiType(value: unknown, param: ParamType): boolean {
   if (param.isArray()) {
@@ -135,10 +136,21 @@ function hasAbiType(value: unknown, param: ParamType): boolean {
     );
   }
   const { type } = param;
-  if (/^u?int\d*$/.test(type)) return typeof value === "bigint";
+  const integer = /^(u?)int(\d*)$/.exec(type);
+  if (integer !== null) {
+    if (typeof value !== "bigint") return false;
+    const bits = BigInt(integer[2] === "" ? 256 : Number(integer[2]));
+    return integer[1] === "u"
+      ? value >= 0n && value < 1n << bits
+      : value >= -(1n << (bits - 1n)) && value < 1n << (bits - 1n);
+  }
   if (type === "bool") return typeof value === "boolean";
-  if (type === "address" || type === "string" || /^bytes\d*$/.test(type)) return typeof value === "string";
-  return false;
+  if (type === "string") return typeof value === "string";
+  if (typeof value !== "string") return false;
+  if (type === "address") return /^0x[0-9a-fA-F]{40}$/.test(value);
+  if (type === "bytes") return /^0x([0-9a-fA-F]{2})*$/.test(value);
+  const fixed = /^bytes(\d+)$/.exec(type);
+  return fixed !== null && value.length === 2 + 2 * Number(fixed[1]) && /^0x[0-9a-fA-F]*$/.test(value);
 }
 
 /**

@@ -129,4 +129,24 @@ describe("audit events", function () {
     );
     expect(() => poolArgs(closed, "EpochClosed", "participants")).to.throw(MalformedEventError, "participants");
   });
+
+  it("refuses an argument outside its ABI type's range or length: a negative or too wide uint, a short bytes32", function () {
+    const poolArgs = eventArgsReader<RoyaltyPool>(RoyaltyPool__factory.createInterface());
+    const closed = { name: "EpochClosed", args: { epochId: 2n, pool: 10n, total: ZeroHash }, transactionHash: "0xab" };
+    for (const args of [
+      { epochId: -1n },
+      { epochId: 1n << 256n },
+      { total: "0x1234" },
+      { total: `0x${"zz".repeat(32)}` },
+    ]) {
+      const forged = { ...closed, args: { ...closed.args, ...args } };
+      expect(
+        () => poolArgs(forged, "EpochClosed", "epochId", "total"),
+        JSON.stringify(args, (_k, v) => String(v)),
+      ).to.throw(MalformedEventError);
+    }
+    expect(
+      poolArgs({ ...closed, args: { ...closed.args, epochId: (1n << 256n) - 1n } }, "EpochClosed", "epochId").epochId,
+    ).to.equal((1n << 256n) - 1n);
+  });
 });
