@@ -39,10 +39,10 @@ export async function signWithdrawAuthorization(
   client: VaultClient,
   { token, recipient, amount, unwrap, relayer, nonce, deadline }: SignWithdrawalParameters,
 ): Promise<SignWithdrawalReturnType> {
-  const action = "signWithdrawAuthorization";
-  const { signer, contributor } = await checkWithdrawable(client, { action, token, amount });
-  const to = getAddress(recipient ?? contributor);
-  if (to === ZeroAddress) throw new WithdrawalBalanceError("A withdrawal needs a recipient address (--to).");
+  // Refused before the balance check, which asks the wallet to sign a decryption request.
+  if (recipient !== undefined && getAddress(recipient) === ZeroAddress) {
+    throw new WithdrawalBalanceError("A withdrawal needs a recipient address (--to).");
+  }
   const submitter = getAddress(relayer ?? ZeroAddress);
   if (amount !== undefined && submitter === ZeroAddress) {
     throw new InvalidSignedWithdrawalError(
@@ -50,6 +50,9 @@ export async function signWithdrawAuthorization(
         "Omit the amount to let anyone submit a withdrawal of everything.",
     );
   }
+  const action = "signWithdrawAuthorization";
+  const { signer, contributor } = await checkWithdrawable(client, { action, token, amount });
+  const to = getAddress(recipient ?? contributor);
   const encrypted = await encryptAmount(client, { action, submitter, amount });
   return signAuthorization<WithdrawAuthorization, { amountProof: string }>(
     client,
