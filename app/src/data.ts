@@ -92,6 +92,11 @@ export interface ModelDetails {
    * Always empty for a record read from the chain.
    */
   rowMismatches: string[];
+  /**
+   * The indexer's own rows that this verdict judged (absent for a record read from the chain): a later record that
+   * repeats them keeps the verdict, a lie included, instead of being shown unaudited again.
+   */
+  indexedEpochs?: EpochView[];
 }
 
 /** A model's public record, audited: the epochs are the chain's, or the indexer's once checked against the chain. */
@@ -298,11 +303,9 @@ export async function loadPublicSummaries(chain: AppChain): Promise<(ModelSummar
   const indexer = chain.indexerUrl;
   if (indexer !== undefined) {
     try {
-      const [record, head] = await Promise.all([
-        indexerPublicRecord(indexer, { maxEpochs: MAX_EPOCHS }),
-        provider.getBlockNumber(),
-      ]);
-      const toBlock = Math.min(head, record.block);
+      const record = await indexerPublicRecord(indexer, { maxEpochs: MAX_EPOCHS });
+      // The rows are the indexer's state at its block: the audit reads the chain at that same block.
+      const toBlock = record.block;
       return await Promise.all(
         record.models.map(({ model, currentEpochId, epochs }) =>
           readable(model, async () => ({
@@ -334,6 +337,7 @@ export async function verifyIndexedModel(chain: AppChain, summary: ModelSummary)
   if (indexer === undefined) throw new IndexerError("No indexer is configured (VITE_INDEXER_URL): nothing to verify.");
   const { provider, fromBlock } = chain;
   const { model, toBlock } = summary;
+  await waitForBlock(provider, toBlock);
   const client = await readOnlyPool(chain, model.pool);
   const blockTag = toBlock;
   const currentEpochId = await client.pool.currentEpochId({ blockTag });
@@ -368,7 +372,24 @@ export async function verifyIndexedModel(chain: AppChain, summary: ModelSummary)
     }))
     .reverse();
   const rowMismatches = epochMismatches(summary.epochs, epochs);
-  return { ...summary, currentEpochId, epochs, rules, history, audit, rowMismatches };
+  return { ...summary, currentEpochId, epochs, rules, history, audit, rowMismatches, indexedEpochs: summary.epochs };
+}
+
+/** How long the audit waits for the RPC node to reach the indexer's block before saying the node is behind. */
+const NODE_BEHIND_TIMEOUT_MS = 60_000;
+const NODE_POLL_MS = 1_000;
+
+/** Waits until `provider` has block `block`: an indexer may be a few blocks ahead of the dashboard's RPC node. */
+async function waitForBlock(provider: Provider, block: number): Promise<void> {
+  const deadline = Date.now() + NODE_BEHIND_TIMEOUT_MS;
+  for (let head = await provider.getBlockNumber(); head < block; head = await provider.getBlockNumber()) {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the RPC node is at block ${head}, behind the indexer's ${block}: check VITE_RPC_URL, or wait and reload.`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, NODE_POLL_MS));
+  }
 }
 
 /** One model as a contributor sees it: the public view plus their own (still encrypted) epochs. */

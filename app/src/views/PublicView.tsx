@@ -6,7 +6,7 @@
  * contributor. The figures come from already-loaded public records (explorer.ts), whatever their source.
  */
 import { ZeroAddress } from "ethers";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 
 import { describeRulesChange, sybilWarning } from "../../../src";
 import type { RulesInfo, AggregateStatus } from "../../../src";
@@ -16,23 +16,14 @@ import { BarChart } from "../components/BarChart";
 import { GroupedBarChart } from "../components/GroupedBarChart";
 import { ErrorBanner } from "../components/Banners";
 import { SafeName, TokenBadge, UnreadableCard } from "../components/Untrusted";
-import {
-  auditPassed,
-  chainNow,
-  isAudited,
-  isUnreadable,
-  loadAggregatesOrNone,
-  loadPublicSummaries,
-  verifyIndexedModel,
-} from "../data";
-import type { EpochView, ModelSummary, ModelView, UnreadableModel } from "../data";
+import { auditPassed, isAudited, isUnreadable, loadAggregatesOrNone } from "../data";
+import type { EpochView, ModelSummary } from "../data";
 import { epochSeries, matchesSearch, totalsByToken } from "../explorer";
-import { epochMismatches } from "../recordCheck";
 import type { TokenTotals } from "../explorer";
 import { dateTime, duration, plural, shortAddress, tokens } from "../format";
 import { daoOf, loadGovernedModels } from "../governanceData";
 import type { GovernedModelView } from "../governanceData";
-import { useChainRead } from "../hooks/useChainRead";
+import { usePublicRecord } from "../hooks/usePublicRecord";
 import { publicStatus } from "../status";
 import { displayText } from "../untrusted";
 import { ProposalList } from "./governance/ProposalCard";
@@ -378,7 +369,16 @@ function ModelSection({
 }
 
 /** Across models: funded and paid per payout token, with a chart. */
-function OverviewSection({ totals, models }: { totals: TokenTotals[]; models: ModelSummary[] }) {
+function OverviewSection({
+  totals,
+  models,
+  auditing,
+}: {
+  totals: TokenTotals[];
+  models: ModelSummary[];
+  /** Some rows are the indexer's, not yet audited: the totals say so. */
+  auditing: boolean;
+}) {
   const epochs = models.reduce((n, m) => n + m.epochs.length, 0);
   const contributions = models.reduce((n, m) => n + m.epochs.reduce((s, e) => s + Number(e.participants), 0), 0);
   return (
@@ -389,6 +389,11 @@ function OverviewSection({ totals, models }: { totals: TokenTotals[]; models: Mo
         contributor-epochs (a contributor counts once per epoch). Paid = the pools of revealed epochs, which their
         contributors claim; rounding dust and noise hold-back go back to later pools through settlements (returned).
       </p>
+      {auditing && (
+        <p className="muted small" data-testid="explorer-totals-auditing">
+          Auditing: these totals include the indexer&apos;s rows that are not yet checked against the chain.
+        </p>
+      )}
       <div className="table-scroll">
         <table data-testid="explorer-totals">
           <thead>
@@ -500,65 +505,10 @@ function AggregatesSection({ aggregates }: { aggregates: AggregateStatus[] }) {
 }
 
 export function PublicView({ chain, block }: { chain: AppChain; block: number }) {
-  const [models, setModels] = useState<(ModelSummary | UnreadableModel)[]>();
+  const { models, now, head: chainBlock, error } = usePublicRecord(chain, block);
   const [governed, setGoverned] = useState<GovernedModelView[]>([]);
   const [aggregates, setAggregates] = useState<AggregateStatus[]>([]);
-  const [now, setNow] = useState<bigint>(0n);
-  const [chainBlock, setChainBlock] = useState<bigint>(0n);
   const [query, setQuery] = useState("");
-
-  // The audit of what the indexer said, model by model, one at a time per pool: the newest summary waits for the
-  // running audit, whose result is dropped if a newer summary came meanwhile.
-  const pending = useRef(new Map<string, ModelSummary>());
-  const auditing = useRef(new Set<string>());
-  const audit = (pool: string) => {
-    const entry = pending.current.get(pool);
-    if (entry === undefined || auditing.current.has(pool)) return;
-    auditing.current.add(pool);
-    const settle = (next: ModelView | UnreadableModel) => {
-      auditing.current.delete(pool);
-      if (pending.current.get(pool) !== entry) return audit(pool);
-      pending.current.delete(pool);
-      setModels((current) => current?.map((old) => (old.model.pool === pool ? next : old)));
-    };
-    verifyIndexedModel(chain, entry).then(settle, (caught: unknown) => {
-      const reason = caught instanceof Error ? caught.message : String(caught);
-      console.warn(`Model #${entry.model.modelId} (${pool}) could not be audited: ${reason}`);
-      settle({ model: entry.model, unreadable: `its audit could not read the chain: ${reason}` });
-    });
-  };
-
-  // The epochs first: from the indexer's record (one query, unaudited) or the chain (read and audited). A model
-  // already audited whose rows the indexer still gives unchanged stays shown as audited while its new audit runs.
-  // Not before the app knows the head block: a read started at block 0 would be dropped for the one at the head.
-  const error = useChainRead(
-    block === 0
-      ? undefined
-      : () => Promise.all([loadPublicSummaries(chain), chainNow(chain.provider), chain.provider.getBlockNumber()]),
-    ([loaded, time, head]) => {
-      setModels((previous) =>
-        loaded.map((entry) => {
-          if (isUnreadable(entry) || isAudited(entry)) return entry;
-          const old = previous?.find((p) => p.model.pool === entry.model.pool);
-          const unchanged =
-            old !== undefined &&
-            !isUnreadable(old) &&
-            isAudited(old) &&
-            old.source === "indexer" &&
-            epochMismatches(entry.epochs, old.epochs).length === 0;
-          return unchanged ? old : entry;
-        }),
-      );
-      for (const entry of loaded) {
-        if (isUnreadable(entry) || isAudited(entry)) continue;
-        pending.current.set(entry.model.pool, entry);
-        audit(entry.model.pool);
-      }
-      setNow(time);
-      setChainBlock(BigInt(head));
-    },
-    [chain, block],
-  );
 
   // The proposals of the governed models and the cross-model aggregates never hold back the epochs.
   const pools = (models ?? []).filter((v): v is ModelSummary => !isUnreadable(v)).map((v) => v.model);
@@ -617,7 +567,9 @@ export function PublicView({ chain, block }: { chain: AppChain; block: number })
           </p>
         </div>
       )}
-      {readable.length > 0 && <OverviewSection totals={totalsByToken(readable)} models={readable} />}
+      {readable.length > 0 && (
+        <OverviewSection totals={totalsByToken(readable)} models={readable} auditing={unaudited} />
+      )}
       {models !== undefined && models.length > 0 && (
         <section className="card search" role="search" aria-label="Search models">
           <label className="field" htmlFor="model-search">
