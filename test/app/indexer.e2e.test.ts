@@ -14,7 +14,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ethers, network } from "hardhat";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 
 import { startIndexer, waitForIndexer } from "../../indexer/launch";
 import { CHROMIUM, buildApp, launchChromium, serveApp } from "../../scripts/load/browser";
@@ -52,6 +52,8 @@ interface PublicPage {
   graphql: number;
   /** The audit verdict of model 1, once shown. */
   audit: string;
+  /** With `blocksAfterVerdict`: the source line and tables once the page has re-read the record at each new block. */
+  later?: { source: string; tables: Record<string, string> };
 }
 
 /** What the page showed once model 1's epochs table was drawn, with the audit's reads of the indexer held back. */
@@ -73,6 +75,17 @@ interface OpenOptions {
   beforeAudit?: (page: BeforeAudit) => void;
   /** Rewrites the indexer's answer to the record query (a lying indexer). */
   tamper?: (answer: RecordAnswer) => void;
+  /** After the verdict: mines this many blocks, one at a time, each answered by a new record query of the page. */
+  blocksAfterVerdict?: number;
+}
+
+/** The text of every model's epochs table on the page, by test id. */
+async function epochTables(page: Page): Promise<Record<string, string>> {
+  const tables: Record<string, string> = {};
+  for (const element of await page.locator('[data-testid^="public-epochs-"]').all()) {
+    tables[(await element.getAttribute("data-testid")) ?? "?"] = (await element.innerText()).trim();
+  }
+  return tables;
 }
 
 describe("dashboard public view: indexer or paginated chain reads", function () {
@@ -168,12 +181,26 @@ describe("dashboard public view: indexer or paginated chain reads", function () 
       // The verdict (the chain path draws it with the table; the indexer's after its audit).
       const audit = page.locator('[data-testid="public-audit-1"]');
       await audit.waitFor({ timeout: 120_000 });
-      const source = (await page.locator('[data-testid="record-source"]').textContent()) ?? "";
-      const tables: Record<string, string> = {};
-      for (const element of await page.locator('[data-testid^="public-epochs-"]').all()) {
-        tables[(await element.getAttribute("data-testid")) ?? "?"] = (await element.innerText()).trim();
+      const sourceLine = page.locator('[data-testid="record-source"]');
+      const source = (await sourceLine.textContent()) ?? "";
+      const shown: PublicPage = {
+        source,
+        tables: await epochTables(page),
+        graphql,
+        audit: await page.locator('[data-testid="public-model-1"]').innerText(),
+      };
+      if (options.blocksAfterVerdict === undefined) return shown;
+      for (let i = 0; i < options.blocksAfterVerdict; i++) {
+        const asked = queries.filter((q) => q === "PublicRecord").length;
+        await network.provider.send("evm_mine", []);
+        const deadline = Date.now() + 60_000;
+        while (queries.filter((q) => q === "PublicRecord").length === asked) {
+          if (Date.now() > deadline) throw new Error("the page did not re-read the record after a new block");
+          await page.waitForTimeout(200);
+        }
+        await page.waitForTimeout(500); // the answer drawn
       }
-      return { source, tables, graphql, audit: await page.locator('[data-testid="public-model-1"]').innerText() };
+      return { ...shown, later: { source: (await sourceLine.textContent()) ?? "", tables: await epochTables(page) } };
     } finally {
       await context.close();
     }
@@ -211,6 +238,7 @@ describe("dashboard public view: indexer or paginated chain reads", function () 
 
   it("fails the audit of an indexer whose epoch rows lie, and shows the chain's epochs instead", async function () {
     const lying = await openPublicView({
+      blocksAfterVerdict: 2,
       tamper: (answer) => {
         for (const epoch of answer.data.models.items[0].epochs.items) epoch.participants += 5;
       },
@@ -219,6 +247,9 @@ describe("dashboard public view: indexer or paginated chain reads", function () 
     expect(lying.audit).to.match(/epoch #1 participants: \d+ from the indexer, \d+ on-chain/);
     // What stays on screen is the chain's record, the same as from an honest indexer.
     expect(lying.tables).to.deep.equal(fromIndexer.tables);
+    // The indexer repeats its lie at every new block: the verdict stays, the lie is not drawn again as "auditing…".
+    expect(lying.later?.source).to.contain("✗").and.not.to.contain("auditing");
+    expect(lying.later?.tables).to.deep.equal(fromIndexer.tables);
   });
 
   it("falls back to paginated chain reads when the indexer is down, and shows the same epochs", async function () {
