@@ -133,7 +133,7 @@ describe("Withdrawals signed by the contributor, submitted by a relayer", functi
 
     // Above the balance: the library refuses before signing, naming the balance.
     await expect(
-      signWithdrawAuthorization(alice, { token: w.payoutAddress, amount: total - part + 1n }),
+      signWithdrawAuthorization(alice, { token: w.payoutAddress, amount: total - part + 1n, relayer: w.bob.address }),
     ).to.be.rejectedWith(WithdrawalBalanceError, new RegExp(`is ${total - part} units, less than`));
   });
 

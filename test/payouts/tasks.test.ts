@@ -117,6 +117,7 @@ describe("royalties tasks: disclose, disclosed, sign-withdrawal, relay-withdrawa
           ...modelArgs(w),
           account: await accountIndex(w.alice.address),
           amount: "1",
+          relayer: w.relayer.address,
           out: path.join(dir, "never.json"),
         }),
       ).to.be.rejectedWith(/has no balance in payout token .*royalties claim/);
