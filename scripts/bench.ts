@@ -31,6 +31,7 @@ import {
 import type { Measurement } from "./benchCommon";
 import { startInProcessFhevm } from "../src/fhe/inProcessFhevm";
 import { NETWORK_LIMITS } from "./networkLimits";
+import { formatInPlace } from "./formatFile";
 
 interface ScalingRow {
   contributors: number;
@@ -657,6 +658,14 @@ async function maskedSettlement(bench: Bench, people: Signer[]): Promise<Measure
   ];
 }
 
+/** The "## Load" section `npm run load` wrote (the last one), kept as it is: the bench does not measure it. */
+function loadSection(resultsFile: string): string {
+  if (!fs.existsSync(resultsFile)) return "";
+  const text = fs.readFileSync(resultsFile, "utf8");
+  const start = text.search(/^## Load\s*$/m);
+  return start === -1 ? "" : `\n${text.slice(start).trimEnd()}\n`;
+}
+
 async function main(): Promise<void> {
   if (hre.network.name !== "hardhat")
     throw new Error("The benchmark runs on the in-process network: run `npm run bench`.");
@@ -684,10 +693,12 @@ async function main(): Promise<void> {
     networkLimits: NETWORK_LIMITS,
   };
   fs.writeFileSync(path.join(outDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
+  const resultsFile = path.join(outDir, "RESULTS.md");
   fs.writeFileSync(
-    path.join(outDir, "RESULTS.md"),
-    markdown(ops, rows, baseline, noise) + "\n" + privacyMarkdown(privacy),
+    resultsFile,
+    markdown(ops, rows, baseline, noise) + "\n" + privacyMarkdown(privacy) + loadSection(resultsFile),
   );
+  formatInPlace(resultsFile);
   console.log(
     "\n" +
       formatTable(

@@ -29,6 +29,7 @@ import hre, { ethers, network } from "hardhat";
 import type { Browser } from "playwright-core";
 
 import { startIndexer, waitForIndexer } from "../indexer/launch";
+import { formatInPlace } from "./formatFile";
 import {
   indexerEpochs,
   indexerModels,
@@ -917,8 +918,13 @@ function markdown(out: LoadOutput): string {
   return lines.join("\n");
 }
 
-/** Replaces the "## Load" section of RESULTS.md (up to the next "## " heading), or appends it. */
+/** Replaces the "## Load" section of RESULTS.md (up to the next "## " heading), or appends it; then formats it. */
 function writeSection(file: string, section: string): void {
+  writeSectionText(file, section);
+  formatInPlace(file);
+}
+
+function writeSectionText(file: string, section: string): void {
   const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
   const start = text.search(/^## Load\s*$/m);
   if (start === -1) {
