@@ -959,6 +959,7 @@ function publish(out: LoadOutput): void {
   }
   const benchDir = path.join(ROOT, "bench");
   fs.writeFileSync(path.join(benchDir, "load.json"), `${JSON.stringify(out, null, 2)}\n`);
+  formatInPlace(path.join(benchDir, "load.json"));
   writeSection(path.join(benchDir, "RESULTS.md"), markdown(out));
 }
 
