@@ -213,6 +213,52 @@ async function readEpochs(client: PoolClient, ids: bigint[], indexer: string | u
   );
 }
 
+/** The ids of a pool's newest {@link MAX_EPOCHS} epochs up to `currentEpochId`, oldest first. */
+function recentEpochIds(currentEpochId: bigint): bigint[] {
+  const first = currentEpochId > BigInt(MAX_EPOCHS) ? currentEpochId - BigInt(MAX_EPOCHS) + 1n : 1n;
+  return Array.from({ length: Number(currentEpochId - first + 1n) }, (_, i) => first + BigInt(i));
+}
+
+/** A pool's events audited against the chain's digests and log lengths at `toBlock`; a failure is the verdict. */
+async function auditModelEvents(
+  chain: AppChain,
+  pool: string,
+  events: Promise<PoolEvent[]>,
+  toBlock: number,
+): Promise<AuditReport | { error: string }> {
+  const { provider, fromBlock } = chain;
+  return Promise.all([events, providerChainView(provider, pool, toBlock)])
+    .then(([logged, view]) => auditEvents(logged, view, { pool, fromBlock, toBlock }))
+    .catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
+}
+
+/** How many times each epoch was extended (rolled over for lack of participants), from its `EpochExtended` events. */
+function extensionCounts(events: readonly PoolEvent[]): Map<bigint, number> {
+  const extensions = new Map<bigint, number>();
+  for (const event of events) {
+    if (event.name !== "EpochExtended") continue;
+    const epochId = event.args.epochId as bigint;
+    extensions.set(epochId, (extensions.get(epochId) ?? 0) + 1);
+  }
+  return extensions;
+}
+
+/** The epochs as the views show them, newest first: each with its extensions and the audit's verdict on it. */
+function epochViews(
+  infos: readonly EpochInfo[],
+  extensions: ReadonlyMap<bigint, number>,
+  audit: AuditReport | { error: string },
+): EpochView[] {
+  const audits = "error" in audit ? [] : audit.epochs;
+  return infos
+    .map((info) => ({
+      ...info,
+      extensions: extensions.get(info.epochId) ?? 0,
+      audit: audits.find((a) => a.epochId === info.epochId),
+    }))
+    .reverse();
+}
+
 async function loadModel(chain: AppChain, model: ModelInfo, toBlock: number, indexer?: string): Promise<ModelView> {
   const { provider, fromBlock } = chain;
   const client = await readOnlyPool(chain, model.pool);
@@ -225,30 +271,13 @@ async function loadModel(chain: AppChain, model: ModelInfo, toBlock: number, ind
     client.pool.currentEpochId({ blockTag: toBlock }),
     events,
   ]);
-  const first = currentEpochId > BigInt(MAX_EPOCHS) ? currentEpochId - BigInt(MAX_EPOCHS) + 1n : 1n;
-  const ids = Array.from({ length: Number(currentEpochId - first + 1n) }, (_, i) => first + BigInt(i));
   const [infos, rules, history, audit] = await Promise.all([
-    readEpochs(client, ids, indexer),
+    readEpochs(client, recentEpochIds(currentEpochId), indexer),
     getRules(client),
     rulesHistory(client),
-    providerChainView(provider, model.pool, toBlock)
-      .then((view) => auditEvents(poolEvents, view, { pool: model.pool, fromBlock, toBlock }))
-      .catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) })),
+    auditModelEvents(chain, model.pool, events, toBlock),
   ]);
-  const extensions = new Map<bigint, number>();
-  for (const event of poolEvents) {
-    if (event.name !== "EpochExtended") continue;
-    const epochId = event.args.epochId as bigint;
-    extensions.set(epochId, (extensions.get(epochId) ?? 0) + 1);
-  }
-  const audits = "error" in audit ? [] : audit.epochs;
-  const epochs = infos
-    .map((info) => ({
-      ...info,
-      extensions: extensions.get(info.epochId) ?? 0,
-      audit: audits.find((a) => a.epochId === info.epochId),
-    }))
-    .reverse();
+  const epochs = epochViews(infos, extensionCounts(poolEvents), audit);
   const source: RecordSource = indexer === undefined ? "chain" : "indexer";
   return { model, source, token, currentEpochId, epochs, toBlock, rules, history, audit, rowMismatches: [] };
 }
@@ -335,42 +364,28 @@ export async function loadPublicSummaries(chain: AppChain): Promise<(ModelSummar
 export async function verifyIndexedModel(chain: AppChain, summary: ModelSummary): Promise<ModelView> {
   const indexer = chain.indexerUrl;
   if (indexer === undefined) throw new IndexerError("No indexer is configured (VITE_INDEXER_URL): nothing to verify.");
-  const { provider, fromBlock } = chain;
   const { model, toBlock } = summary;
-  await waitForBlock(provider, toBlock);
+  await waitForBlock(chain.provider, toBlock);
   const client = await readOnlyPool(chain, model.pool);
   const blockTag = toBlock;
   const currentEpochId = await client.pool.currentEpochId({ blockTag });
-  const first = currentEpochId > BigInt(MAX_EPOCHS) ? currentEpochId - BigInt(MAX_EPOCHS) + 1n : 1n;
-  const ids = Array.from({ length: Number(currentEpochId - first + 1n) }, (_, i) => first + BigInt(i));
+  const ids = recentEpochIds(currentEpochId);
   const events = indexerPoolEvents(indexer, model.pool, toBlock);
   const [raw, status, rules, history, audit, poolEvents] = await Promise.all([
     Promise.all(ids.map((epochId) => client.pool.getEpoch(epochId, { blockTag }))),
     client.pool.settlementStatus({ blockTag }),
     getRules(client),
     rulesHistory(client),
-    Promise.all([events, providerChainView(provider, model.pool, toBlock)])
-      .then(([logged, view]) => auditEvents(logged, view, { pool: model.pool, fromBlock, toBlock }))
-      .catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) })),
+    auditModelEvents(chain, model.pool, events, toBlock),
     events.catch(() => undefined),
   ]);
   // Extensions are counted from the audited events; without them the audit failed and says so.
-  const extensions = new Map<bigint, number>(
-    poolEvents === undefined ? summary.epochs.map((e) => [e.epochId, e.extensions]) : [],
-  );
-  for (const event of poolEvents ?? []) {
-    if (event.name !== "EpochExtended") continue;
-    const epochId = event.args.epochId as bigint;
-    extensions.set(epochId, (extensions.get(epochId) ?? 0) + 1);
-  }
-  const audits = "error" in audit ? [] : audit.epochs;
-  const epochs: EpochView[] = raw
-    .map((e, i) => ({
-      ...toEpochInfo(ids[i], e, status.settledThroughEpochId),
-      extensions: extensions.get(ids[i]) ?? 0,
-      audit: audits.find((a) => a.epochId === ids[i]),
-    }))
-    .reverse();
+  const extensions =
+    poolEvents === undefined
+      ? new Map(summary.epochs.map((e) => [e.epochId, e.extensions]))
+      : extensionCounts(poolEvents);
+  const infos = raw.map((e, i) => toEpochInfo(ids[i], e, status.settledThroughEpochId));
+  const epochs = epochViews(infos, extensions, audit);
   const rowMismatches = epochMismatches(summary.epochs, epochs);
   return { ...summary, currentEpochId, epochs, rules, history, audit, rowMismatches, indexedEpochs: summary.epochs };
 }
