@@ -22,20 +22,16 @@ export interface PublicRecord {
   error: ErrorReport | undefined;
 }
 
-/** Whether `view` is a verdict on indexer rows equal to `summary`'s (the same rows would get the same verdict). */
-function judgesSameRows(view: ShownModel | undefined, summary: ModelSummary): view is ModelView {
-  return (
-    view !== undefined &&
-    !isUnreadable(view) &&
-    isAudited(view) &&
-    view.indexedEpochs !== undefined &&
-    epochMismatches(summary.epochs, view.indexedEpochs).length === 0
-  );
+type JudgedView = ModelView & Required<Pick<ModelView, "indexedEpochs">>;
+
+/** An audited view of the indexer's rows (not a chain read): its verdict stands until newer rows are audited. */
+function isJudged(view: ShownModel | undefined): view is JudgedView {
+  return view !== undefined && !isUnreadable(view) && isAudited(view) && view.indexedEpochs !== undefined;
 }
 
-/** An audited view the indexer's record has not replaced: shown until the audit of newer rows gives its verdict. */
-function isJudged(view: ShownModel | undefined): view is ModelView {
-  return view !== undefined && !isUnreadable(view) && isAudited(view) && view.indexedEpochs !== undefined;
+/** Whether `view` is a verdict on indexer rows equal to `summary`'s (the same rows would get the same verdict). */
+function judgesSameRows(view: ShownModel | undefined, summary: ModelSummary): view is JudgedView {
+  return isJudged(view) && epochMismatches(summary.epochs, view.indexedEpochs).length === 0;
 }
 
 /**
