@@ -155,11 +155,6 @@ export async function encryptAmount(client: VaultClient, { action, submitter, am
   return { handle: hexlify(encrypted.handles[0]), inputProof: hexlify(encrypted.inputProof) };
 }
 
-/**
- * Refuses, before anything is signed or sent, a withdrawal the vault would not pay: a partial amount of 0 or above
- * 2^64 - 1 units, no balance in the token, or a partial amount above the balance (the vault would send nothing).
- * Decrypts the signer's own balance. Returns the signer and its (checksummed) address, the contributor.
- */
 export interface CheckWithdrawableParameters {
   /** The action checking, named in the error when the client has no signer or FHE backend. */
   action: string;
@@ -168,6 +163,11 @@ export interface CheckWithdrawableParameters {
   amount: bigint | undefined;
 }
 
+/**
+ * Refuses, before anything is signed or sent, a withdrawal the vault would not pay: a partial amount of 0 or above
+ * 2^64 - 1 units, no balance in the token, or a partial amount above the balance (the vault would send nothing).
+ * Decrypts the signer's own balance. Returns the signer and its (checksummed) address, the contributor.
+ */
 export async function checkWithdrawable(
   client: VaultClient,
   { action, token, amount }: CheckWithdrawableParameters,
