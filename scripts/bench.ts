@@ -31,7 +31,7 @@ import {
 import type { Measurement } from "./benchCommon";
 import { startInProcessFhevm } from "../src/fhe/inProcessFhevm";
 import { NETWORK_LIMITS } from "./networkLimits";
-import { formatInPlace } from "./formatFile";
+import { writeResultsMarkdown } from "./resultsFile";
 
 interface ScalingRow {
   contributors: number;
@@ -658,14 +658,6 @@ async function maskedSettlement(bench: Bench, people: Signer[]): Promise<Measure
   ];
 }
 
-/** The "## Load" section `npm run load` wrote (the last one), kept as it is: the bench does not measure it. */
-function loadSection(resultsFile: string): string {
-  if (!fs.existsSync(resultsFile)) return "";
-  const text = fs.readFileSync(resultsFile, "utf8");
-  const start = text.search(/^## Load\s*$/m);
-  return start === -1 ? "" : `\n${text.slice(start).trimEnd()}\n`;
-}
-
 async function main(): Promise<void> {
   if (hre.network.name !== "hardhat")
     throw new Error("The benchmark runs on the in-process network: run `npm run bench`.");
@@ -693,12 +685,9 @@ async function main(): Promise<void> {
     networkLimits: NETWORK_LIMITS,
   };
   fs.writeFileSync(path.join(outDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
-  const resultsFile = path.join(outDir, "RESULTS.md");
-  fs.writeFileSync(
-    resultsFile,
-    markdown(ops, rows, baseline, noise) + "\n" + privacyMarkdown(privacy) + loadSection(resultsFile),
-  );
-  formatInPlace(resultsFile);
+  writeResultsMarkdown(path.join(outDir, "RESULTS.md"), {
+    bench: markdown(ops, rows, baseline, noise) + "\n" + privacyMarkdown(privacy),
+  });
   console.log(
     "\n" +
       formatTable(

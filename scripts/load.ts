@@ -29,7 +29,7 @@ import hre, { ethers, network } from "hardhat";
 import type { Browser } from "playwright-core";
 
 import { startIndexer, waitForIndexer } from "../indexer/launch";
-import { formatInPlace } from "./formatFile";
+import { formatInPlace, writeResultsMarkdown } from "./resultsFile";
 import {
   indexerEpochs,
   indexerModels,
@@ -918,25 +918,6 @@ function markdown(out: LoadOutput): string {
   return lines.join("\n");
 }
 
-/** Replaces the "## Load" section of RESULTS.md (up to the next "## " heading), or appends it; then formats it. */
-function writeSection(file: string, section: string): void {
-  writeSectionText(file, section);
-  formatInPlace(file);
-}
-
-function writeSectionText(file: string, section: string): void {
-  const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
-  const start = text.search(/^## Load\s*$/m);
-  if (start === -1) {
-    fs.writeFileSync(file, `${text.trimEnd()}\n\n${section.trimEnd()}\n`);
-    return;
-  }
-  const rest = text.slice(start + 1);
-  const next = rest.search(/^## /m);
-  const end = next === -1 ? text.length : start + 1 + next;
-  fs.writeFileSync(file, `${text.slice(0, start)}${section.trimEnd()}\n${next === -1 ? "" : `\n${text.slice(end)}`}`);
-}
-
 interface LoadOutput {
   generated: string;
   machine: { cores: number; cpu: string; node: string };
@@ -960,7 +941,7 @@ function publish(out: LoadOutput): void {
   const benchDir = path.join(ROOT, "bench");
   fs.writeFileSync(path.join(benchDir, "load.json"), `${JSON.stringify(out, null, 2)}\n`);
   formatInPlace(path.join(benchDir, "load.json"));
-  writeSection(path.join(benchDir, "RESULTS.md"), markdown(out));
+  writeResultsMarkdown(path.join(benchDir, "RESULTS.md"), { load: markdown(out) });
 }
 
 async function prepareBrowser(rpc: RpcServer, workDir: string): Promise<Browsing | string> {
@@ -983,7 +964,7 @@ async function main(): Promise<void> {
   if (process.argv.includes("--render")) {
     // Rewrites the RESULTS.md section from bench/load.json (after a change to its layout), measuring nothing.
     const saved = JSON.parse(fs.readFileSync(path.join(ROOT, "bench", "load.json"), "utf8")) as LoadOutput;
-    writeSection(path.join(ROOT, "bench", "RESULTS.md"), markdown(saved));
+    writeResultsMarkdown(path.join(ROOT, "bench", "RESULTS.md"), { load: markdown(saved) });
     return;
   }
   const contributors = option("contributors", 200);
